@@ -1,0 +1,25 @@
+// What every command receives: where to write, whether stderr is a terminal, and the exit code it sets.
+// Commands never call process.exit or console.log, so the whole CLI runs in-process in tests.
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Progress bars are drawn only when this is true. */
+  readonly stderrIsTTY: boolean;
+}
+
+export interface CliContext {
+  readonly io: CliIO;
+  /** Set by a command (0 by default); handleError sets 1 on errors. */
+  exitCode: number;
+}
+
+export const processIO: CliIO = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
+};
+
+/** Print a value as pretty JSON (the `--json` output of every command). */
+export function printJson(ctx: CliContext, value: unknown): void {
+  ctx.io.stdout(JSON.stringify(value, null, 2) + "\n");
+}

@@ -1,0 +1,127 @@
+// Exact rationals: the one place that decides how a rational is parsed, printed and built.
+// The number type is fraction.js 5 (BigInt, always reduced, sign on the numerator). Its own parser is
+// never given user text and `new Fraction(number)` is never called: it approximates JS numbers
+// (1e-9 becomes 0) and rejects exponents ("1e-9"). Decimal text, JSON numbers and fractions go through
+// `parseRational`; IEEE floats through `src/exact/float.ts`.
+import Fraction from "fraction.js";
+
+export type Rational = Fraction;
+export const Rational = Fraction;
+
+export const ZERO: Rational = new Fraction(0n, 1n);
+export const ONE: Rational = new Fraction(1n, 1n);
+
+/** n/d from integers (d ≠ 0); the result is reduced. */
+export function rat(n: bigint | number, d: bigint | number = 1n): Rational {
+  const nb = typeof n === "number" ? integerToBigInt(n) : n;
+  const db = typeof d === "number" ? integerToBigInt(d) : d;
+  if (db === 0n) throw new RangeError("exact/rational: zero denominator");
+  return new Fraction(nb, db);
+}
+
+function integerToBigInt(n: number): bigint {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`exact/rational: ${n} is not a safe integer`);
+  return BigInt(n);
+}
+
+// sign, integer digits, optional fraction digits, optional exponent; or an integer fraction p/q.
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+const FRACTION = /^([+-]?)(\d+)\s*\/\s*([+-]?)(\d+)$/;
+/** Largest decimal exponent accepted: 10^100000 is already a 100 kB integer. */
+const MAX_EXPONENT = 100_000;
+
+/**
+ * Parse exact rational text: integers ("-3"), decimals ("0.1" is exactly 1/10, "-2.5e-3", "1E+2", ".5"),
+ * and fractions ("1/3", "-7/2"). Returns undefined for anything else (callers name the place).
+ */
+export function tryParseRational(text: string): Rational | undefined {
+  const s = text.trim();
+  const frac = FRACTION.exec(s);
+  if (frac) {
+    const den = BigInt(frac[4]!);
+    if (den === 0n) return undefined;
+    const negative = (frac[1] === "-") !== (frac[3] === "-");
+    const num = BigInt(frac[2]!);
+    return new Fraction(negative ? -num : num, den);
+  }
+  const dec = DECIMAL.exec(s);
+  if (!dec) return undefined;
+  const intDigits = dec[2] ?? "";
+  const fracDigits = dec[3] ?? "";
+  if (intDigits === "" && fracDigits === "") return undefined;
+  const exponent = dec[4] === undefined ? 0 : Number(dec[4]);
+  if (!Number.isFinite(exponent) || Math.abs(exponent) > MAX_EXPONENT) return undefined;
+  let num = BigInt((intDigits || "0") + fracDigits);
+  if (dec[1] === "-") num = -num;
+  const scale = exponent - fracDigits.length;
+  return scale >= 0 ? new Fraction(num * 10n ** BigInt(scale), 1n) : new Fraction(num, 10n ** BigInt(-scale));
+}
+
+/** Like tryParseRational, but throws a RangeError naming the text. */
+export function parseRational(text: string): Rational {
+  const r = tryParseRational(text);
+  if (r === undefined) throw new RangeError(`exact/rational: "${text}" is not a rational number`);
+  return r;
+}
+
+/**
+ * A JSON number taken as the shortest decimal that prints it (so 0.1 is 1/10, as the user wrote it).
+ * Returns undefined for NaN and ±Infinity.
+ */
+export function rationalFromJsonNumber(value: number): Rational | undefined {
+  if (!Number.isFinite(value)) return undefined;
+  return tryParseRational(String(value));
+}
+
+/** Canonical text: "p/q" reduced with q > 1, or "p"; the sign is on the numerator. */
+export function formatRational(r: Rational): string {
+  const n = r.s * r.n;
+  return r.d === 1n ? n.toString() : `${n}/${r.d}`;
+}
+
+/** -1, 0 or 1. */
+export function sign(r: Rational): -1 | 0 | 1 {
+  return r.n === 0n ? 0 : r.s < 0n ? -1 : 1;
+}
+
+export function isZero(r: Rational): boolean {
+  return r.n === 0n;
+}
+
+/** True when the denominator is a power of two (the value of some finite binary float or fixed-point number). */
+export function isDyadicRational(r: Rational): boolean {
+  return (r.d & (r.d - 1n)) === 0n;
+}
+
+/** Nearest-ish float64 of a rational, never overflowing on huge numerators and denominators. */
+export function rationalToNumber(r: Rational): number {
+  return bigRatioToNumber(r.s * r.n, r.d);
+}
+
+/** n/d as a float64 with a relative error of a few ulps, for any size of n and d (d > 0). */
+export function bigRatioToNumber(n: bigint, d: bigint): number {
+  if (n === 0n) return 0;
+  const nb = bitLength(n < 0n ? -n : n);
+  const db = bitLength(d);
+  if (nb <= 1000 && db <= 1000) return Number(n) / Number(d);
+  // Keep 64 significant bits of each, then rescale by 2^shift with exponent arithmetic.
+  const nShift = Math.max(0, nb - 64);
+  const dShift = Math.max(0, db - 64);
+  const ratio = Number(n >> BigInt(nShift)) / Number(d >> BigInt(dShift));
+  return ratio * 2 ** (nShift - dShift);
+}
+
+/** Number of bits of a non-negative bigint (0 for 0). */
+export function bitLength(x: bigint): number {
+  if (x === 0n) return 0;
+  const hex = x.toString(16);
+  return (hex.length - 1) * 4 + (32 - Math.clz32(parseInt(hex[0]!, 16)));
+}
+
+export function minRational(a: Rational, b: Rational): Rational {
+  return a.compare(b) <= 0 ? a : b;
+}
+
+export function maxRational(a: Rational, b: Rational): Rational {
+  return a.compare(b) >= 0 ? a : b;
+}

@@ -1,0 +1,138 @@
+// Helpers shared by the JSON readers: parse text with a line/column error, walk values while naming the
+// JSON path of each (`layers[2].weights[0][1]`), and read exact rationals from strings or numbers.
+import { InputError } from "../errors.js";
+import { rationalFromJsonNumber, tryParseRational, type Rational } from "../exact/rational.js";
+
+/** JSON.parse that turns a syntax error into an InputError with line and column. */
+export function parseJsonText(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const offset = syntaxErrorOffset(text);
+    const truncated = offset >= text.trimEnd().length;
+    const before = text.slice(0, offset).split("\n");
+    const location = `line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+    const detail = message.replace(/ in JSON at position \d+.*$/, "").replace(/, ".*" is not valid JSON$/, "");
+    throw new InputError(file, location, truncated ? "the JSON is truncated (unexpected end of input)" : `invalid JSON: ${detail}`);
+  }
+}
+
+/** True when parsing failed only because the text ended (so a longer text might still parse). */
+function failsAtEnd(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (error) {
+    const m = (error as Error).message;
+    if (/end of JSON input/.test(m)) return true;
+    const pos = /at position (\d+)/.exec(m);
+    return pos !== null && Number(pos[1]) >= prefix.length;
+  }
+}
+
+/** Offset of the first character that makes `text` invalid JSON (V8 does not always report it). */
+function syntaxErrorOffset(text: string): number {
+  // The longest prefix that fails only "at the end" is a valid JSON beginning; the error is right after it.
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (failsAtEnd(text.slice(0, mid))) lo = mid;
+    else hi = mid - 1;
+  }
+  return Math.max(0, lo === text.length ? lo : lo);
+}
+
+export type JsonObject = { readonly [key: string]: unknown };
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** An own property (never one inherited through __proto__ or the prototype chain). */
+export function own(obj: JsonObject, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+export function hasOwn(obj: JsonObject, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
+export function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return "an object";
+  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** A reader bound to one file: every failure names the file and the JSON path. */
+export class JsonReader {
+  constructor(readonly file: string) {}
+
+  fail(path: string, reason: string): never {
+    throw new InputError(this.file, path, reason);
+  }
+
+  object(v: unknown, path: string): JsonObject {
+    if (!isObject(v)) this.fail(path, `expected an object, found ${typeName(v)}`);
+    return v;
+  }
+
+  array(v: unknown, path: string): readonly unknown[] {
+    if (!Array.isArray(v)) this.fail(path, `expected an array, found ${typeName(v)}`);
+    return v;
+  }
+
+  string(v: unknown, path: string): string {
+    if (typeof v !== "string") this.fail(path, `expected a string, found ${typeName(v)}`);
+    return v;
+  }
+
+  positiveInteger(v: unknown, path: string): number {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1) this.fail(path, `expected a positive integer, found ${typeName(v)}`);
+    return v;
+  }
+
+  /** A rational given as a string ("1/3", "0.1", "-2.5e-3") or a JSON number (its shortest decimal). */
+  rational(v: unknown, path: string): Rational {
+    if (typeof v === "number") {
+      const r = rationalFromJsonNumber(v);
+      if (r === undefined) this.fail(path, `${v} is not a finite number`);
+      return r;
+    }
+    if (typeof v === "string") {
+      const r = tryParseRational(v);
+      if (r === undefined) {
+        const hint = /^[+-]?(nan|inf(inity)?)$/i.test(v.trim()) ? " (NaN and infinities are not allowed)" : "";
+        this.fail(path, `${JSON.stringify(v)} is not a rational number${hint}`);
+      }
+      return r;
+    }
+    this.fail(path, `expected a rational (a string such as "1/3" or a number), found ${typeName(v)}`);
+  }
+
+  rationalVector(v: unknown, path: string, length?: number): Rational[] {
+    const arr = this.array(v, path);
+    if (length !== undefined && arr.length !== length) this.fail(path, `expected ${length} entries, found ${arr.length}`);
+    return arr.map((x, i) => this.rational(x, `${path}[${i}]`));
+  }
+
+  rationalMatrix(v: unknown, path: string, cols?: number): Rational[][] {
+    const rows = this.array(v, path);
+    if (rows.length === 0) this.fail(path, "expected at least one row");
+    const width = cols ?? this.array(rows[0], `${path}[0]`).length;
+    return rows.map((row, i) => this.rationalVector(row, `${path}[${i}]`, width));
+  }
+}
+
+/** "lo:hi" with rationals (either side may be "-inf"/"inf" only when allowUnbounded). */
+export function parseInterval(text: string): [Rational, Rational] | undefined {
+  const parts = text.split(":");
+  if (parts.length !== 2) return undefined;
+  const lo = tryParseRational(parts[0]!);
+  const hi = tryParseRational(parts[1]!);
+  if (!lo || !hi || lo.compare(hi) > 0) return undefined;
+  return [lo, hi];
+}

@@ -1,0 +1,138 @@
+// Exact forward evaluation: the output, every node's value, and the activation pattern (the piece of every
+// neuron), over any Field (Rational for exact answers, Dyadic for the fast exact path on dyadic inputs).
+import { RationalField, DyadicField, type Field } from "../exact/field.js";
+import type { Dyadic } from "../exact/dyadic.js";
+import type { Rational } from "../exact/rational.js";
+import { UsageError } from "../errors.js";
+import type { Network, NeuronRef } from "./ir.js";
+import { neuronFunction, pieceOf } from "./activation.js";
+
+export interface Evaluation<T> {
+  readonly output: T[];
+  /** Value of every node, by node id. */
+  readonly values: T[][];
+  /** Piece index of every neuron, one array per activation node (in order). */
+  readonly pattern: number[][];
+  /** Neurons whose pre-activation sits exactly on a breakpoint (they took the lower piece). */
+  readonly ties: NeuronRef[];
+}
+
+/** Weights converted once per (network, field), so the dyadic path does not re-convert on every call. */
+const convertedCache = new WeakMap<Network, Map<string, unknown>>();
+
+interface ConvertedNode<T> {
+  weights?: T[][];
+  bias?: T[];
+  breakpoints?: T[][];
+  slopes?: T[][];
+  intercepts?: T[][];
+}
+
+function converted<T>(F: Field<T>, net: Network): ConvertedNode<T>[] {
+  let perField = convertedCache.get(net);
+  if (!perField) convertedCache.set(net, (perField = new Map()));
+  const hit = perField.get(F.name) as ConvertedNode<T>[] | undefined;
+  if (hit) return hit;
+  const out: ConvertedNode<T>[] = net.nodes.map((node) => {
+    if (node.kind === "affine") {
+      return { weights: node.weights.map((row) => row.map((w) => F.fromRational(w))), bias: node.bias.map((b) => F.fromRational(b)) };
+    }
+    if (node.kind === "activation") {
+      const fns = Array.from({ length: node.size }, (_, i) => neuronFunction(node.activation, i));
+      return {
+        breakpoints: fns.map((f) => f.breakpoints.map((b) => F.fromRational(b))),
+        slopes: fns.map((f) => f.slopes.map((b) => F.fromRational(b))),
+        intercepts: fns.map((f) => f.intercepts.map((b) => F.fromRational(b))),
+      };
+    }
+    return {};
+  });
+  perField.set(F.name, out);
+  return out;
+}
+
+/** Exact forward pass of `net` at `x` over the field F. */
+export function evaluateIn<T>(F: Field<T>, net: Network, x: readonly T[]): Evaluation<T> {
+  const n = net.nodes[0]!.size;
+  if (x.length !== n) throw new UsageError(`network/evaluate: the network takes ${n} inputs, got ${x.length}`);
+  const conv = converted(F, net);
+  const values: T[][] = [];
+  const pattern: number[][] = [];
+  const ties: NeuronRef[] = [];
+  net.nodes.forEach((node, id) => {
+    if (node.kind === "input") {
+      values.push([...x]);
+    } else if (node.kind === "affine") {
+      const arg: T[] = node.inputs.length === 1 ? values[node.inputs[0]!]! : node.inputs.flatMap((i): T[] => values[i]!);
+      const { weights, bias } = conv[id]!;
+      values.push(
+        weights!.map((row, r) => {
+          let s: T = bias![r] as T;
+          for (let c = 0; c < row.length; c++) {
+            const w = row[c]!;
+            const a = arg[c] as T;
+            if (F.sign(w) !== 0 && F.sign(a) !== 0) s = F.add(s, F.mul(w, a));
+          }
+          return s;
+        }),
+      );
+    } else {
+      const z = values[node.input]!;
+      const { breakpoints, slopes, intercepts } = conv[id]!;
+      const layer = pattern.length;
+      const pieces: number[] = [];
+      values.push(
+        z.map((zi, i) => {
+          const { piece, tie } = pieceOf(F, breakpoints![i]!, zi);
+          if (tie) ties.push({ layer, neuron: i });
+          pieces.push(piece);
+          return F.add(F.mul(slopes![i]![piece]!, zi), intercepts![i]![piece]!);
+        }),
+      );
+      pattern.push(pieces);
+    }
+  });
+  return { output: values[net.output]!, values, pattern, ties };
+}
+
+/** Exact forward pass in rationals. */
+export function evaluate(net: Network, x: readonly Rational[]): Evaluation<Rational> {
+  return evaluateIn(RationalField, net, x);
+}
+
+/** True when every weight, bias and activation parameter is dyadic (so the Dyadic path applies). */
+export function isDyadicNetwork(net: Network): boolean {
+  try {
+    converted(DyadicField, net);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Exact forward pass in dyadics; the network and x must be dyadic (see isDyadicNetwork). */
+export function evaluateDyadic(net: Network, x: readonly Dyadic[]): Evaluation<Dyadic> {
+  return evaluateIn(DyadicField, net, x);
+}
+
+const PIECE_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/** Pattern text: one character per neuron (its piece index), activation layers joined by "|". */
+export function formatPattern(pattern: readonly (readonly number[])[]): string {
+  return pattern.map((layer) => layer.map((p) => PIECE_DIGITS[p] ?? `(${p})`).join("")).join("|");
+}
+
+/** Inverse of formatPattern. */
+export function parsePattern(text: string): number[][] {
+  return text.split("|").map((layer) => {
+    const out: number[] = [];
+    for (let i = 0; i < layer.length; i++) {
+      if (layer[i] === "(") {
+        const close = layer.indexOf(")", i);
+        out.push(Number(layer.slice(i + 1, close)));
+        i = close;
+      } else out.push(PIECE_DIGITS.indexOf(layer[i]!));
+    }
+    return out;
+  });
+}
