@@ -1,0 +1,33 @@
+// The region engine's public types: a region (activation pattern with nonempty interior, its exact affine
+// map, its irredundant constraints and an interior witness), where each constraint comes from, and the
+// result of an enumeration. The graph, analysis and formats folders consume these.
+import type { Rational } from "../exact/rational.js";
+import type { AffineMap, Halfspace } from "../geometry/types.js";
+
+/** Where a region's constraint comes from: a neuron's breakpoint hyperplane, or a domain half-space. */
+export type ConstraintSource =
+  | { readonly kind: "neuron"; readonly layer: number; readonly neuron: number; readonly breakpoint: number }
+  | { readonly kind: "domain"; readonly index: number };
+
+export interface RegionConstraint extends Halfspace {
+  readonly source: ConstraintSource;
+}
+
+export interface Region {
+  /** 0-based, in emission order. */
+  readonly id: number;
+  /** Piece index of every neuron, one array per activation layer. */
+  readonly pattern: readonly (readonly number[])[];
+  /** A rational point strictly inside every constraint, whose exact forward pass has this pattern. */
+  readonly witness: readonly Rational[];
+  /** The network output on the region as an exact affine map of the (slice) input. */
+  readonly map: AffineMap;
+  /** The region's irredundant H-form, domain constraints included. */
+  readonly constraints: readonly RegionConstraint[];
+  readonly bounded: boolean;
+  /** Exact vertices (bounded regions, when asked for). */
+  readonly vertices?: readonly (readonly Rational[])[];
+}
+
+/** Why an enumeration stopped. */
+export type EnumerationStatus = "complete" | "max-regions" | "timeout" | "interrupted";
