@@ -93,22 +93,45 @@ export function isDyadicRational(r: Rational): boolean {
   return (r.d & (r.d - 1n)) === 0n;
 }
 
-/** Nearest-ish float64 of a rational, never overflowing on huge numerators and denominators. */
+/** The float64 nearest to a rational (correctly rounded, ties to even), for any size of numerator and denominator. */
 export function rationalToNumber(r: Rational): number {
   return bigRatioToNumber(r.s * r.n, r.d);
 }
 
-/** n/d as a float64 with a relative error of a few ulps, for any size of n and d (d > 0). */
+/** n/d (d > 0) correctly rounded to a float64: subnormals, huge and tiny values included. */
 export function bigRatioToNumber(n: bigint, d: bigint): number {
   if (n === 0n) return 0;
-  const nb = bitLength(n < 0n ? -n : n);
-  const db = bitLength(d);
-  if (nb <= 1000 && db <= 1000) return Number(n) / Number(d);
-  // Keep 64 significant bits of each, then rescale by 2^shift with exponent arithmetic.
-  const nShift = Math.max(0, nb - 64);
-  const dShift = Math.max(0, db - 64);
-  const ratio = Number(n >> BigInt(nShift)) / Number(d >> BigInt(dShift));
-  return ratio * 2 ** (nShift - dShift);
+  const negative = n < 0n;
+  const a = negative ? -n : n;
+  // 2^(e-1) ≤ a/d < 2^(e+1) with e = bitLength(a) - bitLength(d).
+  const e = bitLength(a) - bitLength(d);
+  let value: number;
+  if (e < -1021) {
+    // Subnormal (or zero) result: round a·2^1074/d to an integer m, exactly, ties to even; m·2^-1074 is exact.
+    const num = a << 1074n;
+    let m = num / d;
+    const twice = 2n * (num - m * d);
+    if (twice > d || (twice === d && (m & 1n) === 1n)) m += 1n;
+    value = Number(m) * 2 ** -1074;
+  } else {
+    // Keep 62 quotient bits plus a sticky bit; Number(bigint) then rounds once, correctly.
+    const k = 62 - e;
+    let q: bigint;
+    let rem: bigint;
+    if (k >= 0) {
+      const num = a << BigInt(k);
+      q = num / d;
+      rem = num - q * d;
+    } else {
+      const den = d << BigInt(-k);
+      q = a / den;
+      rem = a - q * den;
+    }
+    const sticky = (q << 1n) | (rem === 0n ? 0n : 1n);
+    const half = Math.trunc((k + 1) / 2);
+    value = Number(sticky) * 2 ** -half * 2 ** -(k + 1 - half);
+  }
+  return negative ? -value : value;
 }
 
 /** Number of bits of a non-negative bigint (0 for 0). */
