@@ -1,5 +1,5 @@
 // The commander program: registers one command per file in src/cli and nothing else.
-import { Command } from "commander";
+import { Command, type OutputConfiguration } from "commander";
 import { readFileSync } from "node:fs";
 import type { CliContext } from "./context.js";
 import { infoCommand } from "./info.js";
@@ -10,17 +10,25 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
 }
 
+/** Commander's output, with its usage errors as one line: "tessera: error: <what> (see --help)". */
+function output(ctx: CliContext): OutputConfiguration {
+  return {
+    writeOut: (s) => ctx.io.stdout(s),
+    writeErr: (s) => ctx.io.stderr(s),
+    outputError: (s, write) => write(`tessera: ${s.trim().replace(/\s*\n\s*/g, " ")} (see --help)\n`),
+  };
+}
+
 export function createProgram(ctx: CliContext): Command {
   const program = new Command("tessera")
     .description("exact analysis of piecewise-affine (ReLU) neural networks")
     .version(packageVersion(), "-V, --version")
     .option("--debug", "print stack traces on errors")
-    .showHelpAfterError("(add --help for usage)")
-    .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) })
+    .configureOutput(output(ctx))
     .exitOverride();
   const commands = [infoCommand(ctx), evalCommand(ctx)];
   for (const cmd of commands) {
-    cmd.configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) }).exitOverride();
+    cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");
     program.addCommand(cmd);
   }

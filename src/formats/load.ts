@@ -40,11 +40,12 @@ export function readFileBytes(file: string): Uint8Array {
 
 /** Load a network from a file: tessera JSON (.json), and the formats registered by src/formats. */
 export function loadNetwork(file: string, options: LoadOptions = {}): Network {
+  const bytes = readFileBytes(file);
   const ext = extname(file).toLowerCase();
   const reader = readers.get(ext);
   if (!reader) {
     const known = [...readers.keys()].join(", ");
     throw new InputError(file, "", `unknown network format ${JSON.stringify(ext || "(no extension)")} (known: ${known})`);
   }
-  return reader(readFileBytes(file), file, options);
+  return reader(bytes, file, options);
 }
