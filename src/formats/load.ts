@@ -4,6 +4,8 @@ import { extname } from "node:path";
 import { InputError } from "../errors.js";
 import type { Network } from "../network/ir.js";
 import { readNetworkJson } from "./network-json.js";
+import { readOnnx } from "./onnx/index.js";
+import { readNnet } from "./nnet.js";
 
 export interface LoadOptions {
   /** ONNX: drop a final Softmax/LogSoftmax (argmax is unchanged), with a warning. */
@@ -17,6 +19,8 @@ export type NetworkReader = (bytes: Uint8Array, file: string, options: LoadOptio
 
 const readers = new Map<string, NetworkReader>([
   [".json", (bytes, file) => readNetworkJson(new TextDecoder().decode(bytes), file)],
+  [".onnx", (bytes, file, options) => readOnnx(bytes, file, options)],
+  [".nnet", (bytes, file, options) => readNnet(new TextDecoder().decode(bytes), file, options)],
 ]);
 
 /** Register the reader of a file extension (".onnx", ".nnet"); formats call this from their index. */

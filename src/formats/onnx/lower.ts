@@ -1,0 +1,180 @@
+// The ONNX reader's front door: decode the model, find the one real input (initializers listed as graph
+// inputs are not inputs), walk the nodes the output needs in order, lower each op exactly into the IR, and
+// fill the metadata (input shape without the batch dimension, op counts, approximations, warnings).
+// Every failure is one InputError naming the file and the ONNX node.
+import { InputError, UsageError } from "../../errors.js";
+import { ONE } from "../../exact/rational.js";
+import { NetworkBuilder } from "../../network/build.js";
+import type { Network } from "../../network/ir.js";
+import type { LoadOptions } from "../load.js";
+import { ACTIVATION_OPS, REFUSED_OPS } from "./ops-activation.js";
+import { binary, gemm, matmul, negate, type BinaryOp } from "./ops-linear.js";
+import { SHAPE_OPS } from "./ops-shape.js";
+import { averagePool, batchNorm, conv } from "./ops-spatial.js";
+import { LoweringGraph } from "./symbolic.js";
+import { decodeModel, decodeTensor, elementCount, floatAttr, intAttr, toInt, type GraphProto, type NodeProto } from "./tensor.js";
+import { OpError, type Value } from "./values.js";
+
+type Inputs = readonly (Value | undefined)[];
+
+/** How a node is named in messages: its name, or its position and first output when it has none. */
+function nodeLocation(node: NodeProto, index: number): string {
+  const op = node.opType ?? "?";
+  return node.name ? `node "${node.name}" (${op})` : `node #${index} (${op}, output "${node.output?.[0] ?? ""}")`;
+}
+
+interface ReadState {
+  readonly graph: LoweringGraph;
+  readonly approximations: string[];
+  readonly warnings: string[];
+}
+
+function need(inputs: Inputs, index: number, op: string): Value {
+  const v = inputs[index];
+  if (!v) throw new OpError(`${op} needs input ${index}`);
+  return v;
+}
+
+/** Lower one node (not a shape or activation op) and return its first output. */
+function lowerLinear(state: ReadState, node: NodeProto, inputs: Inputs, label: string, where: string): Value | undefined {
+  const op = node.opType ?? "";
+  switch (op) {
+    case "Add":
+    case "Sub":
+    case "Mul":
+    case "Div":
+      return binary(op as BinaryOp, need(inputs, 0, op), need(inputs, 1, op), label);
+    case "Neg":
+      return negate(need(inputs, 0, op), label);
+    case "MatMul":
+      return matmul(need(inputs, 0, op), need(inputs, 1, op), label);
+    case "Gemm":
+      return gemm(need(inputs, 0, op), need(inputs, 1, op), inputs[2], {
+        alpha: node.attribute?.some((a) => a.name === "alpha") ? floatAttr(node, "alpha", 1) : ONE,
+        beta: node.attribute?.some((a) => a.name === "beta") ? floatAttr(node, "beta", 1) : ONE,
+        transA: intAttr(node, "transA", 0) === 1,
+        transB: intAttr(node, "transB", 0) === 1,
+      }, label);
+    case "Conv":
+      return conv(node, need(inputs, 0, op), need(inputs, 1, op), inputs[2], label);
+    case "AveragePool":
+      return averagePool(node, need(inputs, 0, op), false, label);
+    case "GlobalAveragePool":
+      return averagePool(node, need(inputs, 0, op), true, label);
+    case "BatchNormalization": {
+      const params = [1, 2, 3, 4].map((i) => need(inputs, i, op));
+      const folded = batchNorm(node, need(inputs, 0, op), params, floatAttr(node, "epsilon", 1e-5), where, label);
+      if (folded.approximation) state.approximations.push(folded.approximation);
+      return folded.value;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The single model input: its name and shape (a dynamic leading batch dimension counts as 1). */
+function modelInput(g: GraphProto, initializers: ReadonlySet<string>, file: string): { name: string; shape: number[] } {
+  const real = (g.input ?? []).filter((i) => !initializers.has(i.name ?? ""));
+  if (real.length !== 1) {
+    throw new InputError(file, "graph inputs", `tessera reads networks with one input, this one has ${real.length} (${real.map((i) => i.name).join(", ")})`);
+  }
+  const input = real[0]!;
+  const dims = input.type?.tensorType?.shape?.dim;
+  if (!dims) throw new InputError(file, `input "${input.name}"`, "has no tensor shape");
+  const shape = dims.map((d, axis) => {
+    const value = toInt(d.dimValue);
+    if (value > 0) return value;
+    if (axis === 0 && dims.length > 1) return 1;
+    throw new InputError(file, `input "${input.name}"`, `dimension ${axis} is dynamic (${d.dimParam || "unknown"}); tessera needs fixed shapes`);
+  });
+  return { name: input.name ?? "", shape };
+}
+
+/** The nodes the output depends on (by index), so unused branches are neither lowered nor refused. */
+function neededNodes(nodes: readonly NodeProto[], output: string): Set<number> {
+  const producer = new Map<string, number>();
+  nodes.forEach((node, i) => (node.output ?? []).forEach((o) => producer.set(o, i)));
+  const needed = new Set<number>();
+  const stack = [output];
+  while (stack.length) {
+    const i = producer.get(stack.pop()!);
+    if (i === undefined || needed.has(i)) continue;
+    needed.add(i);
+    for (const name of nodes[i]!.input ?? []) if (name) stack.push(name);
+  }
+  return needed;
+}
+
+/** Read an ONNX model into the IR, exactly. */
+export function readOnnx(bytes: Uint8Array, file: string, options: LoadOptions = {}): Network {
+  const model = decodeModel(bytes, file);
+  const g = model.graph!;
+  const nodes = g.node ?? [];
+  const values = new Map<string, Value>();
+  for (const t of g.initializer ?? []) {
+    try {
+      values.set(t.name ?? "", decodeTensor(t));
+    } catch (error) {
+      throw new InputError(file, `initializer "${t.name ?? ""}"`, (error as Error).message);
+    }
+  }
+  const input = modelInput(g, new Set(values.keys()), file);
+  const outputs = g.output ?? [];
+  if (outputs.length !== 1) throw new InputError(file, "graph outputs", `tessera reads networks with one output, this one has ${outputs.length}`);
+  const outputName = outputs[0]!.name ?? "";
+
+  const builder = new NetworkBuilder(elementCount(input.shape), input.name || "input");
+  const state: ReadState = { graph: new LoweringGraph(builder), approximations: [], warnings: [] };
+  values.set(input.name, state.graph.nodeTensor(0, input.shape, input.name));
+  const sourceOps: Record<string, number> = {};
+  for (const node of nodes) sourceOps[node.opType ?? "?"] = (sourceOps[node.opType ?? "?"] ?? 0) + 1;
+
+  const needed = neededNodes(nodes, outputName);
+  nodes.forEach((node, index) => {
+    if (!needed.has(index)) return;
+    const where = nodeLocation(node, index);
+    const op = node.opType ?? "";
+    const label = node.name || node.output?.[0] || `${op}${index}`;
+    const inputs: Inputs = (node.input ?? []).map((name) => {
+      if (!name) return undefined;
+      const v = values.get(name);
+      if (!v) throw new InputError(file, where, `its input "${name}" is not produced by any earlier node`);
+      return v;
+    });
+    let result: Value | undefined;
+    try {
+      if (node.domain && node.domain !== "ai.onnx") throw new OpError(`op ${op} of domain "${node.domain}" is not supported`);
+      if ((op === "Softmax" || op === "LogSoftmax") && node.output?.[0] === outputName) {
+        if (!options.stripSoftmax) throw new OpError(`a final ${op} is not piecewise-linear; pass --strip-softmax to drop it (argmax is unchanged)`);
+        state.warnings.push(`${file}: dropped the final ${op} (${where}); the outputs are its inputs (logits), argmax is unchanged`);
+        result = need(inputs, 0, op);
+      } else if (REFUSED_OPS[op]) throw new OpError(`${REFUSED_OPS[op]}; tessera analyses piecewise-affine networks only`);
+      else if (SHAPE_OPS[op]) result = SHAPE_OPS[op](node, inputs, label);
+      else if (ACTIVATION_OPS[op]) result = ACTIVATION_OPS[op](state.graph, node, inputs, label);
+      else result = lowerLinear(state, node, inputs, label, where);
+      if (!result) throw new OpError(`unsupported ONNX op ${op}`);
+    } catch (error) {
+      if (error instanceof OpError || error instanceof RangeError || error instanceof UsageError) {
+        throw new InputError(file, where, error.message.replace(/^network\/build: /, ""));
+      }
+      throw error;
+    }
+    values.set(node.output![0]!, result);
+  });
+
+  const out = values.get(outputName);
+  if (!out) throw new InputError(file, `output "${outputName}"`, "is not produced by any node");
+  if (out.kind === "const") throw new InputError(file, `output "${outputName}"`, "does not depend on the input");
+  const outputId = state.graph.materialize(out, true);
+  return builder.build({
+    output: outputId,
+    meta: {
+      sourceFormat: "onnx",
+      sourceFile: file,
+      approximations: state.approximations,
+      warnings: state.warnings,
+      inputShape: input.shape.length > 1 && input.shape[0] === 1 ? input.shape.slice(1) : input.shape,
+      sourceOps,
+    },
+  });
+}

@@ -1,0 +1,156 @@
+// Linear ONNX ops with constants, composed exactly into the pending affine expression: Add, Sub, Mul, Div,
+// Neg (numpy broadcasting), MatMul in both orders (x·W and W·x, batched), Gemm (alpha, beta, transA, transB).
+// Two symbolic operands may be added or subtracted (a residual connection), never multiplied.
+import { ONE, ZERO, rat, type Rational } from "../../exact/rational.js";
+import { RowAccumulator, scaleRow, type SparseRow, type SymTensor } from "./symbolic.js";
+import { elementCount, type ConstTensor } from "./tensor.js";
+import { OpError, asSym, broadcastIndex, broadcastShape, constTensor, transposeValue, type Value } from "./values.js";
+
+const MINUS_ONE = rat(-1);
+
+export type BinaryOp = "Add" | "Sub" | "Mul" | "Div";
+
+/** Σ coeff · element over the terms (element indices of `t`), plus `constant`: one row and its bias. */
+export function combine(t: SymTensor, terms: readonly (readonly [number, Rational])[], constant: Rational = ZERO): [SparseRow, Rational] {
+  const acc = new RowAccumulator();
+  let bias = constant;
+  for (const [index, coeff] of terms) {
+    if (coeff.n === 0n) continue;
+    acc.addScaled(t.rows[index]!, coeff);
+    const b = t.bias[index]!;
+    if (b.n !== 0n) bias = bias.add(b.mul(coeff));
+  }
+  return [acc.toRow(), bias];
+}
+
+function applyConst(op: BinaryOp, x: Rational, y: Rational, integer: boolean): Rational {
+  switch (op) {
+    case "Add":
+      return x.add(y);
+    case "Sub":
+      return x.sub(y);
+    case "Mul":
+      return x.mul(y);
+    case "Div": {
+      if (y.n === 0n) throw new OpError("divides by zero");
+      const q = x.div(y);
+      return integer ? rat(q.s * (q.n / q.d)) : q;
+    }
+  }
+}
+
+/** a op b with numpy broadcasting, exact. */
+export function binary(op: BinaryOp, a: Value, b: Value, label: string): Value {
+  const shape = broadcastShape(a.shape, b.shape);
+  const ia = broadcastIndex(shape, a.shape);
+  const ib = broadcastIndex(shape, b.shape);
+  const n = ia.length;
+  if (a.kind === "const" && b.kind === "const") {
+    const integer = a.integer && b.integer;
+    return constTensor(shape, Array.from({ length: n }, (_, i) => applyConst(op, a.data[ia[i]!]!, b.data[ib[i]!]!, integer)), integer);
+  }
+  if (op === "Add" || op === "Sub") {
+    const sa = asSym(a, label);
+    const sb = asSym(b, label);
+    const sign = op === "Add" ? ONE : MINUS_ONE;
+    const rows: SparseRow[] = [];
+    const bias: Rational[] = [];
+    for (let i = 0; i < n; i++) {
+      const ra = sa.rows[ia[i]!]!;
+      const rb = sb.rows[ib[i]!]!;
+      if (rb.cols.length === 0) rows.push(ra);
+      else if (ra.cols.length === 0) rows.push(scaleRow(rb, sign));
+      else {
+        const acc = new RowAccumulator();
+        acc.addScaled(ra, ONE);
+        acc.addScaled(rb, sign);
+        rows.push(acc.toRow());
+      }
+      bias.push(op === "Add" ? sa.bias[ia[i]!]!.add(sb.bias[ib[i]!]!) : sa.bias[ia[i]!]!.sub(sb.bias[ib[i]!]!));
+    }
+    return { kind: "sym", shape, rows, bias, label };
+  }
+  if (a.kind === "sym" && b.kind === "sym") {
+    throw new OpError(`${op} of two tensors that both depend on the input is not linear (not piecewise-affine)`);
+  }
+  if (op === "Div" && b.kind === "sym") throw new OpError("divides by a tensor that depends on the input: not piecewise-affine");
+  const sym = (a.kind === "sym" ? a : b) as SymTensor;
+  const con = (a.kind === "sym" ? b : a) as ConstTensor;
+  const is = a.kind === "sym" ? ia : ib;
+  const ic = a.kind === "sym" ? ib : ia;
+  const factor = (i: number): Rational => {
+    const c = con.data[ic[i]!]!;
+    if (op === "Mul") return c;
+    if (c.n === 0n) throw new OpError("divides by zero");
+    return c.inverse();
+  };
+  const rows: SparseRow[] = [];
+  const bias: Rational[] = [];
+  for (let i = 0; i < n; i++) {
+    const f = factor(i);
+    rows.push(scaleRow(sym.rows[is[i]!]!, f));
+    bias.push(sym.bias[is[i]!]!.mul(f));
+  }
+  return { kind: "sym", shape, rows, bias, label };
+}
+
+/** -v. */
+export function negate(v: Value, label: string): Value {
+  return binary("Mul", v, constTensor([], [MINUS_ONE]), label);
+}
+
+/** numpy matmul: 1-D operands promoted, leading (batch) dimensions broadcast. At most one operand symbolic. */
+export function matmul(a: Value, b: Value, label: string): Value {
+  if (a.kind === "sym" && b.kind === "sym") throw new OpError("MatMul of two tensors that both depend on the input is not linear");
+  if (a.shape.length === 0 || b.shape.length === 0) throw new OpError("MatMul needs operands of rank at least 1");
+  const aShape = a.shape.length === 1 ? [1, a.shape[0]!] : a.shape;
+  const bShape = b.shape.length === 1 ? [b.shape[0]!, 1] : b.shape;
+  const [m, k] = aShape.slice(-2) as [number, number];
+  const [k2, nCols] = bShape.slice(-2) as [number, number];
+  if (k !== k2) throw new OpError(`MatMul of shapes [${a.shape.join(",")}] and [${b.shape.join(",")}]: inner dimensions ${k} and ${k2} differ`);
+  const batch = broadcastShape(aShape.slice(0, -2), bShape.slice(0, -2));
+  const batchA = broadcastIndex(batch, aShape.slice(0, -2));
+  const batchB = broadcastIndex(batch, bShape.slice(0, -2));
+  const count = elementCount(batch) * m * nCols;
+  const termsOf = (flat: number): [number, number][] => {
+    const j = flat % nCols;
+    const i = Math.floor(flat / nCols) % m;
+    const bt = Math.floor(flat / (nCols * m));
+    const aBase = batchA[bt]! * m * k + i * k;
+    const bBase = batchB[bt]! * k * nCols + j;
+    return Array.from({ length: k }, (_, kk): [number, number] => [aBase + kk, bBase + kk * nCols]);
+  };
+  let shape = [...batch, m, nCols];
+  if (a.shape.length === 1) shape = [...batch, nCols];
+  if (b.shape.length === 1) shape = a.shape.length === 1 ? [...batch] : [...batch, m];
+  if (a.kind === "const" && b.kind === "const") {
+    const data = Array.from({ length: count }, (_, flat) => termsOf(flat).reduce((s, [ia, ib]) => s.add(a.data[ia]!.mul(b.data[ib]!)), ZERO));
+    return constTensor(shape, data);
+  }
+  const symIsA = a.kind === "sym";
+  const sym = (symIsA ? a : b) as SymTensor;
+  const con = (symIsA ? b : a) as ConstTensor;
+  const rows: SparseRow[] = [];
+  const bias: Rational[] = [];
+  for (let flat = 0; flat < count; flat++) {
+    const terms = termsOf(flat).map(([ia, ib]): [number, Rational] => (symIsA ? [ia, con.data[ib]!] : [ib, con.data[ia]!]));
+    const [row, c] = combine(sym, terms);
+    rows.push(row);
+    bias.push(c);
+  }
+  return { kind: "sym", shape, rows, bias, label };
+}
+
+/** Gemm: alpha · A'·B' + beta · C, A' = Aᵀ when transA, B' = Bᵀ when transB (2-D operands). */
+export function gemm(a: Value, b: Value, c: Value | undefined, attrs: { alpha: Rational; beta: Rational; transA: boolean; transB: boolean }, label: string): Value {
+  if (a.shape.length !== 2 || b.shape.length !== 2) throw new OpError(`Gemm needs 2-D operands, got [${a.shape.join(",")}] and [${b.shape.join(",")}]`);
+  const left = attrs.transA ? transposeValue(a, undefined) : a;
+  const right = attrs.transB ? transposeValue(b, undefined) : b;
+  let y = matmul(left, right, label);
+  if (!attrs.alpha.equals(ONE)) y = binary("Mul", y, constTensor([], [attrs.alpha]), label);
+  if (c && attrs.beta.n !== 0n) {
+    const scaled = attrs.beta.equals(ONE) ? c : binary("Mul", c, constTensor([], [attrs.beta]), label);
+    y = binary("Add", y, scaled, label);
+  }
+  return y;
+}

@@ -1,0 +1,156 @@
+// Shape and data-movement ONNX ops, on constants and symbolic tensors alike (elements move, no arithmetic):
+// Identity, Dropout, Constant, Shape, Cast, Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Gather,
+// Slice. Attribute forms of old opsets and input forms of new ones are both read.
+import { rat } from "../../exact/rational.js";
+import { attribute, constInts, decodeTensor, elementCount, intAttr, intsAttr, onnx, type NodeProto } from "./tensor.js";
+import { OpError, concatValues, constTensor, normalizeAxis, reindex, strides, transposeValue, withShape, type Value } from "./values.js";
+
+type Inputs = readonly (Value | undefined)[];
+
+function need(inputs: Inputs, index: number, op: string): Value {
+  const v = inputs[index];
+  if (!v) throw new OpError(`${op} needs input ${index}`);
+  return v;
+}
+
+/** A constant integer list given as an input (new opsets) or an attribute (old ones). */
+export function intsFrom(node: NodeProto, inputs: Inputs, index: number, attr: string): number[] | undefined {
+  const v = inputs[index];
+  if (v) {
+    if (v.kind !== "const") throw new OpError(`input ${index} (${attr}) must be a constant, not computed from the network input`);
+    return constInts(v);
+  }
+  return intsAttr(node, attr);
+}
+
+function constantValue(node: NodeProto): Value {
+  const t = attribute(node, "value");
+  if (t?.t) return decodeTensor(t.t);
+  const f = attribute(node, "value_float");
+  if (f) return constTensor([], [decodeTensor({ dims: [], dataType: onnx.TensorProto.DataType.FLOAT, floatData: [f.f ?? 0] }).data[0]!]);
+  const fs = attribute(node, "value_floats");
+  if (fs) return decodeTensor({ dims: [fs.floats?.length ?? 0], dataType: onnx.TensorProto.DataType.FLOAT, floatData: fs.floats ?? [] });
+  const i = attribute(node, "value_int");
+  if (i) return constTensor([], [rat(BigInt(String(i.i ?? 0)))], true);
+  const is = intsAttr(node, "value_ints");
+  if (is) return constTensor([is.length], is.map((x) => rat(x)), true);
+  throw new OpError("Constant has no value attribute tessera reads (value, value_float(s), value_int(s))");
+}
+
+function reshape(node: NodeProto, x: Value, target: number[]): Value {
+  const allowZero = intAttr(node, "allowzero", 0) === 1;
+  const dims = target.map((d, i) => (d === 0 && !allowZero ? (x.shape[i] ?? 0) : d));
+  const known = dims.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+  const inferred = dims.filter((d) => d === -1).length;
+  if (inferred > 1) throw new OpError("Reshape has more than one -1 dimension");
+  const total = elementCount(x.shape);
+  if (inferred === 1 && (known === 0 || total % known !== 0)) throw new OpError(`cannot reshape ${total} elements to [${target.join(",")}]`);
+  return withShape(x, dims.map((d) => (d === -1 ? total / known : d)));
+}
+
+function squeeze(x: Value, axes: number[] | undefined): Value {
+  const rank = x.shape.length;
+  const drop = new Set((axes ?? x.shape.flatMap((d, i) => (d === 1 ? [i] : []))).map((a) => normalizeAxis(a, rank)));
+  for (const a of drop) if (x.shape[a] !== 1) throw new OpError(`cannot squeeze axis ${a} of size ${x.shape[a]}`);
+  return withShape(x, x.shape.filter((_, i) => !drop.has(i)));
+}
+
+function unsqueeze(x: Value, axes: number[]): Value {
+  const rank = x.shape.length + axes.length;
+  const add = new Set(axes.map((a) => normalizeAxis(a, rank)));
+  const shape: number[] = [];
+  let k = 0;
+  for (let i = 0; i < rank; i++) shape.push(add.has(i) ? 1 : x.shape[k++]!);
+  return withShape(x, shape);
+}
+
+function gather(x: Value, indices: Value, axisAttr: number): Value {
+  if (indices.kind !== "const") throw new OpError("Gather indices must be constant");
+  const axis = normalizeAxis(axisAttr, x.shape.length);
+  const size = x.shape[axis]!;
+  const idx = constInts(indices).map((i) => (i < 0 ? i + size : i));
+  if (idx.some((i) => i < 0 || i >= size)) throw new OpError(`Gather index out of range for axis of size ${size}`);
+  const outer = elementCount(x.shape.slice(0, axis));
+  const inner = elementCount(x.shape.slice(axis + 1));
+  const map: number[] = [];
+  for (let o = 0; o < outer; o++) for (const i of idx) for (let j = 0; j < inner; j++) map.push((o * size + i) * inner + j);
+  return reindex(x, [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], map);
+}
+
+function slice(node: NodeProto, inputs: Inputs): Value {
+  const x = need(inputs, 0, "Slice");
+  const starts = intsFrom(node, inputs, 1, "starts");
+  const ends = intsFrom(node, inputs, 2, "ends");
+  if (!starts || !ends || starts.length !== ends.length) throw new OpError("Slice needs starts and ends of equal length");
+  const axes = (intsFrom(node, inputs, 3, "axes") ?? starts.map((_, i) => i)).map((a) => normalizeAxis(a, x.shape.length));
+  const steps = intsFrom(node, inputs, 4, "steps") ?? starts.map(() => 1);
+  const picks = x.shape.map((d) => Array.from({ length: d }, (_, i) => i));
+  axes.forEach((axis, k) => {
+    const d = x.shape[axis]!;
+    const step = steps[k]!;
+    if (step === 0) throw new OpError("Slice step 0");
+    const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + d : v, lo), hi);
+    const start = step > 0 ? clamp(starts[k]!, 0, d) : clamp(starts[k]!, -1, d - 1);
+    const end = step > 0 ? clamp(ends[k]!, 0, d) : clamp(ends[k]!, -1, d - 1);
+    const list: number[] = [];
+    for (let i = start; step > 0 ? i < end : i > end; i += step) list.push(i);
+    picks[axis] = list;
+  });
+  const shape = picks.map((p) => p.length);
+  const inStrides = strides(x.shape);
+  const outStrides = strides(shape);
+  const map = Array.from({ length: elementCount(shape) }, (_, flat) =>
+    shape.reduce((src, dim, ax) => src + picks[ax]![Math.floor(flat / outStrides[ax]!) % dim]! * inStrides[ax]!, 0),
+  );
+  return reindex(x, shape, map);
+}
+
+const FLOAT_TARGETS = new Set<number>([onnx.TensorProto.DataType.FLOAT, onnx.TensorProto.DataType.DOUBLE, onnx.TensorProto.DataType.FLOAT16]);
+
+function cast(node: NodeProto, x: Value): Value {
+  const to = intAttr(node, "to", 0);
+  if (FLOAT_TARGETS.has(to)) return x.kind === "const" ? { ...x, integer: false } : x;
+  if (x.kind === "sym") throw new OpError("Cast of a tensor that depends on the input to a non-float type is not piecewise-affine");
+  return constTensor(x.shape, x.data.map((r) => rat(r.s * (r.n / r.d))), true);
+}
+
+/** The shape/data-movement op handlers, by op type. */
+export const SHAPE_OPS: Readonly<Record<string, (node: NodeProto, inputs: Inputs, label: string) => Value>> = {
+  Identity: (_node, inputs) => need(inputs, 0, "Identity"),
+  Dropout: (_node, inputs) => need(inputs, 0, "Dropout"),
+  Constant: (node) => constantValue(node),
+  Cast: (node, inputs) => cast(node, need(inputs, 0, "Cast")),
+  Shape: (node, inputs) => {
+    const x = need(inputs, 0, "Shape");
+    const rank = x.shape.length;
+    const start = intAttr(node, "start", 0);
+    const end = intAttr(node, "end", rank);
+    const dims = x.shape.slice(start < 0 ? start + rank : start, end < 0 ? end + rank : end);
+    return constTensor([dims.length], dims.map((d) => rat(d)), true);
+  },
+  Reshape: (node, inputs) => {
+    const target = intsFrom(node, inputs, 1, "shape");
+    if (!target) throw new OpError("Reshape needs a shape");
+    return reshape(node, need(inputs, 0, "Reshape"), target);
+  },
+  Flatten: (node, inputs) => {
+    const x = need(inputs, 0, "Flatten");
+    const axis = intAttr(node, "axis", 1);
+    const a = axis < 0 ? axis + x.shape.length : axis;
+    return withShape(x, [elementCount(x.shape.slice(0, a)), elementCount(x.shape.slice(a))]);
+  },
+  Squeeze: (node, inputs) => squeeze(need(inputs, 0, "Squeeze"), intsFrom(node, inputs, 1, "axes")),
+  Unsqueeze: (node, inputs) => {
+    const axes = intsFrom(node, inputs, 1, "axes");
+    if (!axes) throw new OpError("Unsqueeze needs axes");
+    return unsqueeze(need(inputs, 0, "Unsqueeze"), axes);
+  },
+  Transpose: (node, inputs) => transposeValue(need(inputs, 0, "Transpose"), intsAttr(node, "perm")),
+  Concat: (node, inputs, label) => {
+    const parts = inputs.filter((v): v is Value => v !== undefined);
+    if (parts.length === 0) throw new OpError("Concat needs inputs");
+    return concatValues(parts, intAttr(node, "axis", 0), label);
+  },
+  Gather: (node, inputs) => gather(need(inputs, 0, "Gather"), need(inputs, 1, "Gather"), intAttr(node, "axis", 0)),
+  Slice: (node, inputs) => slice(node, inputs),
+};
