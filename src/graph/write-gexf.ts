@@ -1,0 +1,22 @@
+// GEXF export of the region graph through graphology-gexf (Gephi's format): node label = pattern, node
+// attributes pattern/piece/witness, edge attributes neurons/point/jump/sameMap, all exact values as text.
+import { write } from "graphology-gexf";
+import { formatRational } from "../exact/rational.js";
+import type { RegionAttrs, FacetAttrs, RegionGraph } from "./types.js";
+import { edgeText } from "./write-graphml.js";
+
+/** The graph as a GEXF 1.3 document. */
+export function writeGexf(graph: RegionGraph): string {
+  return write<RegionAttrs, FacetAttrs>(graph, {
+    version: "1.3",
+    pretty: true,
+    formatNode: (_key, attrs) => ({
+      label: attrs.pattern,
+      attributes: { pattern: attrs.pattern, piece: attrs.piece, witness: attrs.region.witness.map(formatRational).join(",") },
+    }),
+    formatEdge: (_key, attrs) => {
+      const text = edgeText(attrs);
+      return { label: text.neurons, attributes: { ...text, sameMap: attrs.sameMap } };
+    },
+  });
+}
