@@ -3,7 +3,7 @@
 // names every node and edge; the JSON document has one entry per node and edge with exact strings.
 import { describe, expect, it } from "vitest";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import Graph from "graphology";
+import { DirectedGraph } from "graphology";
 import { parse as parseGraphml } from "graphology-graphml";
 import { parse as parseGexf } from "graphology-gexf";
 import { rat } from "../../src/exact/rational.js";
@@ -41,7 +41,7 @@ describe("graph exports", () => {
     const g = doc.gexf.graph;
     expect(asArray(g.nodes.node)).toHaveLength(graph.order);
     expect(asArray(g.edges.edge)).toHaveLength(graph.size);
-    const back = parseGexf(Graph, text);
+    const back = parseGexf(DirectedGraph, text);
     expect(back.order).toBe(graph.order);
     expect(back.size).toBe(graph.size);
     graph.forEachNode((key, attrs) => expect(back.getNodeAttribute(key, "pattern")).toBe(attrs.pattern));
@@ -53,7 +53,7 @@ describe("graph exports", () => {
     const doc = new XMLParser({ ignoreAttributes: false }).parse(text);
     expect(asArray(doc.graphml.graph.node)).toHaveLength(graph.order);
     expect(asArray(doc.graphml.graph.edge)).toHaveLength(graph.size);
-    const back = parseGraphml(Graph, text);
+    const back = parseGraphml(DirectedGraph, text);
     expect(back.type).toBe("directed");
     expect(back.order).toBe(graph.order);
     expect(back.size).toBe(graph.size);
