@@ -1,8 +1,9 @@
 // Shape and data-movement ONNX ops, on constants and symbolic tensors alike (elements move, no arithmetic):
 // Identity, Dropout, Constant, Shape, Cast, Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Gather,
-// Slice. Attribute forms of old opsets and input forms of new ones are both read.
-import { rat } from "../../exact/rational.js";
-import { attribute, constInts, decodeTensor, elementCount, intAttr, intsAttr, onnx, type NodeProto } from "./tensor.js";
+// Slice, Pad (constant mode). Attribute forms of old opsets and input forms of new ones are both read.
+import { ZERO, rat } from "../../exact/rational.js";
+import { EMPTY_ROW } from "./symbolic.js";
+import { attribute, constInts, decodeTensor, elementCount, floatAttr, intAttr, intsAttr, onnx, stringAttr, type NodeProto } from "./tensor.js";
 import { OpError, concatValues, constTensor, normalizeAxis, reindex, strides, transposeValue, withShape, type Value } from "./values.js";
 
 type Inputs = readonly (Value | undefined)[];
@@ -105,6 +106,35 @@ function slice(node: NodeProto, inputs: Inputs): Value {
   return reindex(x, shape, map);
 }
 
+/** Pad in constant mode (pads = all begins, then all ends; negative pads crop). */
+function pad(node: NodeProto, inputs: Inputs, label: string): Value {
+  const x = need(inputs, 0, "Pad");
+  const mode = stringAttr(node, "mode", "constant");
+  if (mode !== "constant") throw new OpError(`Pad mode ${mode} is not supported (only constant)`);
+  const rank = x.shape.length;
+  const pads = intsFrom(node, inputs, 1, "pads");
+  if (!pads || pads.length !== 2 * rank) throw new OpError(`Pad needs ${2 * rank} pads`);
+  const valueInput = inputs[2];
+  if (valueInput && valueInput.kind !== "const") throw new OpError("Pad constant_value must be a constant");
+  const fill = valueInput ? valueInput.data[0] ?? ZERO : floatAttr(node, "value", 0);
+  const shape = x.shape.map((d, i) => d + pads[i]! + pads[rank + i]!);
+  const inStrides = strides(x.shape);
+  const outStrides = strides(shape);
+  const map = Array.from({ length: elementCount(shape) }, (_, flat) => {
+    let src = 0;
+    for (let ax = 0; ax < rank; ax++) {
+      const c = (Math.floor(flat / outStrides[ax]!) % shape[ax]!) - pads[ax]!;
+      if (c < 0 || c >= x.shape[ax]!) return -1;
+      src += c * inStrides[ax]!;
+    }
+    return src;
+  });
+  if (x.kind === "const") return constTensor(shape, map.map((i) => (i < 0 ? fill : x.data[i]!)), x.integer);
+  const rows = map.map((i) => (i < 0 ? EMPTY_ROW : x.rows[i]!));
+  const bias = map.map((i) => (i < 0 ? fill : x.bias[i]!));
+  return { kind: "sym", shape, rows, bias, label };
+}
+
 const FLOAT_TARGETS = new Set<number>([onnx.TensorProto.DataType.FLOAT, onnx.TensorProto.DataType.DOUBLE, onnx.TensorProto.DataType.FLOAT16]);
 
 function cast(node: NodeProto, x: Value): Value {
@@ -153,4 +183,5 @@ export const SHAPE_OPS: Readonly<Record<string, (node: NodeProto, inputs: Inputs
   },
   Gather: (node, inputs) => gather(need(inputs, 0, "Gather"), need(inputs, 1, "Gather"), intAttr(node, "axis", 0)),
   Slice: (node, inputs) => slice(node, inputs),
+  Pad: (node, inputs, label) => pad(node, inputs, label),
 };
