@@ -27,7 +27,34 @@ export interface Region {
   readonly bounded: boolean;
   /** Exact vertices (bounded regions, when asked for). */
   readonly vertices?: readonly (readonly Rational[])[];
+  /**
+   * The split-tree decisions made since the previous region, in depth-first preorder (the certificate that
+   * no region is missing; see docs/certificates.md). Absent when certification is off.
+   */
+  readonly splits?: readonly SplitRecord[];
 }
 
 /** Why an enumeration stopped. */
 export type EnumerationStatus = "complete" | "max-regions" | "timeout" | "interrupted";
+
+/**
+ * A bound certificate over a split-tree node's constraint list (domain half-spaces first, then the split
+ * constraints of the path in order): y_i ≥ 0 on the listed rows, 0 elsewhere.
+ */
+export interface BoundCertificateRecord {
+  readonly rows: readonly number[];
+  readonly y: readonly Rational[];
+}
+
+/**
+ * One decision of the split tree: neuron `neuron` (index in topological neuron order) keeps pieces
+ * keep[0]..keep[1] of the node; `lower` proves z ≥ breakpoint[keep[0]-1] (Σ y_i a_i = -w, Σ y_i b_i ≤
+ * c - β), `upper` proves z ≤ breakpoint[keep[1]] (Σ y_i a_i = w, Σ y_i b_i ≤ β - c), where z = w·x + c is
+ * the neuron's pre-activation on the node. Each kept piece is a child, visited in increasing order.
+ */
+export interface SplitRecord {
+  readonly neuron: number;
+  readonly keep: readonly [number, number];
+  readonly lower?: BoundCertificateRecord;
+  readonly upper?: BoundCertificateRecord;
+}

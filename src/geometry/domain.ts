@@ -1,0 +1,190 @@
+// Input domains: resolving a DomainSpec against a network into (the network the engine runs, the H-form
+// polyhedron of its input). A slice x = origin + U·t becomes an affine layer put in front of the network,
+// so nothing downstream knows about slices; its polyhedron is in slice coordinates. Also the JSON form of
+// a domain (written into region maps, read back by `check`).
+import { InputError, UsageError } from "../errors.js";
+import { ONE, ZERO, formatRational, tryParseRational, type Rational } from "../exact/rational.js";
+import type { AffineNode, Network, NetworkNode } from "../network/ir.js";
+import { inputSize } from "../network/ir.js";
+import type { DomainSpec, Halfspace, Polyhedron } from "./types.js";
+
+export interface ResolvedDomain {
+  readonly spec: DomainSpec;
+  /** The network the engine enumerates: the given one, with the slice layer in front for a slice. */
+  readonly network: Network;
+  /** The domain in the engine's input coordinates (slice coordinates for a slice). */
+  readonly polyhedron: Polyhedron;
+}
+
+/** a·x ≤ b. */
+export function lessEq(a: readonly Rational[], b: Rational): Halfspace {
+  return { a, b };
+}
+
+/** The box lo ≤ x ≤ hi as half-spaces: x_i ≤ hi_i (row 2i), -x_i ≤ -lo_i (row 2i+1). */
+export function boxHalfspaces(lo: readonly Rational[], hi: readonly Rational[]): Halfspace[] {
+  const d = lo.length;
+  const out: Halfspace[] = [];
+  for (let i = 0; i < d; i++) {
+    const e = Array.from({ length: d }, (_, k) => (k === i ? ONE : ZERO));
+    out.push(lessEq(e, hi[i]!), lessEq(e.map((v) => v.neg()), lo[i]!.neg()));
+  }
+  return out;
+}
+
+/** The default domain: the network's input box when it names one, else all of R^d. */
+export function defaultDomain(net: Network): DomainSpec {
+  if (net.inputBox) return { kind: "box", lo: net.inputBox.map(([lo]) => lo), hi: net.inputBox.map(([, hi]) => hi) };
+  return { kind: "all", dim: inputSize(net) };
+}
+
+/** A line (2 points) or plane (3 points) slice through the input space, optionally restricted. */
+export function sliceDomain(points: readonly (readonly Rational[])[], within?: DomainSpec): DomainSpec {
+  if (points.length !== 2 && points.length !== 3) throw new UsageError(`geometry/domain: a slice needs 2 or 3 points, not ${points.length}`);
+  const origin = points[0]!;
+  const directions = points.slice(1).map((p) => p.map((v, i) => v.sub(origin[i]!)));
+  return { kind: "slice", shape: points.length === 2 ? "line" : "plane", points, origin, directions, ...(within ? { within } : {}) };
+}
+
+/** The half-spaces of a non-slice domain in input space. */
+function inputHalfspaces(spec: DomainSpec): Halfspace[] {
+  switch (spec.kind) {
+    case "all":
+      return [];
+    case "box":
+      return boxHalfspaces(spec.lo, spec.hi);
+    case "polytope":
+      return [...spec.polyhedron.halfspaces];
+    case "slice":
+      throw new UsageError("geometry/domain: a slice cannot be restricted to another slice");
+    default: {
+      const never: never = spec;
+      throw new Error(`geometry/domain: unknown domain ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function specDim(spec: DomainSpec): number {
+  switch (spec.kind) {
+    case "all":
+      return spec.dim;
+    case "box":
+      return spec.lo.length;
+    case "polytope":
+      return spec.polyhedron.dim;
+    case "slice":
+      return spec.origin.length;
+  }
+}
+
+/** Resolve a domain against a network (sizes checked; the slice layer prepended). */
+export function resolveDomain(net: Network, spec: DomainSpec = defaultDomain(net)): ResolvedDomain {
+  const n = inputSize(net);
+  const dim = specDim(spec);
+  if (dim !== n) throw new UsageError(`geometry/domain: the domain is ${dim}-dimensional, the network takes ${n} inputs`);
+  if (spec.kind === "box") {
+    spec.lo.forEach((lo, i) => {
+      if (lo.compare(spec.hi[i]!) >= 0) throw new UsageError(`geometry/domain: box interval ${i + 1} is empty or a point (${formatRational(lo)}:${formatRational(spec.hi[i]!)})`);
+    });
+  }
+  if (spec.kind !== "slice") return { spec, network: net, polyhedron: { dim: n, halfspaces: inputHalfspaces(spec) } };
+  if (spec.within && specDim(spec.within) !== n) throw new UsageError(`geometry/domain: the slice restriction is ${specDim(spec.within)}-dimensional, the network takes ${n} inputs`);
+  const k = spec.directions.length;
+  // Restriction a·x ≤ b with x = o + U t becomes (a·U)·t ≤ b - a·o.
+  const halfspaces = (spec.within ? inputHalfspaces(spec.within) : []).map((h) => {
+    const aU = spec.directions.map((u) => u.reduce((s, v, i) => s.add(v.mul(h.a[i]!)), ZERO));
+    const ao = spec.origin.reduce((s, v, i) => s.add(v.mul(h.a[i]!)), ZERO);
+    return lessEq(aU, h.b.sub(ao));
+  });
+  return { spec, network: sliceNetwork(net, spec.origin, spec.directions), polyhedron: { dim: k, halfspaces } };
+}
+
+/** The network x ↦ net(origin + U·t), as a new IR with one affine node in front (ids shifted by one). */
+export function sliceNetwork(net: Network, origin: readonly Rational[], directions: readonly (readonly Rational[])[]): Network {
+  const k = directions.length;
+  const n = origin.length;
+  const weights = Array.from({ length: n }, (_, i) => directions.map((u) => u[i]!));
+  const slice: AffineNode = { kind: "affine", name: "slice", inputs: [0], weights, bias: [...origin], size: n };
+  const shift = (id: number): number => id + 1;
+  const rest: NetworkNode[] = net.nodes.slice(1).map((node) => {
+    if (node.kind === "affine") return { ...node, inputs: node.inputs.map(shift) };
+    if (node.kind === "activation") return { ...node, input: shift(node.input) };
+    return node;
+  });
+  const input: NetworkNode = { kind: "input", name: k === 1 ? "t" : "st", size: k };
+  return { nodes: [input, slice, ...rest], output: shift(net.output), meta: net.meta };
+}
+
+/** The JSON form of a domain (rationals as strings), as written into region maps. */
+export type DomainJson =
+  | { kind: "all"; dim: number }
+  | { kind: "box"; lo: string[]; hi: string[] }
+  | { kind: "polytope"; A: string[][]; b: string[]; file?: string }
+  | { kind: "slice"; shape: "line" | "plane"; points: string[][]; origin: string[]; directions: string[][]; coordinates: string[]; within?: DomainJson };
+
+export function domainToJson(spec: DomainSpec): DomainJson {
+  const f = (v: readonly Rational[]): string[] => v.map(formatRational);
+  switch (spec.kind) {
+    case "all":
+      return { kind: "all", dim: spec.dim };
+    case "box":
+      return { kind: "box", lo: f(spec.lo), hi: f(spec.hi) };
+    case "polytope":
+      return { kind: "polytope", A: spec.polyhedron.halfspaces.map((h) => f(h.a)), b: spec.polyhedron.halfspaces.map((h) => formatRational(h.b)), ...(spec.file ? { file: spec.file } : {}) };
+    case "slice":
+      return {
+        kind: "slice",
+        shape: spec.shape,
+        points: spec.points.map(f),
+        origin: f(spec.origin),
+        directions: spec.directions.map(f),
+        coordinates: spec.shape === "line" ? ["t"] : ["s", "t"],
+        ...(spec.within ? { within: domainToJson(spec.within) } : {}),
+      };
+  }
+}
+
+/** Read a domain back from its JSON form; errors name `file` and the JSON path. */
+export function domainFromJson(json: unknown, file: string, path = "domain"): DomainSpec {
+  const obj = json as Record<string, unknown>;
+  if (typeof obj !== "object" || obj === null) throw new InputError(file, path, "is not an object");
+  const vec = (v: unknown, where: string): Rational[] => {
+    if (!Array.isArray(v)) throw new InputError(file, where, "is not an array of rationals");
+    return v.map((x, i) => {
+      const r = typeof x === "string" ? tryParseRational(x) : typeof x === "number" ? tryParseRational(String(x)) : undefined;
+      if (r === undefined) throw new InputError(file, `${where}[${i}]`, `${JSON.stringify(x)} is not a rational`);
+      return r;
+    });
+  };
+  const mat = (v: unknown, where: string): Rational[][] => {
+    if (!Array.isArray(v)) throw new InputError(file, where, "is not an array of rows");
+    return v.map((row, i) => vec(row, `${where}[${i}]`));
+  };
+  switch (obj.kind) {
+    case "all":
+      if (!Number.isInteger(obj.dim) || (obj.dim as number) < 1) throw new InputError(file, `${path}.dim`, "is not a positive integer");
+      return { kind: "all", dim: obj.dim as number };
+    case "box":
+      return { kind: "box", lo: vec(obj.lo, `${path}.lo`), hi: vec(obj.hi, `${path}.hi`) };
+    case "polytope":
+      return polytopeFromArrays(mat(obj.A, `${path}.A`), vec(obj.b, `${path}.b`), file, path);
+    case "slice": {
+      const points = mat(obj.points, `${path}.points`);
+      return sliceDomain(points, obj.within === undefined ? undefined : domainFromJson(obj.within, file, `${path}.within`));
+    }
+    default:
+      throw new InputError(file, `${path}.kind`, `${JSON.stringify(obj.kind)} is not one of all, box, polytope, slice`);
+  }
+}
+
+/** A polytope from A and b, sizes checked (A·x ≤ b). */
+export function polytopeFromArrays(A: readonly (readonly Rational[])[], b: readonly Rational[], file: string, path = ""): DomainSpec {
+  const at = (p: string): string => (path ? `${path}.${p}` : p);
+  if (A.length === 0) throw new InputError(file, at("A"), "has no rows; a polytope needs at least one half-space");
+  if (A.length !== b.length) throw new InputError(file, at("b"), `has ${b.length} entries but A has ${A.length} rows`);
+  const dim = A[0]!.length;
+  A.forEach((row, i) => {
+    if (row.length !== dim) throw new InputError(file, `${at("A")}[${i}]`, `has ${row.length} entries, row 0 has ${dim}`);
+  });
+  return { kind: "polytope", polyhedron: { dim, halfspaces: A.map((a, i) => lessEq(a, b[i]!)) }, file };
+}

@@ -1,0 +1,109 @@
+// Fraction-free exact linear algebra for certificates: scaling exact rows (Dyadic or Rational) to integer
+// rows, and solving small integer systems M·x = r exactly with BigInt (no gcd per operation: one gcd per
+// row after each elimination step). Results are x = num / den with one common positive denominator.
+import { Dyadic } from "../exact/dyadic.js";
+import type { Field } from "../exact/field.js";
+import { Rational } from "../exact/rational.js";
+
+/** An exact rational vector num / den (den > 0). */
+export interface IntVec {
+  readonly num: readonly bigint[];
+  readonly den: bigint;
+}
+
+function abs(x: bigint): bigint {
+  return x < 0n ? -x : x;
+}
+
+export function gcd(a: bigint, b: bigint): bigint {
+  a = abs(a);
+  b = abs(b);
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+/** The field element for an integer. */
+export function fromBigInt<T>(F: Field<T>, n: bigint): T {
+  if (F.zero instanceof Dyadic) return Dyadic.of(n) as T;
+  return F.fromRational(new Rational(n, 1n));
+}
+
+/** Scale a vector of exact values by one positive factor so that every entry is an integer (same ratios). */
+export function toIntegerRow<T>(F: Field<T>, values: readonly T[]): bigint[] {
+  if (F.zero instanceof Dyadic) {
+    const ds = values as readonly Dyadic[];
+    let minE = Infinity;
+    for (const v of ds) if (v.m !== 0n && v.e < minE) minE = v.e;
+    if (minE === Infinity) return ds.map(() => 0n);
+    return ds.map((v) => (v.m === 0n ? 0n : v.m << BigInt(v.e - minE)));
+  }
+  const rs = values.map((v) => F.toRational(v));
+  let l = 1n;
+  for (const r of rs) l = (l / gcd(l, r.d)) * r.d;
+  return rs.map((r) => r.s * r.n * (l / r.d));
+}
+
+function reduceRow(row: bigint[]): void {
+  let g = 0n;
+  for (const v of row) if (v !== 0n) g = g === 0n ? abs(v) : gcd(g, v);
+  if (g > 1n) for (let i = 0; i < row.length; i++) row[i] = row[i]! / g;
+}
+
+/**
+ * Solve M·x = r exactly (M is rows × cols integers, any shape). Free variables are set to 0. Returns
+ * undefined when the system is inconsistent.
+ */
+export function solveIntegerSystem(M: readonly (readonly bigint[])[], r: readonly bigint[]): IntVec | undefined {
+  const rows = M.length;
+  const cols = rows === 0 ? 0 : M[0]!.length;
+  const aug: bigint[][] = M.map((row, i) => [...row, r[i]!]);
+  const pivotCol: number[] = [];
+  let rank = 0;
+  for (let c = 0; c < cols && rank < rows; c++) {
+    let p = -1;
+    for (let i = rank; i < rows; i++) if (aug[i]![c] !== 0n && (p < 0 || abs(aug[i]![c]!) < abs(aug[p]![c]!))) p = i;
+    if (p < 0) continue;
+    [aug[rank], aug[p]] = [aug[p]!, aug[rank]!];
+    const prow = aug[rank]!;
+    const pv = prow[c]!;
+    for (let i = 0; i < rows; i++) {
+      if (i === rank) continue;
+      const row = aug[i]!;
+      const f = row[c]!;
+      if (f === 0n) continue;
+      for (let k = 0; k <= cols; k++) row[k] = row[k]! * pv - prow[k]! * f;
+      reduceRow(row);
+    }
+    pivotCol.push(c);
+    rank++;
+  }
+  for (let i = rank; i < rows; i++) if (aug[i]![cols] !== 0n) return undefined;
+  // Now row i (< rank) reads piv_i·x_{pivotCol[i]} = rhs_i (other pivot columns eliminated, free vars 0).
+  let den = 1n;
+  for (let i = 0; i < rank; i++) {
+    const pv = abs(aug[i]![pivotCol[i]!]!);
+    den = (den / gcd(den, pv)) * pv;
+  }
+  const num: bigint[] = new Array<bigint>(cols).fill(0n);
+  for (let i = 0; i < rank; i++) {
+    const pv = aug[i]![pivotCol[i]!]!;
+    num[pivotCol[i]!] = (aug[i]![cols]! * (den / abs(pv))) * (pv < 0n ? -1n : 1n);
+  }
+  return { num, den };
+}
+
+/** num/den as a Rational. */
+export function intVecToRationals(v: IntVec): Rational[] {
+  return v.num.map((n) => new Rational(n, v.den));
+}
+
+/** floor(num · 2^bits / den) · 2^-bits: a dyadic within 2^-bits of num/den (den > 0). */
+export function roundToDyadic(num: bigint, den: bigint, bits: number): Dyadic {
+  const scaled = (num << BigInt(bits)) / den;
+  return Dyadic.of(scaled, -bits);
+}
+
+/** A Rational rounded to a dyadic within 2^-bits. */
+export function rationalToDyadic(r: Rational, bits: number): Dyadic {
+  return roundToDyadic(r.s * r.n, r.d, bits);
+}

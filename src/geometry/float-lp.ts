@@ -1,0 +1,160 @@
+// The float proposer for tiny LPs: a dense revised simplex on Float64Arrays for
+//   maximise w·x  subject to  a_i·x ≤ b_i (i < m),  x ∈ R^d free,
+// solved through its dual  min b·y  s.t.  Σ y_i a_i = w, y ≥ 0  (d equality rows, so the basis inverse is
+// only d×d however many constraints there are). It only *proposes*: an optimal basis (which rows are
+// tight), an unbounded ray, or "failed". Nothing here is a verdict; geometry/lp.ts verifies exactly.
+
+/** A float proposal. `basis` lists the constraint rows of the optimal dual basis (at most d of them). */
+export type FloatProposal =
+  | { readonly status: "optimal"; readonly basis: readonly number[]; readonly x: Float64Array; readonly value: number; readonly iterations: number }
+  | { readonly status: "unbounded"; readonly ray: Float64Array; readonly iterations: number }
+  | { readonly status: "failed"; readonly reason: string; readonly iterations: number };
+
+/** Tolerances of the proposal (not of any verdict): reduced costs, pivots and phase-1 infeasibility. */
+const TOL_COST = 1e-9;
+const TOL_PIVOT = 1e-9;
+const TOL_PHASE1 = 1e-9;
+/** After this many degenerate pivots in a row, switch from Dantzig to Bland's rule (no cycling). */
+const DEGENERATE_STREAK = 30;
+
+/**
+ * Propose an optimum of max w·x over {x : A x ≤ b}. `A` is row-major m×d. Zero rows are ignored. The
+ * feasible set must be nonempty (the region engine always has an interior witness).
+ */
+export function proposeMax(A: Float64Array, b: Float64Array, m: number, d: number, w: Float64Array): FloatProposal {
+  // Keep nonzero rows, scaled to max-norm 1 (positive scaling changes neither the basis nor x).
+  const rows: number[] = [];
+  const As = new Float64Array(m * d);
+  const bs = new Float64Array(m);
+  let n = 0;
+  for (let i = 0; i < m; i++) {
+    let mx = 0;
+    for (let k = 0; k < d; k++) mx = Math.max(mx, Math.abs(A[i * d + k]!));
+    if (mx === 0) continue;
+    for (let k = 0; k < d; k++) As[n * d + k] = A[i * d + k]! / mx;
+    bs[n] = b[i]! / mx;
+    rows.push(i);
+    n++;
+  }
+  let wmax = 0;
+  for (let k = 0; k < d; k++) wmax = Math.max(wmax, Math.abs(w[k]!));
+  if (wmax === 0) return { status: "failed", reason: "zero objective", iterations: 0 };
+  const sigma = new Float64Array(d);
+  const xB = new Float64Array(d);
+  for (let k = 0; k < d; k++) {
+    const wk = w[k]! / wmax;
+    sigma[k] = wk >= 0 ? 1 : -1;
+    xB[k] = Math.abs(wk);
+  }
+  // Column i (< n) in flipped equation k is As[i,k]·sigma[k]; artificial column n+k is e_k.
+  const col = (i: number, k: number): number => (i >= n ? (i - n === k ? 1 : 0) : As[i * d + k]! * sigma[k]!);
+  const Binv = new Float64Array(d * d);
+  for (let k = 0; k < d; k++) Binv[k * d + k] = 1;
+  const basis = new Int32Array(d);
+  for (let k = 0; k < d; k++) basis[k] = n + k;
+  const isBasic = new Uint8Array(n + d);
+  for (let k = 0; k < d; k++) isBasic[n + k] = 1;
+  const pi = new Float64Array(d);
+  const u = new Float64Array(d);
+  let iterations = 0;
+  const maxIterations = 100 + 20 * (n + d);
+
+  const pivot = (r: number, q: number): void => {
+    const ur = u[r]!;
+    for (let k = 0; k < d; k++) Binv[r * d + k] = Binv[r * d + k]! / ur;
+    for (let j = 0; j < d; j++) {
+      if (j === r || u[j] === 0) continue;
+      const f = u[j]!;
+      for (let k = 0; k < d; k++) Binv[j * d + k] = Binv[j * d + k]! - f * Binv[r * d + k]!;
+    }
+    isBasic[basis[r]!] = 0;
+    basis[r] = q;
+    isBasic[q] = 1;
+  };
+  const computeU = (q: number): void => {
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += Binv[j * d + k]! * col(q, k);
+      u[j] = s;
+    }
+  };
+  const cost = (phase: 1 | 2, i: number): number => (phase === 1 ? (i >= n ? 1 : 0) : i >= n ? 0 : bs[i]!);
+
+  const runPhase = (phase: 1 | 2): "optimal" | "failed" => {
+    let streak = 0;
+    for (;;) {
+      if (++iterations > maxIterations) return "failed";
+      for (let k = 0; k < d; k++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += cost(phase, basis[j]!) * Binv[j * d + k]!;
+        pi[k] = s;
+      }
+      let q = -1;
+      let best = -TOL_COST;
+      for (let i = 0; i < n; i++) {
+        if (isBasic[i]) continue;
+        let rc = cost(phase, i);
+        for (let k = 0; k < d; k++) rc -= pi[k]! * As[i * d + k]! * sigma[k]!;
+        if (rc < best) {
+          q = i;
+          if (streak >= DEGENERATE_STREAK) break; // Bland: first improving column
+          best = rc;
+        }
+      }
+      if (q < 0) return "optimal";
+      computeU(q);
+      let r = -1;
+      let theta = Infinity;
+      for (let j = 0; j < d; j++) {
+        if (u[j]! <= TOL_PIVOT) continue;
+        const t = Math.max(0, xB[j]!) / u[j]!;
+        if (t < theta - 1e-15 || (Math.abs(t - theta) <= 1e-15 && (basis[j]! >= n || basis[j]! < basis[r]!))) {
+          theta = t;
+          r = j;
+        }
+      }
+      if (r < 0) return "failed";
+      streak = theta === 0 ? streak + 1 : 0;
+      for (let j = 0; j < d; j++) xB[j] = xB[j]! - theta * u[j]!;
+      xB[r] = theta;
+      pivot(r, q);
+    }
+  };
+
+  if (runPhase(1) === "failed") return { status: "failed", reason: "iteration limit in phase 1", iterations };
+  let infeasibility = 0;
+  for (let j = 0; j < d; j++) if (basis[j]! >= n) infeasibility += Math.max(0, xB[j]!);
+  if (infeasibility > TOL_PHASE1) {
+    const ray = new Float64Array(d);
+    for (let k = 0; k < d; k++) ray[k] = pi[k]! * sigma[k]!;
+    return { status: "unbounded", ray, iterations };
+  }
+  // Drive basic artificials (at level 0) out of the basis where a real column can replace them.
+  for (let j = 0; j < d; j++) {
+    if (basis[j]! < n) continue;
+    xB[j] = 0;
+    let q = -1;
+    let bestAbs = 1e-7;
+    for (let i = 0; i < n; i++) {
+      if (isBasic[i]) continue;
+      let s = 0;
+      for (let k = 0; k < d; k++) s += Binv[j * d + k]! * col(i, k);
+      if (Math.abs(s) > bestAbs) {
+        bestAbs = Math.abs(s);
+        q = i;
+      }
+    }
+    if (q >= 0) {
+      computeU(q);
+      pivot(j, q);
+    }
+  }
+  if (runPhase(2) === "failed") return { status: "failed", reason: "iteration limit in phase 2", iterations };
+  const x = new Float64Array(d);
+  for (let k = 0; k < d; k++) x[k] = pi[k]! * sigma[k]!;
+  const basisRows: number[] = [];
+  for (let j = 0; j < d; j++) if (basis[j]! < n) basisRows.push(rows[basis[j]!]!);
+  let value = 0;
+  for (let k = 0; k < d; k++) value += w[k]! * x[k]!;
+  return { status: "optimal", basis: basisRows, x, value, iterations };
+}

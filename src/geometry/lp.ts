@@ -1,0 +1,193 @@
+// LP with exact certificates (DESIGN.md, exactness contract 1–2): floats propose, exact arithmetic decides.
+// The one question the region engine asks is "how large can z(x) = w·x + c get on {x : a_i·x ≤ b_i}?".
+// `upperBound` answers it with either
+//   - a bound certificate y ≥ 0 with Σ y_i a_i = w exactly, so z ≤ Σ y_i b_i + c on the whole set, or
+//   - an exact ray r with a_i·r ≤ 0 for all i and w·r > 0 (z is unbounded above),
+// both verified exactly. The float simplex (float-lp.ts) proposes the basis; its tight rows are re-solved
+// exactly (fraction-free, exact-solve.ts); when that fails, the exact simplex (exact-simplex.ts) decides.
+// Lower bounds are upper bounds of -z. The row values are a Field<T> (Dyadic fast path or Rational).
+import { Dyadic } from "../exact/dyadic.js";
+import type { Field } from "../exact/field.js";
+import { dyadicFromFloat64 } from "../exact/float.js";
+import { Rational } from "../exact/rational.js";
+import { exactMax } from "./exact-simplex.js";
+import { fromBigInt, solveIntegerSystem, toIntegerRow, type IntVec } from "./exact-solve.js";
+import { proposeMax } from "./float-lp.js";
+
+/** Constraints a_i·x ≤ b_i in exact form plus a float copy (row-major) for the proposer. */
+export interface LpRows<T> {
+  readonly d: number;
+  readonly a: readonly (readonly T[])[];
+  readonly b: readonly T[];
+  readonly af: Float64Array;
+  readonly bf: Float64Array;
+}
+
+/** y_i = num[j] / den for i = indices[j] (all other rows 0): proves Σ y_i a_i = w and bounds w·x by Σ y_i b_i. */
+export interface BoundCertificate {
+  readonly indices: readonly number[];
+  readonly num: readonly bigint[];
+  readonly den: bigint;
+}
+
+export type UpperBound<T> =
+  | { readonly kind: "bounded"; readonly cert: BoundCertificate; readonly xf?: Float64Array; readonly basis?: readonly number[] }
+  | { readonly kind: "unbounded"; readonly ray: readonly T[] };
+
+/** Counters of the filtered LP (CGAL's "calls to" and "failures of"). */
+export interface LpStats {
+  lps: number;
+  simplexIterations: number;
+  floatFailures: number;
+  certifyFailures: number;
+  exactFallbacks: number;
+}
+
+export function newLpStats(): LpStats {
+  return { lps: 0, simplexIterations: 0, floatFailures: 0, certifyFailures: 0, exactFallbacks: 0 };
+}
+
+/** The exact value of a float in the field (dyadic in value). */
+export function fromFloat<T>(F: Field<T>, x: number): T {
+  const dy = dyadicFromFloat64(x);
+  if (dy === undefined) throw new RangeError(`geometry/lp: ${x} is not finite`);
+  return F.zero instanceof Dyadic ? (dy as T) : F.fromRational(dy.toRational());
+}
+
+/** Build LpRows from exact rows (float copies made once). */
+export function lpRows<T>(F: Field<T>, d: number, a: readonly (readonly T[])[], b: readonly T[]): LpRows<T> {
+  const m = a.length;
+  const af = new Float64Array(m * d);
+  const bf = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    for (let k = 0; k < d; k++) af[i * d + k] = toNumber(F, a[i]![k]!);
+    bf[i] = toNumber(F, b[i]!);
+  }
+  return { d, a, b, af, bf };
+}
+
+export function toNumber<T>(F: Field<T>, v: T): number {
+  return v instanceof Dyadic ? v.toNumber() : F.toRational(v).valueOf();
+}
+
+export function dotT<T>(F: Field<T>, a: readonly T[], x: readonly T[]): T {
+  let s = F.zero;
+  for (let k = 0; k < a.length; k++) if (F.sign(a[k]!) !== 0 && F.sign(x[k]!) !== 0) s = F.add(s, F.mul(a[k]!, x[k]!));
+  return s;
+}
+
+/** Exactly: Σ y_i a_i = w (times den) and y ≥ 0. */
+export function certificateMatches<T>(F: Field<T>, P: LpRows<T>, cert: BoundCertificate, w: readonly T[]): boolean {
+  if (cert.den <= 0n || cert.num.some((v) => v < 0n)) return false;
+  const den = fromBigInt(F, cert.den);
+  for (let k = 0; k < P.d; k++) {
+    let s = F.zero;
+    cert.indices.forEach((i, j) => {
+      if (cert.num[j] !== 0n) s = F.add(s, F.mul(fromBigInt(F, cert.num[j]!), P.a[i]![k]!));
+    });
+    if (F.compare(s, F.mul(den, w[k]!)) !== 0) return false;
+  }
+  return true;
+}
+
+/** The certified bound as a scaled pair: Σ y_i b_i = bnum / den (bnum in the field). */
+export function certificateBound<T>(F: Field<T>, P: LpRows<T>, cert: BoundCertificate): T {
+  let s = F.zero;
+  cert.indices.forEach((i, j) => {
+    if (cert.num[j] !== 0n) s = F.add(s, F.mul(fromBigInt(F, cert.num[j]!), P.b[i]!));
+  });
+  return s;
+}
+
+/** Does the certificate prove w·x + c ≤ t on the set?  (Σ num_i b_i + den·c ≤ den·t.) */
+export function certificateProves<T>(F: Field<T>, P: LpRows<T>, cert: BoundCertificate, c: T, t: T): boolean {
+  const den = fromBigInt(F, cert.den);
+  return F.compare(F.add(certificateBound(F, P, cert), F.mul(den, c)), F.mul(den, t)) <= 0;
+}
+
+/** Re-solve the proposed basis exactly: Σ_{i∈B} y_i a_i = w with y ≥ 0, or undefined. */
+export function certificateFromBasis<T>(F: Field<T>, P: LpRows<T>, basis: readonly number[], w: readonly T[]): BoundCertificate | undefined {
+  if (basis.length === 0) return w.every((v) => F.sign(v) === 0) ? { indices: [], num: [], den: 1n } : undefined;
+  // Equation k: Σ_{j} a_{B_j,k} y_j = w_k, scaled to integers row by row.
+  const M: bigint[][] = [];
+  const r: bigint[] = [];
+  for (let k = 0; k < P.d; k++) {
+    const ints = toIntegerRow(F, [...basis.map((i) => P.a[i]![k]!), w[k]!]);
+    r.push(ints.pop()!);
+    M.push(ints);
+  }
+  const sol = solveIntegerSystem(M, r);
+  if (!sol || sol.num.some((v) => v < 0n)) return undefined;
+  const cert = { indices: [...basis], num: sol.num, den: sol.den };
+  return certificateMatches(F, P, cert, w) ? cert : undefined;
+}
+
+/** Exactly: a_i·r ≤ 0 for every row and w·r > 0. */
+export function rayIsValid<T>(F: Field<T>, P: LpRows<T>, ray: readonly T[], w: readonly T[]): boolean {
+  if (F.sign(dotT(F, w, ray)) <= 0) return false;
+  return P.a.every((a) => F.sign(dotT(F, a, ray)) <= 0);
+}
+
+/** Rationals → field, with a rational vector scaled to integers first when it is a ray (scale-free). */
+function rayToField<T>(F: Field<T>, ray: readonly Rational[]): T[] {
+  let l = 1n;
+  for (const r of ray) l = (l / gcdBig(l, r.d)) * r.d;
+  return ray.map((r) => fromBigInt(F, r.s * r.n * (l / r.d)));
+}
+
+function gcdBig(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a < 0n ? -a : a;
+}
+
+/**
+ * Certified upper bound of w·x over the rows (which must have nonempty interior). The certificate gives a
+ * valid bound; it is the exact maximum whenever the proposed basis was optimal (always after a fallback).
+ */
+export function upperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[], stats: LpStats): UpperBound<T> {
+  if (w.every((v) => F.sign(v) === 0)) return { kind: "bounded", cert: { indices: [], num: [], den: 1n } };
+  stats.lps++;
+  const wf = Float64Array.from(w, (v) => toNumber(F, v));
+  const m = P.a.length;
+  const prop = proposeMax(P.af, P.bf, m, P.d, wf);
+  stats.simplexIterations += prop.iterations;
+  if (prop.status === "optimal") {
+    const cert = certificateFromBasis(F, P, prop.basis, w);
+    if (cert) return { kind: "bounded", cert, xf: prop.x, basis: prop.basis };
+    stats.certifyFailures++;
+  } else if (prop.status === "unbounded") {
+    const ray = Array.from(prop.ray, (v) => fromFloat(F, v));
+    if (rayIsValid(F, P, ray, w)) return { kind: "unbounded", ray };
+    stats.certifyFailures++;
+  } else stats.floatFailures++;
+  return exactUpperBound(F, P, w, stats).bound;
+}
+
+/** The exact optimum: a bound certificate with an exact optimal point, or an exact ray. */
+export type ExactExtreme<T> =
+  | { readonly bound: UpperBound<T> & { kind: "bounded" }; readonly point: readonly Rational[] }
+  | { readonly bound: UpperBound<T> & { kind: "unbounded" } };
+
+/** Decide max w·x with the exact simplex (the fallback; also used to get an exact optimal point). */
+export function exactUpperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[], stats: LpStats): ExactExtreme<T> {
+  stats.exactFallbacks++;
+  const A = P.a.map((row) => row.map((v) => F.toRational(v)));
+  const b = P.b.map((v) => F.toRational(v));
+  const res = exactMax(A, b, w.map((v) => F.toRational(v)));
+  if (res.status === "unbounded") {
+    const ray = rayToField(F, res.ray);
+    if (!rayIsValid(F, P, ray, w)) throw new Error("geometry/lp: the exact simplex returned an invalid ray");
+    return { bound: { kind: "unbounded", ray } };
+  }
+  const cert = certificateFromBasis(F, P, res.basis, w);
+  if (!cert) throw new Error("geometry/lp: the exact simplex returned a basis that does not certify its optimum");
+  return { bound: { kind: "bounded", cert }, point: res.x };
+}
+
+/** Exactly: a_i·q < b_i for every row. */
+export function strictlyInside<T>(F: Field<T>, P: { readonly a: readonly (readonly T[])[]; readonly b: readonly T[] }, q: readonly T[]): boolean {
+  for (let i = 0; i < P.a.length; i++) if (F.compare(dotT(F, P.a[i]!, q), P.b[i]!) >= 0) return false;
+  return true;
+}
+
+export type { IntVec };

@@ -1,0 +1,229 @@
+// One decision of the region engine: which pieces of neuron j's activation meet the interior of the
+// current region R (interior witness p), each kept piece with an exact interior witness, each pruned run
+// of pieces with an exact bound certificate. z(x) = w·x + c is the pre-activation on R. z takes every
+// value of the open interval (min z, max z) on R's interior, so the kept pieces are contiguous: the piece
+// of p, the pieces up to max z (upper side) and down to min z (lower side). Constant z never splits.
+import { Dyadic } from "../exact/dyadic.js";
+import type { Field } from "../exact/field.js";
+import { Rational } from "../exact/rational.js";
+import { pieceOf } from "../network/activation.js";
+import { interiorPointAlongTarget } from "./witness.js";
+import type { RowStack } from "./row-stack.js";
+import type { BoundCertificateRecord, SplitRecord } from "./types.js";
+import {
+  certificateBound,
+  dotT,
+  exactUpperBound,
+  fromFloat,
+  toNumber,
+  upperBound,
+  type BoundCertificate,
+  type LpStats,
+} from "../geometry/lp.js";
+import { fromBigInt } from "../geometry/exact-solve.js";
+
+export interface DecideContext<T> {
+  readonly F: Field<T>;
+  readonly certify: boolean;
+  readonly stats: LpStats;
+}
+
+export interface Child<T> {
+  readonly piece: number;
+  readonly witness: readonly T[];
+}
+
+export interface Decision<T> {
+  readonly keep: readonly [number, number];
+  /** Kept pieces in increasing order, each with an interior witness. */
+  readonly children: readonly Child<T>[];
+  readonly record: SplitRecord;
+}
+
+function certRecord(cert: BoundCertificate): BoundCertificateRecord {
+  const rows: number[] = [];
+  const y: Rational[] = [];
+  cert.indices.forEach((i, j) => {
+    if (cert.num[j] !== 0n) {
+      rows.push(i);
+      y.push(new Rational(cert.num[j]!, cert.den));
+    }
+  });
+  return { rows, y };
+}
+
+const EMPTY_CERT: BoundCertificateRecord = { rows: [], y: [] };
+
+/** The interval of piece s: (bp[s-1], bp[s]) with undefined for ±∞. */
+export function pieceBounds<T>(bp: readonly T[], s: number): [T | undefined, T | undefined] {
+  return [s > 0 ? bp[s - 1] : undefined, s < bp.length ? bp[s] : undefined];
+}
+
+/**
+ * One side of the decision in the oriented variable z' = dir·z: thresholds τ_0 < τ_1 < ... (the
+ * breakpoints beyond p's piece, oriented), z'(p) < τ_0. Returns how many pieces beyond are kept, the
+ * certificate that z' ≤ τ_count (when count < thresholds), and a witness for each kept piece.
+ */
+function decideSide<T>(
+  ctx: DecideContext<T>,
+  rows: RowStack<T>,
+  p: readonly T[],
+  w: readonly T[],
+  c: T,
+  bp: readonly T[],
+  dir: 1 | -1,
+  pieces: readonly number[],
+): { count: number; cert?: BoundCertificateRecord; witnesses: T[][] } {
+  const F = ctx.F;
+  const wd = dir === 1 ? w : w.map((v) => F.neg(v));
+  const cd = dir === 1 ? c : F.neg(c);
+  const tau = pieces.map((s) => (dir === 1 ? bp[s - 1]! : F.neg(bp[s]!)));
+  const zq = (q: readonly T[]): T => F.add(dotT(F, w, q), c);
+  const ub = upperBound(F, rows, wd, ctx.stats);
+  const countFor = (cert: BoundCertificate): number => {
+    const B = certificateBound(F, rows, cert);
+    const den = fromBigInt(F, cert.den);
+    const top = F.add(B, F.mul(den, cd));
+    let count = 0;
+    while (count < tau.length && F.compare(F.mul(den, tau[count]!), top) < 0) count++;
+    return count;
+  };
+  let count = ub.kind === "unbounded" ? tau.length : countFor(ub.cert);
+  const witnesses: T[][] = [];
+  if (!ctx.certify || count === 0) {
+    if (count > 0) {
+      // Benchmark mode: float points, unchecked.
+      for (let j = 0; j < count; j++) witnesses.push(floatTarget(ctx, p, w, c, bp, pieces[j]!, ub) ?? [...p]);
+    }
+    return { count, ...(count < tau.length && ub.kind === "bounded" ? { cert: certRecord(ub.cert) } : {}), witnesses };
+  }
+  let ok = true;
+  for (let j = 0; j < count && ok; j++) {
+    const q = floatTarget(ctx, p, w, c, bp, pieces[j]!, ub);
+    if (q && witnessOk(F, rows, q, zq(q), bp, pieces[j]!)) witnesses.push(q);
+    else ok = false;
+  }
+  if (ok) return { count, ...(count < tau.length && ub.kind === "bounded" ? { cert: certRecord(ub.cert) } : {}), witnesses };
+  // Exact fallback: the exact extreme point or ray, exact targets, dyadic rounding.
+  const ex = exactUpperBound(F, rows, wd, ctx.stats);
+  witnesses.length = 0;
+  count = ex.bound.kind === "unbounded" ? tau.length : countFor(ex.bound.cert);
+  for (let j = 0; j < count; j++) {
+    const s = pieces[j]!;
+    witnesses.push(interiorPointAlongTarget(F, rows, p, w, c, bp, s, "point" in ex ? { kind: "point", x: ex.point } : { kind: "ray", r: ex.bound.kind === "unbounded" ? ex.bound.ray : [] }));
+  }
+  return { count, ...(count < tau.length && ex.bound.kind === "bounded" ? { cert: certRecord(ex.bound.cert) } : {}), witnesses };
+}
+
+/** Exactly: q strictly inside the rows and strictly inside piece s of the breakpoints. */
+export function witnessOk<T>(F: Field<T>, rows: RowStack<T>, q: readonly T[], z: T, bp: readonly T[], s: number): boolean {
+  const [lo, hi] = pieceBounds(bp, s);
+  if (lo !== undefined && F.compare(z, lo) <= 0) return false;
+  if (hi !== undefined && F.compare(z, hi) >= 0) return false;
+  for (let i = 0; i < rows.a.length; i++) if (F.compare(dotT(F, rows.a[i]!, q), rows.b[i]!) >= 0) return false;
+  return true;
+}
+
+/** A float point in piece s along the float optimum (segment from p) or ray, as exact dyadics. */
+function floatTarget<T>(
+  ctx: DecideContext<T>,
+  p: readonly T[],
+  w: readonly T[],
+  c: T,
+  bp: readonly T[],
+  s: number,
+  ub: ReturnType<typeof upperBound<T>>,
+): T[] | undefined {
+  const F = ctx.F;
+  const pf = p.map((v) => toNumber(F, v));
+  const wf = w.map((v) => toNumber(F, v));
+  const cf = toNumber(F, c);
+  const zf = (x: readonly number[]): number => x.reduce((acc, v, k) => acc + v * wf[k]!, cf);
+  const zp = zf(pf);
+  const [loT, hiT] = pieceBounds(bp, s);
+  const lo = loT === undefined ? -Infinity : toNumber(F, loT);
+  const hi = hiT === undefined ? Infinity : toNumber(F, hiT);
+  let q: number[];
+  if (ub.kind === "unbounded") {
+    const rf = ub.ray.map((v) => toNumber(F, v));
+    const slope = zf(rf) - cf;
+    if (!(Math.abs(slope) > 0)) return undefined;
+    const target = pickTarget(lo, hi, zp);
+    const mu = (target - zp) / slope;
+    if (!(mu > 0) || !Number.isFinite(mu)) return undefined;
+    q = pf.map((v, k) => v + mu * rf[k]!);
+  } else {
+    if (!ub.xf) return undefined;
+    const zx = zf(Array.from(ub.xf));
+    const lo2 = Math.max(lo, Math.min(zp, zx));
+    const hi2 = Math.min(hi, Math.max(zp, zx));
+    if (!(hi2 > lo2)) return undefined;
+    const lambda = ((lo2 + hi2) / 2 - zp) / (zx - zp);
+    if (!(lambda > 0 && lambda < 1)) return undefined;
+    q = pf.map((v, k) => v + lambda * (ub.xf![k]! - v));
+  }
+  if (!q.every(Number.isFinite)) return undefined;
+  return q.map((v) => fromFloat(F, v));
+}
+
+/** A target value inside (lo, hi), beyond zp: the middle, or one unit past a finite end. */
+function pickTarget(lo: number, hi: number, zp: number): number {
+  if (Number.isFinite(lo) && Number.isFinite(hi)) return (lo + hi) / 2;
+  if (Number.isFinite(lo)) return lo + Math.max(1, Math.abs(lo - zp));
+  if (Number.isFinite(hi)) return hi - Math.max(1, Math.abs(hi - zp));
+  return zp;
+}
+
+/** Decide neuron `neuron` (global index) with pre-activation w·x + c on the rows, witness p. */
+export function decide<T>(ctx: DecideContext<T>, rows: RowStack<T>, p: readonly T[], neuron: number, w: readonly T[], c: T, bp: readonly T[]): Decision<T> {
+  const F = ctx.F;
+  const k = bp.length;
+  if (w.every((v) => F.sign(v) === 0)) {
+    const s = pieceOf(F, bp, c).piece;
+    return {
+      keep: [s, s],
+      children: [{ piece: s, witness: p }],
+      record: { neuron, keep: [s, s], ...(s > 0 ? { lower: EMPTY_CERT } : {}), ...(s < k ? { upper: EMPTY_CERT } : {}) },
+    };
+  }
+  const zp = F.add(dotT(F, w, p), c);
+  const { piece: s0, tie } = pieceOf(F, bp, zp);
+  const known: Child<T>[] = [];
+  let loKnown = s0;
+  let hiKnown = s0;
+  if (!tie) known.push({ piece: s0, witness: p });
+  else {
+    // p sits on breakpoint s0: both neighbouring pieces meet R's interior; step off along ±w.
+    hiKnown = s0 + 1;
+    known.push({ piece: s0, witness: stepOff(F, rows, p, w, c, bp, s0, -1) }, { piece: s0 + 1, witness: stepOff(F, rows, p, w, c, bp, s0 + 1, 1) });
+  }
+  const upPieces = Array.from({ length: k - hiKnown }, (_, j) => hiKnown + 1 + j);
+  const downPieces = Array.from({ length: loKnown }, (_, j) => loKnown - 1 - j);
+  const up = upPieces.length ? decideSide(ctx, rows, p, w, c, bp, 1, upPieces) : { count: 0, witnesses: [] as T[][] };
+  const down = downPieces.length ? decideSide(ctx, rows, p, w, c, bp, -1, downPieces) : { count: 0, witnesses: [] as T[][] };
+  const lo = loKnown - down.count;
+  const hi = hiKnown + up.count;
+  const children: Child<T>[] = [];
+  for (let j = down.count - 1; j >= 0; j--) children.push({ piece: downPieces[j]!, witness: down.witnesses[j]! });
+  children.push(...known);
+  for (let j = 0; j < up.count; j++) children.push({ piece: upPieces[j]!, witness: up.witnesses[j]! });
+  const record: SplitRecord = {
+    neuron,
+    keep: [lo, hi],
+    ...("cert" in down && down.cert ? { lower: down.cert } : {}),
+    ...("cert" in up && up.cert ? { upper: up.cert } : {}),
+  };
+  return { keep: [lo, hi], children, record };
+}
+
+/** p + ε·dir·w for a dyadic ε small enough to be strictly inside the rows and inside piece s. */
+function stepOff<T>(F: Field<T>, rows: RowStack<T>, p: readonly T[], w: readonly T[], c: T, bp: readonly T[], s: number, dir: 1 | -1): T[] {
+  const wn = w.reduce((m, v) => Math.max(m, Math.abs(toNumber(F, v))), 0);
+  let e = Math.floor(Math.log2(1 / wn)) - 1;
+  for (let tries = 0; tries < 4000; tries++, e--) {
+    const eps = F.zero instanceof Dyadic ? (Dyadic.of(BigInt(dir), e) as T) : F.fromRational(Dyadic.of(BigInt(dir), e).toRational());
+    const q = p.map((v, k) => F.add(v, F.mul(eps, w[k]!)));
+    if (witnessOk(F, rows, q, F.add(dotT(F, w, q), c), bp, s)) return q;
+  }
+  throw new Error("regions/decide: no step off a breakpoint stays inside the region");
+}

@@ -1,0 +1,208 @@
+// The region engine's front door: `enumerateRegions(net, domain, options)`. A depth-first search over the
+// neurons in topological order (docs/algorithms/regions.md): at each split-tree node, neuron j keeps the
+// pieces that meet the node's interior (regions/decide.ts); a leaf after the last neuron is a region.
+// Streaming: regions are handed to `onRegion` as they are found; the search keeps only the current path
+// (constraint stack, maps, pending siblings), so memory does not grow with the regions already emitted.
+import { DyadicField, RationalField, type Field } from "../exact/field.js";
+import { UsageError } from "../errors.js";
+import { isDyadicNetwork } from "../network/evaluate.js";
+import type { Network } from "../network/ir.js";
+import { resolveDomain, type ResolvedDomain } from "../geometry/domain.js";
+import type { DomainSpec } from "../geometry/types.js";
+import { interiorPoint } from "../geometry/interior.js";
+import { newLpStats, type LpStats } from "../geometry/lp.js";
+import { isBounded } from "../geometry/redundancy.js";
+import { isDyadicRational } from "../exact/rational.js";
+import { AffineMaps } from "./affine-maps.js";
+import { decide, type Child } from "./decide.js";
+import { buildRegion } from "./finish.js";
+import { resolveOptions, type EnumerateOptions, type ResolvedOptions } from "./options.js";
+import { RowStack } from "./row-stack.js";
+import type { EnumerationStatus, Region, SplitRecord } from "./types.js";
+
+export interface EnumerationStats {
+  /** Split-tree decisions (neuron × node). */
+  decisions: number;
+  /** Decisions that kept two or more pieces. */
+  splits: number;
+  lp: LpStats;
+  /** Live: neurons decided on the current path, and neurons in all (for progress). */
+  depth: number;
+  neurons: number;
+}
+
+export interface EnumerationResult {
+  readonly status: EnumerationStatus;
+  /** True exactly when status is "complete": every region was emitted. */
+  readonly complete: boolean;
+  readonly regions: number;
+  readonly neurons: number;
+  readonly elapsedMs: number;
+  readonly domain: ResolvedDomain;
+  /** "dyadic" when every weight and domain value is dyadic (the fast exact path), else "rational". */
+  readonly arithmetic: "dyadic" | "rational";
+  readonly certified: boolean;
+  readonly stats: EnumerationStats;
+}
+
+interface Frame<T> {
+  readonly j: number;
+  readonly rowCount: number;
+  readonly keep: readonly [number, number];
+  readonly children: readonly Child<T>[];
+  readonly w: readonly T[];
+  readonly c: T;
+  next: number;
+}
+
+/** The search as a generator of regions; `null` is a tick (yielded every few decisions) for the driver. */
+function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions, stats: EnumerationStats): Generator<Region | null, void> {
+  const net = resolved.network;
+  const d = resolved.polyhedron.dim;
+  const maps = new AffineMaps(F, net, d);
+  const neurons = maps.neurons;
+  const N = neurons.length;
+  stats.neurons = N;
+  const rows = new RowStack(F, d);
+  resolved.polyhedron.halfspaces.forEach((h, index) => rows.push(h.a.map((v) => F.fromRational(v)), F.fromRational(h.b), { kind: "domain", index }));
+  const p0 = interiorPoint(F, rows, stats.lp);
+  if (!p0) throw new UsageError("regions/enumerate: the domain has an empty interior, so it has no linear regions");
+  const domainBounded = isBounded(F, rows, stats.lp);
+  const pattern: number[][] = [];
+  for (let l = 0; l < maps.layers; l++) pattern.push(new Array<number>(maps.layerStart[l + 1]! - maps.layerStart[l]!).fill(0));
+  maps.computeSegment(0, pattern);
+  let pending: SplitRecord[] = [];
+  let id = 0;
+  const ctx = { F, certify: opts.certify, stats: stats.lp };
+  const emit = (witness: readonly T[]): Region => {
+    const region = buildRegion(F, { id: id++, pattern, witness, map: maps.output(), rows, domainBounded, opts, stats: stats.lp, splits: pending });
+    pending = [];
+    return region;
+  };
+  if (N === 0) {
+    for (let s = 1; s <= maps.layers; s++) maps.computeSegment(s, pattern);
+    yield emit(p0);
+    return;
+  }
+  const decideAt = (j: number, p: readonly T[]): Frame<T> => {
+    const info = neurons[j]!;
+    const zmap = maps.maps[info.inputNode]!;
+    const w = zmap.M[info.neuron]!;
+    const c = zmap.v[info.neuron]!;
+    const decision = decide(ctx, rows, p, j, w, c, info.breakpoints);
+    stats.decisions++;
+    if (decision.children.length > 1) stats.splits++;
+    if (opts.certify) pending.push(decision.record);
+    return { j, rowCount: rows.length, keep: decision.keep, children: decision.children, w, c, next: 0 };
+  };
+  const stack: Frame<T>[] = [decideAt(0, p0)];
+  let sinceTick = 0;
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1]!;
+    if (f.next >= f.children.length) {
+      stack.pop();
+      continue;
+    }
+    const child = f.children[f.next++]!;
+    rows.truncate(f.rowCount);
+    const info = neurons[f.j]!;
+    const s = child.piece;
+    if (f.keep[0] < f.keep[1]) {
+      const bp = info.breakpoints;
+      if (s > f.keep[0]) rows.push(f.w.map((v) => F.neg(v)), F.sub(f.c, bp[s - 1]!), { kind: "neuron", layer: info.layer, neuron: info.neuron, breakpoint: s - 1 });
+      if (s < f.keep[1]) rows.push([...f.w], F.sub(bp[s]!, f.c), { kind: "neuron", layer: info.layer, neuron: info.neuron, breakpoint: s });
+    }
+    pattern[info.layer]![info.neuron] = s;
+    if (f.j + 1 === maps.layerStart[info.layer + 1]) maps.computeSegment(info.layer + 1, pattern);
+    if (f.j + 1 === N) {
+      yield emit(child.witness);
+      continue;
+    }
+    stack.push(decideAt(f.j + 1, child.witness));
+    stats.depth = f.j + 1;
+    if (++sinceTick >= 64) {
+      sinceTick = 0;
+      yield null;
+    }
+  }
+}
+
+/** Run the search until its next region (true when there is none: the search is complete). */
+function searchIsDone(gen: Generator<Region | null, void>): boolean {
+  for (;;) {
+    const next = gen.next();
+    if (next.done) return true;
+    if (next.value) return false;
+  }
+}
+
+function fieldFor(resolved: ResolvedDomain): { F: Field<unknown>; arithmetic: "dyadic" | "rational" } {
+  const dyadic = isDyadicNetwork(resolved.network) && resolved.polyhedron.halfspaces.every((h) => isDyadicRational(h.b) && h.a.every(isDyadicRational));
+  return dyadic ? { F: DyadicField as Field<unknown>, arithmetic: "dyadic" } : { F: RationalField as Field<unknown>, arithmetic: "rational" };
+}
+
+/**
+ * Enumerate every linear region of `net` over `domain` (default: the network's input box, else all of
+ * R^d). Regions stream to `options.onRegion`; the result says whether the enumeration is complete and why
+ * it stopped. Yields to the event loop every `progressIntervalMs`, so SIGINT (via `signal`) can stop it.
+ */
+export async function enumerateRegions(net: Network, domain?: DomainSpec, options: EnumerateOptions = {}): Promise<EnumerationResult> {
+  const opts = resolveOptions(options);
+  const resolved = resolveDomain(net, domain);
+  const { F, arithmetic } = fieldFor(resolved);
+  const stats: EnumerationStats = { decisions: 0, splits: 0, lp: newLpStats(), depth: 0, neurons: 0 };
+  const start = performance.now();
+  let lastYield = start;
+  let regions = 0;
+  let status: EnumerationStatus = "complete";
+  const gen = search(F, resolved, opts, stats);
+  const stopReason = (): EnumerationStatus | undefined => {
+    if (regions >= opts.maxRegions) return "max-regions";
+    if (opts.signal?.aborted) return "interrupted";
+    if (performance.now() - start >= opts.timeoutMs) return "timeout";
+    return undefined;
+  };
+  const early = stopReason();
+  if (early) status = early;
+  else {
+    for (const item of gen) {
+      if (item) {
+        regions++;
+        opts.onRegion?.(item);
+      }
+      const now = performance.now();
+      if (now - lastYield >= opts.progressIntervalMs) {
+        lastYield = now;
+        opts.onProgress?.({ regions, elapsedMs: now - start, depth: stats.depth, neurons: stats.neurons });
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const reason = stopReason();
+      if (reason) {
+        // Reaching max-regions exactly when the search is also done is still complete.
+        if (reason === "max-regions" && searchIsDone(gen)) break;
+        status = reason;
+        gen.return();
+        break;
+      }
+    }
+  }
+  const neurons = stats.neurons;
+  return {
+    status,
+    complete: status === "complete",
+    regions,
+    neurons,
+    elapsedMs: performance.now() - start,
+    domain: resolved,
+    arithmetic,
+    certified: opts.certify,
+    stats,
+  };
+}
+
+/** All regions in an array (convenience for tests and small networks; not streaming). */
+export async function collectRegions(net: Network, domain?: DomainSpec, options: Omit<EnumerateOptions, "onRegion"> = {}): Promise<{ regions: Region[]; result: EnumerationResult }> {
+  const regions: Region[] = [];
+  const result = await enumerateRegions(net, domain, { ...options, onRegion: (r) => regions.push(r) });
+  return { regions, result };
+}

@@ -1,0 +1,62 @@
+// Turning a leaf of the split tree into a Region: exact witness and affine map as rationals, the
+// irredundant H-form (with the source of each constraint), boundedness and, when asked, exact vertices.
+import type { Field } from "../exact/field.js";
+import type { Rational } from "../exact/rational.js";
+import { lpRows, type LpStats } from "../geometry/lp.js";
+import { irredundantRows, isBounded } from "../geometry/redundancy.js";
+import { MAX_VERTEX_SUBSETS, polytopeVertices } from "../geometry/vertices.js";
+import type { NodeMap } from "./affine-maps.js";
+import type { ResolvedOptions } from "./options.js";
+import type { RowStack } from "./row-stack.js";
+import type { Region, RegionConstraint, SplitRecord } from "./types.js";
+
+/** Largest input dimension for which vertices are listed. */
+export const MAX_VERTEX_DIMENSION = 3;
+
+export interface LeafInput<T> {
+  readonly id: number;
+  readonly pattern: readonly (readonly number[])[];
+  readonly witness: readonly T[];
+  readonly map: NodeMap<T>;
+  readonly rows: RowStack<T>;
+  readonly domainBounded: boolean;
+  readonly opts: ResolvedOptions;
+  readonly stats: LpStats;
+  readonly splits: readonly SplitRecord[];
+}
+
+function choose(m: number, d: number): number {
+  let r = 1;
+  for (let i = 0; i < d; i++) r = (r * (m - i)) / (i + 1);
+  return r;
+}
+
+export function buildRegion<T>(F: Field<T>, leaf: LeafInput<T>): Region {
+  const R = (v: T): Rational => F.toRational(v);
+  const { rows, opts } = leaf;
+  const d = rows.d;
+  let kept: number[];
+  let bounded: boolean;
+  if (opts.irredundant) {
+    kept = irredundantRows(F, rows, leaf.stats, opts.certify);
+    bounded = leaf.domainBounded || isBounded(F, lpRows(F, d, kept.map((i) => rows.a[i]!), kept.map((i) => rows.b[i]!)), leaf.stats);
+  } else {
+    kept = rows.a.map((_, i) => i);
+    bounded = leaf.domainBounded;
+  }
+  const constraints: RegionConstraint[] = kept.map((i) => ({ a: rows.a[i]!.map(R), b: R(rows.b[i]!), source: rows.sources[i]! }));
+  let vertices: Rational[][] | undefined;
+  if (opts.collectVertices && bounded && d <= MAX_VERTEX_DIMENSION && choose(constraints.length, d) <= MAX_VERTEX_SUBSETS) {
+    vertices = polytopeVertices(constraints.map((c) => c.a), constraints.map((c) => c.b), d);
+  }
+  return {
+    id: leaf.id,
+    pattern: leaf.pattern.map((layer) => [...layer]),
+    witness: leaf.witness.map(R),
+    map: { A: leaf.map.M.map((row) => row.map(R)), c: leaf.map.v.map(R) },
+    constraints,
+    bounded,
+    ...(vertices ? { vertices } : {}),
+    ...(opts.certify ? { splits: leaf.splits } : {}),
+  };
+}
