@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import type { CliContext } from "./context.js";
 import { infoCommand } from "./info.js";
 import { evalCommand } from "./eval.js";
+import { convertCommand } from "./convert.js";
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
@@ -26,7 +27,7 @@ export function createProgram(ctx: CliContext): Command {
     .option("--debug", "print stack traces on errors")
     .configureOutput(output(ctx))
     .exitOverride();
-  const commands = [infoCommand(ctx), evalCommand(ctx)];
+  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx)];
   for (const cmd of commands) {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");
