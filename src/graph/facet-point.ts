@@ -1,9 +1,13 @@
 // A rational point in the relative interior of a region's facet, exactly checked. Cheap exact candidates come
 // first (where the segment between the two regions' witnesses crosses the facet's hyperplane, the projections
 // of the witnesses onto it, the centre of the facet's vertices); when none is strictly inside every other
-// constraint, an LP on the facet proposes a point (see facetPointByLp) and the same exact check decides.
-import { rat, type Rational } from "../exact/rational.js";
+// constraint, geometry's interior-point LP on the facet (in d−1 coordinates) proposes one, and the same exact
+// check decides.
+import { Rational, rat } from "../exact/rational.js";
 import { InternalError } from "../errors.js";
+import { RationalField } from "../exact/field.js";
+import { interiorPoint } from "../geometry/interior.js";
+import { lpRows, newLpStats } from "../geometry/lp.js";
 import type { Halfspace } from "../geometry/types.js";
 import type { Region } from "../regions/types.js";
 import { inFacetRelativeInterior, slack } from "./facets.js";
@@ -97,7 +101,57 @@ export function facetCoordinates(
 
 /** An exactly checked point in the relative interior of facet `index` of `region` (`neighbour`: the region across). */
 export function facetPoint(region: Region, index: number, neighbour?: Region): Rational[] {
+  const found = anyFacetPoint(region, index, neighbour);
+  return simplerFacetPoint(region.constraints, index, found);
+}
+
+/** Largest number of binary digits tried when rounding a facet point to a short one. */
+const MAX_ROUNDING_BITS = 64;
+
+/**
+ * A point of the facet with short coordinates near p (p must be in the facet's relative interior): the
+ * coordinates other than the eliminated one are rounded to multiples of 2^-j for j = 0, 1, …, the eliminated one
+ * follows from a·x = b, and the first point that passes the exact check is taken; p itself otherwise.
+ */
+export function simplerFacetPoint(constraints: readonly Halfspace[], index: number, p: readonly Rational[]): Rational[] {
+  const [, lift] = facetCoordinates(constraints, index);
+  const k = constraints[index]!.a.findIndex((v) => v.n !== 0n);
+  const y = p.filter((_, j) => j !== k);
+  for (let bits = 0; bits <= MAX_ROUNDING_BITS; bits++) {
+    const scale = 1n << BigInt(bits);
+    const q = lift(y.map((v) => roundTo(v, scale)));
+    if (inFacetRelativeInterior(constraints, index, q)) return q;
+  }
+  return [...p];
+}
+
+/** v rounded to the nearest multiple of 1/scale. */
+function roundTo(v: Rational, scale: bigint): Rational {
+  const num = v.s * v.n * scale;
+  const twice = 2n * num + v.d;
+  const den = 2n * v.d;
+  const floor = twice >= 0n ? twice / den : -((-twice + den - 1n) / den);
+  return new Rational(floor, scale);
+}
+
+function anyFacetPoint(region: Region, index: number, neighbour?: Region): Rational[] {
   const cheap = facetPointFromCandidates(region, index, neighbour);
   if (cheap) return cheap;
-  throw new InternalError(`graph/facet-point: no point found in facet ${index} of region ${region.id}`);
+  const constraints = region.constraints;
+  const d = region.witness.length;
+  if (d === 1) {
+    // The facet is the single point a·x = b; it is the facet's relative interior when the other constraints hold strictly.
+    const { a, b } = constraints[index]!;
+    const p = [b.div(a[0]!)];
+    if (inFacetRelativeInterior(constraints, index, p)) return p;
+  } else {
+    const [halfspaces, lift] = facetCoordinates(constraints, index);
+    const rows = lpRows(RationalField, d - 1, halfspaces.map((h) => h.a), halfspaces.map((h) => h.b));
+    const y = interiorPoint(RationalField, rows, newLpStats());
+    if (y) {
+      const p = lift(y);
+      if (inFacetRelativeInterior(constraints, index, p)) return p;
+    }
+  }
+  throw new InternalError(`graph/facet-point: facet ${index} of region ${region.id} has no relative interior (is the constraint redundant?)`);
 }
