@@ -5,6 +5,9 @@ import type { CliContext } from "./context.js";
 import { infoCommand } from "./info.js";
 import { evalCommand } from "./eval.js";
 import { convertCommand } from "./convert.js";
+import { countCommand } from "./count.js";
+import { regionsCommand } from "./regions.js";
+import { checkCommand } from "./check.js";
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
@@ -27,7 +30,7 @@ export function createProgram(ctx: CliContext): Command {
     .option("--debug", "print stack traces on errors")
     .configureOutput(output(ctx))
     .exitOverride();
-  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx)];
+  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx)];
   for (const cmd of commands) {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");

@@ -1,0 +1,50 @@
+// Running the region engine from a command: domain and limit flags resolved, SIGINT turned into an
+// orderly stop (the output still comes, marked complete: false), and a progress bar on stderr only when
+// stderr is a terminal. Shared by `count` and `regions`.
+import { enumerateRegions, type EnumerationResult } from "../regions/enumerate.js";
+import type { Region } from "../regions/types.js";
+import type { DomainSpec } from "../geometry/types.js";
+import type { Network } from "../network/ir.js";
+import type { CliContext } from "./context.js";
+
+export interface RunSettings {
+  readonly domain: DomainSpec;
+  readonly maxRegions: number;
+  readonly timeoutMs: number;
+  readonly certify: boolean;
+  readonly irredundant: boolean;
+  readonly collectVertices: boolean;
+  readonly onRegion?: (region: Region) => void;
+}
+
+/** Enumerate with SIGINT handling and an optional progress bar. */
+export async function runEnumeration(ctx: CliContext, net: Network, s: RunSettings): Promise<EnumerationResult> {
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once("SIGINT", onSigint);
+  const tty = ctx.io.stderrIsTTY;
+  try {
+    const result = await enumerateRegions(net, s.domain, {
+      maxRegions: s.maxRegions,
+      timeoutMs: s.timeoutMs,
+      certify: s.certify,
+      irredundant: s.irredundant,
+      collectVertices: s.collectVertices,
+      signal: controller.signal,
+      ...(s.onRegion ? { onRegion: s.onRegion } : {}),
+      ...(tty
+        ? {
+            onProgress: (p) => {
+              const rate = p.elapsedMs > 0 ? Math.round((p.regions * 1000) / p.elapsedMs) : 0;
+              ctx.io.stderr(`\r\x1b[Kregions ${p.regions}  ${rate}/s  depth ${p.depth}/${p.neurons}  ${(p.elapsedMs / 1000).toFixed(1)}s`);
+            },
+          }
+        : {}),
+    });
+    if (tty) ctx.io.stderr("\r\x1b[K");
+    if (!result.complete) ctx.io.stderr(`tessera: stopped early (${result.status}) after ${result.regions} regions; the output says complete: false\n`);
+    return result;
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+}

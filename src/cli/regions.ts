@@ -1,0 +1,76 @@
+// `tessera regions NET [domain]`: every linear region with its exact map, constraints, witness and the
+// split-tree certificate, as a region map (JSON, or NDJSON with --ndjson), streamed as regions are found.
+import { closeSync, openSync, writeSync } from "node:fs";
+import { Command } from "commander";
+import { InputError } from "../errors.js";
+import { formatRational } from "../exact/rational.js";
+import { formatPattern } from "../network/evaluate.js";
+import { RegionMapWriter, regionMapHeader } from "../regions/region-map.js";
+import type { Region } from "../regions/types.js";
+import type { CliContext } from "./context.js";
+import { describeDomain } from "./count.js";
+import { addDomainOptions, addLimitOptions, domainFromFlags, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { runEnumeration } from "./enumeration-run.js";
+import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+import { domainToJson } from "../geometry/domain.js";
+
+interface RegionsFlags extends NetworkFlags, DomainFlags, LimitFlags {
+  readonly json?: boolean;
+  readonly output?: string;
+  readonly ndjson?: boolean;
+  readonly vertices?: boolean;
+  readonly certify: boolean;
+}
+
+function openOutput(file: string): { write: (text: string) => void; close: () => void } {
+  let fd: number;
+  try {
+    fd = openSync(file, "w");
+  } catch (error) {
+    throw new InputError(file, "", `cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  return { write: (text) => void writeSync(fd, text), close: () => closeSync(fd) };
+}
+
+export function regionsCommand(ctx: CliContext): Command {
+  const cmd = new Command("regions")
+    .description("list every linear region: exact affine map, irredundant constraints, witness, certificate")
+    .argument("<network>", "network file (.json tessera network, .onnx, .nnet)")
+    .option("--json", "print the region map as JSON on standard output")
+    .option("-o, --output <file>", "write the region map (JSON, or NDJSON with --ndjson) to a file")
+    .option("--ndjson", "region map as NDJSON: a header line, one region a line, a closing line")
+    .option("--vertices", "exact vertices of bounded regions (inputs or slice of dimension ≤ 3)")
+    .option("--no-certify", "benchmark only: decide with floats, no exact certificates (the map cannot be checked)");
+  addDomainOptions(cmd);
+  addLimitOptions(cmd);
+  cmd.addHelpText(
+    "after",
+    "\nThe map is documented in docs/formats/region-map.md; `tessera check MAP NET` re-verifies it.\n\n" +
+      "Examples:\n  $ tessera regions fixtures/seed-three-neurons.json --json\n  $ tessera regions net.json --box=-1:1 --vertices -o map.json\n  $ tessera regions net.json --plane \"0,0,0;1,0,0;0,1,0\" --ndjson -o map.ndjson\n",
+  );
+  addNetworkOptions(cmd).action(async (file: string, flags: RegionsFlags) => {
+    const net = loadNetworkFromFlags(ctx, file, flags);
+    const domain = domainFromFlags(net, flags);
+    const limits = limitsFromFlags(flags);
+    const machine = Boolean(flags.json || flags.output || flags.ndjson);
+    const sink = flags.output ? openOutput(flags.output) : { write: (t: string) => ctx.io.stdout(t), close: () => undefined };
+    try {
+      let onRegion: (r: Region) => void;
+      let writer: RegionMapWriter | undefined;
+      if (machine) {
+        writer = new RegionMapWriter(sink.write, flags.ndjson ? "ndjson" : "json", regionMapHeader(net, domain, file));
+        onRegion = (r) => writer!.region(r);
+      } else {
+        ctx.io.stdout(`domain ${describeDomain(domainToJson(domain))}\n`);
+        onRegion = (r) => ctx.io.stdout(`${r.id}\t${formatPattern(r.pattern)}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map(formatRational).join(", ")})\n`);
+      }
+      const result = await runEnumeration(ctx, net, { domain, ...limits, certify: flags.certify, irredundant: true, collectVertices: Boolean(flags.vertices), onRegion });
+      if (writer) writer.end(result);
+      else ctx.io.stdout(`${result.regions} regions${result.complete ? "" : ` (incomplete: ${result.status})`}\n`);
+      if (flags.output) ctx.io.stderr(`tessera: wrote ${result.regions} regions to ${flags.output}${result.complete ? "" : " (complete: false)"}\n`);
+    } finally {
+      sink.close();
+    }
+  });
+  return cmd;
+}

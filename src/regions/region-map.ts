@@ -1,0 +1,132 @@
+// The region map document (docs/formats/region-map.md, docs/schema/region-map.schema.json): regions as
+// JSON with rationals as "p/q" strings, written as one JSON document or as NDJSON (a header line, one
+// region a line, a closing line). Both writers stream: a region is written as soon as it is found.
+import { formatRational, type Rational } from "../exact/rational.js";
+import { domainToJson, type DomainJson } from "../geometry/domain.js";
+import type { DomainSpec } from "../geometry/types.js";
+import { formatPattern } from "../network/evaluate.js";
+import type { Network } from "../network/ir.js";
+import { inputSize, outputSize } from "../network/ir.js";
+import { networkSha256 } from "../formats/network-json.js";
+import type { EnumerationResult } from "./enumerate.js";
+import type { BoundCertificateRecord, ConstraintSource, Region, SplitRecord } from "./types.js";
+
+export const REGION_MAP_FORMAT = "tessera-region-map";
+export const REGION_MAP_VERSION = 1;
+
+export interface CertificateJson {
+  rows: number[];
+  y: string[];
+}
+
+export interface SplitJson {
+  neuron: number;
+  keep: [number, number];
+  lower?: CertificateJson;
+  upper?: CertificateJson;
+}
+
+export interface RegionJson {
+  id: number;
+  pattern: string;
+  witness: string[];
+  map: { A: string[][]; c: string[] };
+  constraints: { a: string[]; b: string; source: ConstraintSource }[];
+  bounded: boolean;
+  vertices?: string[][];
+  splits?: SplitJson[];
+}
+
+export interface RegionMapHeader {
+  format: typeof REGION_MAP_FORMAT;
+  version: typeof REGION_MAP_VERSION;
+  network: { sha256: string; inputs: number; outputs: number; file?: string };
+  domain: DomainJson;
+}
+
+export interface RegionMapFooter {
+  complete: boolean;
+  status: string;
+  counts: { regions: number; neurons: number; decisions: number; splits: number };
+  certificates: { kind: "split-tree"; version: 1; certified: boolean; neuronOrder: "topological" };
+}
+
+const vec = (v: readonly Rational[]): string[] => v.map(formatRational);
+
+function certToJson(c: BoundCertificateRecord): CertificateJson {
+  return { rows: [...c.rows], y: vec(c.y) };
+}
+
+export function splitToJson(s: SplitRecord): SplitJson {
+  return {
+    neuron: s.neuron,
+    keep: [s.keep[0], s.keep[1]],
+    ...(s.lower ? { lower: certToJson(s.lower) } : {}),
+    ...(s.upper ? { upper: certToJson(s.upper) } : {}),
+  };
+}
+
+export function regionToJson(r: Region): RegionJson {
+  return {
+    id: r.id,
+    pattern: formatPattern(r.pattern),
+    witness: vec(r.witness),
+    map: { A: r.map.A.map(vec), c: vec(r.map.c) },
+    constraints: r.constraints.map((k) => ({ a: vec(k.a), b: formatRational(k.b), source: k.source })),
+    bounded: r.bounded,
+    ...(r.vertices ? { vertices: r.vertices.map(vec) } : {}),
+    ...(r.splits ? { splits: r.splits.map(splitToJson) } : {}),
+  };
+}
+
+export function regionMapHeader(net: Network, domain: DomainSpec, file?: string): RegionMapHeader {
+  return {
+    format: REGION_MAP_FORMAT,
+    version: REGION_MAP_VERSION,
+    network: { sha256: networkSha256(net), inputs: inputSize(net), outputs: outputSize(net), ...(file ? { file } : {}) },
+    domain: domainToJson(domain),
+  };
+}
+
+export function regionMapFooter(result: EnumerationResult): RegionMapFooter {
+  return {
+    complete: result.complete,
+    status: result.status,
+    counts: { regions: result.regions, neurons: result.neurons, decisions: result.stats.decisions, splits: result.stats.splits },
+    certificates: { kind: "split-tree", version: 1, certified: result.certified, neuronOrder: "topological" },
+  };
+}
+
+/** Streams a region map to `write` as one JSON document or as NDJSON. */
+export class RegionMapWriter {
+  private count = 0;
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly mode: "json" | "ndjson",
+    header: RegionMapHeader,
+  ) {
+    if (mode === "ndjson") write(JSON.stringify(header) + "\n");
+    else {
+      const head = JSON.stringify(header, null, 2);
+      write(head.slice(0, head.lastIndexOf("}")).trimEnd() + ',\n  "regions": [');
+    }
+  }
+
+  region(r: Region): void {
+    const line = JSON.stringify(regionToJson(r));
+    if (this.mode === "ndjson") this.write(line + "\n");
+    else this.write((this.count === 0 ? "\n    " : ",\n    ") + line);
+    this.count++;
+  }
+
+  end(result: EnumerationResult): void {
+    const footer = regionMapFooter(result);
+    if (this.mode === "ndjson") {
+      this.write(JSON.stringify(footer) + "\n");
+      return;
+    }
+    const tail = JSON.stringify(footer, null, 2);
+    this.write((this.count === 0 ? "],\n" : "\n  ],\n") + tail.slice(tail.indexOf("{") + 1).replace(/^\n/, "") + "\n");
+  }
+}
