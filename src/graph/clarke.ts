@@ -8,6 +8,8 @@ import { invariant } from "../errors.js";
 import { formatPattern } from "../network/evaluate.js";
 import type { Network, NeuronRef } from "../network/ir.js";
 import type { Region } from "../regions/types.js";
+import { collectRegions } from "../regions/enumerate.js";
+import { outputForm, patternForms } from "./affine-forms.js";
 import { localNetwork, type LocalNetwork } from "./local-network.js";
 
 /** A region whose closure contains the point: its pattern and Jacobian. */
@@ -77,4 +79,28 @@ export function clarkeFromLocalRegions(
   return { point, value: local.value, ties, regions, jacobians, kink: jacobians.length > 1, ...(interval ? { interval } : {}), complete };
 }
 
-export { localNetwork };
+export interface ClarkeOptions {
+  /** Stop the local enumeration after this many regions (the result is then marked incomplete). */
+  readonly maxRegions?: number;
+  /** Stop the local enumeration after this many milliseconds. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The Clarke generalized Jacobian of `net` at `point`: every region whose closure contains the point, with its
+ * Jacobian, found by enumerating the local network's cones over all of R^d (only the tied neurons split).
+ */
+export async function clarkeJacobian(net: Network, point: readonly Rational[], options: ClarkeOptions = {}): Promise<ClarkeResult> {
+  const local = localNetwork(net, point);
+  if (local.tiedLayers.length === 0) {
+    // No tie: the point is inside one region; the local network is linear, its map is the Jacobian.
+    const forms = patternForms(net, local.basePattern);
+    return clarkeFromLocalRegions(net, point, local, [{ pattern: [], map: { A: outputForm(net, forms).G, c: [] } }], true);
+  }
+  const { regions, result } = await collectRegions(local.net, { kind: "all", dim: point.length }, {
+    irredundant: false,
+    ...(options.maxRegions !== undefined ? { maxRegions: options.maxRegions } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  });
+  return clarkeFromLocalRegions(net, point, local, regions, result.complete);
+}

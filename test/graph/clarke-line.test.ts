@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { rat, type Rational } from "../../src/exact/rational.js";
 import { NetworkBuilder, sequential } from "../../src/network/build.js";
 import type { ActivationSpec, Network } from "../../src/network/ir.js";
-import { clarkeFromLocalRegions, localNetwork } from "../../src/graph/clarke.js";
+import { clarkeFromLocalRegions } from "../../src/graph/clarke.js";
+import { localNetwork } from "../../src/graph/local-network.js";
 import { regionsOnTheLine } from "./helpers.js";
 
 function oneNeuron(activation: ActivationSpec): Network {

@@ -101,3 +101,51 @@ export function randomRational(next: () => number, allowZero = false): Rational 
     if (p !== 0 || allowZero) return rat(p, q);
   }
 }
+
+/** The rank of a rational matrix (exact Gaussian elimination). */
+export function rank(rows: readonly (readonly Rational[])[]): number {
+  const m = rows.map((r) => [...r]);
+  let rk = 0;
+  const cols = m[0]?.length ?? 0;
+  for (let c = 0; c < cols && rk < m.length; c++) {
+    const p = m.findIndex((row, i) => i >= rk && row[c]!.n !== 0n);
+    if (p < 0) continue;
+    [m[rk], m[p]] = [m[p]!, m[rk]!];
+    for (let i = 0; i < m.length; i++) {
+      if (i === rk || m[i]![c]!.n === 0n) continue;
+      const f = m[i]![c]!.div(m[rk]![c]!);
+      m[i] = m[i]!.map((v, j) => v.sub(f.mul(m[rk]![j]!)));
+    }
+    rk++;
+  }
+  return rk;
+}
+
+/** All k-subsets of 0..n−1. */
+export function subsets(n: number, k: number): number[][] {
+  if (k === 0) return [[]];
+  if (n < k) return [];
+  return [...subsets(n - 1, k), ...subsets(n - 1, k - 1).map((s) => [...s, n - 1])];
+}
+
+/**
+ * Hyperplanes w_k·x + b_k = 0 in general position in R^d: every ≤ d normals independent, and no d+1 of the
+ * hyperplanes through one point.
+ */
+export function inGeneralPosition(w: readonly (readonly Rational[])[], b: readonly Rational[]): boolean {
+  const d = w[0]!.length;
+  const m = w.length;
+  for (let k = 1; k <= Math.min(d, m); k++) {
+    if (subsets(m, k).some((s) => rank(s.map((i) => w[i]!)) < k)) return false;
+  }
+  if (m > d && subsets(m, d + 1).some((s) => rank(s.map((i) => [...w[i]!, b[i]!])) < d + 1)) return false;
+  return true;
+}
+
+/** C(n, k). */
+export function choose(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let r = 1;
+  for (let i = 0; i < k; i++) r = (r * (n - i)) / (i + 1);
+  return Math.round(r);
+}
