@@ -2,7 +2,7 @@
 // Neg (numpy broadcasting), MatMul in both orders (x·W and W·x, batched), Gemm (alpha, beta, transA, transB).
 // Two symbolic operands may be added or subtracted (a residual connection), never multiplied.
 import { ONE, ZERO, rat, type Rational } from "../../exact/rational.js";
-import { RowAccumulator, scaleRow, type SparseRow, type SymTensor } from "./symbolic.js";
+import { RowAccumulator, isOne, scaleRow, type SparseRow, type SymTensor } from "./symbolic.js";
 import { elementCount, type ConstTensor } from "./tensor.js";
 import { OpError, asSym, broadcastIndex, broadcastShape, constTensor, transposeValue, type Value } from "./values.js";
 
@@ -112,33 +112,62 @@ export function matmul(a: Value, b: Value, label: string): Value {
   const batchA = broadcastIndex(batch, aShape.slice(0, -2));
   const batchB = broadcastIndex(batch, bShape.slice(0, -2));
   const count = elementCount(batch) * m * nCols;
-  const termsOf = (flat: number): [number, number][] => {
+  let shape = [...batch, m, nCols];
+  if (a.shape.length === 1) shape = [...batch, nCols];
+  if (b.shape.length === 1) shape = a.shape.length === 1 ? [...batch] : [...batch, m];
+  const symIsA = a.kind === "sym";
+  const sym = a.kind === "sym" ? a : b.kind === "sym" ? b : undefined;
+  const con = (symIsA ? b : a) as ConstTensor;
+  const unit = sym !== undefined && isUnitTensor(sym);
+  const data: Rational[] = [];
+  const rows: SparseRow[] = [];
+  const bias: Rational[] = [];
+  const terms: [number, Rational][] = [];
+  for (let flat = 0; flat < count; flat++) {
     const j = flat % nCols;
     const i = Math.floor(flat / nCols) % m;
     const bt = Math.floor(flat / (nCols * m));
     const aBase = batchA[bt]! * m * k + i * k;
     const bBase = batchB[bt]! * k * nCols + j;
-    return Array.from({ length: k }, (_, kk): [number, number] => [aBase + kk, bBase + kk * nCols]);
-  };
-  let shape = [...batch, m, nCols];
-  if (a.shape.length === 1) shape = [...batch, nCols];
-  if (b.shape.length === 1) shape = a.shape.length === 1 ? [...batch] : [...batch, m];
-  if (a.kind === "const" && b.kind === "const") {
-    const data = Array.from({ length: count }, (_, flat) => termsOf(flat).reduce((s, [ia, ib]) => s.add(a.data[ia]!.mul(b.data[ib]!)), ZERO));
-    return constTensor(shape, data);
+    if (!sym) {
+      let s = ZERO;
+      for (let kk = 0; kk < k; kk++) s = s.add((a as ConstTensor).data[aBase + kk]!.mul((b as ConstTensor).data[bBase + kk * nCols]!));
+      data.push(s);
+      continue;
+    }
+    terms.length = 0;
+    for (let kk = 0; kk < k; kk++) {
+      terms.push(symIsA ? [aBase + kk, con.data[bBase + kk * nCols]!] : [bBase + kk * nCols, con.data[aBase + kk]!]);
+    }
+    if (unit) rows.push(unitCombination(sym, terms));
+    else {
+      const [row, c] = combine(sym, terms);
+      rows.push(row);
+      bias.push(c);
+    }
   }
-  const symIsA = a.kind === "sym";
-  const sym = (symIsA ? a : b) as SymTensor;
-  const con = (symIsA ? b : a) as ConstTensor;
-  const rows: SparseRow[] = [];
-  const bias: Rational[] = [];
-  for (let flat = 0; flat < count; flat++) {
-    const terms = termsOf(flat).map(([ia, ib]): [number, Rational] => (symIsA ? [ia, con.data[ib]!] : [ib, con.data[ia]!]));
-    const [row, c] = combine(sym, terms);
-    rows.push(row);
-    bias.push(c);
+  if (!sym) return constTensor(shape, data);
+  return { kind: "sym", shape, rows, bias: unit ? new Array<Rational>(count).fill(ZERO) : bias, label };
+}
+
+/** True when every element is one node output with coefficient 1 and no constant (the usual layer input). */
+function isUnitTensor(t: SymTensor): boolean {
+  return t.rows.every((r, i) => r.cols.length === 1 && isOne(r.coeffs[0]!) && t.bias[i]!.n === 0n);
+}
+
+/** Σ coeff · element for a unit tensor: the row is the coefficients themselves (merged if columns repeat). */
+function unitCombination(t: SymTensor, terms: readonly (readonly [number, Rational])[]): SparseRow {
+  const cols: number[] = [];
+  const coeffs: Rational[] = [];
+  let increasing = true;
+  for (const [index, coeff] of terms) {
+    if (coeff.n === 0n) continue;
+    const col = t.rows[index]!.cols[0]!;
+    if (cols.length && col <= cols[cols.length - 1]!) increasing = false;
+    cols.push(col);
+    coeffs.push(coeff);
   }
-  return { kind: "sym", shape, rows, bias, label };
+  return increasing ? { cols, coeffs } : combine(t, terms)[0];
 }
 
 /** Gemm: alpha · A'·B' + beta · C, A' = Aᵀ when transA, B' = Bᵀ when transB (2-D operands). */
