@@ -2,6 +2,7 @@
 // formats compute nearly the same function. They are NOT exactly equal: the ONNX weights are the float32
 // roundings of the NNET decimals, so the test checks closeness (1e-5) and that exact equality fails.
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { loadNetwork } from "../../src/formats/load.js";
 import { evaluate, evaluateDyadic } from "../../src/network/evaluate.js";
 import { inputSize, outputSize, activationNodeIds, type Network } from "../../src/network/ir.js";
@@ -15,23 +16,18 @@ const NAMES = Array.from({ length: 45 }, (_, k) => `ACASXU_run2a_${Math.floor(k 
 const PROP1_LO = ["0.6", "-0.5", "-0.5", "0.45", "-0.5"].map(parseRational);
 const PROP1_HI = ["0.679857769", "0.5", "0.5", "0.5", "-0.45"].map(parseRational);
 
-/** A small seeded generator (mulberry32), so the points are the same on every run. */
+/** Seeded uniform numbers in [0.001, 0.999] (fast-check's generator), the same on every run. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const values = fc.sample(fc.double({ min: 0.001, max: 0.999, noNaN: true }), { seed, numRuns: 1000 });
+  let k = 0;
+  return () => values[k++ % values.length]!;
 }
 
 /** A point of the prop-1 box with float64 (dyadic) coordinates, strictly inside. */
 function pointInProp1(next: () => number) {
   return PROP1_LO.map((lo, i) => {
     const hi = PROP1_HI[i]!;
-    const u = 0.001 + 0.998 * next();
+    const u = next();
     const d = dyadicFromFloat64(rationalToNumber(lo) + u * (rationalToNumber(hi) - rationalToNumber(lo)))!;
     expect(d.toRational().compare(lo) > 0 && d.toRational().compare(hi) < 0).toBe(true);
     return d;
