@@ -1,0 +1,47 @@
+// Test helpers for the region engine: a seeded RNG (seeds are printed by the tests that use them), random
+// rational weights, small network builders and exact brute-force oracles written independently of src/regions.
+import { Rational, rat } from "../../src/exact/rational.js";
+import { sequential } from "../../src/network/build.js";
+import type { ActivationSpec, Network } from "../../src/network/ir.js";
+
+/** mulberry32: a small deterministic PRNG. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random rational p/q with |p| ≤ maxNum, 1 ≤ q ≤ maxDen. */
+export function randomRational(next: () => number, maxNum = 1000, maxDen = 97): Rational {
+  const p = Math.floor(next() * (2 * maxNum + 1)) - maxNum;
+  const q = 1 + Math.floor(next() * maxDen);
+  return rat(p, q);
+}
+
+export function randomMatrix(next: () => number, rows: number, cols: number): Rational[][] {
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => randomRational(next)));
+}
+
+/** One hidden layer d → m → 1 with the given weights and biases (and a random output row). */
+export function oneLayer(next: () => number, W: Rational[][], bias: Rational[], activation: ActivationSpec = { kind: "relu" }): Network {
+  const m = W.length;
+  return sequential(W[0]!.length, [{ weights: W, bias }, { weights: [Array.from({ length: m }, () => randomRational(next))], bias: [rat(0)] }], activation);
+}
+
+/** A random MLP with these widths (input first, output last). */
+export function randomMlp(next: () => number, widths: readonly number[], activation: ActivationSpec = { kind: "relu" }): Network {
+  const layers = widths.slice(1).map((out, i) => ({ weights: randomMatrix(next, out, widths[i]!), bias: Array.from({ length: out }, () => randomRational(next)) }));
+  return sequential(widths[0]!, layers, activation);
+}
+
+export function binomial(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let r = 1;
+  for (let i = 0; i < k; i++) r = (r * (n - i)) / (i + 1);
+  return Math.round(r);
+}
