@@ -71,20 +71,24 @@ export function facetPointFromCandidates(region: Region, index: number, neighbou
 /**
  * The facet's relative interior as a full-dimensional polyhedron in d−1 coordinates: x_k is eliminated through
  * a·x = b (k the first nonzero entry of a), the other coordinates stay. Returns the other constraints in those
- * coordinates and the map back to x.
+ * coordinates and the map back to x. A constraint that becomes 0 ≤ b' (parallel to the facet) is dropped when
+ * b' ≥ 0 (b' = 0: a repeated copy of the facet's own constraint); b' < 0 makes `empty` true.
  */
 export function facetCoordinates(
   constraints: readonly Halfspace[],
   index: number,
-): [halfspaces: Halfspace[], lift: (y: readonly Rational[]) => Rational[]] {
+): [halfspaces: Halfspace[], lift: (y: readonly Rational[]) => Rational[], empty: boolean] {
   const { a, b } = constraints[index]!;
   const k = a.findIndex((v) => v.n !== 0n);
   const keep = a.map((_, j) => j).filter((j) => j !== k);
   const halfspaces: Halfspace[] = [];
+  let empty = false;
   constraints.forEach((c, j) => {
     if (j === index) return;
     const ratio = c.a[k]!.div(a[k]!);
-    halfspaces.push({ a: keep.map((l) => c.a[l]!.sub(ratio.mul(a[l]!))), b: c.b.sub(ratio.mul(b)) });
+    const row = { a: keep.map((l) => c.a[l]!.sub(ratio.mul(a[l]!))), b: c.b.sub(ratio.mul(b)) };
+    if (row.a.some((v) => v.n !== 0n)) halfspaces.push(row);
+    else if (row.b.n !== 0n && row.b.s < 0n) empty = true;
   });
   const lift = (y: readonly Rational[]): Rational[] => {
     const x = new Array<Rational>(a.length);
@@ -96,7 +100,22 @@ export function facetCoordinates(
     x[k] = rest.div(a[k]!);
     return x;
   };
-  return [halfspaces, lift];
+  return [halfspaces, lift, empty];
+}
+
+/**
+ * A point of the facet's relative interior in facet coordinates, lifted to x, or undefined when constraint
+ * `index` is not a facet (decided exactly by geometry's interior-point LP). Repeated copies of the facet's own
+ * constraint are allowed (the constraints need not be irredundant).
+ */
+export function facetInteriorPoint(constraints: readonly Halfspace[], index: number): Rational[] | undefined {
+  const [halfspaces, lift, empty] = facetCoordinates(constraints, index);
+  if (empty) return undefined;
+  const d = constraints[index]!.a.length;
+  if (d === 1) return halfspaces.length === 0 ? lift([]) : undefined;
+  const rows = lpRows(RationalField, d - 1, halfspaces.map((h) => h.a), halfspaces.map((h) => h.b));
+  const y = interiorPoint(RationalField, rows, newLpStats());
+  return y ? lift(y) : undefined;
 }
 
 /** An exactly checked point in the relative interior of facet `index` of `region` (`neighbour`: the region across). */
@@ -137,21 +156,7 @@ function roundTo(v: Rational, scale: bigint): Rational {
 function anyFacetPoint(region: Region, index: number, neighbour?: Region): Rational[] {
   const cheap = facetPointFromCandidates(region, index, neighbour);
   if (cheap) return cheap;
-  const constraints = region.constraints;
-  const d = region.witness.length;
-  if (d === 1) {
-    // The facet is the single point a·x = b; it is the facet's relative interior when the other constraints hold strictly.
-    const { a, b } = constraints[index]!;
-    const p = [b.div(a[0]!)];
-    if (inFacetRelativeInterior(constraints, index, p)) return p;
-  } else {
-    const [halfspaces, lift] = facetCoordinates(constraints, index);
-    const rows = lpRows(RationalField, d - 1, halfspaces.map((h) => h.a), halfspaces.map((h) => h.b));
-    const y = interiorPoint(RationalField, rows, newLpStats());
-    if (y) {
-      const p = lift(y);
-      if (inFacetRelativeInterior(constraints, index, p)) return p;
-    }
-  }
+  const p = facetInteriorPoint(region.constraints, index);
+  if (p && inFacetRelativeInterior(region.constraints, index, p)) return p;
   throw new InternalError(`graph/facet-point: facet ${index} of region ${region.id} has no relative interior (is the constraint redundant?)`);
 }

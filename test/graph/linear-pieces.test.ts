@@ -1,0 +1,106 @@
+// Linear pieces: y = relu(x−1) + 0·relu(x) has 3 regions and 2 linear pieces over R (acceptance); in 2-D a
+// neuron with zero output weight merges the regions it separates, while two regions with equal maps that only
+// touch at a point stay separate pieces; the streaming tracker (count/regions) agrees with the graph, with and
+// without irredundant constraints; fast-check invariants of the graph on random nets.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { rat, type Rational } from "../../src/exact/rational.js";
+import { sequential } from "../../src/network/build.js";
+import type { Network } from "../../src/network/ir.js";
+import { collectRegions } from "../../src/regions/enumerate.js";
+import { buildRegionGraph } from "../../src/graph/adjacency.js";
+import { LinearPieceTracker } from "../../src/graph/piece-tracker.js";
+import { linearPieces } from "../../src/graph/linear-pieces.js";
+import { crossFacet } from "../../src/graph/crossing.js";
+import { patternForms } from "../../src/graph/affine-forms.js";
+import { inClosure, slack } from "../../src/graph/facets.js";
+import { formatPattern } from "../../src/network/evaluate.js";
+
+const r = (n: number, d = 1): Rational => rat(n, d);
+
+async function piecesBothWays(net: Network) {
+  const { regions, result } = await collectRegions(net);
+  const built = buildRegionGraph({ net: result.domain.network, regions, domain: result.domain.polyhedron });
+  const tracker = new LinearPieceTracker(result.domain.network);
+  regions.forEach((reg) => tracker.add(reg));
+  const { regions: loose } = await collectRegions(net, undefined, { irredundant: false });
+  const looseTracker = new LinearPieceTracker(result.domain.network, { irredundant: false });
+  loose.forEach((reg) => looseTracker.add(reg));
+  return { regions, built, tracker: tracker.finish(), loose: looseTracker.finish(), looseRegions: loose };
+}
+
+describe("graph/linear-pieces", () => {
+  it("should throw if the graph is invalid", () => {
+    expect(() => linearPieces(undefined as never)).toThrow(/graph\/linear-pieces: invalid graph/);
+  });
+
+  it("y = relu(x−1) + 0·relu(x) over R: 3 regions, 2 linear pieces (graph and tracker)", async () => {
+    const net = sequential(1, [
+      { weights: [[r(1)], [r(1)]], bias: [r(-1), r(0)] },
+      { weights: [[r(1), r(0)]], bias: [r(0)] },
+    ]);
+    const { regions, built, tracker, loose } = await piecesBothWays(net);
+    expect(regions).toHaveLength(3);
+    expect(built.linearPieces).toBe(2);
+    expect(tracker[1]).toBe(2);
+    expect(loose[1]).toBe(2);
+  });
+
+  it("2-D: a zero-weight neuron merges the regions it separates; adjacent regions with different maps stay apart", async () => {
+    // relu(x) + relu(−x) + relu(y) + relu(−y) = |x| + |y| plus a neuron relu(x + y − 5) with weight 0:
+    // 4 quadrants cut by the extra line: regions 4 + 3 = 7, pieces 4 (|x|+|y| has 4 affine pieces).
+    const net = sequential(2, [
+      { weights: [[r(1), r(0)], [r(-1), r(0)], [r(0), r(1)], [r(0), r(-1)], [r(1), r(1)]], bias: [r(0), r(0), r(0), r(0), r(-5)] },
+      { weights: [[r(1), r(1), r(1), r(1), r(0)]], bias: [r(0)] },
+    ]);
+    const { regions, built, tracker, loose } = await piecesBothWays(net);
+    expect(regions).toHaveLength(7);
+    expect(built.linearPieces).toBe(4);
+    expect(tracker[1]).toBe(4);
+    expect(loose[1]).toBe(4);
+    // g = |x + y| − |x − y| (four ReLUs): its 4 regions have maps 2y, 2x, −2y, −2x; no two adjacent regions
+    // share a map, so 4 pieces.
+    const g = sequential(2, [
+      { weights: [[r(1), r(1)], [r(-1), r(-1)], [r(1), r(-1)], [r(-1), r(1)]], bias: [r(0), r(0), r(0), r(0)] },
+      { weights: [[r(1), r(1), r(-1), r(-1)]], bias: [r(0)] },
+    ]);
+    const gp = await piecesBothWays(g);
+    expect([gp.regions.length, gp.built.linearPieces, gp.tracker[1], gp.loose[1]]).toEqual([4, 4, 4, 4]);
+  });
+
+  it("fast-check: tracker = graph pieces; edge points lie in both closures; crossing back gives the source", async () => {
+    const weight = fc.integer({ min: -3, max: 3 }).map((n) => rat(n));
+    const netArb = fc
+      .tuple(
+        fc.array(fc.tuple(weight, weight, weight), { minLength: 2, maxLength: 5 }),
+        fc.array(weight, { minLength: 5, maxLength: 5 }),
+      )
+      .map(([rows, v]) =>
+        sequential(2, [
+          { weights: rows.map(([a, b]) => [a, b]), bias: rows.map(([, , c]) => c) },
+          { weights: [v.slice(0, rows.length)], bias: [r(0)] },
+        ]),
+      );
+    await fc.assert(
+      fc.asyncProperty(netArb, async (net) => {
+        const { built, tracker, loose, regions } = await piecesBothWays(net);
+        const [pieceOf] = linearPieces(built.graph);
+        expect(tracker[0]).toEqual(regions.map((reg) => pieceOf.get(String(reg.id))));
+        expect(loose[1]).toBe(built.linearPieces);
+        built.graph.forEachEdge((_key, attrs, _s, _t, src, dst) => {
+          expect(inClosure(src.region.constraints, attrs.point!)).toBe(true);
+          expect(inClosure(dst.region.constraints, attrs.point!)).toBe(true);
+          expect(slack(attrs.hyperplane, attrs.point!).n).toBe(0n);
+          // the target's constraint on the same hyperplane, crossed from the target, leads back to the source
+          const back = dst.region.constraints.findIndex(
+            (c) => slack(c, attrs.point!).n === 0n && c.source.kind === "neuron",
+          );
+          expect(back).toBeGreaterThanOrEqual(0);
+          const [[pattern]] = crossFacet(net, dst.region.pattern, patternForms(net, dst.region.pattern), dst.region.constraints[back]!);
+          expect(formatPattern(pattern)).toBe(src.pattern);
+        });
+      }),
+      { numRuns: 40, seed: 11 },
+    );
+  });
+});
