@@ -1,0 +1,62 @@
+// `tessera convert`: ONNX and NNET networks written as exact tessera JSON, read back, compute the same
+// function exactly; approximations and the NNET input box travel with the file.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import type { CliIO } from "../../src/cli/context.js";
+import { loadNetwork } from "../../src/formats/load.js";
+import { evaluate } from "../../src/network/evaluate.js";
+import { formatRational, rat } from "../../src/exact/rational.js";
+
+const SHARED = new URL("../../../shared/data/", import.meta.url).pathname;
+const FIXTURES = new URL("../../fixtures/onnx/", import.meta.url).pathname;
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stderrIsTTY: false };
+  return { code: await runCli(args, io), stdout, stderr };
+}
+
+describe("tessera convert", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tessera-convert-"));
+
+  it("test_small.onnx → JSON keeps the exact function (133/2 at x = 1/2)", async () => {
+    const out = join(dir, "small.json");
+    const { code, stdout } = await cli(["convert", `${SHARED}vnncomp-small/test/test_small.onnx`, "-o", out]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`wrote ${out}`);
+    const net = loadNetwork(out);
+    expect(formatRational(evaluate(net, [rat(1, 2)]).output[0]!)).toBe("133/2");
+  });
+
+  it("an ACAS Xu NNET → JSON keeps every decimal weight and the input box exactly", async () => {
+    const file = `${SHARED}acasxu/nnet/ACASXU_run2a_1_1_batch_2000.nnet`;
+    const out = join(dir, "acas.json");
+    expect((await cli(["convert", file, "-o", out])).code).toBe(0);
+    const [a, b] = [loadNetwork(file), loadNetwork(out)];
+    expect(b.inputBox!.map(([lo, hi]) => [formatRational(lo), formatRational(hi)])).toEqual(a.inputBox!.map(([lo, hi]) => [formatRational(lo), formatRational(hi)]));
+    const x = [rat(1, 3), rat(-1, 5), rat(1, 7), rat(0), rat(2, 5)];
+    expect(evaluate(b, x).output.map(formatRational)).toEqual(evaluate(a, x).output.map(formatRational));
+    const json = JSON.parse(readFileSync(out, "utf8")) as { layers: { weights?: string[][] }[] };
+    // The first weight of the file is 5.40062e-02, written exactly as 270031/5000000.
+    expect(json.layers[0]!.weights![0]![0]).toBe("270031/5000000");
+  });
+
+  it("a BatchNorm network's JSON lists the sqrt approximation; without -o it goes to stdout", async () => {
+    const { code, stdout } = await cli(["convert", `${FIXTURES}batchnorm1d.onnx`]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as { format: string; approximations: string[] };
+    expect(doc.format).toBe("tessera-network");
+    expect(doc.approximations.join(" ")).toContain("correctly rounded float64 square root");
+  });
+
+  it("info shows the source format, op counts and approximations of an ONNX network", async () => {
+    const { stdout } = await cli(["info", `${FIXTURES}batchnorm1d.onnx`]);
+    expect(stdout).toContain("(onnx)");
+    expect(stdout).toContain("source ops  Gemm×2, BatchNormalization×1, Relu×1");
+    expect(stdout).toContain("approximation: BatchNormalization");
+  });
+});
