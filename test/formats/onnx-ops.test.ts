@@ -1,6 +1,8 @@
 // The ONNX reader op by op, on small models written with onnx-proto (test/formats/onnx-model.ts). Every
 // expected value is computed by hand in the test, from the stored weights.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { dyadicFromFloat32 } from "../../src/exact/float.js";
 import { readOnnx } from "../../src/formats/onnx/index.js";
 import { evaluate } from "../../src/network/evaluate.js";
 import { activationNodeIds } from "../../src/network/ir.js";
@@ -101,6 +103,16 @@ describe("ONNX weights keep their exact binary value", () => {
     ["int32 raw_data 7", { dims: [1], values: [7], type: DataType.INT32, raw: true }, "7"],
   ])("%s", (_name, tensor, expected) => {
     expect(run(scale(tensor), [1])).toEqual([expected]);
+  });
+
+  it("any float32 bit pattern, normal or subnormal, in raw_data or float_data, is its exact dyadic value", () => {
+    fc.assert(
+      fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), (value, raw) => {
+        const expected = dyadicFromFloat32(value)!.toRational();
+        return run(scale({ dims: [1], values: [value], raw }), [1])[0] === formatRational(expected);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("a NaN weight is refused naming the initializer and the element", () => {
