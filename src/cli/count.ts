@@ -3,7 +3,7 @@
 import { Command } from "commander";
 import { domainToJson } from "../geometry/domain.js";
 import { printJson, type CliContext } from "./context.js";
-import { addDomainOptions, addLimitOptions, domainFromFlags, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addDomainOptions, addLimitOptions, domainFromFlags, domainLabel, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { runEnumeration } from "./enumeration-run.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
 
@@ -28,7 +28,7 @@ export function countCommand(ctx: CliContext): Command {
   addNetworkOptions(cmd).action(async (file: string, flags: CountFlags) => {
     const net = loadNetworkFromFlags(ctx, file, flags);
     const domain = domainFromFlags(net, flags);
-    const result = await runEnumeration(ctx, net, { domain, ...limitsFromFlags(flags), certify: flags.certify, irredundant: false, collectVertices: false });
+    const result = await runEnumeration(ctx, net, { domain, domainLabel: domainLabel(flags), ...limitsFromFlags(flags), certify: flags.certify, irredundant: false, collectVertices: false });
     const out = {
       regions: result.regions,
       complete: result.complete,

@@ -131,3 +131,11 @@ export function domainFromFlags(net: Network, flags: DomainFlags): DomainSpec {
   const within = base ?? (net.inputBox ? defaultDomain(net) : undefined);
   return sliceDomain(points, within);
 }
+
+/** The flag (or file) the domain came from, for messages. */
+export function domainLabel(flags: DomainFlags): string {
+  if (flags.line !== undefined) return "--line";
+  if (flags.plane !== undefined) return "--plane";
+  if (flags.box !== undefined) return "--box";
+  return flags.domain ?? flags.property ?? "the network's input box";
+}

@@ -1,7 +1,8 @@
 // Running the region engine from a command: domain and limit flags resolved, SIGINT turned into an
 // orderly stop (the output still comes, marked complete: false), and a progress bar on stderr only when
 // stderr is a terminal. Shared by `count` and `regions`.
-import { enumerateRegions, type EnumerationResult } from "../regions/enumerate.js";
+import { InputError } from "../errors.js";
+import { EmptyDomainError, enumerateRegions, type EnumerationResult } from "../regions/enumerate.js";
 import type { Region } from "../regions/types.js";
 import type { DomainSpec } from "../geometry/types.js";
 import type { Network } from "../network/ir.js";
@@ -9,6 +10,8 @@ import type { CliContext } from "./context.js";
 
 export interface RunSettings {
   readonly domain: DomainSpec;
+  /** Where the domain came from, for error messages ("--box", the --domain file, ...). */
+  readonly domainLabel: string;
   readonly maxRegions: number;
   readonly timeoutMs: number;
   readonly certify: boolean;
@@ -44,6 +47,9 @@ export async function runEnumeration(ctx: CliContext, net: Network, s: RunSettin
     if (tty) ctx.io.stderr("\r\x1b[K");
     if (!result.complete) ctx.io.stderr(`tessera: stopped early (${result.status}) after ${result.regions} regions; the output says complete: false\n`);
     return result;
+  } catch (error) {
+    if (error instanceof EmptyDomainError) throw new InputError(s.domainLabel, "", "has an empty interior, so it contains no linear region");
+    throw error;
   } finally {
     process.removeListener("SIGINT", onSigint);
   }

@@ -9,7 +9,7 @@ import { RegionMapWriter, regionMapHeader } from "../regions/region-map.js";
 import type { Region } from "../regions/types.js";
 import type { CliContext } from "./context.js";
 import { describeDomain } from "./count.js";
-import { addDomainOptions, addLimitOptions, domainFromFlags, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addDomainOptions, addLimitOptions, domainFromFlags, domainLabel, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { runEnumeration } from "./enumeration-run.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
 import { domainToJson } from "../geometry/domain.js";
@@ -64,7 +64,7 @@ export function regionsCommand(ctx: CliContext): Command {
         ctx.io.stdout(`domain ${describeDomain(domainToJson(domain))}\n`);
         onRegion = (r) => ctx.io.stdout(`${r.id}\t${formatPattern(r.pattern)}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map(formatRational).join(", ")})\n`);
       }
-      const result = await runEnumeration(ctx, net, { domain, ...limits, certify: flags.certify, irredundant: true, collectVertices: Boolean(flags.vertices), onRegion });
+      const result = await runEnumeration(ctx, net, { domain, domainLabel: domainLabel(flags), ...limits, certify: flags.certify, irredundant: true, collectVertices: Boolean(flags.vertices), onRegion });
       if (writer) writer.end(result);
       else ctx.io.stdout(`${result.regions} regions${result.complete ? "" : ` (incomplete: ${result.status})`}\n`);
       if (flags.output) ctx.io.stderr(`tessera: wrote ${result.regions} regions to ${flags.output}${result.complete ? "" : " (complete: false)"}\n`);

@@ -45,6 +45,11 @@ export interface EnumerationResult {
   readonly stats: EnumerationStats;
 }
 
+/** The domain has no interior point (decided exactly), so no region exists. */
+export class EmptyDomainError extends UsageError {
+  override name = "EmptyDomainError";
+}
+
 interface Frame<T> {
   readonly j: number;
   readonly rowCount: number;
@@ -66,7 +71,7 @@ function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions
   const rows = new RowStack(F, d);
   resolved.polyhedron.halfspaces.forEach((h, index) => rows.push(h.a.map((v) => F.fromRational(v)), F.fromRational(h.b), { kind: "domain", index }));
   const p0 = interiorPoint(F, rows, stats.lp);
-  if (!p0) throw new UsageError("regions/enumerate: the domain has an empty interior, so it has no linear regions");
+  if (!p0) throw new EmptyDomainError("regions/enumerate: the domain has an empty interior, so it has no linear regions");
   const domainBounded = isBounded(F, rows, stats.lp);
   const pattern: number[][] = [];
   for (let l = 0; l < maps.layers; l++) pattern.push(new Array<number>(maps.layerStart[l + 1]! - maps.layerStart[l]!).fill(0));
