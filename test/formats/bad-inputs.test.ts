@@ -41,6 +41,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "tessera-bad-inputs-"));
   const small = readFileSync(`${DATA}test_small.onnx`);
   const files: Record<string, string | Uint8Array> = {
+    "sigmoid.onnx": readFileSync(new URL("../../fixtures/onnx/sigmoid.onnx", import.meta.url)),
     "truncated.onnx": small.subarray(0, Math.floor(small.length / 2)),
     "not-onnx.onnx": "this is a text file, not a protobuf model\n",
     "unknown-op.onnx": onnxModel({ input: [1], nodes: [{ op: "FancyOp", inputs: ["x"], outputs: ["y"], name: "mystery" }] }),
@@ -61,22 +62,34 @@ beforeAll(() => {
 });
 
 describe("bad network and property files exit 1 with one clear line", () => {
-  it.each([
-    ["truncated ONNX bytes", ["info", "truncated.onnx"], "truncated.onnx: is not an ONNX model"],
-    ["non-ONNX bytes", ["info", "not-onnx.onnx"], "not-onnx.onnx: is not an ONNX model"],
-    ["an unknown ONNX op", ["info", "unknown-op.onnx"], 'unknown-op.onnx: node "mystery" (FancyOp): unsupported ONNX op FancyOp'],
-    ["a NaN weight", ["info", "nan.onnx"], 'nan.onnx: initializer "w": tensor "w" element 1 is NaN or infinite'],
-    ["a dynamic input dimension", ["info", "dynamic.onnx"], 'dynamic.onnx: input "x": dimension 1 is dynamic (K)'],
-    ["a final Softmax without --strip-softmax", ["info", "softmax.onnx"], 'softmax.onnx: node "probs" (Softmax): a final Softmax is not piecewise-linear; pass --strip-softmax'],
-    ["NNET with the wrong layer count", ["info", "layer-count.nnet"], "layer-count.nnet: line 3: the header declares 2 layers, so 3 layer sizes are needed, found 4"],
-    ["a truncated NNET", ["info", "truncated.nnet"], "truncated.nnet: end of file: the file ends where weight row 1 of layer 2 should be"],
-    ["an NNET number that is not a number", ["info", "bad-number.nnet"], 'bad-number.nnet: line 9: value 1 of weight row 1 of layer 1, "1.5x", is not a number'],
-    ["VNN-LIB with unbalanced parentheses", ["count", "@test_tiny", "--property", "unbalanced.vnnlib"], "unbalanced.vnnlib: line 3, column 1: unbalanced parentheses"],
-    ["VNN-LIB with an undeclared variable", ["count", "@test_tiny", "--property", "undeclared.vnnlib"], "undeclared.vnnlib: line 3, column 13: undeclared variable X_3"],
-    ["VNN-LIB with a non-linear term", ["count", "@test_tiny", "--property", "nonlinear.vnnlib"], "nonlinear.vnnlib: line 3, column 13: non-linear term"],
-    ["VNN-LIB with an unknown operator", ["count", "@test_tiny", "--property", "unknown-operator.vnnlib"], 'unknown-operator.vnnlib: line 3, column 10: unknown operator "=>"'],
-  ])("%s", async (_name, args, expected) => {
-    const argv = args.map((a) => (a === "@test_tiny" ? `${DATA}test_tiny.onnx` : a.includes(".") ? join(dir, a) : a));
+  const cases: [id: string, args: string[], expected: string][] = [
+    ["onnx-truncated", ["info", "truncated.onnx"], "truncated.onnx: is not an ONNX model (protobuf decoding failed: index out of range"],
+    ["onnx-not-onnx", ["info", "not-onnx.onnx"], "not-onnx.onnx: is not an ONNX model (protobuf decoding failed: invalid wire type"],
+    ["onnx-unknown-op", ["info", "unknown-op.onnx"], 'unknown-op.onnx: node "mystery" (FancyOp): unsupported ONNX op FancyOp'],
+    ["onnx-not-pwl", ["info", "@sigmoid"], 'sigmoid.onnx: node "/1/Sigmoid" (Sigmoid): Sigmoid is smooth, not piecewise-linear; tessera analyses piecewise-affine networks only'],
+    ["onnx-final-softmax", ["info", "softmax.onnx"], 'softmax.onnx: node "probs" (Softmax): a final Softmax is not piecewise-linear; pass --strip-softmax to drop it (argmax is unchanged)'],
+    ["onnx-nan-weight", ["info", "nan.onnx"], 'nan.onnx: initializer "w": tensor "w" element 1 is NaN or infinite'],
+    ["onnx-dynamic-shape", ["info", "dynamic.onnx"], 'dynamic.onnx: input "x": dimension 1 is dynamic (K); tessera needs fixed shapes'],
+    ["nnet-layer-count", ["info", "layer-count.nnet"], "layer-count.nnet: line 3: the header declares 2 layers, so 3 layer sizes are needed, found 4"],
+    ["nnet-truncated", ["info", "truncated.nnet"], "truncated.nnet: end of file: the file ends where weight row 1 of layer 2 should be"],
+    ["nnet-not-a-number", ["info", "bad-number.nnet"], 'bad-number.nnet: line 9: value 1 of weight row 1 of layer 1, "1.5x", is not a number'],
+    ["vnnlib-unbalanced", ["count", "@test_tiny", "--property", "unbalanced.vnnlib"], "unbalanced.vnnlib: line 3, column 1: unbalanced parentheses: this ( is never closed"],
+    ["vnnlib-undeclared", ["count", "@test_tiny", "--property", "undeclared.vnnlib"], "undeclared.vnnlib: line 3, column 13: undeclared variable X_3"],
+    ["vnnlib-nonlinear", ["count", "@test_tiny", "--property", "nonlinear.vnnlib"], "nonlinear.vnnlib: line 3, column 13: non-linear term"],
+    ["vnnlib-unknown-operator", ["count", "@test_tiny", "--property", "unknown-operator.vnnlib"], 'unknown-operator.vnnlib: line 3, column 10: unknown operator "=>"'],
+  ];
+
+  it("every row of docs/errors.md's ONNX / NNET / VNN-LIB section has a case here, and every case a row", () => {
+    const doc = readFileSync(new URL("../../docs/errors.md", import.meta.url), "utf8");
+    const start = doc.indexOf("## ONNX / NNET / VNN-LIB");
+    const end = doc.indexOf("\n## ", start + 5);
+    const section = doc.slice(start, end < 0 ? undefined : end);
+    const ids = [...section.matchAll(/^\| ([a-z][a-z0-9-]*) \|/gm)].map((m) => m[1]).filter((id) => id !== "id");
+    expect(ids.sort()).toEqual(cases.map(([id]) => id).sort());
+  });
+
+  it.each(cases)("%s", async (_id, args, expected) => {
+    const argv = args.map((a) => (a === "@test_tiny" ? `${DATA}test_tiny.onnx` : a === "@sigmoid" ? join(dir, "sigmoid.onnx") : a.includes(".") ? join(dir, a) : a));
     const { code, stdout, stderr } = await cli(argv);
     expect(code).toBe(1);
     expect(stdout).toBe("");

@@ -47,6 +47,9 @@ export function decodeModel(bytes: Uint8Array, file: string): ModelProto {
   if (!graph || !graph.node || graph.node.length === 0) {
     throw new InputError(file, "", "is not an ONNX model (it decodes, but has no graph with nodes)");
   }
+  if (!model.opsetImport || model.opsetImport.length === 0) {
+    throw new InputError(file, "", "is not a complete ONNX model: it declares no opset (the file may be truncated)");
+  }
   return model;
 }
 
