@@ -94,4 +94,3 @@ export function exactMax(A: readonly (readonly Rational[])[], b: readonly Ration
   return { status: "optimal", basis: basisRows, x, value };
 }
 
-export { Rational };

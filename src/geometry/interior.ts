@@ -9,7 +9,7 @@ import { sign } from "../exact/rational.js";
 import { exactMax } from "./exact-simplex.js";
 import { rationalToDyadic } from "./exact-solve.js";
 import { proposeMax } from "./float-lp.js";
-import { fromFloat, lpRows, strictlyInside, toNumber, type LpRows, type LpStats } from "./lp.js";
+import { fromFloat, lpRows, strictlyInside, type LpRows, type LpStats } from "./lp.js";
 
 /** Precisions tried when rounding an exact interior point to a dyadic one (bits after the binary point). */
 const ROUNDING_BITS = [53, 64, 96, 128, 192, 256, 384, 512, 1024, 2048, 4096];
@@ -37,6 +37,8 @@ export function roundInside<T>(F: Field<T>, P: { readonly a: readonly (readonly 
 export function interiorPoint<T>(F: Field<T>, P: LpRows<T>, stats: LpStats): T[] | undefined {
   const d = P.d;
   const m = P.a.length;
+  // A zero row 0 ≤ b_i holds strictly everywhere or nowhere (the LPs below skip zero rows).
+  if (P.a.some((a, i) => a.every((v) => F.sign(v) === 0) && F.sign(P.b[i]!) <= 0)) return undefined;
   if (m === 0) return new Array<T>(d).fill(F.zero);
   // Chebyshev-style LP in (x, t): rows [a_i, ‖a_i‖₁] ≤ b_i and t ≤ 1.
   const rowsA: T[][] = P.a.map((a) => [...a, a.reduce((s, v) => F.add(s, F.sign(v) < 0 ? F.neg(v) : v), F.zero)]);
@@ -63,5 +65,3 @@ export function interiorPoint<T>(F: Field<T>, P: LpRows<T>, stats: LpStats): T[]
   if (res.status !== "optimal" || sign(res.value) <= 0) return undefined;
   return roundInside(F, P, res.x.slice(0, d));
 }
-
-export { toNumber };

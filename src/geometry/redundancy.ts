@@ -3,7 +3,6 @@
 // an exact bound certificate; it is kept when an exact point satisfies the others and violates row i.
 // Rows are tested in order against the rows still kept, so one copy of a repeated row survives.
 import type { Field } from "../exact/field.js";
-import { Rational } from "../exact/rational.js";
 import {
   certificateBound,
   dotT,
@@ -60,4 +59,3 @@ export function isBounded<T>(F: Field<T>, P: LpRows<T>, stats: LpStats): boolean
   return true;
 }
 
-export { Rational };

@@ -2,7 +2,7 @@
 // JSON Schema (ajv), --box=-1:1, limits (--max-regions, --timeout) that still print output marked
 // complete: false, and every bad-input row of docs/errors.md "Domains, limits and region maps".
 import { describe, expect, it } from "vitest";
-import Ajv from "ajv";
+import { Ajv } from "ajv";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
