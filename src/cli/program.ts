@@ -8,6 +8,10 @@ import { convertCommand } from "./convert.js";
 import { countCommand } from "./count.js";
 import { regionsCommand } from "./regions.js";
 import { checkCommand } from "./check.js";
+import { graphCommand } from "./graph.js";
+import { clarkeCommand } from "./clarke.js";
+import { jumpsCommand } from "./jumps.js";
+import { plotCommand } from "./plot.js";
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
@@ -30,7 +34,7 @@ export function createProgram(ctx: CliContext): Command {
     .option("--debug", "print stack traces on errors")
     .configureOutput(output(ctx))
     .exitOverride();
-  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx)];
+  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx)];
   for (const cmd of commands) {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");
