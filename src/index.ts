@@ -7,3 +7,4 @@ export * from "./formats/index.js";
 export type { Halfspace, Polyhedron, AffineMap, DomainSpec } from "./geometry/types.js";
 export type { Region, RegionConstraint, ConstraintSource, EnumerationStatus } from "./regions/types.js";
 export { runCli } from "./cli/main.js";
+export * from "./graph/index.js";

@@ -1,0 +1,108 @@
+// `tessera graph NET [domain]`: the adjacency graph of the regions with flipped neurons, facet points and exact
+// gradient jumps, as text, JSON (docs/formats/graph.md), GEXF, GraphML or DOT.
+import { writeFileSync } from "node:fs";
+import { extname } from "node:path";
+import { Command } from "commander";
+import { InputError } from "../errors.js";
+import { formatRational } from "../exact/rational.js";
+import { domainToJson } from "../geometry/domain.js";
+import { graphToJson } from "../graph/to-json.js";
+import { writeDot } from "../graph/write-dot.js";
+import { writeGexf } from "../graph/write-gexf.js";
+import { edgeText, writeGraphml } from "../graph/write-graphml.js";
+import { inputSize, outputSize } from "../network/ir.js";
+import { printJson, type CliContext } from "./context.js";
+import { describeDomain } from "./count.js";
+import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { runRegionGraph } from "./graph-run.js";
+import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+
+const FORMATS = ["json", "gexf", "graphml", "dot"] as const;
+type GraphFormat = (typeof FORMATS)[number];
+const EXTENSIONS: Record<string, GraphFormat> = { ".json": "json", ".gexf": "gexf", ".graphml": "graphml", ".dot": "dot", ".gv": "dot" };
+
+interface GraphFlags extends NetworkFlags, DomainFlags, LimitFlags {
+  readonly json?: boolean;
+  readonly format?: string;
+  readonly output?: string;
+}
+
+/** The output format: --format, else --json, else the -o file's extension; undefined means human text. */
+export function graphFormat(flags: GraphFlags): GraphFormat | undefined {
+  if (flags.format !== undefined) {
+    const f = flags.format.trim().toLowerCase();
+    if (!(FORMATS as readonly string[]).includes(f)) throw new InputError("--format", "", `unknown format ${JSON.stringify(flags.format)} (known: ${FORMATS.join(", ")})`);
+    if (flags.json && f !== "json") throw new InputError("--json", "", `cannot be combined with --format ${f}`);
+    return f as GraphFormat;
+  }
+  if (flags.json) return "json";
+  if (flags.output) return EXTENSIONS[extname(flags.output).toLowerCase()] ?? "json";
+  return undefined;
+}
+
+export function graphCommand(ctx: CliContext): Command {
+  const cmd = new Command("graph")
+    .description("the graph of adjacent regions: flipped neurons, a point on each shared facet, exact gradient jumps")
+    .argument("<network>", "network file (.json tessera network, .onnx, .nnet)")
+    .option("--json", "print the graph as JSON (docs/formats/graph.md)")
+    .option("--format <format>", `output format: ${FORMATS.join(", ")} (GEXF for Gephi, GraphML for Cytoscape, DOT for Graphviz)`)
+    .option("-o, --output <file>", "write the graph to a file (format from --format, else from the extension)");
+  addDomainOptions(cmd);
+  addLimitOptions(cmd);
+  cmd.addHelpText(
+    "after",
+    "\nEdges point from the side where the flipped neuron has the lower piece (ReLU: inactive → active); the jump is\n" +
+      "J_target − J_source. Nodes carry their linear piece (adjacent regions with exactly equal affine maps).\n\n" +
+      "Examples:\n  $ tessera graph fixtures/seed-three-neurons.json\n  $ tessera graph net.json --box=-1:1 --json\n" +
+      "  $ tessera graph net.json --plane \"0,0,0;1,0,0;0,1,0\" --format gexf -o regions.gexf\n",
+  );
+  addNetworkOptions(cmd).action(async (file: string, flags: GraphFlags) => {
+    const net = loadNetworkFromFlags(ctx, file, flags);
+    const format = graphFormat(flags);
+    const run = await runRegionGraph(ctx, net, flags, true);
+    const { graph } = run.graph;
+    let text: string;
+    if (format === "json" || format === undefined) {
+      const doc = {
+        ...graphToJson(run.graph),
+        network: { file, inputs: inputSize(net), outputs: outputSize(net) },
+        domain: domainToJson(run.domain),
+        status: run.enumeration.status,
+        elapsedMs: Math.round((run.enumeration.elapsedMs + run.graphMs) * 10) / 10,
+      };
+      if (format === undefined) return printText(ctx, doc.counts, describeDomain(doc.domain), run);
+      if (!flags.output) return printJson(ctx, doc);
+      text = JSON.stringify(doc, null, 2) + "\n";
+    } else text = format === "gexf" ? writeGexf(graph) : format === "graphml" ? writeGraphml(graph) : writeDot(graph);
+    if (!flags.output) return ctx.io.stdout(text);
+    try {
+      writeFileSync(flags.output, text);
+    } catch (error) {
+      throw new InputError(flags.output, "", `cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    ctx.io.stderr(`tessera: wrote ${graph.order} regions and ${graph.size} edges to ${flags.output} (${format})${run.graph.complete ? "" : " (complete: false)"}\n`);
+  });
+  return cmd;
+}
+
+function printText(
+  ctx: CliContext,
+  counts: { regions: number; edges: number; linearPieces: number },
+  domain: string,
+  run: Awaited<ReturnType<typeof runRegionGraph>>,
+): void {
+  const incomplete = run.graph.complete ? "" : ` (incomplete: ${run.enumeration.status})`;
+  const lines = [
+    `regions        ${counts.regions}${incomplete}`,
+    `edges          ${counts.edges}`,
+    `linear pieces  ${counts.linearPieces}`,
+    `domain         ${domain}`,
+    "",
+    "source -> target  neurons  point  jump",
+  ];
+  run.graph.graph.forEachEdge((_key, attrs, source, target) => {
+    const t = edgeText(attrs);
+    lines.push(`${source} -> ${target}  ${t.neurons}  (${attrs.point!.map(formatRational).join(", ")})  [${t.jump}]${attrs.sameMap ? "  (same map)" : ""}`);
+  });
+  ctx.io.stdout(lines.join("\n") + "\n");
+}

@@ -1,0 +1,72 @@
+// `tessera jumps NET [domain]`: per-neuron statistics of the gradient jumps across the region graph's facets —
+// how many facets each neuron bends, alone or with coincident neurons, how many leave the map unchanged, and its
+// largest jump (exact squared Frobenius norm and largest entry).
+import { Command } from "commander";
+import { formatRational } from "../exact/rational.js";
+import { domainToJson } from "../geometry/domain.js";
+import { jumpStatistics } from "../graph/jump-stats.js";
+import { printJson, type CliContext } from "./context.js";
+import { describeDomain } from "./count.js";
+import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { runRegionGraph } from "./graph-run.js";
+import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+
+interface JumpsFlags extends NetworkFlags, DomainFlags, LimitFlags {
+  readonly json?: boolean;
+}
+
+export function jumpsCommand(ctx: CliContext): Command {
+  const cmd = new Command("jumps")
+    .description("per-neuron statistics of the exact gradient jumps across shared facets of the regions")
+    .argument("<network>", "network file (.json tessera network, .onnx, .nnet)")
+    .option("--json", "print machine-readable JSON");
+  addDomainOptions(cmd);
+  addLimitOptions(cmd);
+  cmd.addHelpText(
+    "after",
+    "\nfacets: edges of the region graph where the neuron flips; alone: of those, where no other neuron flips;\n" +
+      "flat: where the affine map does not change; max |J|²: the largest squared Frobenius norm of a jump.\n" +
+      "For a slice (--line, --plane) jumps are in slice coordinates.\n\n" +
+      "Examples:\n  $ tessera jumps fixtures/seed-three-neurons.json\n  $ tessera jumps net.json --box=-1:1 --json\n",
+  );
+  addNetworkOptions(cmd).action(async (file: string, flags: JumpsFlags) => {
+    const net = loadNetworkFromFlags(ctx, file, flags);
+    const run = await runRegionGraph(ctx, net, flags, false);
+    const stats = jumpStatistics(run.enumeration.domain.network, run.graph.graph);
+    const out = {
+      complete: run.graph.complete,
+      status: run.enumeration.status,
+      domain: domainToJson(run.domain),
+      counts: { regions: run.graph.graph.order, edges: stats.edges, linearPieces: run.graph.linearPieces },
+      multiNeuronEdges: stats.multiNeuronEdges,
+      flatEdges: stats.flatEdges,
+      neurons: stats.neurons.map((n) => ({
+        layer: n.layer,
+        neuron: n.neuron,
+        facets: n.facets,
+        alone: n.alone,
+        flat: n.flat,
+        distinctJumps: n.distinctJumps,
+        maxFrobeniusSquared: formatRational(n.maxFrobeniusSquared),
+        maxAbsEntry: formatRational(n.maxAbsEntry),
+      })),
+    };
+    if (flags.json) return printJson(ctx, out);
+    const lines = [
+      `regions ${out.counts.regions}, edges ${out.counts.edges}, linear pieces ${out.counts.linearPieces}${out.complete ? "" : ` (incomplete: ${out.status})`}`,
+      `domain  ${describeDomain(out.domain)}`,
+      `edges where several neurons flip: ${out.multiNeuronEdges}; edges with no change of map: ${out.flatEdges}`,
+      "",
+      "layer  neuron  facets  alone  flat  distinct  max |J|² (≈ max |J|)  max |entry|",
+    ];
+    stats.neurons.forEach((n, i) => {
+      const o = out.neurons[i]!;
+      const approx = Math.sqrt(n.maxFrobeniusSquared.valueOf()).toPrecision(6);
+      lines.push(
+        `${String(n.layer).padStart(5)}  ${String(n.neuron).padStart(6)}  ${String(n.facets).padStart(6)}  ${String(n.alone).padStart(5)}  ${String(n.flat).padStart(4)}  ${String(n.distinctJumps).padStart(8)}  ${o.maxFrobeniusSquared} (≈ ${approx})  ${o.maxAbsEntry}`,
+      );
+    });
+    ctx.io.stdout(lines.join("\n") + "\n");
+  });
+  return cmd;
+}
