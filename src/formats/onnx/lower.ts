@@ -13,9 +13,7 @@ import { SHAPE_OPS } from "./ops-shape.js";
 import { averagePool, batchNorm, conv } from "./ops-spatial.js";
 import { LoweringGraph } from "./symbolic.js";
 import { decodeModel, decodeTensor, elementCount, floatAttr, intAttr, toInt, type GraphProto, type NodeProto } from "./tensor.js";
-import { OpError, type Value } from "./values.js";
-
-type Inputs = readonly (Value | undefined)[];
+import { OpError, inputAt, type OpInputs, type Value } from "./values.js";
 
 /** How a node is named in messages: its name, or its position and first output when it has none. */
 function nodeLocation(node: NodeProto, index: number): string {
@@ -29,41 +27,35 @@ interface ReadState {
   readonly warnings: string[];
 }
 
-function need(inputs: Inputs, index: number, op: string): Value {
-  const v = inputs[index];
-  if (!v) throw new OpError(`${op} needs input ${index}`);
-  return v;
-}
-
 /** Lower one node (not a shape or activation op) and return its first output. */
-function lowerLinear(state: ReadState, node: NodeProto, inputs: Inputs, label: string, where: string): Value | undefined {
+function lowerLinear(state: ReadState, node: NodeProto, inputs: OpInputs, label: string, where: string): Value | undefined {
   const op = node.opType ?? "";
   switch (op) {
     case "Add":
     case "Sub":
     case "Mul":
     case "Div":
-      return binary(op as BinaryOp, need(inputs, 0, op), need(inputs, 1, op), label);
+      return binary(op as BinaryOp, inputAt(inputs, 0, op), inputAt(inputs, 1, op), label);
     case "Neg":
-      return negate(need(inputs, 0, op), label);
+      return negate(inputAt(inputs, 0, op), label);
     case "MatMul":
-      return matmul(need(inputs, 0, op), need(inputs, 1, op), label);
+      return matmul(inputAt(inputs, 0, op), inputAt(inputs, 1, op), label);
     case "Gemm":
-      return gemm(need(inputs, 0, op), need(inputs, 1, op), inputs[2], {
+      return gemm(inputAt(inputs, 0, op), inputAt(inputs, 1, op), inputs[2], {
         alpha: node.attribute?.some((a) => a.name === "alpha") ? floatAttr(node, "alpha", 1) : ONE,
         beta: node.attribute?.some((a) => a.name === "beta") ? floatAttr(node, "beta", 1) : ONE,
         transA: intAttr(node, "transA", 0) === 1,
         transB: intAttr(node, "transB", 0) === 1,
       }, label);
     case "Conv":
-      return conv(node, need(inputs, 0, op), need(inputs, 1, op), inputs[2], label);
+      return conv(node, inputAt(inputs, 0, op), inputAt(inputs, 1, op), inputs[2], label);
     case "AveragePool":
-      return averagePool(node, need(inputs, 0, op), false, label);
+      return averagePool(node, inputAt(inputs, 0, op), false, label);
     case "GlobalAveragePool":
-      return averagePool(node, need(inputs, 0, op), true, label);
+      return averagePool(node, inputAt(inputs, 0, op), true, label);
     case "BatchNormalization": {
-      const params = [1, 2, 3, 4].map((i) => need(inputs, i, op));
-      const folded = batchNorm(node, need(inputs, 0, op), params, floatAttr(node, "epsilon", 1e-5), where, label);
+      const params = [1, 2, 3, 4].map((i) => inputAt(inputs, i, op));
+      const folded = batchNorm(node, inputAt(inputs, 0, op), params, floatAttr(node, "epsilon", 1e-5), where, label);
       if (folded.approximation) state.approximations.push(folded.approximation);
       return folded.value;
     }
@@ -135,7 +127,7 @@ export function readOnnx(bytes: Uint8Array, file: string, options: LoadOptions =
     const where = nodeLocation(node, index);
     const op = node.opType ?? "";
     const label = node.name || node.output?.[0] || `${op}${index}`;
-    const inputs: Inputs = (node.input ?? []).map((name) => {
+    const inputs: OpInputs = (node.input ?? []).map((name) => {
       if (!name) return undefined;
       const v = values.get(name);
       if (!v) throw new InputError(file, where, `its input "${name}" is not produced by any earlier node`);
@@ -147,7 +139,7 @@ export function readOnnx(bytes: Uint8Array, file: string, options: LoadOptions =
       if ((op === "Softmax" || op === "LogSoftmax") && node.output?.[0] === outputName) {
         if (!options.stripSoftmax) throw new OpError(`a final ${op} is not piecewise-linear; pass --strip-softmax to drop it (argmax is unchanged)`);
         state.warnings.push(`${file}: dropped the final ${op} (${where}); the outputs are its inputs (logits), argmax is unchanged`);
-        result = need(inputs, 0, op);
+        result = inputAt(inputs, 0, op);
       } else if (REFUSED_OPS[op]) throw new OpError(`${REFUSED_OPS[op]}; tessera analyses piecewise-affine networks only`);
       else if (SHAPE_OPS[op]) result = SHAPE_OPS[op](node, inputs, label);
       else if (ACTIVATION_OPS[op]) result = ACTIVATION_OPS[op](state.graph, node, inputs, label);

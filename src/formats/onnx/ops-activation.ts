@@ -8,9 +8,7 @@ import { RowAccumulator, type LoweringGraph, type SparseRow, type SymTensor } fr
 import { elementCount, floatAttr, intsAttr, type ConstTensor, type NodeProto } from "./tensor.js";
 import { binary } from "./ops-linear.js";
 import { windowGeometry } from "./ops-spatial.js";
-import { OpError, asSym, broadcastIndex, constTensor, type Value } from "./values.js";
-
-type Inputs = readonly (Value | undefined)[];
+import { OpError, asSym, broadcastIndex, constTensor, type OpInputs, type Value } from "./values.js";
 
 /** Not piecewise-linear (or not a function of the input alone): refused with this reason. */
 export const REFUSED_OPS: Readonly<Record<string, string>> = {
@@ -33,14 +31,14 @@ export const REFUSED_OPS: Readonly<Record<string, string>> = {
   LogSoftmax: "LogSoftmax inside the network is not piecewise-linear",
 };
 
-function symInput(inputs: Inputs, op: string): SymTensor {
+function symInput(inputs: OpInputs, op: string): SymTensor {
   const x = inputs[0];
   if (!x) throw new OpError(`${op} needs an input`);
   if (x.kind !== "sym") throw new OpError(`${op} of a constant tensor is not supported (it does not depend on the input)`);
   return x;
 }
 
-function constInput(inputs: Inputs, index: number, what: string): ConstTensor | undefined {
+function constInput(inputs: OpInputs, index: number, what: string): ConstTensor | undefined {
   const v = inputs[index];
   if (v && v.kind !== "const") throw new OpError(`${what} must be a constant`);
   return v;
@@ -63,7 +61,7 @@ function clipSpec(min: Rational | undefined, max: Rational | undefined): Activat
   return undefined;
 }
 
-function clip(g: LoweringGraph, node: NodeProto, inputs: Inputs, label: string): Value {
+function clip(g: LoweringGraph, node: NodeProto, inputs: OpInputs, label: string): Value {
   const x = symInput(inputs, "Clip");
   const hasAttrs = (node.attribute ?? []).some((a) => a.name === "min" || a.name === "max");
   const min = hasAttrs ? (node.attribute!.some((a) => a.name === "min") ? floatAttr(node, "min", 0) : undefined) : scalarOf(constInput(inputs, 1, "Clip min"), "Clip min");
@@ -72,7 +70,7 @@ function clip(g: LoweringGraph, node: NodeProto, inputs: Inputs, label: string):
   return spec ? g.activate(x, spec, label) : x;
 }
 
-function prelu(g: LoweringGraph, inputs: Inputs, label: string): Value {
+function prelu(g: LoweringGraph, inputs: OpInputs, label: string): Value {
   const x = symInput(inputs, "PRelu");
   const slope = constInput(inputs, 1, "PRelu slope");
   if (!slope) throw new OpError("PRelu needs a slope input");
@@ -115,7 +113,7 @@ export function maxOfGroups(g: LoweringGraph, x: SymTensor, groups: readonly (re
   return { kind: "sym", shape, rows: current.map((group) => group[0]![0]), bias: current.map((group) => group[0]![1]), label };
 }
 
-function maxPool(g: LoweringGraph, node: NodeProto, inputs: Inputs, label: string): Value {
+function maxPool(g: LoweringGraph, node: NodeProto, inputs: OpInputs, label: string): Value {
   const x = symInput(inputs, "MaxPool");
   if (x.shape.length < 3) throw new OpError(`MaxPool needs an N×C×spatial input, got shape [${x.shape.join(",")}]`);
   const kernel = intsAttr(node, "kernel_shape");
@@ -135,7 +133,7 @@ function maxPool(g: LoweringGraph, node: NodeProto, inputs: Inputs, label: strin
 }
 
 /** The activation op handlers, by op type. */
-export const ACTIVATION_OPS: Readonly<Record<string, (g: LoweringGraph, node: NodeProto, inputs: Inputs, label: string) => Value>> = {
+export const ACTIVATION_OPS: Readonly<Record<string, (g: LoweringGraph, node: NodeProto, inputs: OpInputs, label: string) => Value>> = {
   Relu: (g, _node, inputs, label) => g.activate(symInput(inputs, "Relu"), { kind: "relu" }, label),
   LeakyRelu: (g, node, inputs, label) => g.activate(symInput(inputs, "LeakyRelu"), { kind: "leaky_relu", alpha: floatAttr(node, "alpha", 0.01) }, label),
   PRelu: (g, _node, inputs, label) => prelu(g, inputs, label),

@@ -4,18 +4,10 @@
 import { ZERO, rat } from "../../exact/rational.js";
 import { EMPTY_ROW } from "./symbolic.js";
 import { attribute, constInts, decodeTensor, elementCount, floatAttr, intAttr, intsAttr, onnx, stringAttr, type NodeProto } from "./tensor.js";
-import { OpError, concatValues, constTensor, normalizeAxis, reindex, strides, transposeValue, withShape, type Value } from "./values.js";
-
-type Inputs = readonly (Value | undefined)[];
-
-function need(inputs: Inputs, index: number, op: string): Value {
-  const v = inputs[index];
-  if (!v) throw new OpError(`${op} needs input ${index}`);
-  return v;
-}
+import { OpError, concatValues, constTensor, inputAt, normalizeAxis, reindex, strides, transposeValue, withShape, type OpInputs, type Value } from "./values.js";
 
 /** A constant integer list given as an input (new opsets) or an attribute (old ones). */
-export function intsFrom(node: NodeProto, inputs: Inputs, index: number, attr: string): number[] | undefined {
+export function intsFrom(node: NodeProto, inputs: OpInputs, index: number, attr: string): number[] | undefined {
   const v = inputs[index];
   if (v) {
     if (v.kind !== "const") throw new OpError(`input ${index} (${attr}) must be a constant, not computed from the network input`);
@@ -78,8 +70,8 @@ function gather(x: Value, indices: Value, axisAttr: number): Value {
   return reindex(x, [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], map);
 }
 
-function slice(node: NodeProto, inputs: Inputs): Value {
-  const x = need(inputs, 0, "Slice");
+function slice(node: NodeProto, inputs: OpInputs): Value {
+  const x = inputAt(inputs, 0, "Slice");
   const starts = intsFrom(node, inputs, 1, "starts");
   const ends = intsFrom(node, inputs, 2, "ends");
   if (!starts || !ends || starts.length !== ends.length) throw new OpError("Slice needs starts and ends of equal length");
@@ -107,8 +99,8 @@ function slice(node: NodeProto, inputs: Inputs): Value {
 }
 
 /** Pad in constant mode (pads = all begins, then all ends; negative pads crop). */
-function pad(node: NodeProto, inputs: Inputs, label: string): Value {
-  const x = need(inputs, 0, "Pad");
+function pad(node: NodeProto, inputs: OpInputs, label: string): Value {
+  const x = inputAt(inputs, 0, "Pad");
   const mode = stringAttr(node, "mode", "constant");
   if (mode !== "constant") throw new OpError(`Pad mode ${mode} is not supported (only constant)`);
   const rank = x.shape.length;
@@ -145,13 +137,13 @@ function cast(node: NodeProto, x: Value): Value {
 }
 
 /** The shape/data-movement op handlers, by op type. */
-export const SHAPE_OPS: Readonly<Record<string, (node: NodeProto, inputs: Inputs, label: string) => Value>> = {
-  Identity: (_node, inputs) => need(inputs, 0, "Identity"),
-  Dropout: (_node, inputs) => need(inputs, 0, "Dropout"),
+export const SHAPE_OPS: Readonly<Record<string, (node: NodeProto, inputs: OpInputs, label: string) => Value>> = {
+  Identity: (_node, inputs) => inputAt(inputs, 0, "Identity"),
+  Dropout: (_node, inputs) => inputAt(inputs, 0, "Dropout"),
   Constant: (node) => constantValue(node),
-  Cast: (node, inputs) => cast(node, need(inputs, 0, "Cast")),
+  Cast: (node, inputs) => cast(node, inputAt(inputs, 0, "Cast")),
   Shape: (node, inputs) => {
-    const x = need(inputs, 0, "Shape");
+    const x = inputAt(inputs, 0, "Shape");
     const rank = x.shape.length;
     const start = intAttr(node, "start", 0);
     const end = intAttr(node, "end", rank);
@@ -161,27 +153,27 @@ export const SHAPE_OPS: Readonly<Record<string, (node: NodeProto, inputs: Inputs
   Reshape: (node, inputs) => {
     const target = intsFrom(node, inputs, 1, "shape");
     if (!target) throw new OpError("Reshape needs a shape");
-    return reshape(node, need(inputs, 0, "Reshape"), target);
+    return reshape(node, inputAt(inputs, 0, "Reshape"), target);
   },
   Flatten: (node, inputs) => {
-    const x = need(inputs, 0, "Flatten");
+    const x = inputAt(inputs, 0, "Flatten");
     const axis = intAttr(node, "axis", 1);
     const a = axis < 0 ? axis + x.shape.length : axis;
     return withShape(x, [elementCount(x.shape.slice(0, a)), elementCount(x.shape.slice(a))]);
   },
-  Squeeze: (node, inputs) => squeeze(need(inputs, 0, "Squeeze"), intsFrom(node, inputs, 1, "axes")),
+  Squeeze: (node, inputs) => squeeze(inputAt(inputs, 0, "Squeeze"), intsFrom(node, inputs, 1, "axes")),
   Unsqueeze: (node, inputs) => {
     const axes = intsFrom(node, inputs, 1, "axes");
     if (!axes) throw new OpError("Unsqueeze needs axes");
-    return unsqueeze(need(inputs, 0, "Unsqueeze"), axes);
+    return unsqueeze(inputAt(inputs, 0, "Unsqueeze"), axes);
   },
-  Transpose: (node, inputs) => transposeValue(need(inputs, 0, "Transpose"), intsAttr(node, "perm")),
+  Transpose: (node, inputs) => transposeValue(inputAt(inputs, 0, "Transpose"), intsAttr(node, "perm")),
   Concat: (node, inputs, label) => {
     const parts = inputs.filter((v): v is Value => v !== undefined);
     if (parts.length === 0) throw new OpError("Concat needs inputs");
     return concatValues(parts, intAttr(node, "axis", 0), label);
   },
-  Gather: (node, inputs) => gather(need(inputs, 0, "Gather"), need(inputs, 1, "Gather"), intAttr(node, "axis", 0)),
+  Gather: (node, inputs) => gather(inputAt(inputs, 0, "Gather"), inputAt(inputs, 1, "Gather"), intAttr(node, "axis", 0)),
   Slice: (node, inputs) => slice(node, inputs),
   Pad: (node, inputs, label) => pad(node, inputs, label),
 };

@@ -117,12 +117,14 @@ export function decodeTensor(t: TensorProto): ConstTensor {
       }
       break;
     case DT.DOUBLE: {
-      const values = raw ? Array.from({ length: count }, (_, i) => need(8).getFloat64(8 * i, true)) : typed(t.doubleData, "double_data");
+      const v = raw ? need(8) : undefined;
+      const values = v ? Array.from({ length: count }, (_, i) => v.getFloat64(8 * i, true)) : typed(t.doubleData, "double_data");
       for (let i = 0; i < count; i++) data[i] = rationalOfDyadic(dyadicFromFloat64(values[i]!), name, i);
       break;
     }
     case DT.FLOAT16: {
-      const bits = raw ? Array.from({ length: count }, (_, i) => need(2).getUint16(2 * i, true)) : typed(t.int32Data, "int32_data");
+      const v = raw ? need(2) : undefined;
+      const bits = v ? Array.from({ length: count }, (_, i) => v.getUint16(2 * i, true)) : typed(t.int32Data, "int32_data");
       for (let i = 0; i < count; i++) data[i] = rationalOfDyadic(dyadicFromFloat16Bits(bits[i]! & 0xffff), name, i);
       break;
     }

@@ -12,6 +12,16 @@ export class OpError extends Error {
   override name = "OpError";
 }
 
+/** The inputs of an ONNX node in order; an optional input left empty is undefined. */
+export type OpInputs = readonly (Value | undefined)[];
+
+/** Input `index` of a node, or an OpError saying the op needs it. */
+export function inputAt(inputs: OpInputs, index: number, op: string): Value {
+  const v = inputs[index];
+  if (!v) throw new OpError(`${op} needs input ${index}`);
+  return v;
+}
+
 export function constTensor(shape: readonly number[], data: readonly Rational[], integer = false): ConstTensor {
   return { kind: "const", shape, data, integer };
 }
