@@ -1,6 +1,7 @@
 // `tessera convert`: ONNX and NNET networks written as exact tessera JSON, read back, compute the same
 // function exactly; approximations and the NNET input box travel with the file.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { Ajv } from "ajv";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -51,6 +52,20 @@ describe("tessera convert", () => {
     const doc = JSON.parse(stdout) as { format: string; approximations: string[] };
     expect(doc.format).toBe("tessera-network");
     expect(doc.approximations.join(" ")).toContain("correctly rounded float64 square root");
+  });
+
+  it("every converted ONNX fixture and an NNET network validate against docs/schema/network.schema.json", async () => {
+    const schema = JSON.parse(readFileSync(new URL("../../docs/schema/network.schema.json", import.meta.url), "utf8"));
+    const validate = new Ajv({ allErrors: true }).compile(schema);
+    const sources = [
+      ...readdirSync(FIXTURES).filter((f) => f.endsWith(".onnx") && !["sigmoid.onnx", "elu.onnx"].includes(f)).map((f) => FIXTURES + f),
+      `${SHARED}acasxu/nnet/ACASXU_run2a_1_1_batch_2000.nnet`,
+    ];
+    for (const file of sources) {
+      const { code, stdout } = await cli(["convert", file, "--strip-softmax"]);
+      expect(code, file).toBe(0);
+      expect(validate(JSON.parse(stdout)), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
   });
 
   it("info shows the source format, op counts and approximations of an ONNX network", async () => {
