@@ -1,12 +1,13 @@
 // Linear pieces: y = relu(x−1) + 0·relu(x) has 3 regions and 2 linear pieces over R (acceptance); in 2-D a
 // neuron with zero output weight merges the regions it separates, while two regions with equal maps that only
-// touch at a point stay separate pieces; the streaming tracker (count/regions) agrees with the graph, with and
-// without irredundant constraints; fast-check invariants of the graph on random nets.
+// touch at a point stay separate pieces; the streaming tracker (count/regions: pattern and map digest per region)
+// agrees with the graph, on maps enumerated with and without irredundant constraints; fast-check invariants of the graph on random nets.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { rat, type Rational } from "../../src/exact/rational.js";
 import { sequential } from "../../src/network/build.js";
 import type { Network } from "../../src/network/ir.js";
+import type { DomainSpec } from "../../src/geometry/types.js";
 import { collectRegions } from "../../src/regions/enumerate.js";
 import { buildRegionGraph } from "../../src/graph/adjacency.js";
 import { LinearPieceTracker } from "../../src/graph/piece-tracker.js";
@@ -18,15 +19,16 @@ import { formatPattern } from "../../src/network/evaluate.js";
 
 const r = (n: number, d = 1): Rational => rat(n, d);
 
-async function piecesBothWays(net: Network) {
-  const { regions, result } = await collectRegions(net);
+async function piecesBothWays(net: Network, domain?: DomainSpec) {
+  const { regions, result } = await collectRegions(net, domain);
   const built = buildRegionGraph({ net: result.domain.network, regions, domain: result.domain.polyhedron });
-  const tracker = new LinearPieceTracker(result.domain.network);
+  const tracker = new LinearPieceTracker();
   regions.forEach((reg) => tracker.add(reg));
-  const { regions: loose } = await collectRegions(net, undefined, { irredundant: false });
-  const looseTracker = new LinearPieceTracker(result.domain.network, { irredundant: false });
+  const { regions: loose } = await collectRegions(net, domain, { irredundant: false });
+  const looseTracker = new LinearPieceTracker();
   loose.forEach((reg) => looseTracker.add(reg));
-  return { regions, built, tracker: tracker.finish(), loose: looseTracker.finish(), looseRegions: loose };
+  const { network, polyhedron } = result.domain;
+  return { regions, built, tracker: tracker.finish(network, polyhedron), loose: looseTracker.finish(network, polyhedron), looseRegions: loose };
 }
 
 describe("graph/linear-pieces", () => {
@@ -82,8 +84,9 @@ describe("graph/linear-pieces", () => {
         ]),
       );
     await fc.assert(
-      fc.asyncProperty(netArb, async (net) => {
-        const { built, tracker, loose, regions } = await piecesBothWays(net);
+      fc.asyncProperty(netArb, fc.boolean(), async (net, boxed) => {
+        const box: DomainSpec = { kind: "box", lo: [r(-2), r(-1)], hi: [r(2), r(3)] };
+        const { built, tracker, loose, regions } = await piecesBothWays(net, boxed ? box : undefined);
         const [pieceOf] = linearPieces(built.graph);
         expect(tracker[0]).toEqual(regions.map((reg) => pieceOf.get(String(reg.id))));
         expect(loose[1]).toBe(built.linearPieces);
