@@ -215,6 +215,19 @@ describe("ONNX piecewise-linear ops", () => {
     }
   });
 
+  it("element-wise Max and Min are exact: max(x, −x) = |x|, min(x, 1/2) clips from above", () => {
+    const bytes = onnxModel({
+      input: [3],
+      nodes: [
+        { op: "Neg", inputs: ["x"], outputs: ["n"] },
+        { op: "Max", inputs: ["x", "n"], outputs: ["a"] },
+        { op: "Min", inputs: ["a", "half"], outputs: ["y"] },
+      ],
+      initializers: [{ name: "half", dims: [1], values: [0.5] }],
+    });
+    expect(run(bytes, ["-1/3", "2", "-1/5"])).toEqual(["1/3", "1/2", "1/5"]);
+  });
+
   it("an inner Softmax is refused; a final one needs --strip-softmax and leaves a warning", () => {
     const inner = onnxModel({ input: [1, 2], nodes: [{ op: "Softmax", inputs: ["x"], outputs: ["s"], name: "sm" }, { op: "Relu", inputs: ["s"], outputs: ["y"] }] });
     expect(refusal(inner).reason).toContain("Softmax inside the network");

@@ -1,14 +1,15 @@
 // Piecewise-linear ONNX ops, each ending the pending affine expression with an activation node: Relu,
 // LeakyRelu (alpha, default 0.01 as the float32 the runtime uses), PRelu (slopes broadcast per element),
 // Clip (attribute and input forms, one-sided too), Abs, HardSigmoid (clip of an affine), and MaxPool lowered
-// exactly to ReLUs with max(a, b) = b + relu(a − b), pairwise in a balanced tree (depth ⌈log2 k⌉).
+// exactly to ReLUs with max(a, b) = b + relu(a − b), pairwise in a balanced tree (depth ⌈log2 k⌉), and
+// element-wise Max/Min of tensors the same way.
 import { ONE, ZERO, type Rational } from "../../exact/rational.js";
 import type { ActivationSpec } from "../../network/ir.js";
 import { RowAccumulator, type LoweringGraph, type SparseRow, type SymTensor } from "./symbolic.js";
 import { elementCount, floatAttr, intsAttr, type ConstTensor, type NodeProto } from "./tensor.js";
-import { binary } from "./ops-linear.js";
+import { binary, negate } from "./ops-linear.js";
 import { windowGeometry } from "./ops-spatial.js";
-import { OpError, asSym, broadcastIndex, constTensor, type OpInputs, type Value } from "./values.js";
+import { OpError, asSym, broadcastIndex, broadcastShape, constTensor, type OpInputs, type Value } from "./values.js";
 
 /** Not piecewise-linear (or not a function of the input alone): refused with this reason. */
 export const REFUSED_OPS: Readonly<Record<string, string>> = {
@@ -113,6 +114,34 @@ export function maxOfGroups(g: LoweringGraph, x: SymTensor, groups: readonly (re
   return { kind: "sym", shape, rows: current.map((group) => group[0]![0]), bias: current.map((group) => group[0]![1]), label };
 }
 
+/** Element-wise Max (or Min = −max(−a, −b, …)) of several tensors with numpy broadcasting, exactly. */
+function elementwiseMax(g: LoweringGraph, inputs: OpInputs, label: string, min: boolean): Value {
+  const operands = inputs.filter((v): v is Value => v !== undefined).map((v) => (min ? negate(v, label) : v));
+  if (operands.length === 0) throw new OpError(`${min ? "Min" : "Max"} needs inputs`);
+  const shape = operands.slice(1).reduce((s, v) => broadcastShape(s, v.shape), operands[0]!.shape);
+  const maps = operands.map((v) => broadcastIndex(shape, v.shape));
+  const count = elementCount(shape);
+  let result: Value;
+  if (operands.every((v) => v.kind === "const")) {
+    const data = Array.from({ length: count }, (_, i) =>
+      operands.map((v, k) => (v as ConstTensor).data[maps[k]![i]!]!).reduce((m, x) => (x.compare(m) > 0 ? x : m)),
+    );
+    result = constTensor(shape, data);
+  } else {
+    const syms = operands.map((v) => asSym(v, label));
+    const stacked: SymTensor = {
+      kind: "sym",
+      shape: [operands.length * count],
+      rows: syms.flatMap((t, k) => Array.from(maps[k]!, (j) => t.rows[j]!)),
+      bias: syms.flatMap((t, k) => Array.from(maps[k]!, (j) => t.bias[j]!)),
+      label,
+    };
+    const groups = Array.from({ length: count }, (_, i) => operands.map((_, k) => k * count + i));
+    result = maxOfGroups(g, stacked, groups, shape, label);
+  }
+  return min ? negate(result, label) : result;
+}
+
 function maxPool(g: LoweringGraph, node: NodeProto, inputs: OpInputs, label: string): Value {
   const x = symInput(inputs, "MaxPool");
   if (x.shape.length < 3) throw new OpError(`MaxPool needs an N×C×spatial input, got shape [${x.shape.join(",")}]`);
@@ -146,4 +175,6 @@ export const ACTIVATION_OPS: Readonly<Record<string, (g: LoweringGraph, node: No
     return g.activate(shifted, { kind: "clip", min: ZERO, max: ONE }, label);
   },
   MaxPool: (g, node, inputs, label) => maxPool(g, node, inputs, label),
+  Max: (g, _node, inputs, label) => elementwiseMax(g, inputs, label, false),
+  Min: (g, _node, inputs, label) => elementwiseMax(g, inputs, label, true),
 };
