@@ -79,6 +79,15 @@ describe("ONNX linear ops", () => {
     expect(run(bytes, [3])).toEqual(["-7/4"]);
   });
 
+  it("ReduceMean over the spatial axes, ReduceSum over all, and a variadic Sum", () => {
+    const mean = onnxModel({ input: [1, 2, 2, 2], nodes: [{ op: "ReduceMean", inputs: ["x"], outputs: ["y"], attrs: { axes: [2, 3], keepdims: 0 } }], opset: 11 });
+    expect(run(mean, [1, 2, 3, 4, 5, 6, 7, 9])).toEqual(["5/2", "27/4"]);
+    const sum = onnxModel({ input: [2, 2], nodes: [{ op: "ReduceSum", inputs: ["x"], outputs: ["y"], attrs: { keepdims: 1 } }] });
+    expect(run(sum, [1, 2, 3, "1/2"])).toEqual(["13/2"]);
+    const variadic = onnxModel({ input: [2], nodes: [{ op: "Sum", inputs: ["x", "x", "c"], outputs: ["y"] }], initializers: [{ name: "c", dims: [1], values: [1] }] });
+    expect(run(variadic, [1, "-1/4"])).toEqual(["3", "1/2"]);
+  });
+
   it("Mul of two tensors that depend on the input is refused as not linear", () => {
     const bytes = onnxModel({ input: [1], nodes: [{ op: "Mul", inputs: ["x", "x"], outputs: ["y"], name: "square" }] });
     const error = refusal(bytes);

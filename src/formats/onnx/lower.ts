@@ -8,8 +8,8 @@ import { NetworkBuilder } from "../../network/build.js";
 import type { Network } from "../../network/ir.js";
 import type { LoadOptions } from "../load.js";
 import { ACTIVATION_OPS, REFUSED_OPS } from "./ops-activation.js";
-import { binary, gemm, matmul, negate, type BinaryOp } from "./ops-linear.js";
-import { SHAPE_OPS } from "./ops-shape.js";
+import { binary, gemm, matmul, negate, reduce, type BinaryOp } from "./ops-linear.js";
+import { SHAPE_OPS, intsFrom } from "./ops-shape.js";
 import { averagePool, batchNorm, conv } from "./ops-spatial.js";
 import { LoweringGraph } from "./symbolic.js";
 import { decodeModel, decodeTensor, elementCount, floatAttr, intAttr, toInt, type GraphProto, type NodeProto } from "./tensor.js";
@@ -36,6 +36,15 @@ function lowerLinear(state: ReadState, node: NodeProto, inputs: OpInputs, label:
     case "Mul":
     case "Div":
       return binary(op as BinaryOp, inputAt(inputs, 0, op), inputAt(inputs, 1, op), label);
+    case "Sum":
+      return inputs.map((v, i) => v ?? inputAt(inputs, i, op)).reduce((acc, v) => binary("Add", acc, v, label));
+    case "ReduceSum":
+    case "ReduceMean": {
+      const axes = intsFrom(node, inputs, 1, "axes");
+      const noop = axes !== undefined && axes.length === 0 ? intAttr(node, "noop_with_empty_axes", 0) === 1 : false;
+      const x = inputAt(inputs, 0, op);
+      return noop ? x : reduce(x, axes?.length ? axes : undefined, intAttr(node, "keepdims", 1) === 1, op === "ReduceMean", label);
+    }
     case "Neg":
       return negate(inputAt(inputs, 0, op), label);
     case "MatMul":

@@ -1,10 +1,11 @@
 // Linear ONNX ops with constants, composed exactly into the pending affine expression: Add, Sub, Mul, Div,
-// Neg (numpy broadcasting), MatMul in both orders (x·W and W·x, batched), Gemm (alpha, beta, transA, transB).
+// Neg (numpy broadcasting), MatMul in both orders (x·W and W·x, batched), Gemm (alpha, beta, transA, transB),
+// ReduceSum and ReduceMean.
 // Two symbolic operands may be added or subtracted (a residual connection), never multiplied.
 import { ONE, ZERO, rat, type Rational } from "../../exact/rational.js";
 import { RowAccumulator, isOne, scaleRow, type SparseRow, type SymTensor } from "./symbolic.js";
 import { elementCount, type ConstTensor } from "./tensor.js";
-import { OpError, asSym, broadcastIndex, broadcastShape, constTensor, transposeValue, type Value } from "./values.js";
+import { OpError, asSym, broadcastIndex, broadcastShape, constTensor, strides, transposeValue, type Value } from "./values.js";
 
 const MINUS_ONE = rat(-1);
 
@@ -182,4 +183,32 @@ export function gemm(a: Value, b: Value, c: Value | undefined, attrs: { alpha: R
     y = binary("Add", y, scaled, label);
   }
   return y;
+}
+
+/** ReduceSum / ReduceMean over `axes` (all axes when undefined), keeping reduced axes as 1 when `keepdims`. */
+export function reduce(x: Value, axes: readonly number[] | undefined, keepdims: boolean, mean: boolean, label: string): Value {
+  const rank = x.shape.length;
+  const reduced = new Set((axes ?? x.shape.map((_, i) => i)).map((a) => (a < 0 ? a + rank : a)));
+  for (const a of reduced) if (a < 0 || a >= rank) throw new OpError(`axis out of range for a tensor of rank ${rank}`);
+  const kept = x.shape.map((d, i) => (reduced.has(i) ? 1 : d));
+  const inStrides = strides(x.shape);
+  const keptStrides = strides(kept);
+  const groups: [number, Rational][][] = Array.from({ length: elementCount(kept) }, () => []);
+  const total = elementCount(x.shape);
+  const weight = mean ? rat(1, total / groups.length) : ONE;
+  for (let flat = 0; flat < total; flat++) {
+    let out = 0;
+    for (let ax = 0; ax < rank; ax++) if (!reduced.has(ax)) out += (Math.floor(flat / inStrides[ax]!) % x.shape[ax]!) * keptStrides[ax]!;
+    groups[out]!.push([flat, weight]);
+  }
+  const shape = keepdims ? kept : x.shape.filter((_, i) => !reduced.has(i));
+  if (x.kind === "const") return constTensor(shape, groups.map((g) => g.reduce((s, [i, w]) => s.add(x.data[i]!.mul(w)), ZERO)));
+  const rows: SparseRow[] = [];
+  const bias: Rational[] = [];
+  for (const g of groups) {
+    const [row, c] = combine(x, g);
+    rows.push(row);
+    bias.push(c);
+  }
+  return { kind: "sym", shape, rows, bias, label };
 }
