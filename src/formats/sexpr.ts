@@ -22,6 +22,8 @@ export function positionText(at: Position): string {
   return `line ${at.line}, column ${at.column}`;
 }
 
+const DELIMITERS = new Set([" ", "\t", "\r", "\n", "\f", "\v", "(", ")", ";"]);
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let line = 1;
@@ -33,7 +35,7 @@ function tokenize(text: string): Token[] {
       line++;
       column = 1;
       i++;
-    } else if (ch === " " || ch === "\t" || ch === "\r") {
+    } else if (ch === " " || ch === "\t" || ch === "\r" || ch === "\f" || ch === "\v") {
       column++;
       i++;
     } else if (ch === ";") {
@@ -44,7 +46,7 @@ function tokenize(text: string): Token[] {
       i++;
     } else {
       const start = i;
-      while (i < text.length && !/[\s();]/.test(text[i]!)) i++;
+      while (i < text.length && !DELIMITERS.has(text[i]!)) i++;
       tokens.push({ text: text.slice(start, i), at: { line, column } });
       column += i - start;
     }

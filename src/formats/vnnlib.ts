@@ -135,8 +135,17 @@ class VnnlibReader {
 }
 
 function sideOf(atom: Atom): "X" | "Y" | "none" | "mixed" {
-  const sides = new Set([...atom.terms.keys()].map((v) => v[0]));
-  return sides.size === 0 ? "none" : sides.size === 2 ? "mixed" : (sides.values().next().value as "X" | "Y");
+  let side: "X" | "Y" | "none" = "none";
+  for (const v of atom.terms.keys()) {
+    const s = v[0] as "X" | "Y";
+    if (side !== "none" && side !== s) return "mixed";
+    side = s;
+  }
+  return side;
+}
+
+function isOne(r: Rational): boolean {
+  return r.s === 1n && r.n === 1n && r.d === 1n;
 }
 
 /** For a constraint without variables (0 ≤ rhs, or 0 < rhs when strict): whether it holds. */
@@ -150,6 +159,11 @@ function keyOf(atoms: readonly Atom[]): string {
 
 /** Split one assertion's DNF into an input factor and an output factor (its terms must pair as a product). */
 function splitAssertion(r: VnnlibReader, dnf: Dnf, at: Position): [Dnf, Dnf] {
+  if (dnf.length === 1) {
+    const term = dnf[0]!;
+    for (const atom of term) if (sideOf(atom) === "mixed") r.fail(atom.at, "a constraint that mixes input (X) and output (Y) variables is not supported");
+    return [[term.filter((a) => sideOf(a) === "X")], [term.filter((a) => sideOf(a) === "Y")]];
+  }
   const parts = dnf.map((term) => {
     for (const atom of term) if (sideOf(atom) === "mixed") r.fail(atom.at, "a constraint that mixes input (X) and output (Y) variables is not supported");
     return [term.filter((a) => sideOf(a) === "X"), term.filter((a) => sideOf(a) === "Y")] as const;
@@ -172,7 +186,7 @@ function inputRegion(atoms: readonly Atom[], inputs: number): InputRegion {
       continue;
     }
     const [v, c] = [...atom.terms][0]!;
-    const bound = atom.rhs.div(c);
+    const bound = isOne(c) ? atom.rhs : isOne(c.neg()) ? atom.rhs.neg() : atom.rhs.div(c);
     const i = index(v);
     if (c.s > 0n) hi[i] = hi[i] === undefined || bound.compare(hi[i]!) < 0 ? bound : hi[i];
     else lo[i] = lo[i] === undefined || bound.compare(lo[i]!) > 0 ? bound : lo[i];

@@ -134,6 +134,20 @@ describe("VNN-LIB semantics", () => {
     ]);
   });
 
+  it("any text either parses or fails with an InputError (never another error, never a hang)", () => {
+    const alphabet = fc.constantFrom("(", ")", " ", "\n", "\t", "\f", ";", "X_0", "Y_0", "<=", "and", "or", "assert", "declare-const", "Real", "1.5e-3", "-", "*", "+");
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 40 }), (parts) => {
+        try {
+          readVnnlib(parts.join(""), "fuzz.vnnlib");
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it.each([
     ["unbalanced parentheses (unclosed)", `${HEADER}(assert (<= X_0 1)`, "line 5, column 1", "never closed"],
     ["unbalanced parentheses (extra)", `${HEADER}(assert (<= X_0 1)))`, "line 5, column 20", "closes nothing"],
