@@ -1,5 +1,6 @@
 // The ONNX reader op by op, on small models written with onnx-proto (test/formats/onnx-model.ts). Every
 // expected value is computed by hand in the test, from the stored weights.
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dyadicFromFloat32 } from "../../src/exact/float.js";
@@ -250,5 +251,23 @@ describe("ONNX piecewise-linear ops", () => {
     const error = refusal(onnxModel({ input: [1], nodes: [{ op: "FancyOp", inputs: ["x"], outputs: ["y"], name: "mystery" }] }));
     expect(error.location).toBe('node "mystery" (FancyOp)');
     expect(error.reason).toBe("unsupported ONNX op FancyOp");
+  });
+});
+
+describe("ONNX reader robustness", () => {
+  it("a model with a few corrupted bytes either loads or fails with an InputError, never another error", () => {
+    const model = readFileSync(new URL("../../fixtures/onnx/maxpool.onnx", import.meta.url));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: model.length - 1 }), fc.nat({ max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
+        const bytes = new Uint8Array(model);
+        for (const [at, value] of edits) bytes[at] = value;
+        try {
+          readOnnx(bytes, "corrupt.onnx");
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
