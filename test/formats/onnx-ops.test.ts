@@ -267,7 +267,7 @@ describe("ONNX reader robustness", () => {
           if (!(error instanceof InputError)) throw error;
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 });
