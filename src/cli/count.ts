@@ -5,6 +5,7 @@ import { domainToJson } from "../geometry/domain.js";
 import { printJson, type CliContext } from "./context.js";
 import { addDomainOptions, addLimitOptions, domainFromFlags, domainLabel, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { runEnumeration } from "./enumeration-run.js";
+import { LinearPieceTracker } from "../graph/piece-tracker.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
 
 interface CountFlags extends NetworkFlags, DomainFlags, LimitFlags {
@@ -28,9 +29,12 @@ export function countCommand(ctx: CliContext): Command {
   addNetworkOptions(cmd).action(async (file: string, flags: CountFlags) => {
     const net = loadNetworkFromFlags(ctx, file, flags);
     const domain = domainFromFlags(net, flags);
-    const result = await runEnumeration(ctx, net, { domain, domainLabel: domainLabel(flags), ...limitsFromFlags(flags), certify: flags.certify, irredundant: false, collectVertices: false });
+    const pieces = new LinearPieceTracker();
+    const result = await runEnumeration(ctx, net, { domain, domainLabel: domainLabel(flags), ...limitsFromFlags(flags), certify: flags.certify, irredundant: false, collectVertices: false, onRegion: (r) => pieces.add(r) });
+    const [, linearPieces] = pieces.finish(result.domain.network, result.domain.polyhedron);
     const out = {
       regions: result.regions,
+      linearPieces,
       complete: result.complete,
       status: result.status,
       domain: domainToJson(domain),
@@ -43,6 +47,7 @@ export function countCommand(ctx: CliContext): Command {
     if (flags.json) return printJson(ctx, out);
     const lines = [
       `regions   ${result.regions}${result.complete ? "" : ` (incomplete: ${result.status}; at least this many)`}`,
+      `pieces    ${linearPieces} linear pieces (adjacent regions with equal affine maps merged)`,
       `domain    ${describeDomain(out.domain)}`,
       `neurons   ${result.neurons}`,
       `time      ${(result.elapsedMs / 1000).toFixed(3)} s (${result.certified ? "every region certified" : "NOT certified (--no-certify)"})`,

@@ -17,6 +17,8 @@ export interface RunSettings {
   readonly certify: boolean;
   readonly irredundant: boolean;
   readonly collectVertices: boolean;
+  /** Keep certificates in the regions (region maps; default true); `count` verifies them without keeping them. */
+  readonly keepCertificates?: boolean;
   readonly onRegion?: (region: Region) => void;
 }
 
@@ -33,6 +35,7 @@ export async function runEnumeration(ctx: CliContext, net: Network, s: RunSettin
       certify: s.certify,
       irredundant: s.irredundant,
       collectVertices: s.collectVertices,
+      keepCertificates: s.keepCertificates ?? true,
       signal: controller.signal,
       ...(s.onRegion ? { onRegion: s.onRegion } : {}),
       ...(tty

@@ -64,7 +64,7 @@ export function regionsCommand(ctx: CliContext): Command {
         ctx.io.stdout(`domain ${describeDomain(domainToJson(domain))}\n`);
         onRegion = (r) => ctx.io.stdout(`${r.id}\t${formatPattern(r.pattern)}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map(formatRational).join(", ")})\n`);
       }
-      const result = await runEnumeration(ctx, net, { domain, domainLabel: domainLabel(flags), ...limits, certify: flags.certify, irredundant: true, collectVertices: Boolean(flags.vertices), onRegion });
+      const result = await runEnumeration(ctx, net, { domain, domainLabel: domainLabel(flags), ...limits, certify: flags.certify, irredundant: true, collectVertices: Boolean(flags.vertices), keepCertificates: true, onRegion });
       if (writer) writer.end(result);
       else ctx.io.stdout(`${result.regions} regions${result.complete ? "" : ` (incomplete: ${result.status})`}\n`);
       if (flags.output) ctx.io.stderr(`tessera: wrote ${result.regions} regions to ${flags.output}${result.complete ? "" : " (complete: false)"}\n`);

@@ -50,10 +50,50 @@ function reduceRow(row: bigint[]): void {
 }
 
 /**
+ * Square systems: fraction-free Gauss–Jordan (Bareiss). Every division is exact (it divides by the previous
+ * pivot), so no gcd is ever taken; at the end every diagonal entry is ±det and column n holds det·x.
+ * Returns undefined when the matrix is singular (the general solver then decides).
+ */
+function bareissSquare(M: readonly (readonly bigint[])[], r: readonly bigint[]): IntVec | undefined {
+  const n = M.length;
+  const a: bigint[][] = M.map((row, i) => [...row, r[i]!]);
+  let prev = 1n;
+  for (let k = 0; k < n; k++) {
+    if (a[k]![k] === 0n) {
+      let p = k + 1;
+      while (p < n && a[p]![k] === 0n) p++;
+      if (p === n) return undefined;
+      [a[k], a[p]] = [a[p]!, a[k]!];
+    }
+    const rk = a[k]!;
+    const pk = rk[k]!;
+    for (let i = 0; i < n; i++) {
+      if (i === k) continue;
+      const ri = a[i]!;
+      const f = ri[k]!;
+      for (let j = 0; j <= n; j++) {
+        if (j === k) continue;
+        ri[j] = (ri[j]! * pk - f * rk[j]!) / prev;
+      }
+      ri[k] = 0n;
+    }
+    // Row k itself is not divided; the rows above and below now carry pivot pk on their diagonal.
+    prev = pk;
+  }
+  const det = prev;
+  const sgn = det < 0n ? -1n : 1n;
+  return { num: a.map((row) => row[n]! * sgn), den: det * sgn };
+}
+
+/**
  * Solve M·x = r exactly (M is rows × cols integers, any shape). Free variables are set to 0. Returns
  * undefined when the system is inconsistent.
  */
 export function solveIntegerSystem(M: readonly (readonly bigint[])[], r: readonly bigint[]): IntVec | undefined {
+  if (M.length > 0 && M.length === M[0]!.length) {
+    const sol = bareissSquare(M, r);
+    if (sol) return sol;
+  }
   const rows = M.length;
   const cols = rows === 0 ? 0 : M[0]!.length;
   const aug: bigint[][] = M.map((row, i) => [...row, r[i]!]);

@@ -37,6 +37,8 @@ export type UpperBound<T> =
 /** Counters of the filtered LP (CGAL's "calls to" and "failures of"). */
 export interface LpStats {
   lps: number;
+  /** Decisions made by the bounding-box filter, without an LP. */
+  boxDecisions: number;
   simplexIterations: number;
   floatFailures: number;
   certifyFailures: number;
@@ -44,7 +46,7 @@ export interface LpStats {
 }
 
 export function newLpStats(): LpStats {
-  return { lps: 0, simplexIterations: 0, floatFailures: 0, certifyFailures: 0, exactFallbacks: 0 };
+  return { lps: 0, boxDecisions: 0, simplexIterations: 0, floatFailures: 0, certifyFailures: 0, exactFallbacks: 0 };
 }
 
 /** The exact value of a float in the field (dyadic in value). */
@@ -161,6 +163,27 @@ export function upperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[], stats:
     stats.certifyFailures++;
   } else stats.floatFailures++;
   return exactUpperBound(F, P, w, stats).bound;
+}
+
+/**
+ * The float proposal only (benchmarks with certification off): the float optimum value and point, or a
+ * float ray; undefined when the float simplex failed (the caller then takes the certified path).
+ */
+export function floatUpperBound<T>(
+  F: Field<T>,
+  P: LpRows<T>,
+  w: readonly T[],
+  stats: LpStats,
+): { kind: "bounded"; value: number; ub: { kind: "bounded"; xf: Float64Array } } | { kind: "unbounded"; ub: { kind: "unbounded"; ray: T[] } } | undefined {
+  stats.lps++;
+  const wf = Float64Array.from(w, (v) => toNumber(F, v));
+  if (wf.every((v) => v === 0)) return { kind: "bounded", value: 0, ub: { kind: "bounded", xf: new Float64Array(P.d) } };
+  const prop = proposeMax(P.af, P.bf, P.a.length, P.d, wf);
+  stats.simplexIterations += prop.iterations;
+  if (prop.status === "optimal") return { kind: "bounded", value: prop.value, ub: { kind: "bounded", xf: prop.x } };
+  if (prop.status === "unbounded") return { kind: "unbounded", ub: { kind: "unbounded", ray: Array.from(prop.ray, (v) => fromFloat(F, v)) } };
+  stats.floatFailures++;
+  return undefined;
 }
 
 /** The exact optimum: a bound certificate with an exact optimal point, or an exact ray. */

@@ -2,6 +2,7 @@
 // Maps are written on descent, segment by segment: segment s holds the nodes from activation node s-1
 // (its output needs the pattern of layer s-1) up to activation node s. A node's map is always the one of
 // the current path because every segment is recomputed whenever the path enters it.
+import { Dyadic } from "../exact/dyadic.js";
 import type { Field } from "../exact/field.js";
 import { neuronFunction } from "../network/activation.js";
 import type { Network } from "../network/ir.js";
@@ -95,6 +96,10 @@ export class AffineMaps<T> {
       this.maps[id] = { M, v };
       return;
     }
+    if (F.zero instanceof Dyadic) {
+      this.maps[id] = this.affineDyadic(id) as unknown as NodeMap<T>;
+      return;
+    }
     // Affine: rows of the concatenated inputs, then W·rows + bias.
     const argM: T[][] = [];
     const argV: T[] = [];
@@ -120,6 +125,61 @@ export class AffineMaps<T> {
       v.push(c0);
     }
     this.maps[id] = { M, v };
+  }
+
+  /** Weights and biases of an affine node as integers over one common exponent (dyadic networks). */
+  private readonly fixedCache = new Map<number, { W: bigint[][]; EW: number; bias: Dyadic[] }>();
+
+  /**
+   * The dyadic fast path: W·arg + bias in fixed point. The weights share one exponent EW and the argument
+   * one exponent EA, so every product is an integer at exponent EW + EA and the sums need no normalisation;
+   * each output entry is normalised once (instead of once per operation).
+   */
+  private affineDyadic(id: number): NodeMap<Dyadic> {
+    const node = this.net.nodes[id]!;
+    if (node.kind !== "affine") throw new Error("regions/affine-maps: not an affine node");
+    const d = this.d;
+    let fixed = this.fixedCache.get(id);
+    if (!fixed) {
+      const Wd = node.weights.map((row) => row.map((x) => Dyadic.fromRational(x)!));
+      let EW = Infinity;
+      for (const row of Wd) for (const x of row) if (x.m !== 0n && x.e < EW) EW = x.e;
+      if (EW === Infinity) EW = 0;
+      fixed = { W: Wd.map((row) => row.map((x) => (x.m === 0n ? 0n : x.m << BigInt(x.e - EW)))), EW, bias: node.bias.map((b) => Dyadic.fromRational(b)!) };
+      this.fixedCache.set(id, fixed);
+    }
+    const args = node.inputs.map((i) => this.maps[i]! as unknown as NodeMap<Dyadic>);
+    let EA = Infinity;
+    for (const a of args) {
+      for (const row of a.M) for (const x of row) if (x.m !== 0n && x.e < EA) EA = x.e;
+      for (const x of a.v) if (x.m !== 0n && x.e < EA) EA = x.e;
+    }
+    if (EA === Infinity) EA = 0;
+    const toInt = (x: Dyadic): bigint => (x.m === 0n ? 0n : x.m << BigInt(x.e - EA));
+    const argM: bigint[][] = [];
+    const argV: bigint[] = [];
+    for (const a of args) {
+      for (const row of a.M) argM.push(row.map(toInt));
+      for (const x of a.v) argV.push(toInt(x));
+    }
+    const E0 = fixed.EW + EA;
+    const M: Dyadic[][] = [];
+    const v: Dyadic[] = [];
+    for (let r = 0; r < node.size; r++) {
+      const Wr = fixed.W[r]!;
+      const acc: bigint[] = new Array<bigint>(d).fill(0n);
+      let acc0 = 0n;
+      for (let c = 0; c < Wr.length; c++) {
+        const w = Wr[c]!;
+        if (w === 0n) continue;
+        const src = argM[c]!;
+        for (let k = 0; k < d; k++) if (src[k] !== 0n) acc[k] = acc[k]! + w * src[k]!;
+        if (argV[c] !== 0n) acc0 += w * argV[c]!;
+      }
+      M.push(acc.map((x) => Dyadic.of(x, E0)));
+      v.push(Dyadic.of(acc0, E0).add(fixed.bias[r]!));
+    }
+    return { M, v };
   }
 
   private readonly weightCache = new Map<number, T[][]>();

@@ -8,6 +8,7 @@ import type { Field } from "../exact/field.js";
 import { Rational } from "../exact/rational.js";
 import { pieceOf } from "../network/activation.js";
 import { interiorPointAlongTarget } from "./witness.js";
+import { boxDecision, type RegionBox } from "./box-filter.js";
 import type { RowStack } from "./row-stack.js";
 import type { BoundCertificateRecord, SplitRecord } from "./types.js";
 import {
@@ -17,6 +18,7 @@ import {
   fromFloat,
   toNumber,
   upperBound,
+  floatUpperBound,
   type BoundCertificate,
   type LpStats,
 } from "../geometry/lp.js";
@@ -25,6 +27,8 @@ import { fromBigInt } from "../geometry/exact-solve.js";
 export interface DecideContext<T> {
   readonly F: Field<T>;
   readonly certify: boolean;
+  /** Keep the certificates in the split records (region maps); `count` verifies them and drops them. */
+  readonly keepRecords: boolean;
   readonly stats: LpStats;
 }
 
@@ -79,6 +83,18 @@ function decideSide<T>(
   const cd = dir === 1 ? c : F.neg(c);
   const tau = pieces.map((s) => (dir === 1 ? bp[s - 1]! : F.neg(bp[s]!)));
   const zq = (q: readonly T[]): T => F.add(dotT(F, w, q), c);
+  const record = (cert: BoundCertificate): BoundCertificateRecord => (ctx.keepRecords ? certRecord(cert) : EMPTY_CERT);
+  if (!ctx.certify) {
+    const fb = floatUpperBound(F, rows, wd, ctx.stats);
+    if (fb) {
+      const top = fb.kind === "unbounded" ? Infinity : fb.value + toNumber(F, cd);
+      let count = 0;
+      while (count < tau.length && toNumber(F, tau[count]!) < top) count++;
+      const witnesses: T[][] = [];
+      for (let j = 0; j < count; j++) witnesses.push(floatTarget(ctx, p, w, c, bp, pieces[j]!, fb.ub) ?? [...p]);
+      return { count, ...(count < tau.length ? { cert: EMPTY_CERT } : {}), witnesses };
+    }
+  }
   const ub = upperBound(F, rows, wd, ctx.stats);
   const countFor = (cert: BoundCertificate): number => {
     const B = certificateBound(F, rows, cert);
@@ -95,7 +111,7 @@ function decideSide<T>(
       // Benchmark mode: float points, unchecked.
       for (let j = 0; j < count; j++) witnesses.push(floatTarget(ctx, p, w, c, bp, pieces[j]!, ub) ?? [...p]);
     }
-    return { count, ...(count < tau.length && ub.kind === "bounded" ? { cert: certRecord(ub.cert) } : {}), witnesses };
+    return { count, ...(count < tau.length && ub.kind === "bounded" ? { cert: record(ub.cert) } : {}), witnesses };
   }
   let ok = true;
   for (let j = 0; j < count && ok; j++) {
@@ -103,7 +119,7 @@ function decideSide<T>(
     if (q && witnessOk(F, rows, q, zq(q), bp, pieces[j]!)) witnesses.push(q);
     else ok = false;
   }
-  if (ok) return { count, ...(count < tau.length && ub.kind === "bounded" ? { cert: certRecord(ub.cert) } : {}), witnesses };
+  if (ok) return { count, ...(count < tau.length && ub.kind === "bounded" ? { cert: record(ub.cert) } : {}), witnesses };
   // Exact fallback: the exact extreme point or ray, exact targets, dyadic rounding.
   const ex = exactUpperBound(F, rows, wd, ctx.stats);
   witnesses.length = 0;
@@ -112,7 +128,7 @@ function decideSide<T>(
     const s = pieces[j]!;
     witnesses.push(interiorPointAlongTarget(F, rows, p, w, c, bp, s, "point" in ex ? { kind: "point", x: ex.point } : { kind: "ray", r: ex.bound.kind === "unbounded" ? ex.bound.ray : [] }));
   }
-  return { count, ...(count < tau.length && ex.bound.kind === "bounded" ? { cert: certRecord(ex.bound.cert) } : {}), witnesses };
+  return { count, ...(count < tau.length && ex.bound.kind === "bounded" ? { cert: record(ex.bound.cert) } : {}), witnesses };
 }
 
 /** Exactly: q strictly inside the rows and strictly inside piece s of the breakpoints. */
@@ -132,7 +148,7 @@ function floatTarget<T>(
   c: T,
   bp: readonly T[],
   s: number,
-  ub: ReturnType<typeof upperBound<T>>,
+  ub: { readonly kind: "bounded"; readonly xf?: Float64Array } | { readonly kind: "unbounded"; readonly ray: readonly T[] },
 ): T[] | undefined {
   const F = ctx.F;
   const pf = p.map((v) => toNumber(F, v));
@@ -175,7 +191,16 @@ function pickTarget(lo: number, hi: number, zp: number): number {
 }
 
 /** Decide neuron `neuron` (global index) with pre-activation w·x + c on the rows, witness p. */
-export function decide<T>(ctx: DecideContext<T>, rows: RowStack<T>, p: readonly T[], neuron: number, w: readonly T[], c: T, bp: readonly T[]): Decision<T> {
+export function decide<T>(
+  ctx: DecideContext<T>,
+  rows: RowStack<T>,
+  p: readonly T[],
+  neuron: number,
+  w: readonly T[],
+  c: T,
+  bp: readonly T[],
+  box?: RegionBox<T>,
+): Decision<T> {
   const F = ctx.F;
   const k = bp.length;
   if (w.every((v) => F.sign(v) === 0)) {
@@ -186,8 +211,23 @@ export function decide<T>(ctx: DecideContext<T>, rows: RowStack<T>, p: readonly 
       record: { neuron, keep: [s, s], ...(s > 0 ? { lower: EMPTY_CERT } : {}), ...(s < k ? { upper: EMPTY_CERT } : {}) },
     };
   }
+  // A box verdict cached for this layer's subtree: the piece is the same at every node below (z(p) is
+  // strictly inside it, since w ≠ 0 and p is interior), so only the witness changes.
+  const cached = box?.decided.get(neuron);
+  if (cached) {
+    ctx.stats.boxDecisions++;
+    return { ...cached, children: [{ piece: cached.keep[0], witness: p }] };
+  }
   const zp = F.add(dotT(F, w, p), c);
   const { piece: s0, tie } = pieceOf(F, bp, zp);
+  if (box && !tie && cached === undefined) {
+    const byBox = boxDecision(F, box, p, neuron, w, c, bp, zp, s0, ctx.keepRecords);
+    box.decided.set(neuron, byBox ?? null);
+    if (byBox) {
+      ctx.stats.boxDecisions++;
+      return byBox;
+    }
+  }
   const known: Child<T>[] = [];
   let loKnown = s0;
   let hiKnown = s0;

@@ -16,6 +16,7 @@ import { isDyadicRational } from "../exact/rational.js";
 import { AffineMaps } from "./affine-maps.js";
 import { decide, type Child } from "./decide.js";
 import { buildRegion } from "./finish.js";
+import { regionBox, type RegionBox } from "./box-filter.js";
 import { resolveOptions, type EnumerateOptions, type ResolvedOptions } from "./options.js";
 import { RowStack } from "./row-stack.js";
 import type { EnumerationStatus, Region, SplitRecord } from "./types.js";
@@ -60,8 +61,11 @@ interface Frame<T> {
   next: number;
 }
 
-/** The search as a generator of regions; `null` is a tick (yielded every few decisions) for the driver. */
-function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions, stats: EnumerationStats): Generator<Region | null, void> {
+/**
+ * The search as a generator of regions (`true` stands for a region nobody asked to build); `null` is a
+ * tick, yielded every few decisions so the driver can stop the search and let the event loop run.
+ */
+function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions, stats: EnumerationStats): Generator<Region | true | null, void> {
   const net = resolved.network;
   const d = resolved.polyhedron.dim;
   const maps = new AffineMaps(F, net, d);
@@ -78,8 +82,18 @@ function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions
   maps.computeSegment(0, pattern);
   let pending: SplitRecord[] = [];
   let id = 0;
-  const ctx = { F, certify: opts.certify, stats: stats.lp };
-  const emit = (witness: readonly T[]): Region => {
+  const ctx = { F, certify: opts.certify, keepRecords: opts.certify && opts.keepCertificates, stats: stats.lp };
+  // The bounding box of the region at the entry of each layer (valid for the whole subtree of that layer).
+  const boxes: (RegionBox<T> | undefined)[] = new Array<RegionBox<T> | undefined>(maps.layers).fill(undefined);
+  if (maps.layers > 0) boxes[0] = regionBox(F, rows, stats.lp);
+  // Regions are built only when someone consumes them (count just counts).
+  const build = opts.onRegion !== undefined;
+  const emit = (witness: readonly T[]): Region | true => {
+    if (!build) {
+      id++;
+      pending = [];
+      return true;
+    }
     const region = buildRegion(F, { id: id++, pattern, witness, map: maps.output(), rows, domainBounded, opts, stats: stats.lp, splits: pending });
     pending = [];
     return region;
@@ -94,10 +108,10 @@ function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions
     const zmap = maps.maps[info.inputNode]!;
     const w = zmap.M[info.neuron]!;
     const c = zmap.v[info.neuron]!;
-    const decision = decide(ctx, rows, p, j, w, c, info.breakpoints);
+    const decision = decide(ctx, rows, p, j, w, c, info.breakpoints, boxes[info.layer]);
     stats.decisions++;
     if (decision.children.length > 1) stats.splits++;
-    if (opts.certify) pending.push(decision.record);
+    if (ctx.keepRecords) pending.push(decision.record);
     return { j, rowCount: rows.length, keep: decision.keep, children: decision.children, w, c, next: 0 };
   };
   const stack: Frame<T>[] = [decideAt(0, p0)];
@@ -118,7 +132,10 @@ function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions
       if (s < f.keep[1]) rows.push([...f.w], F.sub(bp[s]!, f.c), { kind: "neuron", layer: info.layer, neuron: info.neuron, breakpoint: s });
     }
     pattern[info.layer]![info.neuron] = s;
-    if (f.j + 1 === maps.layerStart[info.layer + 1]) maps.computeSegment(info.layer + 1, pattern);
+    if (f.j + 1 === maps.layerStart[info.layer + 1]) {
+      maps.computeSegment(info.layer + 1, pattern);
+      if (info.layer + 1 < maps.layers) boxes[info.layer + 1] = regionBox(F, rows, stats.lp);
+    }
     if (f.j + 1 === N) {
       yield emit(child.witness);
       continue;
@@ -133,7 +150,7 @@ function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions
 }
 
 /** Run the search until its next region (true when there is none: the search is complete). */
-function searchIsDone(gen: Generator<Region | null, void>): boolean {
+function searchIsDone(gen: Generator<Region | true | null, void>): boolean {
   for (;;) {
     const next = gen.next();
     if (next.done) return true;
@@ -173,7 +190,7 @@ export async function enumerateRegions(net: Network, domain?: DomainSpec, option
     for (const item of gen) {
       if (item) {
         regions++;
-        opts.onRegion?.(item);
+        if (item !== true) opts.onRegion?.(item);
       }
       const now = performance.now();
       if (now - lastYield >= opts.progressIntervalMs) {

@@ -57,6 +57,6 @@ export function buildRegion<T>(F: Field<T>, leaf: LeafInput<T>): Region {
     constraints,
     bounded,
     ...(vertices ? { vertices } : {}),
-    ...(opts.certify ? { splits: leaf.splits } : {}),
+    ...(opts.certify && opts.keepCertificates ? { splits: leaf.splits } : {}),
   };
 }

@@ -24,6 +24,8 @@ export interface EnumerateOptions {
   readonly certify?: boolean;
   /** Compute each region's irredundant H-form and boundedness (costs LPs; `count` turns it off). Default: true. */
   readonly irredundant?: boolean;
+  /** Keep each decision's certificate in the regions' `splits` (for `check`); count turns it off. Default: true. */
+  readonly keepCertificates?: boolean;
   /** Exact vertices of bounded regions (input dimension ≤ 3). Default: false. */
   readonly collectVertices?: boolean;
   /** Aborting it stops the enumeration (status "interrupted"), e.g. on SIGINT. */
@@ -47,6 +49,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   timeoutMs: Infinity,
   certify: true,
   irredundant: true,
+  keepCertificates: true,
   collectVertices: false,
   progressIntervalMs: 100,
 });
