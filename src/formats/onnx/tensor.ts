@@ -38,7 +38,9 @@ export function dataTypeName(type: number): string {
 export function decodeModel(bytes: Uint8Array, file: string): ModelProto {
   let model: ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    // A plain Uint8Array view, not a Node Buffer: protobufjs 6 would call the deprecated `new Buffer(0)`
+    // for empty fields of a Buffer (DEP0005 warning on stderr).
+    model = onnx.ModelProto.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new InputError(file, "", `is not an ONNX model (protobuf decoding failed: ${why}); the file may be truncated`);
