@@ -12,6 +12,7 @@ import { graphCommand } from "./graph.js";
 import { clarkeCommand } from "./clarke.js";
 import { jumpsCommand } from "./jumps.js";
 import { plotCommand } from "./plot.js";
+import { verifyCommand } from "./verify.js";
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
@@ -34,7 +35,7 @@ export function createProgram(ctx: CliContext): Command {
     .option("--debug", "print stack traces on errors")
     .configureOutput(output(ctx))
     .exitOverride();
-  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx)];
+  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx)];
   for (const cmd of commands) {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");

@@ -1,0 +1,193 @@
+// Counterexample search: random points and gradient-guided (projected sign-gradient) descent on the
+// float violation of the unsafe conditions propose inputs; each candidate is then moved exactly into the
+// input box and checked by an exact forward pass (dyadic when possible, rational otherwise). Only an
+// exactly checked point is ever returned.
+import type { Rational } from "../exact/rational.js";
+import { dyadicFromFloat64 } from "../exact/float.js";
+import { evaluate, evaluateDyadic, isDyadicNetwork } from "../network/evaluate.js";
+import type { Network } from "../network/ir.js";
+import { Dyadic } from "../exact/dyadic.js";
+import { floatForward, floatGradient, type FloatNet } from "./float-net.js";
+import { satisfiesAll, inBox, type InputBox, type OutputConstraint, type VerificationProblem } from "./problem.js";
+import { rationalToNumber } from "../exact/rational.js";
+
+export interface Counterexample {
+  /** Exact input inside `problem.boxes[box]`. */
+  readonly input: readonly Rational[];
+  /** Exact output of the network at `input`. */
+  readonly output: readonly Rational[];
+  readonly box: number;
+  /** A disjunct of the unsafe output set that the output satisfies. */
+  readonly disjunct: number;
+}
+
+/** Float form of one conjunction of output constraints. */
+export interface FloatConjunction {
+  readonly a: readonly Float64Array[];
+  readonly b: Float64Array;
+}
+
+export function floatConjunction(conj: readonly OutputConstraint[]): FloatConjunction {
+  return { a: conj.map((c) => Float64Array.from(c.a.map(rationalToNumber))), b: Float64Array.from(conj.map((c) => rationalToNumber(c.b))) };
+}
+
+/** max_k (a_k·y − b_k): ≤ 0 when y is (approximately) in the unsafe conjunction; and the maximizing k. */
+export function violation(fc: FloatConjunction, y: ArrayLike<number>): [value: number, argmax: number] {
+  let best = -Infinity;
+  let arg = 0;
+  fc.a.forEach((a, k) => {
+    let s = -fc.b[k]!;
+    for (let i = 0; i < a.length; i++) s += a[i]! * y[i]!;
+    if (s > best) {
+      best = s;
+      arg = k;
+    }
+  });
+  return [best, arg];
+}
+
+/** The exact point nearest to the float x inside the exact box (coordinates clamped exactly). */
+export function clampExact(box: InputBox, x: ArrayLike<number>): Rational[] {
+  return box.lo.map((lo, i) => {
+    const v = dyadicFromFloat64(x[i]!)!.toRational();
+    if (v.compare(lo) < 0) return lo;
+    if (v.compare(box.hi[i]!) > 0) return box.hi[i]!;
+    return v;
+  });
+}
+
+/** Exact output at an exact input (dyadic fast path when both the network and the point are dyadic). */
+export function exactOutput(net: Network, x: readonly Rational[]): Rational[] {
+  if (isDyadicNetwork(net)) {
+    const dx = x.map((v) => Dyadic.fromRational(v));
+    if (dx.every((v): v is Dyadic => v !== undefined)) return evaluateDyadic(net, dx).output.map((v) => v.toRational());
+  }
+  return evaluate(net, x).output;
+}
+
+/** Check a float proposal exactly: the counterexample, or undefined when the exact point is safe. */
+export function checkCandidate(net: Network, problem: VerificationProblem, boxIndex: number, x: ArrayLike<number>): Counterexample | undefined {
+  const input = clampExact(problem.boxes[boxIndex]!, x);
+  const output = exactOutput(net, input);
+  const disjunct = problem.disjuncts.findIndex((conj) => satisfiesAll(conj, output));
+  return disjunct < 0 ? undefined : { input, output, box: boxIndex, disjunct };
+}
+
+/** Re-check a counterexample from scratch with rational arithmetic (what the CLI does before printing). */
+export function recheckCounterexample(net: Network, problem: VerificationProblem, cx: { input: readonly Rational[] }): boolean {
+  const box = problem.boxes.findIndex((b) => inBox(b, cx.input));
+  if (box < 0) return false;
+  const y = evaluate(net, cx.input).output;
+  return problem.disjuncts.some((conj) => satisfiesAll(conj, y));
+}
+
+/** A small deterministic PRNG (mulberry32) so searches are reproducible from a seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SearchOptions {
+  /** Random points per (box, disjunct). Default 200. */
+  readonly randomPoints?: number;
+  /** Descent starts (the best random points and the centre). Default 8. */
+  readonly starts?: number;
+  /** Sign-gradient steps per start. Default 40. */
+  readonly steps?: number;
+  readonly seed?: number;
+}
+
+/**
+ * Search one box for an input whose output satisfies the conjunction: random sampling, then projected
+ * sign-gradient descent on the violation from the best samples. Every float hit is checked exactly.
+ */
+export function searchCounterexample(
+  net: Network,
+  fn: FloatNet,
+  problem: VerificationProblem,
+  boxIndex: number,
+  lo: Float64Array,
+  hi: Float64Array,
+  fc: FloatConjunction,
+  options: SearchOptions = {},
+  stats?: { points: number; exactChecks: number },
+): Counterexample | undefined {
+  const rand = prng(options.seed ?? 1);
+  const d = lo.length;
+  const pool: { x: Float64Array; v: number }[] = [];
+  const tryPoint = (x: Float64Array): Counterexample | undefined => {
+    const values = floatForward(fn, x);
+    const [v] = violation(fc, values[fn.output]!);
+    if (stats) stats.points++;
+    pool.push({ x, v });
+    if (v <= 1e-12 * (1 + Math.abs(fc.b[0] ?? 0))) {
+      if (stats) stats.exactChecks++;
+      return checkCandidate(net, problem, boxIndex, x);
+    }
+    return undefined;
+  };
+  const centre = Float64Array.from({ length: d }, (_, i) => (lo[i]! + hi[i]!) / 2);
+  let hit = tryPoint(centre);
+  if (hit) return hit;
+  for (let n = 0; n < (options.randomPoints ?? 200); n++) {
+    const x = Float64Array.from({ length: d }, (_, i) => lo[i]! + rand() * (hi[i]! - lo[i]!));
+    if ((hit = tryPoint(x))) return hit;
+  }
+  pool.sort((p, q) => p.v - q.v);
+  const starts = pool.slice(0, options.starts ?? 8).map((p) => p.x);
+  for (const start of starts) {
+    const x = Float64Array.from(start);
+    let step = 0.25;
+    for (let it = 0; it < (options.steps ?? 40); it++) {
+      const values = floatForward(fn, x);
+      const [v, k] = violation(fc, values[fn.output]!);
+      if (stats) stats.points++;
+      if (v <= 0) {
+        if (stats) stats.exactChecks++;
+        if ((hit = checkCandidate(net, problem, boxIndex, x))) return hit;
+      }
+      const g = floatGradient(fn, values, fc.a[k]!);
+      for (let i = 0; i < d; i++) {
+        const w = hi[i]! - lo[i]!;
+        const nx = x[i]! - step * w * Math.sign(g[i]!);
+        x[i] = Math.min(hi[i]!, Math.max(lo[i]!, nx));
+      }
+      step *= 0.85;
+    }
+  }
+  return undefined;
+}
+
+/** Counterexample as text rows for the VNN-COMP result file: `((X_0 v) ... (Y_0 v) ...)`. */
+export function vnncompWitness(cx: Counterexample): string {
+  const rows = [...cx.input.map((v, i) => `(X_${i} ${decimalOrFraction(v)})`), ...cx.output.map((v, i) => `(Y_${i} ${decimalOrFraction(v)})`)];
+  return `(${rows.join("\n ")})`;
+}
+
+/** A rational as exact decimal text when its denominator is 2^a·5^b (every float is), else "(/ p q)". */
+export function decimalOrFraction(r: Rational): string {
+  let d = r.d;
+  let twos = 0;
+  let fives = 0;
+  while (d % 2n === 0n) {
+    d /= 2n;
+    twos++;
+  }
+  while (d % 5n === 0n) {
+    d /= 5n;
+    fives++;
+  }
+  if (d !== 1n) return `(/ ${r.s * r.n} ${r.d})`;
+  const digits = Math.max(twos, fives);
+  const scaled = r.s * r.n * 10n ** BigInt(digits) / r.d;
+  const neg = scaled < 0n;
+  const s = (neg ? -scaled : scaled).toString().padStart(digits + 1, "0");
+  const text = digits === 0 ? s : `${s.slice(0, s.length - digits)}.${s.slice(s.length - digits)}`;
+  return neg ? `-${text}` : text;
+}

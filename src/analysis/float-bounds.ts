@@ -1,0 +1,388 @@
+// Sound bound propagation in float64 with provably safe rounding (see float-round.ts for the error
+// constants): a forward pass of symbolic linear bounds L(x) ≤ z ≤ U(x) over an input box (symbolic
+// intervals, Neurify style), giving every neuron concrete bounds [l, u] and a linear relaxation
+// s·z + t_l ≤ f(z) ≤ s·z + t_u on [l, u]; then a backward pass (DeepPoly/CROWN back-substitution) that
+// lower-bounds a linear objective c·y through those relaxations. Every float rounding error is bounded
+// and pushed outward into the constants, so the bounds contain every exact forward pass on the box.
+import type { FloatNet, FloatPwl } from "./float-net.js";
+import { up, down, sumError, iSub, iMul, iAdd, iPoint, iHull, type FloatInterval } from "./float-round.js";
+
+/** An input box in floats, already rounded outward from the exact box. */
+export interface FloatBox {
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+}
+
+/** Per neuron of one activation node: the slope and the two intercepts of its relaxation. */
+export interface Relaxation {
+  readonly s: Float64Array;
+  readonly tl: Float64Array;
+  readonly tu: Float64Array;
+}
+
+export interface FloatBounds {
+  /** Concrete bounds of every node's values (node id → per-element lo / hi). */
+  readonly lo: readonly Float64Array[];
+  readonly hi: readonly Float64Array[];
+  /** Relaxations of the activation nodes (undefined for other nodes). */
+  readonly relax: readonly (Relaxation | undefined)[];
+  /** Neurons whose bounds straddle a breakpoint. */
+  readonly unstable: number;
+  /** The symbolic bounds of every node: row-major size × (d + 1), the constant last. */
+  readonly L: readonly Float64Array[];
+  readonly U: readonly Float64Array[];
+}
+
+const SLACK = 1 + 2 ** -40;
+
+/** Forward symbolic propagation over the box: concrete bounds and relaxations of every node. */
+export function propagate(fn: FloatNet, box: FloatBox): FloatBounds {
+  const d = fn.inputSize;
+  const D = d + 1;
+  const M = Float64Array.from({ length: d }, (_, k) => Math.max(Math.abs(box.lo[k]!), Math.abs(box.hi[k]!)));
+  const Ls: Float64Array[] = [];
+  const Us: Float64Array[] = [];
+  const lo: Float64Array[] = [];
+  const hi: Float64Array[] = [];
+  const relax: (Relaxation | undefined)[] = [];
+  let unstable = 0;
+  for (const node of fn.nodes) {
+    if (node.kind === "input") {
+      const E = new Float64Array(d * D);
+      for (let k = 0; k < d; k++) E[k * D + k] = 1;
+      Ls.push(E);
+      Us.push(E);
+      lo.push(Float64Array.from(box.lo));
+      hi.push(Float64Array.from(box.hi));
+      relax.push(undefined);
+      continue;
+    }
+    const n = node.size;
+    const L = new Float64Array(n * D);
+    const U = new Float64Array(n * D);
+    if (node.kind === "affine") {
+      // Rounding errors: for output row r and coefficient k, |err_k| ≤ γ Σ_i |w_ri|·|e_ik|, and the constant
+      // absorbs Σ_k |err_k|·M_k ≤ γ Σ_i |w_ri|·ρ_i with ρ_i = Σ_k |e_ik|·M_k (M_d = 1): one magnitude per row.
+      const terms = node.cols + 1;
+      const rhoU: Float64Array[] = [];
+      const rhoL: Float64Array[] = [];
+      const mags: Float64Array[] = [];
+      for (const src of node.inputs) {
+        rhoU.push(rowMagnitudes(Us[src]!, fn.nodes[src]!.size, d, M));
+        rhoL.push(rowMagnitudes(Ls[src]!, fn.nodes[src]!.size, d, M));
+        if (node.Werr) mags.push(Float64Array.from(lo[src]!, (v, i) => Math.max(Math.abs(v), Math.abs(hi[src]![i]!))));
+      }
+      for (let r = 0; r < n; r++) {
+        const ro = r * D;
+        let absU = 0;
+        let absL = 0;
+        let werr = 0;
+        for (let idx = 0; idx < node.inputs.length; idx++) {
+          const src = node.inputs[idx]!;
+          const SU = Us[src]!;
+          const SL = Ls[src]!;
+          const rU = rhoU[idx]!;
+          const rL = rhoL[idx]!;
+          const size = fn.nodes[src]!.size;
+          const wo = r * node.cols + node.offsets[idx]!;
+          for (let c = 0; c < size; c++) {
+            const w = node.W[wo + c]!;
+            if (w === 0) continue;
+            const co = c * D;
+            if (w > 0) {
+              for (let k = 0; k < D; k++) {
+                U[ro + k] += w * SU[co + k]!;
+                L[ro + k] += w * SL[co + k]!;
+              }
+              absU += w * rU[c]!;
+              absL += w * rL[c]!;
+            } else {
+              for (let k = 0; k < D; k++) {
+                U[ro + k] += w * SL[co + k]!;
+                L[ro + k] += w * SU[co + k]!;
+              }
+              absU -= w * rL[c]!;
+              absL -= w * rU[c]!;
+            }
+          }
+          if (node.Werr) {
+            const mg = mags[idx]!;
+            for (let c = 0; c < size; c++) werr += node.Werr[wo + c]! * mg[c]!;
+          }
+        }
+        const b = node.b[r]!;
+        U[ro + d] += b;
+        L[ro + d] += b;
+        const extra = werr + (node.bErr ? node.bErr[r]! : 0);
+        const eu = sumError(absU + Math.abs(b), terms) + extra;
+        const el = sumError(absL + Math.abs(b), terms) + extra;
+        U[ro + d] = up(U[ro + d]! + up(eu * SLACK));
+        L[ro + d] = down(L[ro + d]! - up(el * SLACK));
+      }
+      const [l, h] = concretize(L, U, n, d, box);
+      lo.push(l);
+      hi.push(h);
+      relax.push(undefined);
+    } else {
+      const zl = lo[node.input]!;
+      const zh = hi[node.input]!;
+      const SU = Us[node.input]!;
+      const SL = Ls[node.input]!;
+      const s = new Float64Array(n);
+      const tl = new Float64Array(n);
+      const tu = new Float64Array(n);
+      const l = new Float64Array(n);
+      const h = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const f = node.neurons[i]!;
+        const r = f.relu ? reluRelax(zl[i]!, zh[i]!) : pwlRelax(f, zl[i]!, zh[i]!);
+        s[i] = r.s;
+        tl[i] = r.tl;
+        tu[i] = r.tu;
+        l[i] = r.lo;
+        h[i] = r.hi;
+        if (r.unstable) unstable++;
+        const o = i * D;
+        const si = r.s;
+        if (si === 0) {
+          U[o + d] = r.tu;
+          L[o + d] = r.tl;
+          continue;
+        }
+        const srcU = si > 0 ? SU : SL;
+        const srcL = si > 0 ? SL : SU;
+        if (si === 1 && r.tu === 0 && r.tl === 0) {
+          for (let k = 0; k < D; k++) {
+            U[o + k] = srcU[o + k]!;
+            L[o + k] = srcL[o + k]!;
+          }
+          continue;
+        }
+        let eu = 0;
+        let el = 0;
+        for (let k = 0; k < d; k++) {
+          const pu = si * srcU[o + k]!;
+          const pl = si * srcL[o + k]!;
+          U[o + k] = pu;
+          L[o + k] = pl;
+          eu += sumError(Math.abs(pu), 1) * M[k]!;
+          el += sumError(Math.abs(pl), 1) * M[k]!;
+        }
+        const cu = si * srcU[o + d]!;
+        const cl = si * srcL[o + d]!;
+        eu += sumError(Math.abs(cu) + Math.abs(r.tu), 2);
+        el += sumError(Math.abs(cl) + Math.abs(r.tl), 2);
+        U[o + d] = up(cu + r.tu + up(eu * SLACK));
+        L[o + d] = down(cl + r.tl - up(el * SLACK));
+      }
+      lo.push(l);
+      hi.push(h);
+      relax.push({ s, tl, tu });
+    }
+    Ls.push(L);
+    Us.push(U);
+  }
+  return { lo, hi, relax, unstable, L: Ls, U: Us };
+}
+
+/** ρ_i = Σ_k |E_ik|·M_k + |E_id| for every row of an expression block. */
+function rowMagnitudes(E: Float64Array, n: number, d: number, M: Float64Array): Float64Array {
+  const D = d + 1;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * D;
+    let s = Math.abs(E[o + d]!);
+    for (let k = 0; k < d; k++) s += Math.abs(E[o + k]!) * M[k]!;
+    out[i] = s;
+  }
+  return out;
+}
+
+/** Rigorous min of each row of L and max of each row of U over the box. */
+function concretize(L: Float64Array, U: Float64Array, n: number, d: number, box: FloatBox): [Float64Array, Float64Array] {
+  const D = d + 1;
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const o = r * D;
+    let vu = U[o + d]!;
+    let au = Math.abs(vu);
+    let vl = L[o + d]!;
+    let al = Math.abs(vl);
+    for (let k = 0; k < d; k++) {
+      const cu = U[o + k]!;
+      const tu = cu >= 0 ? cu * box.hi[k]! : cu * box.lo[k]!;
+      vu += tu;
+      au += Math.abs(tu);
+      const cl = L[o + k]!;
+      const tl = cl >= 0 ? cl * box.lo[k]! : cl * box.hi[k]!;
+      vl += tl;
+      al += Math.abs(tl);
+    }
+    hi[r] = up(vu + sumError(au, D));
+    lo[r] = down(vl - sumError(al, D));
+  }
+  return [lo, hi];
+}
+
+interface NeuronRelax {
+  s: number;
+  tl: number;
+  tu: number;
+  lo: number;
+  hi: number;
+  unstable: boolean;
+}
+
+/** ReLU on [l, u]: exact when stable; otherwise the chord slope s = u/(u−l) with both intercepts. */
+function reluRelax(l: number, u: number): NeuronRelax {
+  if (u <= 0) return { s: 0, tl: 0, tu: 0, lo: 0, hi: 0, unstable: false };
+  if (l >= 0) return { s: 1, tl: 0, tu: 0, lo: l, hi: u, unstable: false };
+  let s = u / (u - l);
+  if (!(s >= 0)) s = 0;
+  if (s > 1) s = 1;
+  // g(z) = relu(z) − s·z at the candidates l, 0, u: −s·l, 0, u − s·u.
+  const tu = Math.max(-down(s * l), up(u - down(s * u)), 0);
+  const tl = Math.min(-up(s * l), down(u - up(s * u)), 0);
+  return { s, tl, tu, lo: 0, hi: u, unstable: true };
+}
+
+/** A general continuous piecewise-linear function on [l, u], with interval arithmetic throughout. */
+function pwlRelax(f: FloatPwl, l: number, u: number): NeuronRelax {
+  const k = f.breakpoints.length;
+  // Candidates: the endpoints, and every breakpoint that may lie inside [l, u].
+  const cands: { p: FloatInterval; pieces: number[] }[] = [];
+  const piecesAt = (x: FloatInterval): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i <= k; i++) {
+      const lowOk = i === 0 || x.hi >= f.breakpoints[i - 1]!.lo;
+      const highOk = i === k || x.lo <= f.breakpoints[i]!.hi;
+      if (lowOk && highOk) out.push(i);
+    }
+    return out;
+  };
+  cands.push({ p: iPoint(l), pieces: piecesAt(iPoint(l)) });
+  cands.push({ p: iPoint(u), pieces: piecesAt(iPoint(u)) });
+  let inside = 0;
+  for (let i = 0; i < k; i++) {
+    const b = f.breakpoints[i]!;
+    if (b.hi >= l && b.lo <= u) {
+      inside++;
+      cands.push({ p: { lo: Math.max(b.lo, l), hi: Math.min(b.hi, u) }, pieces: [i] });
+    }
+  }
+  const fAt = (c: { p: FloatInterval; pieces: number[] }): FloatInterval =>
+    c.pieces.map((i) => iAdd(iMul(f.slopes[i]!, c.p), f.intercepts[i]!)).reduce(iHull);
+  const fl = fAt(cands[0]!);
+  const fu = fAt(cands[1]!);
+  let s: number;
+  if (u > l) s = ((fl.lo + fl.hi) / 2 - (fu.lo + fu.hi) / 2) / (l - u);
+  else s = f.sl[cands[0]!.pieces[0]!]!;
+  if (!Number.isFinite(s)) s = 0;
+  let tl = Infinity;
+  let tu = -Infinity;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of cands) {
+    const fv = fAt(c);
+    const g = iSub(fv, iMul(iPoint(s), c.p));
+    tl = Math.min(tl, g.lo);
+    tu = Math.max(tu, g.hi);
+    lo = Math.min(lo, fv.lo);
+    hi = Math.max(hi, fv.hi);
+  }
+  return { s, tl, tu, lo, hi, unstable: inside > 0 };
+}
+
+export interface ObjectiveBound {
+  /** A sound lower bound of c·y over the box. */
+  readonly bound: number;
+  /** The coefficients of the final linear lower bound on the input (for split heuristics and proposals). */
+  readonly coef: Float64Array;
+  /** The back-substitution multipliers of every node's values (undefined where nothing flows back). */
+  readonly lambda: readonly (Float64Array | undefined)[];
+}
+
+/**
+ * A sound lower bound of c·output over the box by back-substitution through the relaxations. `cErr` bounds
+ * |c_exact − c| entry-wise when the objective's coefficients are not floats.
+ */
+export function objectiveLowerBound(fn: FloatNet, fb: FloatBounds, box: FloatBox, c: ArrayLike<number>, cErr?: ArrayLike<number>): ObjectiveBound {
+  const lam: (Float64Array | undefined)[] = fn.nodes.map(() => undefined);
+  lam[fn.output] = Float64Array.from(c);
+  const mag = (id: number, i: number): number => Math.max(Math.abs(fb.lo[id]![i]!), Math.abs(fb.hi[id]![i]!));
+  let err = 0;
+  let K = 0;
+  let Kabs = 0;
+  let nK = 0;
+  if (cErr) for (let i = 0; i < fn.outputSize; i++) err = up(err + up(cErr[i]! * mag(fn.output, i)));
+  for (let id = fn.nodes.length - 1; id > 0; id--) {
+    const lr = lam[id];
+    if (!lr) continue;
+    const node = fn.nodes[id]!;
+    if (node.kind === "affine") {
+      for (let r = 0; r < node.size; r++) {
+        const t = lr[r]! * node.b[r]!;
+        K += t;
+        Kabs += Math.abs(t);
+        nK++;
+        if (node.bErr) err = up(err + up(Math.abs(lr[r]!) * node.bErr[r]!));
+      }
+      node.inputs.forEach((src, idx) => {
+        const size = fn.nodes[src]!.size;
+        const acc = (lam[src] ??= new Float64Array(size));
+        const abs = Float64Array.from(acc, Math.abs);
+        const werr = node.Werr ? new Float64Array(size) : undefined;
+        for (let r = 0; r < node.size; r++) {
+          const l = lr[r]!;
+          if (l === 0) continue;
+          const al = Math.abs(l);
+          const wo = r * node.cols + node.offsets[idx]!;
+          for (let col = 0; col < size; col++) {
+            const w = node.W[wo + col]!;
+            acc[col] += l * w;
+            abs[col] += al * Math.abs(w);
+          }
+          if (werr) for (let col = 0; col < size; col++) werr[col] += al * node.Werr![wo + col]!;
+        }
+        let e = 0;
+        for (let col = 0; col < size; col++) e += (sumError(abs[col]!, node.size + 1) + (werr ? werr[col]! : 0)) * mag(src, col);
+        err = up(err + up(e * SLACK));
+      });
+    } else if (node.kind === "activation") {
+      const rx = fb.relax[id]!;
+      const acc = (lam[node.input] ??= new Float64Array(node.size));
+      let e = 0;
+      for (let i = 0; i < node.size; i++) {
+        const l = lr[i]!;
+        if (l === 0) continue;
+        const si = rx.s[i]!;
+        if (si !== 0) {
+          const prev = acc[i]!;
+          const p = l * si;
+          acc[i] = prev + p;
+          if (!(si === 1 && prev === 0)) e += sumError(Math.abs(prev) + Math.abs(p), 2) * mag(node.input, i);
+        }
+        const t = l >= 0 ? rx.tl[i]! : rx.tu[i]!;
+        if (t !== 0) {
+          const kt = l * t;
+          K += kt;
+          Kabs += Math.abs(kt);
+          nK++;
+        }
+      }
+      err = up(err + up(e * SLACK));
+    }
+  }
+  const coef = lam[0] ?? new Float64Array(fn.inputSize);
+  let v = K;
+  let a = Kabs;
+  for (let k = 0; k < fn.inputSize; k++) {
+    const ck = coef[k]!;
+    const t = ck >= 0 ? ck * box.lo[k]! : ck * box.hi[k]!;
+    v += t;
+    a += Math.abs(t);
+  }
+  const bound = down(v - up(up(sumError(a, nK + fn.inputSize + 1) * SLACK) + err));
+  return { bound: Number.isNaN(bound) ? -Infinity : bound, coef, lambda: lam };
+}

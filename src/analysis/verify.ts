@@ -1,0 +1,269 @@
+// `verify`: decide whether the unsafe set of a property is empty. The front door is `verify(net, problem)`.
+// Per (input box, unsafe disjunct): first a counterexample search (random + gradient-guided, exact check),
+// then branch and bound on input splits. Each branch node gets sound float bounds (float-bounds.ts); a node
+// is closed when some constraint a_k·y ≤ b_k of the disjunct is provably violated on the whole node
+// (lower bound of a_k·y − b_k > 0), and otherwise proposes the vertex minimizing the linear bound as a
+// counterexample candidate (checked exactly) and is split on the input with the largest |coef|·width.
+// The closed tree is the `holds` certificate; an exactly checked point is the `violated` answer; a limit
+// gives `unknown`, never a guess.
+import { formatRational } from "../exact/rational.js";
+import { dyadicFromFloat64 } from "../exact/float.js";
+import type { Network } from "../network/ir.js";
+import { inputSize, outputSize } from "../network/ir.js";
+import { floatNet, floatForward, type FloatNet } from "./float-net.js";
+import { propagate, objectiveLowerBound, type FloatBounds } from "./float-bounds.js";
+import { floorFloat, ceilFloat } from "./float-round.js";
+import { checkProblem, type OutputConstraint, type VerificationProblem } from "./problem.js";
+import {
+  checkCandidate,
+  floatConjunction,
+  searchCounterexample,
+  violation,
+  type Counterexample,
+  type FloatConjunction,
+  type SearchOptions,
+} from "./counterexample.js";
+import { VERIFY_CERTIFICATE_FORMAT, serializeProblem, type CertificateCase, type CertificateNode, type VerifyCertificate } from "./certificate.js";
+
+export interface VerifyOptions {
+  /** Wall-clock limit in seconds for the whole run (default: none). */
+  readonly timeoutSeconds?: number;
+  /** Branch nodes per (box, disjunct) case before giving up with `unknown` (default: no limit). */
+  readonly maxNodes?: number;
+  /** The counterexample search run before branching (see SearchOptions). */
+  readonly search?: SearchOptions;
+  /** Recorded in the certificate so `tessera check` finds the files. */
+  readonly files?: { readonly network?: { file?: string; sha256?: string }; readonly property?: { file?: string; sha256?: string } };
+}
+
+export interface VerifyStats {
+  /** Branch-and-bound nodes bounded (all cases). */
+  nodes: number;
+  /** Leaves of the certificate trees. */
+  leaves: number;
+  maxDepth: number;
+  /** Float points evaluated by the counterexample search and exact checks of candidates. */
+  searchPoints: number;
+  exactChecks: number;
+  cases: number;
+  elapsedMs: number;
+}
+
+export type VerifyOutcome =
+  | { readonly result: "holds"; readonly certificate: VerifyCertificate; readonly stats: VerifyStats }
+  | { readonly result: "violated"; readonly counterexample: Counterexample; readonly stats: VerifyStats }
+  | { readonly result: "unknown"; readonly reason: string; readonly stats: VerifyStats };
+
+interface TreeNode {
+  split?: { dim: number; at: number };
+  children?: [TreeNode, TreeNode];
+  mu?: number;
+}
+
+interface Branch {
+  /** Outward float box used for bounds. */
+  lo: Float64Array;
+  hi: Float64Array;
+  /** Inward float box: split points must lie strictly inside it to stay inside the exact box. */
+  loIn: Float64Array;
+  hiIn: Float64Array;
+  depth: number;
+  tree: TreeNode;
+}
+
+interface Objective {
+  readonly c: Float64Array;
+  readonly cErr: Float64Array | undefined;
+  /** A float ≥ b_k. */
+  readonly bUp: number;
+}
+
+function objectives(conj: readonly OutputConstraint[]): Objective[] {
+  return conj.map((k) => {
+    const c = Float64Array.from(k.a.map((v) => ceilFloat(v)));
+    const errs = k.a.map((v, i) => {
+      const d = dyadicFromFloat64(c[i]!)!.toRational();
+      return d.equals(v) ? 0 : c[i]! - floorFloat(v);
+    });
+    return { c, cErr: errs.some((e) => e > 0) ? Float64Array.from(errs) : undefined, bUp: ceilFloat(k.b) };
+  });
+}
+
+/** Decide the property: holds (with a certificate), violated (with an exact counterexample), or unknown. */
+export function verify(net: Network, problem: VerificationProblem, options: VerifyOptions = {}): VerifyOutcome {
+  const start = Date.now();
+  const deadline = options.timeoutSeconds === undefined ? Infinity : start + options.timeoutSeconds * 1000;
+  checkProblem(problem, inputSize(net), outputSize(net), "analysis/verify");
+  const fn = floatNet(net);
+  const stats: VerifyStats = { nodes: 0, leaves: 0, maxDepth: 0, searchPoints: 0, exactChecks: 0, cases: 0, elapsedMs: 0 };
+  const done = <T extends VerifyOutcome>(o: T): T => {
+    stats.elapsedMs = Date.now() - start;
+    return o;
+  };
+  const search = { points: 0, exactChecks: 0 };
+  const boxes = problem.boxes.map((box) => ({
+    lo: Float64Array.from(box.lo.map(floorFloat)),
+    hi: Float64Array.from(box.hi.map(ceilFloat)),
+    loIn: Float64Array.from(box.lo.map(ceilFloat)),
+    hiIn: Float64Array.from(box.hi.map(floorFloat)),
+  }));
+  const conj = problem.disjuncts.map(floatConjunction);
+  // 1. A quick search for a counterexample on every case.
+  for (let b = 0; b < boxes.length; b++) {
+    for (let j = 0; j < conj.length; j++) {
+      const cx = searchCounterexample(net, fn, problem, b, boxes[b]!.loIn, boxes[b]!.hiIn, conj[j]!, options.search ?? {}, search);
+      if (cx) {
+        Object.assign(stats, { searchPoints: search.points, exactChecks: search.exactChecks });
+        return done({ result: "violated", counterexample: cx, stats });
+      }
+    }
+  }
+  // 2. Branch and bound per case.
+  const cases: CertificateCase[] = [];
+  for (let b = 0; b < boxes.length; b++) {
+    for (let j = 0; j < conj.length; j++) {
+      stats.cases++;
+      const out = branchAndBound(net, fn, problem, b, j, boxes[b]!, conj[j]!, objectives(problem.disjuncts[j]!), deadline, options.maxNodes ?? Infinity, stats, search);
+      Object.assign(stats, { searchPoints: search.points, exactChecks: search.exactChecks });
+      if ("input" in out) return done({ result: "violated", counterexample: out, stats });
+      if ("reason" in out) return done({ result: "unknown", reason: out.reason, stats });
+      cases.push({ box: b, disjunct: j, tree: toCertificate(out.tree, problem.disjuncts[j]!.length) });
+    }
+  }
+  const certificate: VerifyCertificate = {
+    format: VERIFY_CERTIFICATE_FORMAT,
+    version: 1,
+    network: options.files?.network ?? {},
+    property: options.files?.property ?? {},
+    problem: serializeProblem(problem),
+    cases,
+  };
+  return done({ result: "holds", certificate, stats });
+}
+
+function branchAndBound(
+  net: Network,
+  fn: FloatNet,
+  problem: VerificationProblem,
+  boxIndex: number,
+  disjunct: number,
+  root: { lo: Float64Array; hi: Float64Array; loIn: Float64Array; hiIn: Float64Array },
+  fc: FloatConjunction,
+  objs: readonly Objective[],
+  deadline: number,
+  maxNodes: number,
+  stats: VerifyStats,
+  search: { points: number; exactChecks: number },
+): { tree: TreeNode } | Counterexample | { reason: string } {
+  const tree: TreeNode = {};
+  const stack: Branch[] = [{ lo: root.lo, hi: root.hi, loIn: root.loIn, hiIn: root.hiIn, depth: 0, tree }];
+  const d = fn.inputSize;
+  let nodes = 0;
+  while (stack.length) {
+    const br = stack.pop()!;
+    if (Date.now() > deadline) return { reason: "timeout" };
+    if (nodes++ >= maxNodes) return { reason: `max-nodes (${maxNodes}) reached on box ${boxIndex}, disjunct ${disjunct}` };
+    stats.nodes++;
+    stats.maxDepth = Math.max(stats.maxDepth, br.depth);
+    const box = { lo: br.lo, hi: br.hi };
+    const fb = propagate(fn, box);
+    let best = -Infinity;
+    let bestCoef: Float64Array | undefined;
+    let bestLambda: readonly (Float64Array | undefined)[] = [];
+    let closed = -1;
+    for (let k = 0; k < objs.length; k++) {
+      const o = objs[k]!;
+      const ob = objectiveLowerBound(fn, fb, box, o.c, o.cErr);
+      const margin = ob.bound - o.bUp;
+      if (ob.bound > o.bUp) {
+        closed = k;
+        break;
+      }
+      if (margin > best || bestCoef === undefined) {
+        best = margin;
+        bestCoef = ob.coef;
+        bestLambda = ob.lambda;
+      }
+    }
+    if (closed >= 0) {
+      br.tree.mu = closed;
+      stats.leaves++;
+      continue;
+    }
+    // Propose the vertex that minimizes the best linear lower bound, and the centre.
+    const coef = bestCoef ?? new Float64Array(d);
+    const vertex = Float64Array.from({ length: d }, (_, i) => (coef[i]! > 0 ? br.loIn[i]! : br.hiIn[i]!));
+    for (const x of [vertex, Float64Array.from({ length: d }, (_, i) => (br.lo[i]! + br.hi[i]!) / 2)]) {
+      const y = floatForward(fn, x)[fn.output]!;
+      search.points++;
+      if (violation(fc, y)[0] <= 1e-9) {
+        search.exactChecks++;
+        const cx = checkCandidate(net, problem, boxIndex, x);
+        if (cx) return cx;
+      }
+    }
+    // Split on the input with the largest smear score that can still be split.
+    const score = smear(fn, fb, bestLambda, coef, br);
+    const order = Array.from({ length: d }, (_, i) => i).sort((a, b) => score[b]! - score[a]! || br.hi[b]! - br.lo[b]! - (br.hi[a]! - br.lo[a]!));
+    let dim = -1;
+    let at = 0;
+    for (const i of order) {
+      const p = (br.lo[i]! + br.hi[i]!) / 2;
+      if (p > br.loIn[i]! && p < br.hiIn[i]!) {
+        dim = i;
+        at = p;
+        break;
+      }
+    }
+    if (dim < 0) return { reason: `a branch cannot be split further (box ${boxIndex}, disjunct ${disjunct}, depth ${br.depth})` };
+    const left: Branch = { lo: br.lo, hi: Float64Array.from(br.hi), loIn: br.loIn, hiIn: Float64Array.from(br.hiIn), depth: br.depth + 1, tree: {} };
+    const right: Branch = { lo: Float64Array.from(br.lo), hi: br.hi, loIn: Float64Array.from(br.loIn), hiIn: br.hiIn, depth: br.depth + 1, tree: {} };
+    left.hi[dim] = at;
+    left.hiIn[dim] = at;
+    right.lo[dim] = at;
+    right.loIn[dim] = at;
+    br.tree.split = { dim, at };
+    br.tree.children = [left.tree, right.tree];
+    // Explore first the half holding the proposed vertex (where a counterexample is likeliest).
+    if (vertex[dim]! <= at) stack.push(right, left);
+    else stack.push(left, right);
+  }
+  return { tree };
+}
+
+/**
+ * Input-split score (a smear heuristic): how much of the bound's looseness each input accounts for. Every
+ * relaxed neuron j contributes its gap (t_u − t_l) weighted by its back-substitution multiplier |λ_j|,
+ * shared among inputs by |∂z_j/∂x_i|·width_i (from its symbolic bounds); the final linear bound adds
+ * |coef_i|·width_i.
+ */
+function smear(fn: FloatNet, fb: FloatBounds, lambda: readonly (Float64Array | undefined)[], coef: Float64Array, br: Branch): Float64Array {
+  const d = fn.inputSize;
+  const D = d + 1;
+  const score = new Float64Array(d);
+  const width = Float64Array.from(br.hi, (h, i) => h - br.lo[i]!);
+  fn.nodes.forEach((node, id) => {
+    const lam = lambda[id];
+    const rx = fb.relax[id];
+    if (node.kind !== "activation" || !lam || !rx) return;
+    const U = fb.U[node.input]!;
+    const L = fb.L[node.input]!;
+    for (let j = 0; j < node.size; j++) {
+      const gap = rx.tu[j]! - rx.tl[j]!;
+      if (!(gap > 0) || lam[j] === 0) continue;
+      const w = Math.abs(lam[j]!) * gap;
+      for (let i = 0; i < d; i++) score[i] += (w * Math.abs(U[j * D + i]! + L[j * D + i]!) * width[i]!) / 2;
+    }
+  });
+  for (let i = 0; i < d; i++) score[i] += Math.abs(coef[i]!) * width[i]!;
+  return score;
+}
+
+function toCertificate(root: TreeNode, constraints: number): CertificateNode {
+  const build = (t: TreeNode): CertificateNode => {
+    if (t.mu !== undefined) return { mu: Array.from({ length: constraints }, (_, k) => (k === t.mu ? "1" : "0")) };
+    const [a, b] = t.children!;
+    return { split: { dim: t.split!.dim, at: formatRational(dyadicFromFloat64(t.split!.at)!.toRational()) }, children: [build(a), build(b)] };
+  };
+  return build(root);
+}

@@ -1,0 +1,115 @@
+// `tessera verify NET --property SPEC.vnnlib`: holds (exit 0, with a certificate for `tessera check`),
+// violated (exit 10, with a counterexample re-checked exactly before it is printed) or unknown (exit 20).
+import { Command } from "commander";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { relative, dirname, resolve } from "node:path";
+import { InternalError, InputError } from "../errors.js";
+import { formatRational } from "../exact/rational.js";
+import { loadVnnlib } from "../formats/vnnlib.js";
+import { verify, type VerifyOutcome } from "../analysis/verify.js";
+import { problemFromVnnlib } from "../analysis/problem.js";
+import { recheckCounterexample, vnncompWitness } from "../analysis/counterexample.js";
+import { countLeaves } from "../analysis/certificate.js";
+import "../analysis/certificate-check.js";
+import { printJson, type CliContext } from "./context.js";
+import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+import { parsePositiveSeconds } from "./parse.js";
+
+interface VerifyFlags extends NetworkFlags {
+  readonly property: string;
+  readonly json?: boolean;
+  readonly resultFile?: string;
+  readonly timeout?: string;
+  readonly certificate?: string;
+}
+
+export const VERIFY_EXIT = { holds: 0, violated: 10, unknown: 20 } as const;
+
+function sha256(file: string): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex");
+}
+
+function writeOut(file: string, flag: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new InputError(flag, "", `cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+export function verifyCommand(ctx: CliContext): Command {
+  const cmd = new Command("verify")
+    .description("decide a VNN-LIB property exactly: holds (with a certificate), violated (with an exact counterexample) or unknown")
+    .argument("<network>", "network file (.onnx, .nnet, .json)")
+    .requiredOption("--property <file>", "VNN-LIB property file (it describes the UNSAFE set)")
+    .option("--json", "print machine-readable JSON")
+    .option("--result-file <file>", "also write the VNN-COMP result: unsat, sat with ((X_0 v) ... (Y_0 v) ...), or timeout/unknown")
+    .option("--timeout <seconds>", "give up with unknown (exit 20) after this many seconds")
+    .option("--certificate <file>", "write the holds certificate to this file (JSON shows it inline otherwise)")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 holds, 10 violated, 20 unknown (a limit was hit), 1 bad input.\n" +
+        "A holds answer comes with a certificate (a tree of input splits with exact leaf proofs) that\n" +
+        "`tessera check CERT NET` re-proves in exact arithmetic; a counterexample is an exact rational input\n" +
+        "whose exact output is in the unsafe set.\n\n" +
+        "Examples:\n" +
+        "  $ tessera verify ACASXU_run2a_1_1_batch_2000.onnx --property prop_1.vnnlib --certificate cert.json\n" +
+        "  $ tessera check cert.json ACASXU_run2a_1_1_batch_2000.onnx\n" +
+        "  $ tessera verify net.onnx --property spec.vnnlib --timeout 116 --result-file out.txt --json\n",
+    );
+  addNetworkOptions(cmd).action((file: string, flags: VerifyFlags) => {
+    const timeoutSeconds = flags.timeout === undefined ? undefined : parsePositiveSeconds(flags.timeout, "--timeout");
+    const net = loadNetworkFromFlags(ctx, file, flags);
+    const problem = problemFromVnnlib(loadVnnlib(flags.property));
+    const certDir = flags.certificate ? dirname(resolve(flags.certificate)) : process.cwd();
+    const outcome: VerifyOutcome = verify(net, problem, {
+      ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+      files: {
+        network: { file: relative(certDir, resolve(file)), sha256: sha256(file) },
+        property: { file: relative(certDir, resolve(flags.property)), sha256: sha256(flags.property) },
+      },
+    });
+    ctx.exitCode = VERIFY_EXIT[outcome.result];
+    let certificate: unknown = null;
+    let counterexample: { input: string[]; output: string[] } | null = null;
+    let resultText: string;
+    if (outcome.result === "violated") {
+      // Re-check from scratch, in rationals, before anything is printed.
+      if (!recheckCounterexample(net, problem, outcome.counterexample)) throw new InternalError("analysis/verify: a counterexample failed its exact re-check");
+      counterexample = { input: outcome.counterexample.input.map(formatRational), output: outcome.counterexample.output.map(formatRational) };
+      resultText = `sat\n${vnncompWitness(outcome.counterexample)}\n`;
+    } else if (outcome.result === "holds") {
+      if (flags.certificate) {
+        writeOut(flags.certificate, "--certificate", JSON.stringify(outcome.certificate) + "\n");
+        certificate = flags.certificate;
+      } else certificate = outcome.certificate;
+      resultText = "unsat\n";
+    } else resultText = outcome.reason === "timeout" ? "timeout\n" : "unknown\n";
+    if (flags.resultFile) writeOut(flags.resultFile, "--result-file", resultText);
+    if (flags.json) {
+      return printJson(ctx, {
+        result: outcome.result,
+        counterexample,
+        certificate,
+        ...(outcome.result === "unknown" ? { reason: outcome.reason } : {}),
+        elapsedMs: outcome.stats.elapsedMs,
+        stats: outcome.stats,
+      });
+    }
+    const s = outcome.stats;
+    const lines = [`result       ${outcome.result}`, `property     ${flags.property} (${problem.boxes.length} input box(es), ${problem.disjuncts.length} unsafe disjunct(s))`];
+    if (outcome.result === "holds") {
+      const leaves = outcome.certificate.cases.reduce((n, c) => n + countLeaves(c.tree), 0);
+      lines.push(`certificate  ${flags.certificate ? `${flags.certificate} (${leaves} leaves; re-check with: tessera check ${flags.certificate} ${file})` : `${leaves} leaves (write it with --certificate FILE)`}`);
+    }
+    if (counterexample) {
+      lines.push("counterexample (re-checked in exact arithmetic):");
+      lines.push(...counterexample.input.map((v, i) => `  X_${i} = ${v}`), ...counterexample.output.map((v, i) => `  Y_${i} = ${v}`));
+    }
+    if (outcome.result === "unknown") lines.push(`reason       ${outcome.reason}`);
+    lines.push(`time         ${(s.elapsedMs / 1000).toFixed(3)} s (${s.nodes} branches, ${s.leaves} leaves, depth ${s.maxDepth}, ${s.searchPoints} search points)`);
+    ctx.io.stdout(lines.join("\n") + "\n");
+  });
+  return cmd;
+}

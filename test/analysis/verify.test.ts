@@ -1,0 +1,118 @@
+// verify on published data (VNN-COMP 2021 "test" benchmark, ACAS Xu props 1 and 2): verdicts, counterexamples
+// re-checked here with a plain exact forward pass and the spec read independently, certificates accepted by the
+// independent checker, and corrupted certificates rejected.
+import { describe, expect, it } from "vitest";
+import { loadNetwork } from "../../src/formats/load.js";
+import "../../src/formats/index.js";
+import { loadVnnlib } from "../../src/formats/vnnlib.js";
+import { evaluate } from "../../src/network/evaluate.js";
+import type { Network } from "../../src/network/ir.js";
+import { verify } from "../../src/analysis/verify.js";
+import { problemFromVnnlib, type VerificationProblem } from "../../src/analysis/problem.js";
+import { checkVerifyCertificate } from "../../src/analysis/certificate-check.js";
+import type { Rational } from "../../src/exact/rational.js";
+
+const TEST = "/work/shared/data/vnncomp-small/test";
+const ACAS = "/work/shared/data/acasxu";
+const acasNet = (name: string): string => `${ACAS}/onnx/ACASXU_run2a_${name}_batch_2000.onnx`;
+
+function load(net: string, prop: string): { net: Network; problem: VerificationProblem } {
+  return { net: loadNetwork(net), problem: problemFromVnnlib(loadVnnlib(prop)) };
+}
+
+/** The counterexample, checked without the verifier's helpers: box membership and every output clause. */
+function expectCounterexample(net: Network, prop: string, input: readonly Rational[], output: readonly Rational[]): void {
+  const spec = loadVnnlib(prop);
+  const y = evaluate(net, input).output;
+  expect(y.map((v) => v.toFraction())).toEqual(output.map((v) => v.toFraction()));
+  const inBox = spec.inputRegions.some((r) => r.kind === "box" && input.every((x, i) => x.compare(r.lo[i]!) >= 0 && x.compare(r.hi[i]!) <= 0));
+  expect(inBox).toBe(true);
+  const unsafe = spec.outputDnf.some((conj) =>
+    conj.every((c) => {
+      const lhs = c.coeffs.reduce((s, a, i) => s.add(a.mul(y[i]!)), c.rhs.mul(0));
+      return c.strict ? lhs.compare(c.rhs) < 0 : lhs.compare(c.rhs) <= 0;
+    }),
+  );
+  expect(unsafe).toBe(true);
+}
+
+function roundTrip<T>(x: T): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(x)) as Record<string, unknown>;
+}
+
+describe("verify: VNN-COMP test benchmark", () => {
+  for (const name of ["test_nano", "test_tiny", "test_small"]) {
+    it(`${name} holds, and its certificate is accepted`, () => {
+      const { net, problem } = load(`${TEST}/${name}.onnx`, `${TEST}/${name}.vnnlib`);
+      const out = verify(net, problem);
+      expect(out.result).toBe("holds");
+      if (out.result !== "holds") return;
+      expect(checkVerifyCertificate(net, problem, roundTrip(out.certificate)).leaves).toBeGreaterThan(0);
+    });
+  }
+
+  it("test_sat is violated, with an exact counterexample", () => {
+    const prop = `${TEST}/test_prop.vnnlib`;
+    const { net, problem } = load(`${TEST}/test_sat.onnx`, prop);
+    const out = verify(net, problem);
+    expect(out.result).toBe("violated");
+    if (out.result !== "violated") return;
+    expectCounterexample(net, prop, out.counterexample.input, out.counterexample.output);
+  });
+
+  it("test_unsat holds; the certificate is accepted, and corrupted copies are rejected", () => {
+    const { net, problem } = load(`${TEST}/test_unsat.onnx`, `${TEST}/test_prop.vnnlib`);
+    const out = verify(net, problem);
+    expect(out.result).toBe("holds");
+    if (out.result !== "holds") return;
+    const doc = roundTrip(out.certificate);
+    expect(checkVerifyCertificate(net, problem, doc).leaves).toBe(out.stats.leaves);
+    type Node = { split?: { dim: number; at: string }; children?: Node[]; mu?: string[] };
+    const tree = (d: Record<string, unknown>): Node => (d.cases as { tree: Node }[])[0]!.tree;
+    // A subtree cut off: the split node becomes a leaf whose box is too big to prove.
+    const cut = roundTrip(doc);
+    const root = tree(cut);
+    expect(root.split).toBeDefined();
+    delete root.split;
+    delete root.children;
+    root.mu = ["1", "0", "0", "0"].slice(0, problem.disjuncts[0]!.length);
+    expect(() => checkVerifyCertificate(net, problem, cut)).toThrow(/does not exceed/);
+    // A split point outside its box.
+    const outside = roundTrip(doc);
+    tree(outside).split!.at = "7";
+    expect(() => checkVerifyCertificate(net, problem, outside)).toThrow(/outside/);
+    // A negative multiplier, and a missing case.
+    const negative = roundTrip(doc);
+    let leaf = tree(negative);
+    while (!leaf.mu) leaf = leaf.children![0]!;
+    leaf.mu = leaf.mu.map(() => "-1");
+    expect(() => checkVerifyCertificate(net, problem, negative)).toThrow(/negative/);
+    const missing = { ...roundTrip(doc), cases: [] };
+    expect(() => checkVerifyCertificate(net, problem, missing)).toThrow(/no tree/);
+  });
+});
+
+describe("verify: ACAS Xu", () => {
+  it("property 1 holds on network 1_1, and the certificate is accepted", () => {
+    const { net, problem } = load(acasNet("1_1"), `${ACAS}/vnnlib/prop_1.vnnlib`);
+    const out = verify(net, problem);
+    expect(out.result).toBe("holds");
+    if (out.result !== "holds") return;
+    expect(checkVerifyCertificate(net, problem, roundTrip(out.certificate)).leaves).toBe(out.stats.leaves);
+  });
+
+  it("property 2 is violated on network 2_1, with an exact counterexample", () => {
+    const prop = `${ACAS}/vnnlib/prop_2.vnnlib`;
+    const { net, problem } = load(acasNet("2_1"), prop);
+    const out = verify(net, problem);
+    expect(out.result).toBe("violated");
+    if (out.result !== "violated") return;
+    expectCounterexample(net, prop, out.counterexample.input, out.counterexample.output);
+  });
+
+  it("a timeout gives unknown, never a guess", () => {
+    const { net, problem } = load(acasNet("1_1"), `${ACAS}/vnnlib/prop_1.vnnlib`);
+    const out = verify(net, problem, { timeoutSeconds: 1e-6 });
+    expect(out.result).toBe("unknown");
+  });
+});
