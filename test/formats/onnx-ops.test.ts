@@ -251,6 +251,7 @@ describe("ONNX piecewise-linear ops", () => {
     const error = refusal(onnxModel({ input: [1], nodes: [{ op: "FancyOp", inputs: ["x"], outputs: ["y"], name: "mystery" }] }));
     expect(error.location).toBe('node "mystery" (FancyOp)');
     expect(error.reason).toBe("unsupported ONNX op FancyOp");
+    expect(refusal(onnxModel({ input: [1], nodes: [{ op: "constructor", inputs: ["x"], outputs: ["y"] }] })).reason).toBe("unsupported ONNX op constructor");
   });
 });
 

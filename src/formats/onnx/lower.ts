@@ -149,9 +149,9 @@ export function readOnnx(bytes: Uint8Array, file: string, options: LoadOptions =
         if (!options.stripSoftmax) throw new OpError(`a final ${op} is not piecewise-linear; pass --strip-softmax to drop it (argmax is unchanged)`);
         state.warnings.push(`${file}: dropped the final ${op} (${where}); the outputs are its inputs (logits), argmax is unchanged`);
         result = inputAt(inputs, 0, op);
-      } else if (REFUSED_OPS[op]) throw new OpError(`${REFUSED_OPS[op]}; tessera analyses piecewise-affine networks only`);
-      else if (SHAPE_OPS[op]) result = SHAPE_OPS[op](node, inputs, label);
-      else if (ACTIVATION_OPS[op]) result = ACTIVATION_OPS[op](state.graph, node, inputs, label);
+      } else if (Object.hasOwn(REFUSED_OPS, op)) throw new OpError(`${REFUSED_OPS[op]}; tessera analyses piecewise-affine networks only`);
+      else if (Object.hasOwn(SHAPE_OPS, op)) result = SHAPE_OPS[op]!(node, inputs, label);
+      else if (Object.hasOwn(ACTIVATION_OPS, op)) result = ACTIVATION_OPS[op]!(state.graph, node, inputs, label);
       else result = lowerLinear(state, node, inputs, label, where);
       if (!result) throw new OpError(`unsupported ONNX op ${op}`);
     } catch (error) {
