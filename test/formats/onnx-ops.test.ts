@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dyadicFromFloat32 } from "../../src/exact/float.js";
+import { dyadicFromFloat32, dyadicFromFloat64 } from "../../src/exact/float.js";
 import { readOnnx } from "../../src/formats/onnx/index.js";
 import { evaluate } from "../../src/network/evaluate.js";
 import { activationNodeIds } from "../../src/network/ir.js";
@@ -87,6 +87,27 @@ describe("ONNX linear ops", () => {
     expect(run(sum, [1, 2, 3, "1/2"])).toEqual(["13/2"]);
     const variadic = onnxModel({ input: [2], nodes: [{ op: "Sum", inputs: ["x", "x", "c"], outputs: ["y"] }], initializers: [{ name: "c", dims: [1], values: [1] }] });
     expect(run(variadic, [1, "-1/4"])).toEqual(["3", "1/2"]);
+  });
+
+  it("BatchNormalization on NCHW folds per channel; an exact sqrt is exact, an irrational one is the float64 sqrt and is reported", () => {
+    const bytes = onnxModel({
+      input: [1, 2, 1, 2],
+      nodes: [{ op: "BatchNormalization", inputs: ["x", "scale", "B", "mean", "var"], outputs: ["y"], name: "bn", attrs: { epsilon: 0 }, floats: ["epsilon"] }],
+      initializers: [
+        { name: "scale", dims: [2], values: [1, 1] },
+        { name: "B", dims: [2], values: [0, 0.5] },
+        { name: "mean", dims: [2], values: [1, 0] },
+        { name: "var", dims: [2], values: [4, 2] },
+      ],
+    });
+    const net = readOnnx(bytes, "bn.onnx");
+    expect(net.meta.approximations).toEqual([
+      'BatchNormalization node "bn" (BatchNormalization): sqrt(var + epsilon) of 1 of 2 channel(s) is irrational and was taken as the correctly rounded float64 square root',
+    ]);
+    const root2 = dyadicFromFloat64(Math.sqrt(2))!.toRational();
+    const y = evaluate(net, [rat(3), rat(-1), rat(1), rat(0)]).output;
+    // channel 0: (x − 1)/sqrt(4); channel 1: x/fl(sqrt 2) + 1/2.
+    expect(y.map(formatRational)).toEqual(["1", "-1", formatRational(rat(1).div(root2).add(rat(1, 2))), "1/2"]);
   });
 
   it("Mul of two tensors that depend on the input is refused as not linear", () => {
