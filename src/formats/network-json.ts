@@ -73,7 +73,11 @@ export function readNetworkJson(text: string, file: string): Network {
       return interval;
     });
   }
-  return builder.build({ ...(inputBox ? { inputBox } : {}), meta: { sourceFormat: "tessera-json", sourceFile: file } });
+  // A converted network keeps the record of what its source reader had to approximate.
+  const approximations = hasOwn(doc, "approximations")
+    ? r.array(own(doc, "approximations"), "approximations").map((v, i) => r.string(v, `approximations[${i}]`))
+    : [];
+  return builder.build({ ...(inputBox ? { inputBox } : {}), meta: { sourceFormat: "tessera-json", sourceFile: file, approximations } });
 }
 
 function addLayer(

@@ -76,6 +76,15 @@ describe("formats/network-json", () => {
     );
   });
 
+  it("approximations written by convert are read back (so info and every output still report them)", () => {
+    const text = JSON.stringify({
+      format: "tessera-network", version: 1, inputs: 1, approximations: ["bn: sqrt(var + eps) rounded to float64"], layers: [{ type: "relu" }],
+    });
+    const net = readNetworkJson(text, "converted.json");
+    expect(net.meta.approximations).toEqual(["bn: sqrt(var + eps) rounded to float64"]);
+    expect(JSON.parse(writeNetworkJson(net)).approximations).toEqual(["bn: sqrt(var + eps) rounded to float64"]);
+  });
+
   it("__proto__ keys pollute nothing", () => {
     const text = '{"format":"tessera-network","version":1,"inputs":1,"__proto__":{"polluted":true},"layers":[{"type":"relu","__proto__":{"type":"dense"}}]}';
     const net = readNetworkJson(text, "proto.json");
