@@ -3,7 +3,7 @@
 // so nothing downstream knows about slices; its polyhedron is in slice coordinates. Also the JSON form of
 // a domain (written into region maps, read back by `check`).
 import { InputError, UsageError } from "../errors.js";
-import { ONE, ZERO, formatRational, tryParseRational, type Rational } from "../exact/rational.js";
+import { ONE, ZERO, Rational, formatRational, tryParseRational } from "../exact/rational.js";
 import type { AffineNode, Network, NetworkNode } from "../network/ir.js";
 import { inputSize } from "../network/ir.js";
 import type { DomainSpec, Halfspace, Polyhedron } from "./types.js";
@@ -87,7 +87,7 @@ export function resolveDomain(net: Network, spec: DomainSpec = defaultDomain(net
       if (lo.compare(spec.hi[i]!) >= 0) throw new UsageError(`geometry/domain: box interval ${i + 1} is empty or a point (${formatRational(lo)}:${formatRational(spec.hi[i]!)})`);
     });
   }
-  if (spec.kind !== "slice") return { spec, network: net, polyhedron: { dim: n, halfspaces: inputHalfspaces(spec) } };
+  if (spec.kind !== "slice") return { spec, network: net, polyhedron: { dim: n, halfspaces: inputHalfspaces(spec).map(integral) } };
   if (spec.within && specDim(spec.within) !== n) throw new UsageError(`geometry/domain: the slice restriction is ${specDim(spec.within)}-dimensional, the network takes ${n} inputs`);
   const k = spec.directions.length;
   // Restriction a·x ≤ b with x = o + U t becomes (a·U)·t ≤ b - a·o.
@@ -96,7 +96,24 @@ export function resolveDomain(net: Network, spec: DomainSpec = defaultDomain(net
     const ao = spec.origin.reduce((s, v, i) => s.add(v.mul(h.a[i]!)), ZERO);
     return lessEq(aU, h.b.sub(ao));
   });
-  return { spec, network: sliceNetwork(net, spec.origin, spec.directions), polyhedron: { dim: k, halfspaces } };
+  return { spec, network: sliceNetwork(net, spec.origin, spec.directions), polyhedron: { dim: k, halfspaces: halfspaces.map(integral) } };
+}
+
+/**
+ * The same half-space with integer coefficients (a·x ≤ b times the lcm of its denominators), so decimal
+ * domains such as 0.6 ≤ x keep dyadic networks on the dyadic fast path. Integer rows are unchanged.
+ */
+export function integral(h: Halfspace): Halfspace {
+  let l = 1n;
+  for (const v of [...h.a, h.b]) l = (l / gcdBig(l, v.d)) * v.d;
+  if (l === 1n) return h;
+  const f = new Rational(l, 1n);
+  return lessEq(h.a.map((v) => v.mul(f)), h.b.mul(f));
+}
+
+function gcdBig(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
 }
 
 /** The network x ↦ net(origin + U·t), as a new IR with one affine node in front (ids shifted by one). */

@@ -7,7 +7,8 @@
 import type { Field } from "../exact/field.js";
 import { Rational } from "../exact/rational.js";
 import { certificateBound, toNumber, upperBound, type BoundCertificate, type LpStats } from "../geometry/lp.js";
-import { fromBigInt } from "../geometry/exact-solve.js";
+import { Dyadic } from "../exact/dyadic.js";
+import { bitLength } from "../exact/rational.js";
 import type { Decision } from "./decide.js";
 import type { RowStack } from "./row-stack.js";
 import type { BoundCertificateRecord } from "./types.js";
@@ -17,8 +18,25 @@ interface AxisBound<T> {
   /** Σ y_i b_i (scaled by den): the bound is B / den. */
   readonly B: T;
   readonly den: bigint;
+  /** A dyadic ≥ B / den (B/den rounded up to ~62 significant bits): still a certified bound, cheap to use. */
+  readonly up: T;
   /** Float value of the bound (for the filter only). */
   readonly f: number;
+}
+
+/** Bits kept when rounding a certified bound up to a dyadic. */
+const BOUND_BITS = 62;
+
+/** The smallest multiple of 2^-s ≥ num/den for s chosen so that ~BOUND_BITS significant bits remain. */
+function roundUp(num: Rational): Dyadic {
+  const n = num.s * num.n;
+  const d = num.d;
+  const s = BOUND_BITS - (bitLength(n < 0n ? -n : n) - bitLength(d));
+  const scaled = s >= 0 ? n << BigInt(s) : n;
+  const div = s >= 0 ? d : d << BigInt(-s);
+  let q = scaled / div;
+  if (q * div < scaled) q += 1n;
+  return Dyadic.of(q, -s);
 }
 
 /**
@@ -30,6 +48,8 @@ export interface RegionBox<T> {
   readonly upper: readonly (AxisBound<T> | undefined)[];
   readonly lower: readonly (AxisBound<T> | undefined)[];
   readonly decided: Map<number, Decision<T> | null>;
+  /** Number of rows of the node it was computed on (a node below with as many rows is the same polyhedron). */
+  readonly rowCount: number;
 }
 
 /** The certified bounding box of the rows (2d LPs). */
@@ -40,9 +60,12 @@ export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats): Re
     const ub = upperBound(F, rows, e, stats);
     if (ub.kind === "unbounded") return undefined;
     const B = certificateBound(F, rows, ub.cert);
-    return { cert: ub.cert, B, den: ub.cert.den, f: toNumber(F, B) / Number(ub.cert.den) };
+    const exact = F.toRational(B).div(new Rational(ub.cert.den, 1n));
+    const upD = roundUp(exact);
+    const up = F.zero instanceof Dyadic ? (upD as T) : F.fromRational(upD.toRational());
+    return { cert: ub.cert, B, den: ub.cert.den, up, f: upD.toNumber() };
   };
-  return { upper: Array.from({ length: d }, (_, k) => axis(k, 1)), lower: Array.from({ length: d }, (_, k) => axis(k, -1)), decided: new Map() };
+  return { upper: Array.from({ length: d }, (_, k) => axis(k, 1)), lower: Array.from({ length: d }, (_, k) => axis(k, -1)), decided: new Map(), rowCount: rows.length };
 }
 
 /** The axis bounds used to bound v·x from above (undefined when one of them is unbounded). */
@@ -64,13 +87,11 @@ function floatUpper<T>(F: Field<T>, parts: { coef: T; bound: AxisBound<T> }[] | 
   return parts.reduce((s, p) => s + toNumber(F, p.coef) * p.bound.f, c0);
 }
 
-/** Exactly: Σ coef_k · B_k / den_k + c0 ≤ t, multiplied through by Π den_k. */
+/** Exactly: Σ coef_k · up_k + c0 ≤ t (up_k ≥ B_k / den_k, and coef_k > 0, so this proves the bound). */
 function provesUpper<T>(F: Field<T>, parts: { coef: T; bound: AxisBound<T> }[], c0: T, t: T): boolean {
-  let L = 1n;
-  for (const p of parts) L *= p.bound.den;
-  let lhs = F.mul(fromBigInt(F, L), c0);
-  for (const p of parts) lhs = F.add(lhs, F.mul(F.mul(p.coef, p.bound.B), fromBigInt(F, L / p.bound.den)));
-  return F.compare(lhs, F.mul(fromBigInt(F, L), t)) <= 0;
+  let lhs = c0;
+  for (const p of parts) lhs = F.add(lhs, F.mul(p.coef, p.bound.up));
+  return F.compare(lhs, t) <= 0;
 }
 
 /** The combined certificate Σ coef_k · y^(k) as a record (only built when maps keep certificates). */

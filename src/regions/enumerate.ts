@@ -134,7 +134,11 @@ function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions
     pattern[info.layer]![info.neuron] = s;
     if (f.j + 1 === maps.layerStart[info.layer + 1]) {
       maps.computeSegment(info.layer + 1, pattern);
-      if (info.layer + 1 < maps.layers) boxes[info.layer + 1] = regionBox(F, rows, stats.lp);
+      if (info.layer + 1 < maps.layers) {
+        // No constraint added since the previous layer's box: same polyhedron, same box.
+        const prev = boxes[info.layer];
+        boxes[info.layer + 1] = prev && prev.rowCount === rows.length ? prev : regionBox(F, rows, stats.lp);
+      }
     }
     if (f.j + 1 === N) {
       yield emit(child.witness);
