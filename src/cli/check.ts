@@ -2,6 +2,8 @@
 // check/index.ts) against the network, with the independent checker. Exit 0 verified, 1 first failure.
 import { Command } from "commander";
 import { CheckFailure, checkDocument, readCheckInput } from "../check/index.js";
+// Checkers of other formats register themselves when loaded (verification certificates).
+import "../analysis/certificate-check.js";
 import { printJson, type CliContext } from "./context.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
 
