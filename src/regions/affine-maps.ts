@@ -133,7 +133,9 @@ export class AffineMaps<T> {
   /**
    * The dyadic fast path: W·arg + bias in fixed point. The weights share one exponent EW and the argument
    * one exponent EA, so every product is an integer at exponent EW + EA and the sums need no normalisation;
-   * each output entry is normalised once (instead of once per operation).
+   * each output entry is normalised once (instead of once per operation). Between sibling patterns only a
+   * few argument rows change (the neurons whose piece differs), so the last product is kept and updated by
+   * those rows only (a rank-k update) unless more than half of them changed.
    */
   private affineDyadic(id: number): NodeMap<Dyadic> {
     const node = this.net.nodes[id]!;
@@ -148,39 +150,81 @@ export class AffineMaps<T> {
       fixed = { W: Wd.map((row) => row.map((x) => (x.m === 0n ? 0n : x.m << BigInt(x.e - EW)))), EW, bias: node.bias.map((b) => Dyadic.fromRational(b)!) };
       this.fixedCache.set(id, fixed);
     }
-    const args = node.inputs.map((i) => this.maps[i]! as unknown as NodeMap<Dyadic>);
-    let EA = Infinity;
-    for (const a of args) {
-      for (const row of a.M) for (const x of row) if (x.m !== 0n && x.e < EA) EA = x.e;
-      for (const x of a.v) if (x.m !== 0n && x.e < EA) EA = x.e;
+    // The argument rows (map row and constant, d + 1 entries) of the concatenated inputs.
+    const argRows: Dyadic[][] = [];
+    for (const i of node.inputs) {
+      const a = this.maps[i]! as unknown as NodeMap<Dyadic>;
+      a.M.forEach((row, r) => argRows.push([...row, a.v[r]!]));
     }
+    let EA = Infinity;
+    for (const row of argRows) for (const x of row) if (x.m !== 0n && x.e < EA) EA = x.e;
     if (EA === Infinity) EA = 0;
-    const toInt = (x: Dyadic): bigint => (x.m === 0n ? 0n : x.m << BigInt(x.e - EA));
-    const argM: bigint[][] = [];
-    const argV: bigint[] = [];
-    for (const a of args) {
-      for (const row of a.M) argM.push(row.map(toInt));
-      for (const x of a.v) argV.push(toInt(x));
+    let st = this.fixedState.get(id);
+    if (st && EA < st.EA) {
+      // A finer argument: rescale the kept integers to the new exponent.
+      const sh = BigInt(st.EA - EA);
+      for (const row of st.argInts) for (let k = 0; k <= d; k++) row[k] = row[k]! << sh;
+      for (const row of st.acc) for (let k = 0; k <= d; k++) row[k] = row[k]! << sh;
+      st.EA = EA;
+    }
+    EA = st ? st.EA : EA;
+    const ints = argRows.map((row) => row.map((x) => (x.m === 0n ? 0n : x.m << BigInt(x.e - EA))));
+    const W = fixed.W;
+    const changed: number[] = [];
+    if (st) {
+      for (let c = 0; c < ints.length; c++) {
+        const a = ints[c]!;
+        const b = st.argInts[c]!;
+        for (let k = 0; k <= d; k++) {
+          if (a[k] !== b[k]) {
+            changed.push(c);
+            break;
+          }
+        }
+      }
+    }
+    if (!st || changed.length * 2 > ints.length) {
+      // Full product W·arg in fixed point.
+      const acc = W.map((Wr) => {
+        const out = new Array<bigint>(d + 1).fill(0n);
+        for (let c = 0; c < Wr.length; c++) {
+          const w = Wr[c]!;
+          if (w === 0n) continue;
+          const src = ints[c]!;
+          for (let k = 0; k <= d; k++) if (src[k] !== 0n) out[k] = out[k]! + w * src[k]!;
+        }
+        return out;
+      });
+      st = { EA, argInts: ints, acc };
+      this.fixedState.set(id, st);
+    } else {
+      // Rank-k update: only the argument rows that changed since the last product.
+      for (const c of changed) {
+        const delta = ints[c]!.map((v, k) => v - st!.argInts[c]![k]!);
+        for (let r = 0; r < W.length; r++) {
+          const w = W[r]![c]!;
+          if (w === 0n) continue;
+          const out = st.acc[r]!;
+          for (let k = 0; k <= d; k++) if (delta[k] !== 0n) out[k] = out[k]! + w * delta[k]!;
+        }
+      }
+      st.argInts = ints;
     }
     const E0 = fixed.EW + EA;
     const M: Dyadic[][] = [];
     const v: Dyadic[] = [];
     for (let r = 0; r < node.size; r++) {
-      const Wr = fixed.W[r]!;
-      const acc: bigint[] = new Array<bigint>(d).fill(0n);
-      let acc0 = 0n;
-      for (let c = 0; c < Wr.length; c++) {
-        const w = Wr[c]!;
-        if (w === 0n) continue;
-        const src = argM[c]!;
-        for (let k = 0; k < d; k++) if (src[k] !== 0n) acc[k] = acc[k]! + w * src[k]!;
-        if (argV[c] !== 0n) acc0 += w * argV[c]!;
-      }
-      M.push(acc.map((x) => Dyadic.of(x, E0)));
-      v.push(Dyadic.of(acc0, E0).add(fixed.bias[r]!));
+      const acc = st.acc[r]!;
+      const row: Dyadic[] = new Array<Dyadic>(d);
+      for (let k = 0; k < d; k++) row[k] = Dyadic.of(acc[k]!, E0);
+      M.push(row);
+      v.push(Dyadic.of(acc[d]!, E0).add(fixed.bias[r]!));
     }
     return { M, v };
   }
+
+  /** The last fixed-point product of each affine node (its argument rows and accumulators), for updates. */
+  private readonly fixedState = new Map<number, { EA: number; argInts: bigint[][]; acc: bigint[][] }>();
 
   private readonly weightCache = new Map<number, T[][]>();
 

@@ -27,16 +27,23 @@ interface AxisBound<T> {
 /** Bits kept when rounding a certified bound up to a dyadic. */
 const BOUND_BITS = 62;
 
-/** The smallest multiple of 2^-s ≥ num/den for s chosen so that ~BOUND_BITS significant bits remain. */
-function roundUp(num: Rational): Dyadic {
-  const n = num.s * num.n;
-  const d = num.d;
-  const s = BOUND_BITS - (bitLength(n < 0n ? -n : n) - bitLength(d));
-  const scaled = s >= 0 ? n << BigInt(s) : n;
-  const div = s >= 0 ? d : d << BigInt(-s);
+/** The smallest dyadic with ~BOUND_BITS significant bits that is ≥ n·2^e / d (d > 0). */
+function roundUp(n: bigint, e: number, d: bigint): Dyadic {
+  // value = n·2^e/d; pick s so that q = ceil(n·2^(e+s)/d) has about BOUND_BITS bits; result q·2^-s.
+  const s = BOUND_BITS - (bitLength(n < 0n ? -n : n) + e - bitLength(d));
+  const shift = e + s;
+  const scaled = shift >= 0 ? n << BigInt(shift) : n;
+  const div = shift >= 0 ? d : d << BigInt(-shift);
   let q = scaled / div;
   if (q * div < scaled) q += 1n;
   return Dyadic.of(q, -s);
+}
+
+/** B / den rounded up to a dyadic (B in the field). */
+function roundUpT<T>(F: Field<T>, B: T, den: bigint): Dyadic {
+  if (B instanceof Dyadic) return roundUp(B.m, B.e, den);
+  const r = F.toRational(B);
+  return roundUp(r.s * r.n, 0, r.d * den);
 }
 
 /**
@@ -60,8 +67,7 @@ export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats): Re
     const ub = upperBound(F, rows, e, stats);
     if (ub.kind === "unbounded") return undefined;
     const B = certificateBound(F, rows, ub.cert);
-    const exact = F.toRational(B).div(new Rational(ub.cert.den, 1n));
-    const upD = roundUp(exact);
+    const upD = roundUpT(F, B, ub.cert.den);
     const up = F.zero instanceof Dyadic ? (upD as T) : F.fromRational(upD.toRational());
     return { cert: ub.cert, B, den: ub.cert.den, up, f: upD.toNumber() };
   };

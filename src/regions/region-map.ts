@@ -29,6 +29,8 @@ export interface SplitJson {
 export interface RegionJson {
   id: number;
   pattern: string;
+  /** Linear piece id (src/graph/piece-tracker.ts), in JSON maps. */
+  piece?: number;
   witness: string[];
   map: { A: string[][]; c: string[] };
   constraints: { a: string[]; b: string; source: ConstraintSource }[];
@@ -47,7 +49,9 @@ export interface RegionMapHeader {
 export interface RegionMapFooter {
   complete: boolean;
   status: string;
-  counts: { regions: number; neurons: number; decisions: number; splits: number };
+  counts: { regions: number; neurons: number; decisions: number; splits: number; linearPieces?: number };
+  /** NDJSON closing line: the linear piece of every region, by region id. */
+  pieces?: number[];
   certificates: { kind: "split-tree"; version: 1; certified: boolean; neuronOrder: "topological" };
 }
 
@@ -66,10 +70,11 @@ export function splitToJson(s: SplitRecord): SplitJson {
   };
 }
 
-export function regionToJson(r: Region): RegionJson {
+export function regionToJson(r: Region, piece?: number): RegionJson {
   return {
     id: r.id,
     pattern: formatPattern(r.pattern),
+    ...(piece !== undefined ? { piece } : {}),
     witness: vec(r.witness),
     map: { A: r.map.A.map(vec), c: vec(r.map.c) },
     constraints: r.constraints.map((k) => ({ a: vec(k.a), b: formatRational(k.b), source: k.source })),
@@ -113,15 +118,19 @@ export class RegionMapWriter {
     }
   }
 
-  region(r: Region): void {
-    const line = JSON.stringify(regionToJson(r));
+  region(r: Region, piece?: number): void {
+    const line = JSON.stringify(regionToJson(r, piece));
     if (this.mode === "ndjson") this.write(line + "\n");
     else this.write((this.count === 0 ? "\n    " : ",\n    ") + line);
     this.count++;
   }
 
-  end(result: EnumerationResult): void {
-    const footer = regionMapFooter(result);
+  /** `pieces`: the number of linear pieces, and (NDJSON) the piece of every region by id. */
+  end(result: EnumerationResult, pieces?: { readonly count: number; readonly ofId?: readonly number[] }): void {
+    const base = regionMapFooter(result);
+    const footer: RegionMapFooter = pieces
+      ? { ...base, counts: { ...base.counts, linearPieces: pieces.count }, ...(pieces.ofId ? { pieces: [...pieces.ofId] } : {}) }
+      : base;
     if (this.mode === "ndjson") {
       this.write(JSON.stringify(footer) + "\n");
       return;
