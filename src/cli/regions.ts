@@ -11,6 +11,7 @@ import type { CliContext } from "./context.js";
 import { describeDomain } from "./count.js";
 import { addDomainOptions, addLimitOptions, domainFromFlags, domainLabel, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { runEnumeration } from "./enumeration-run.js";
+import { LinearPieceTracker } from "../graph/piece-tracker.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
 import { domainToJson } from "../geometry/domain.js";
 
@@ -57,16 +58,22 @@ export function regionsCommand(ctx: CliContext): Command {
     try {
       let onRegion: (r: Region) => void;
       let writer: RegionMapWriter | undefined;
+      // Linear pieces (src/graph/piece-tracker.ts): a JSON map holds its regions until the end to give each its
+      // "piece"; NDJSON streams them and lists the pieces by region id in its closing line.
+      const pieces = new LinearPieceTracker();
+      const held: Region[] = [];
       if (machine) {
         writer = new RegionMapWriter(sink.write, flags.ndjson ? "ndjson" : "json", regionMapHeader(net, domain, file));
-        onRegion = (r) => writer!.region(r);
+        onRegion = (r) => (pieces.add(r), flags.ndjson ? writer!.region(r) : void held.push(r));
       } else {
         ctx.io.stdout(`domain ${describeDomain(domainToJson(domain))}\n`);
-        onRegion = (r) => ctx.io.stdout(`${r.id}\t${formatPattern(r.pattern)}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map(formatRational).join(", ")})\n`);
+        onRegion = (r) => (pieces.add(r), ctx.io.stdout(`${r.id}\t${formatPattern(r.pattern)}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map(formatRational).join(", ")})\n`));
       }
       const result = await runEnumeration(ctx, net, { domain, domainLabel: domainLabel(flags), ...limits, certify: flags.certify, irredundant: true, collectVertices: Boolean(flags.vertices), keepCertificates: true, onRegion });
-      if (writer) writer.end(result);
-      else ctx.io.stdout(`${result.regions} regions${result.complete ? "" : ` (incomplete: ${result.status})`}\n`);
+      const [pieceOf, linearPieces] = pieces.finish(result.domain.network, result.domain.polyhedron);
+      for (const r of held) writer!.region(r, pieceOf[r.id]);
+      if (writer) writer.end(result, { count: linearPieces, ...(flags.ndjson ? { ofId: pieceOf } : {}) });
+      else ctx.io.stdout(`${result.regions} regions, ${linearPieces} linear pieces${result.complete ? "" : ` (incomplete: ${result.status})`}\n`);
       if (flags.output) ctx.io.stderr(`tessera: wrote ${result.regions} regions to ${flags.output}${result.complete ? "" : " (complete: false)"}\n`);
     } finally {
       sink.close();

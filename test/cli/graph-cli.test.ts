@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import Ajv from "ajv";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { cli, tempFiles } from "./run.js";
+import { parseRational } from "../../src/exact/rational.js";
 
 const SEED = "fixtures/seed-three-neurons.json";
 const RELU = JSON.stringify({ format: "tessera-network", version: 1, inputs: 1, layers: [{ type: "relu" }] });
@@ -130,5 +131,39 @@ describe("tessera jumps", () => {
     ]);
     const text = await cli("jumps", SEED);
     expect(text.stdout).toContain("edges where several neurons flip: 0");
+  });
+});
+
+describe("count and regions: linear pieces", () => {
+  // y = relu(x − 1) + 0·relu(x): 3 regions over R, (−∞,0) and (0,1) both have map 0: 2 linear pieces.
+  const NET = JSON.stringify({
+    format: "tessera-network",
+    version: 1,
+    inputs: 1,
+    layers: [{ type: "dense", weights: [["1"], ["1"]], bias: ["-1", "0"] }, { type: "relu" }, { type: "dense", weights: [["1", "0"]], bias: ["0"] }],
+  });
+
+  it("count reports linearPieces beside regions", async () => {
+    const { "net.json": file } = tempFiles({ "net.json": NET });
+    const out = JSON.parse((await cli("count", file!, "--json")).stdout);
+    expect([out.regions, out.linearPieces]).toEqual([3, 2]);
+    expect((await cli("count", file!)).stdout).toContain("pieces    2 linear pieces");
+  });
+
+  it("regions gives each region its piece (JSON, valid against the region-map schema); NDJSON lists them at the end", async () => {
+    const { "net.json": file } = tempFiles({ "net.json": NET });
+    const doc = JSON.parse((await cli("regions", file!, "--json")).stdout);
+    const mapSchema = JSON.parse(readFileSync("docs/schema/region-map.schema.json", "utf8")) as object;
+    const check = new (AjvClass as unknown as new (o: object) => { compile: (s: object) => ((d: unknown) => boolean) & { errors?: unknown } })({ allErrors: true }).compile(mapSchema);
+    expect(check(doc), JSON.stringify(check.errors)).toBe(true);
+    const sorted = [...doc.regions].sort((p: { witness: string[] }, q: { witness: string[] }) => parseRational(p.witness[0]!).compare(parseRational(q.witness[0]!)));
+    const [left, middle, right] = sorted.map((r: { piece: number }) => r.piece);
+    expect(left).toBe(middle);
+    expect(right).not.toBe(left);
+    expect(doc.counts.linearPieces).toBe(2);
+    const lines = (await cli("regions", file!, "--ndjson")).stdout.trim().split("\n");
+    const closing = JSON.parse(lines.at(-1)!);
+    expect(closing.counts.linearPieces).toBe(2);
+    expect(closing.pieces).toEqual(doc.regions.map((r: { piece: number }) => r.piece));
   });
 });
