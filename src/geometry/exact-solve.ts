@@ -9,6 +9,8 @@ import { Rational } from "../exact/rational.js";
 export interface IntVec {
   readonly num: readonly bigint[];
   readonly den: bigint;
+  /** True when the system was square and nonsingular (the solution is unique and exact by construction). */
+  readonly unique?: boolean;
 }
 
 function abs(x: bigint): bigint {
@@ -82,7 +84,7 @@ function bareissSquare(M: readonly (readonly bigint[])[], r: readonly bigint[]):
   }
   const det = prev;
   const sgn = det < 0n ? -1n : 1n;
-  return { num: a.map((row) => row[n]! * sgn), den: det * sgn };
+  return { num: a.map((row) => row[n]! * sgn), den: det * sgn, unique: true };
 }
 
 /**

@@ -68,8 +68,15 @@ export function lpRows<T>(F: Field<T>, d: number, a: readonly (readonly T[])[], 
   return { d, a, b, af, bf };
 }
 
+/** A float close to v (for proposals and filters only): Number(m)·2^e directly when that neither
+ * overflows nor underflows, else the careful conversion. */
 export function toNumber<T>(F: Field<T>, v: T): number {
-  return v instanceof Dyadic ? v.toNumber() : F.toRational(v).valueOf();
+  if (v instanceof Dyadic) {
+    if (v.m === 0n) return 0;
+    const r = Number(v.m) * 2 ** v.e;
+    return Number.isFinite(r) && r !== 0 ? r : v.toNumber();
+  }
+  return F.toRational(v).valueOf();
 }
 
 export function dotT<T>(F: Field<T>, a: readonly T[], x: readonly T[]): T {
@@ -121,6 +128,9 @@ export function certificateFromBasis<T>(F: Field<T>, P: LpRows<T>, basis: readon
   const sol = solveIntegerSystem(M, r);
   if (!sol || sol.num.some((v) => v < 0n)) return undefined;
   const cert = { indices: [...basis], num: sol.num, den: sol.den };
+  // A nonsingular square system has one exact solution (Bareiss: exact integer arithmetic), so the identity
+  // Σ y_i a_i = w holds by construction; other shapes (free variables set to 0) are re-verified.
+  if (sol.unique) return cert;
   return certificateMatches(F, P, cert, w) ? cert : undefined;
 }
 
