@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { rat, type Rational } from "../../src/exact/rational.js";
 import { sequential } from "../../src/network/build.js";
 import { evaluate, formatPattern } from "../../src/network/evaluate.js";
-import type { Network } from "../../src/network/ir.js";
+import type { ActivationSpec, Network } from "../../src/network/ir.js";
 import { readNetworkJson } from "../../src/formats/network-json.js";
 import { collectRegions } from "../../src/regions/enumerate.js";
 import type { DomainSpec } from "../../src/geometry/types.js";
@@ -37,6 +37,24 @@ describe("graph/adjacency in R^d", () => {
     const net = readNetworkJson(readFileSync("fixtures/seed-three-neurons.json", "utf8"), "seed");
     const { graph, linearPieces } = await graphOf(net);
     expect([graph.order, graph.size, linearPieces]).toEqual([7, 9, 7]);
+  });
+
+  it("coincident and opposite hyperplanes: one edge per facet, every neuron that flips listed, oriented by the first", async () => {
+    // z0 = x + y, z1 = 2x + 2y (same line), z2 = −x − y (opposite), z3 = x − y; output weights 1, 1, 1, 1.
+    const net = sequential(2, [
+      { weights: [[rat(1), rat(1)], [rat(2), rat(2)], [rat(-1), rat(-1)], [rat(1), rat(-1)]], bias: [rat(0), rat(0), rat(0), rat(0)] },
+      { weights: [[rat(1), rat(1), rat(1), rat(1)]], bias: [rat(0)] },
+    ]);
+    const { graph } = await graphOf(net);
+    expect([graph.order, graph.size]).toEqual([4, 4]);
+    const across = graph.filterEdges((_k, attrs) => attrs.neurons.length === 3);
+    expect(across).toHaveLength(2);
+    for (const key of across) {
+      const attrs = graph.getEdgeAttributes(key);
+      expect(attrs.neurons.map((n) => [n.neuron, n.from, n.to])).toEqual([[0, 0, 1], [1, 0, 1], [2, 1, 0]]);
+      // source: x + y < 0 (z2 active), target: x + y > 0 (z0, z1 active): jump (1 + 2 + 1)·(1, 1).
+      expect(attrs.jump[0]!.map((v) => v.toFraction())).toEqual(["4", "4"]);
+    }
   });
 
   for (const [d, trials, maxM] of [[2, 6, 6], [3, 3, 5]] as const) {
@@ -74,14 +92,21 @@ describe("graph/adjacency in R^d", () => {
     });
   }
 
-  it("a two-layer net in R^2: every jump equals the difference of forward-differenced maps on either side", async () => {
+  const activations: ActivationSpec[] = [
+    { kind: "relu" },
+    { kind: "relu" },
+    { kind: "leaky_relu", alpha: rat(1, 10) },
+    { kind: "clip", min: rat(-1), max: rat(1) },
+    { kind: "abs" },
+  ];
+  it("a two-layer net in R^2 (ReLU, leaky, clip, abs): every jump equals the difference of forward-differenced maps on either side", async () => {
     const next = rng(424242);
-    for (let trial = 0; trial < 4; trial++) {
+    for (let trial = 0; trial < activations.length; trial++) {
       const layer = (rows: number, cols: number) => ({
         weights: Array.from({ length: rows }, () => Array.from({ length: cols }, () => randomRational(next))),
         bias: Array.from({ length: rows }, () => randomRational(next, true)),
       });
-      const net = sequential(2, [layer(4, 2), layer(3, 4), layer(2, 3)]);
+      const net = sequential(2, [layer(4, 2), layer(3, 4), layer(2, 3)], activations[trial]);
       const { graph } = await graphOf(net);
       expect(graph.size).toBeGreaterThan(0);
       graph.forEachEdge((_key, attrs, _s, _t, sourceAttrs, targetAttrs) => {
