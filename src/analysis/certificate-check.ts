@@ -98,7 +98,7 @@ function checkTree(net: Network, problem: VerificationProblem, boxIndex: number,
     });
     if (node.mu.every((m) => m.n === 0n)) throw new CheckFailure(`${node.path}.mu: all multipliers are zero`);
     const dbox: DyadicBox = { lo: lo.map((v) => floorDyadic(v, BOX_EXPONENT)), hi: hi.map((v) => ceilDyadic(v, BOX_EXPONENT)) };
-    const eb = exactPropagate(net, dbox);
+    const eb = exactPropagate(net, dbox, { refine: node.refine });
     const bound = exactObjectiveLowerBound(net, eb, dbox, c);
     if (bound.compare(rhs) <= 0) {
       throw new CheckFailure(

@@ -13,7 +13,7 @@ export const VERIFY_CERTIFICATE_FORMAT = "tessera-verify-certificate";
 /** An input split x_dim ≤ at (first child) / x_dim ≥ at (second child), or a leaf with its multipliers. */
 export type CertificateNode =
   | { readonly split: { readonly dim: number; readonly at: string }; readonly children: readonly [CertificateNode, CertificateNode] }
-  | { readonly mu: readonly string[] };
+  | { readonly mu: readonly string[]; readonly refine?: boolean };
 
 export interface CertificateCase {
   /** Index of the input box (VNN-LIB disjunction of boxes, in file order). */
@@ -86,7 +86,7 @@ export function parseProblem(value: unknown, file: string): VerificationProblem 
 /** Parsed form of a tree (rationals decoded), as the checker walks it. */
 export type ParsedNode =
   | { readonly kind: "split"; readonly dim: number; readonly at: Rational; readonly children: readonly [ParsedNode, ParsedNode]; readonly path: string }
-  | { readonly kind: "leaf"; readonly mu: readonly Rational[]; readonly path: string };
+  | { readonly kind: "leaf"; readonly mu: readonly Rational[]; readonly refine: boolean; readonly path: string };
 
 /** Decode a certificate tree, throwing an InputError naming the JSON path of the first malformed node. */
 export function parseCertificateNode(node: unknown, file: string, path: string): ParsedNode {
@@ -100,7 +100,7 @@ export function parseCertificateNode(node: unknown, file: string, path: string):
       if (r === undefined) throw new InputError(file, `${path}.mu[${i}]`, "is not a rational string");
       return r;
     });
-    return { kind: "leaf", mu, path };
+    return { kind: "leaf", mu, refine: o.refine === true, path };
   }
   const split = o.split as Record<string, unknown> | undefined;
   if (!split || typeof split !== "object") throw new InputError(file, path, 'has neither "mu" nor "split"');

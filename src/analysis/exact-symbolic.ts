@@ -121,9 +121,10 @@ export interface DyadicBox {
   readonly hi: readonly Dyadic[];
 }
 
-/** Forward exact symbolic propagation over the box. */
-export function exactPropagate(net: Network, box: DyadicBox): ExactBounds {
+/** Forward exact symbolic propagation over the box; `refine` adds back-substitution bounds for unstable neurons. */
+export function exactPropagate(net: Network, box: DyadicBox, options: { readonly refine?: boolean } = {}): ExactBounds {
   const nodes = prepare(net);
+  const feeds = nodes.map((_, id) => nodes.some((m) => m.kind === "activation" && m.input === id));
   const d = box.lo.length;
   const D = d + 1;
   const eB = Math.min(0, ...box.lo.map((v) => v.e), ...box.hi.map((v) => v.e));
@@ -229,6 +230,8 @@ export function exactPropagate(net: Network, box: DyadicBox): ExactBounds {
       lo.push(concretize(L, n, false));
       hi.push(concretize(U, n, true));
       relax.push(undefined);
+      const id = lo.length - 1;
+      if (options.refine && feeds[id] && !node.inputs.every((src) => src === 0)) refine(net, { lo, hi, relax, unstable }, box, id);
     } else {
       const zl = lo[node.input]!;
       const zh = hi[node.input]!;
@@ -273,6 +276,31 @@ export function exactPropagate(net: Network, box: DyadicBox): ExactBounds {
     Ls.push(L);
   }
   return { lo, hi, relax, unstable };
+}
+
+/**
+ * Tighten the bounds of the neurons of affine node `id` that straddle a breakpoint, by exact back-substitution
+ * of ±z_j to the input through the relaxations of the earlier activation nodes (DeepPoly/CROWN).
+ */
+function refine(net: Network, eb: ExactBounds, box: DyadicBox, id: number): void {
+  const nodes = prepare(net);
+  const lo = eb.lo[id] as Dyadic[];
+  const hi = eb.hi[id] as Dyadic[];
+  const users = nodes.filter((m): m is Extract<ExactNode, { kind: "activation" }> => m.kind === "activation" && m.input === id);
+  const zero = new Rational(0n, 1n);
+  for (let j = 0; j < lo.length; j++) {
+    const l = lo[j]!.toRational();
+    const u = hi[j]!.toRational();
+    const straddles = users.some((m) => m.fns[j]!.breakpoints.some((b) => b.compare(l) > 0 && b.compare(u) < 0));
+    if (!straddles) continue;
+    const c = new Array<Rational>(lo.length).fill(zero);
+    c[j] = new Rational(1n, 1n);
+    const nl = exactObjectiveLowerBound(net, eb, box, c, id);
+    c[j] = new Rational(-1n, 1n);
+    const nu = exactObjectiveLowerBound(net, eb, box, c, id).neg();
+    if (nl.compare(l) > 0) lo[j] = Dyadic.fromRational(nl)!;
+    if (nu.compare(u) < 0) hi[j] = Dyadic.fromRational(nu)!;
+  }
 }
 
 function maxAbs(a: Dyadic, b: Dyadic): Dyadic {
@@ -372,7 +400,7 @@ function reluRelax(l: Dyadic, u: Dyadic): NeuronRelaxation {
  * An exact lower bound of c·output over the box, by back-substitution through the relaxations of
  * `exactPropagate` (c rational; its non-dyadic part is bounded with the output bounds).
  */
-export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: DyadicBox, c: readonly Rational[]): Rational {
+export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: DyadicBox, c: readonly Rational[], start: number = net.output): Rational {
   const nodes = prepare(net);
   let K = Dyadic.ZERO;
   /** Slack subtracted at the end (≥ 0): every truncation, bounded with the node bounds. */
@@ -383,9 +411,9 @@ export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: Dya
   const cm = c.map((v) => floorUnits(v, eC));
   c.forEach((v, i) => {
     const rem = v.sub(dy(cm[i]!, eC).toRational());
-    if (rem.n !== 0n) err = err.add(ceilDyadic(rem.abs(), eC - 64).mul(mag(net.output, i)));
+    if (rem.n !== 0n) err = err.add(ceilDyadic(rem.abs(), eC - 64).mul(mag(start, i)));
   });
-  lam[net.output] = { m: cm, e: eC };
+  lam[start] = { m: cm, e: eC };
   const addInto = (src: number, m: bigint[], e: number): void => {
     const prev = lam[src];
     if (!prev) lam[src] = { m, e };
@@ -394,7 +422,7 @@ export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: Dya
       lam[src] = { m: prev.m.map((v, i) => (v << BigInt(prev.e - e0)) + (m[i]! << BigInt(e - e0))), e: e0 };
     }
   };
-  for (let id = nodes.length - 1; id > 0; id--) {
+  for (let id = start; id > 0; id--) {
     let lb = lam[id];
     const node = nodes[id]!;
     if (!lb || node.kind === "input") continue;

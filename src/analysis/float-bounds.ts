@@ -4,8 +4,9 @@
 // s·z + t_l ≤ f(z) ≤ s·z + t_u on [l, u]; then a backward pass (DeepPoly/CROWN back-substitution) that
 // lower-bounds a linear objective c·y through those relaxations. Every float rounding error is bounded
 // and pushed outward into the constants, so the bounds contain every exact forward pass on the box.
-import type { FloatNet, FloatPwl } from "./float-net.js";
+import type { FloatActivation, FloatNet, FloatPwl } from "./float-net.js";
 import { up, down, sumError, iSub, iMul, iAdd, iPoint, iHull, type FloatInterval } from "./float-round.js";
+import { backSubstitute } from "./back-substitution.js";
 
 /** An input box in floats, already rounded outward from the exact box. */
 export interface FloatBox {
@@ -36,7 +37,22 @@ export interface FloatBounds {
 const SLACK = 1 + 2 ** -40;
 
 /** Forward symbolic propagation over the box: concrete bounds and relaxations of every node. */
-export function propagate(fn: FloatNet, box: FloatBox): FloatBounds {
+export interface PropagateOptions {
+  /**
+   * Tighten the bounds of every neuron that would be unstable by back-substitution to the input through the
+   * relaxations of the earlier layers (DeepPoly/CROWN): tighter, and about one backward pass per such neuron.
+   */
+  readonly refine?: boolean;
+}
+
+const consumers = new WeakMap<FloatNet, boolean[]>();
+
+export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions = {}): FloatBounds {
+  let feedsActivation = consumers.get(fn);
+  if (!feedsActivation) {
+    feedsActivation = fn.nodes.map((_, id) => fn.nodes.some((m) => m.kind === "activation" && m.input === id));
+    consumers.set(fn, feedsActivation);
+  }
   const d = fn.inputSize;
   const D = d + 1;
   const M = Float64Array.from({ length: d }, (_, k) => Math.max(Math.abs(box.lo[k]!), Math.abs(box.hi[k]!)));
@@ -123,6 +139,9 @@ export function propagate(fn: FloatNet, box: FloatBox): FloatBounds {
       lo.push(l);
       hi.push(h);
       relax.push(undefined);
+      if (options.refine && feedsActivation[lo.length - 1] && !node.inputs.every((src) => src === 0)) {
+        refineByBackSubstitution(fn, { lo, hi, relax, unstable, L: Ls, U: Us }, box, lo.length - 1);
+      }
     } else {
       const zl = lo[node.input]!;
       const zh = hi[node.input]!;
@@ -183,6 +202,38 @@ export function propagate(fn: FloatNet, box: FloatBox): FloatBounds {
     Us.push(U);
   }
   return { lo, hi, relax, unstable, L: Ls, U: Us };
+}
+
+/** Back-substitution bounds for the neurons of affine node `id` whose interval straddles a breakpoint. */
+function refineByBackSubstitution(fn: FloatNet, fb: FloatBounds, box: FloatBox, id: number): void {
+  const users = fn.nodes.filter((m): m is FloatActivation => m.kind === "activation" && m.input === id);
+  const lo = fb.lo[id] as Float64Array;
+  const hi = fb.hi[id] as Float64Array;
+  const n = lo.length;
+  const rows: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const straddles = users.some((m) => {
+      const f = m.neurons[j]!;
+      for (let k = 0; k < f.breakpoints.length; k++) if (lo[j]! < f.breakpoints[k]!.hi && hi[j]! > f.breakpoints[k]!.lo) return true;
+      return false;
+    });
+    if (straddles) rows.push(j);
+  }
+  if (rows.length === 0) return;
+  // Objectives +z_j (lower bounds) and −z_j (upper bounds), all in one batch.
+  const m = rows.length;
+  const C = new Float64Array(2 * m * n);
+  rows.forEach((j, r) => {
+    C[r * n + j] = 1;
+    C[(m + r) * n + j] = -1;
+  });
+  const { bounds } = backSubstitute(fn, fb, box, id, C, 2 * m);
+  rows.forEach((j, r) => {
+    const l = bounds[r]!;
+    const u = -bounds[m + r]!;
+    if (l > lo[j]!) lo[j] = l;
+    if (u < hi[j]!) hi[j] = u;
+  });
 }
 
 /** ρ_i = Σ_k |E_ik|·M_k + |E_id| for every row of an expression block. */
@@ -292,97 +343,4 @@ function pwlRelax(f: FloatPwl, l: number, u: number): NeuronRelax {
     hi = Math.max(hi, fv.hi);
   }
   return { s, tl, tu, lo, hi, unstable: inside > 0 };
-}
-
-export interface ObjectiveBound {
-  /** A sound lower bound of c·y over the box. */
-  readonly bound: number;
-  /** The coefficients of the final linear lower bound on the input (for split heuristics and proposals). */
-  readonly coef: Float64Array;
-  /** The back-substitution multipliers of every node's values (undefined where nothing flows back). */
-  readonly lambda: readonly (Float64Array | undefined)[];
-}
-
-/**
- * A sound lower bound of c·output over the box by back-substitution through the relaxations. `cErr` bounds
- * |c_exact − c| entry-wise when the objective's coefficients are not floats.
- */
-export function objectiveLowerBound(fn: FloatNet, fb: FloatBounds, box: FloatBox, c: ArrayLike<number>, cErr?: ArrayLike<number>): ObjectiveBound {
-  const lam: (Float64Array | undefined)[] = fn.nodes.map(() => undefined);
-  lam[fn.output] = Float64Array.from(c);
-  const mag = (id: number, i: number): number => Math.max(Math.abs(fb.lo[id]![i]!), Math.abs(fb.hi[id]![i]!));
-  let err = 0;
-  let K = 0;
-  let Kabs = 0;
-  let nK = 0;
-  if (cErr) for (let i = 0; i < fn.outputSize; i++) err = up(err + up(cErr[i]! * mag(fn.output, i)));
-  for (let id = fn.nodes.length - 1; id > 0; id--) {
-    const lr = lam[id];
-    if (!lr) continue;
-    const node = fn.nodes[id]!;
-    if (node.kind === "affine") {
-      for (let r = 0; r < node.size; r++) {
-        const t = lr[r]! * node.b[r]!;
-        K += t;
-        Kabs += Math.abs(t);
-        nK++;
-        if (node.bErr) err = up(err + up(Math.abs(lr[r]!) * node.bErr[r]!));
-      }
-      node.inputs.forEach((src, idx) => {
-        const size = fn.nodes[src]!.size;
-        const acc = (lam[src] ??= new Float64Array(size));
-        const abs = Float64Array.from(acc, Math.abs);
-        const werr = node.Werr ? new Float64Array(size) : undefined;
-        for (let r = 0; r < node.size; r++) {
-          const l = lr[r]!;
-          if (l === 0) continue;
-          const al = Math.abs(l);
-          const wo = r * node.cols + node.offsets[idx]!;
-          for (let col = 0; col < size; col++) {
-            const w = node.W[wo + col]!;
-            acc[col] += l * w;
-            abs[col] += al * Math.abs(w);
-          }
-          if (werr) for (let col = 0; col < size; col++) werr[col] += al * node.Werr![wo + col]!;
-        }
-        let e = 0;
-        for (let col = 0; col < size; col++) e += (sumError(abs[col]!, node.size + 1) + (werr ? werr[col]! : 0)) * mag(src, col);
-        err = up(err + up(e * SLACK));
-      });
-    } else if (node.kind === "activation") {
-      const rx = fb.relax[id]!;
-      const acc = (lam[node.input] ??= new Float64Array(node.size));
-      let e = 0;
-      for (let i = 0; i < node.size; i++) {
-        const l = lr[i]!;
-        if (l === 0) continue;
-        const si = rx.s[i]!;
-        if (si !== 0) {
-          const prev = acc[i]!;
-          const p = l * si;
-          acc[i] = prev + p;
-          if (!(si === 1 && prev === 0)) e += sumError(Math.abs(prev) + Math.abs(p), 2) * mag(node.input, i);
-        }
-        const t = l >= 0 ? rx.tl[i]! : rx.tu[i]!;
-        if (t !== 0) {
-          const kt = l * t;
-          K += kt;
-          Kabs += Math.abs(kt);
-          nK++;
-        }
-      }
-      err = up(err + up(e * SLACK));
-    }
-  }
-  const coef = lam[0] ?? new Float64Array(fn.inputSize);
-  let v = K;
-  let a = Kabs;
-  for (let k = 0; k < fn.inputSize; k++) {
-    const ck = coef[k]!;
-    const t = ck >= 0 ? ck * box.lo[k]! : ck * box.hi[k]!;
-    v += t;
-    a += Math.abs(t);
-  }
-  const bound = down(v - up(up(sumError(a, nK + fn.inputSize + 1) * SLACK) + err));
-  return { bound: Number.isNaN(bound) ? -Infinity : bound, coef, lambda: lam };
 }

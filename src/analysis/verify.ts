@@ -11,8 +11,10 @@ import { dyadicFromFloat64 } from "../exact/float.js";
 import type { Network } from "../network/ir.js";
 import { inputSize, outputSize } from "../network/ir.js";
 import { floatNet, floatForward, type FloatNet } from "./float-net.js";
-import { propagate, objectiveLowerBound, type FloatBounds } from "./float-bounds.js";
-import { floorFloat, ceilFloat } from "./float-round.js";
+import { propagate, type FloatBounds, type FloatBox } from "./float-bounds.js";
+import { backSubstitute, objectiveLowerBound } from "./back-substitution.js";
+import { pairMultipliers } from "./multipliers.js";
+import { floorFloat, ceilFloat, up, sumError } from "./float-round.js";
 import { checkProblem, type OutputConstraint, type VerificationProblem } from "./problem.js";
 import {
   checkCandidate,
@@ -23,7 +25,7 @@ import {
   type FloatConjunction,
   type SearchOptions,
 } from "./counterexample.js";
-import { VERIFY_CERTIFICATE_FORMAT, serializeProblem, type CertificateCase, type CertificateNode, type VerifyCertificate } from "./certificate.js";
+import { VERIFY_CERTIFICATE_FORMAT, countLeaves, serializeProblem, type CertificateCase, type CertificateNode, type VerifyCertificate } from "./certificate.js";
 
 export interface VerifyOptions {
   /** Wall-clock limit in seconds for the whole run (default: none). */
@@ -32,6 +34,12 @@ export interface VerifyOptions {
   readonly maxNodes?: number;
   /** The counterexample search run before branching (see SearchOptions). */
   readonly search?: SearchOptions;
+  /**
+   * "fast-check" (default): leaves closed with back-substitution bounds are sub-split until plain symbolic bounds
+   * close them (at most 64 nodes each), so the exact checker mostly runs its cheap pass. "compact": keep them
+   * as refined leaves (fewer leaves, faster verify, slower check).
+   */
+  readonly certificate?: "fast-check" | "compact";
   /** Recorded in the certificate so `tessera check` finds the files. */
   readonly files?: { readonly network?: { file?: string; sha256?: string }; readonly property?: { file?: string; sha256?: string } };
 }
@@ -57,7 +65,9 @@ export type VerifyOutcome =
 interface TreeNode {
   split?: { dim: number; at: number };
   children?: [TreeNode, TreeNode];
-  mu?: number;
+  mu?: number[];
+  /** Closed with back-substitution bounds (the checker must refine too). */
+  refine?: boolean;
 }
 
 interface Branch {
@@ -123,11 +133,26 @@ export function verify(net: Network, problem: VerificationProblem, options: Veri
   for (let b = 0; b < boxes.length; b++) {
     for (let j = 0; j < conj.length; j++) {
       stats.cases++;
-      const out = branchAndBound(net, fn, problem, b, j, boxes[b]!, conj[j]!, objectives(problem.disjuncts[j]!), deadline, options.maxNodes ?? Infinity, stats, search);
+      const ctx: CaseContext = {
+        net,
+        fn,
+        problem,
+        boxIndex: b,
+        disjunct: j,
+        fc: conj[j]!,
+        objs: objectives(problem.disjuncts[j]!),
+        deadline,
+        stats,
+        search,
+        fastCheck: options.certificate !== "compact",
+      };
+      const out = branchAndBound(ctx, { ...boxes[b]!, depth: 0 }, true, options.maxNodes ?? Infinity);
       Object.assign(stats, { searchPoints: search.points, exactChecks: search.exactChecks });
       if ("input" in out) return done({ result: "violated", counterexample: out, stats });
       if ("reason" in out) return done({ result: "unknown", reason: out.reason, stats });
-      cases.push({ box: b, disjunct: j, tree: toCertificate(out.tree, problem.disjuncts[j]!.length) });
+      const tree = toCertificate(out.tree);
+      stats.leaves += countLeaves(tree);
+      cases.push({ box: b, disjunct: j, tree });
     }
   }
   const certificate: VerifyCertificate = {
@@ -141,59 +166,90 @@ export function verify(net: Network, problem: VerificationProblem, options: Veri
   return done({ result: "holds", certificate, stats });
 }
 
+interface CaseContext {
+  readonly net: Network;
+  readonly fn: FloatNet;
+  readonly problem: VerificationProblem;
+  readonly boxIndex: number;
+  readonly disjunct: number;
+  readonly fc: FloatConjunction;
+  readonly objs: readonly Objective[];
+  readonly deadline: number;
+  readonly stats: VerifyStats;
+  readonly search: { points: number; exactChecks: number };
+  /** Sub-split leaves closed with back-substitution until plain symbolic bounds close them (cheap to check). */
+  readonly fastCheck: boolean;
+}
+
+/** Close a node: the multipliers μ that prove it, or the best objective's linear bound for the split heuristics. */
+function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly Objective[]): { mu: number[] } | { coef: Float64Array; lambda: readonly (Float64Array | undefined)[] } {
+  const m = objs.length;
+  if (m === 0) return { coef: new Float64Array(fn.inputSize), lambda: [] };
+  const size = fn.outputSize;
+  const C = new Float64Array(m * size);
+  const E = new Float64Array(m * size);
+  objs.forEach((o, k) => {
+    C.set(o.c, k * size);
+    if (o.cErr) E.set(o.cErr, k * size);
+  });
+  const bs = backSubstitute(fn, fb, box, fn.output, C, m, objs.some((o) => o.cErr) ? E : undefined);
+  const margins = Float64Array.from(objs, (o, k) => bs.bounds[k]! - o.bUp);
+  const k = margins.findIndex((_, j) => bs.bounds[j]! > objs[j]!.bUp);
+  if (k >= 0) return { mu: objs.map((_, j) => (j === k ? 1 : 0)) };
+  if (m > 1) {
+    const pick = pairMultipliers(margins, bs.coef, box.lo, box.hi);
+    if (pick.estimate > 0 && combinedBoundHolds(fn, fb, box, objs, pick.mu)) return { mu: pick.mu };
+  }
+  let kb = 0;
+  for (let j = 1; j < m; j++) if (margins[j]! > margins[kb]!) kb = j;
+  const ob = objectiveLowerBound(fn, fb, box, objs[kb]!.c, objs[kb]!.cErr);
+  return { coef: ob.coef, lambda: ob.lambda };
+}
+
+/** Nodes a refined leaf may be sub-split into for a cheap-to-check certificate before it stays refined. */
+const FAST_CHECK_BUDGET = 64;
+
+/**
+ * Branch and bound on one (box, disjunct) case. With `refine`, nodes get back-substitution bounds for their
+ * unstable neurons and counterexample proposals; without, plain symbolic bounds and no proposals (the mode
+ * used to sub-split a refined leaf, whose box is already known to be safe).
+ */
 function branchAndBound(
-  net: Network,
-  fn: FloatNet,
-  problem: VerificationProblem,
-  boxIndex: number,
-  disjunct: number,
-  root: { lo: Float64Array; hi: Float64Array; loIn: Float64Array; hiIn: Float64Array },
-  fc: FloatConjunction,
-  objs: readonly Objective[],
-  deadline: number,
+  ctx: CaseContext,
+  root: { lo: Float64Array; hi: Float64Array; loIn: Float64Array; hiIn: Float64Array; depth: number },
+  refine: boolean,
   maxNodes: number,
-  stats: VerifyStats,
-  search: { points: number; exactChecks: number },
 ): { tree: TreeNode } | Counterexample | { reason: string } {
+  const { net, fn, problem, boxIndex, disjunct, fc, objs, deadline, stats, search } = ctx;
   const tree: TreeNode = {};
-  const stack: Branch[] = [{ lo: root.lo, hi: root.hi, loIn: root.loIn, hiIn: root.hiIn, depth: 0, tree }];
+  const stack: Branch[] = [{ lo: root.lo, hi: root.hi, loIn: root.loIn, hiIn: root.hiIn, depth: root.depth, tree }];
   const d = fn.inputSize;
   let nodes = 0;
   while (stack.length) {
     const br = stack.pop()!;
     if (Date.now() > deadline) return { reason: "timeout" };
     if (nodes++ >= maxNodes) return { reason: `max-nodes (${maxNodes}) reached on box ${boxIndex}, disjunct ${disjunct}` };
-    stats.nodes++;
+    if (refine) stats.nodes++;
     stats.maxDepth = Math.max(stats.maxDepth, br.depth);
     const box = { lo: br.lo, hi: br.hi };
-    const fb = propagate(fn, box);
-    let best = -Infinity;
-    let bestCoef: Float64Array | undefined;
-    let bestLambda: readonly (Float64Array | undefined)[] = [];
-    let closed = -1;
-    for (let k = 0; k < objs.length; k++) {
-      const o = objs[k]!;
-      const ob = objectiveLowerBound(fn, fb, box, o.c, o.cErr);
-      const margin = ob.bound - o.bUp;
-      if (ob.bound > o.bUp) {
-        closed = k;
-        break;
+    const fb = propagate(fn, box, { refine });
+    const closed = closeNode(fn, fb, box, objs);
+    if ("mu" in closed) {
+      if (refine && ctx.fastCheck) {
+        const sub = branchAndBound(ctx, br, false, FAST_CHECK_BUDGET);
+        if ("tree" in sub) {
+          Object.assign(br.tree, sub.tree);
+          continue;
+        }
       }
-      if (margin > best || bestCoef === undefined) {
-        best = margin;
-        bestCoef = ob.coef;
-        bestLambda = ob.lambda;
-      }
-    }
-    if (closed >= 0) {
-      br.tree.mu = closed;
-      stats.leaves++;
+      br.tree.mu = closed.mu;
+      if (refine) br.tree.refine = true;
       continue;
     }
+    const { coef, lambda: bestLambda } = closed;
     // Propose the vertex that minimizes the best linear lower bound, and the centre.
-    const coef = bestCoef ?? new Float64Array(d);
     const vertex = Float64Array.from({ length: d }, (_, i) => (coef[i]! > 0 ? br.loIn[i]! : br.hiIn[i]!));
-    for (const x of [vertex, Float64Array.from({ length: d }, (_, i) => (br.lo[i]! + br.hi[i]!) / 2)]) {
+    for (const x of refine ? [vertex, Float64Array.from({ length: d }, (_, i) => (br.lo[i]! + br.hi[i]!) / 2)] : []) {
       const y = floatForward(fn, x)[fn.output]!;
       search.points++;
       if (violation(fc, y)[0] <= 1e-9) {
@@ -259,9 +315,33 @@ function smear(fn: FloatNet, fb: FloatBounds, lambda: readonly (Float64Array | u
   return score;
 }
 
-function toCertificate(root: TreeNode, constraints: number): CertificateNode {
+/** Sound check that Σ μ_k (a_k·y − b_k) > 0 on the box: the combined objective's bound against Σ μ_k b_k rounded up. */
+function combinedBoundHolds(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly Objective[], mu: readonly number[]): boolean {
+  const size = fn.outputSize;
+  const c = new Float64Array(size);
+  const e = new Float64Array(size);
+  let rhs = 0;
+  objs.forEach((o, k) => {
+    const w = mu[k]!;
+    if (w === 0) return;
+    rhs = up(rhs + up(w * o.bUp));
+    for (let i = 0; i < size; i++) {
+      const p = w * o.c[i]!;
+      c[i] += p;
+      // Rounding of the product and the sum, plus the objective's own error scaled by μ_k.
+      e[i] += sumError(Math.abs(c[i]!) + Math.abs(p), 2) + (o.cErr ? w * o.cErr[i]! : 0);
+    }
+  });
+  for (let i = 0; i < size; i++) e[i] = up(e[i]! * (1 + 2 ** -40));
+  return objectiveLowerBound(fn, fb, box, c, e).bound > rhs;
+}
+
+function toCertificate(root: TreeNode): CertificateNode {
   const build = (t: TreeNode): CertificateNode => {
-    if (t.mu !== undefined) return { mu: Array.from({ length: constraints }, (_, k) => (k === t.mu ? "1" : "0")) };
+    if (t.mu !== undefined) {
+      const mu = t.mu.map((v) => formatRational(dyadicFromFloat64(v)!.toRational()));
+      return t.refine ? { mu, refine: true } : { mu };
+    }
     const [a, b] = t.children!;
     return { split: { dim: t.split!.dim, at: formatRational(dyadicFromFloat64(t.split!.at)!.toRational()) }, children: [build(a), build(b)] };
   };

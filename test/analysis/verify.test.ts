@@ -92,6 +92,18 @@ describe("verify: VNN-COMP test benchmark", () => {
   });
 });
 
+describe("verify: compact certificates", () => {
+  it("leaves closed with back-substitution are re-proved by the checker's exact back-substitution", () => {
+    const { net, problem } = load(`${TEST}/test_unsat.onnx`, `${TEST}/test_prop.vnnlib`);
+    const out = verify(net, problem, { certificate: "compact" });
+    expect(out.result).toBe("holds");
+    if (out.result !== "holds") return;
+    const text = JSON.stringify(out.certificate);
+    expect(text).toContain('"refine":true');
+    expect(checkVerifyCertificate(net, problem, roundTrip(out.certificate)).leaves).toBe(out.stats.leaves);
+  });
+});
+
 describe("verify: ACAS Xu", () => {
   it("property 1 holds on network 1_1, and the certificate is accepted", () => {
     const { net, problem } = load(acasNet("1_1"), `${ACAS}/vnnlib/prop_1.vnnlib`);

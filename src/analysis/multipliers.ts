@@ -1,0 +1,60 @@
+// Choosing the multipliers μ of a leaf: a node is safe when Σ μ_k (a_k·y − b_k) > 0 on it for some μ ≥ 0,
+// a sharper test than one constraint at a time (the LP dual view of "not all a_k·y ≤ b_k"). Each
+// constraint's back-substitution gives a linear lower bound g_k(x) = coef_k·x + c_k on the box, and
+// μ ↦ min_box Σ μ_k (g_k(x) − b_k) is concave; we search it over pairs of constraints (ternary search on the
+// weight). Only a proposal: the verifier then bounds the combined objective soundly, and the checker
+// re-proves it exactly.
+
+/** min over the box of Σ_k μ_k (coef_k·x + c_k). */
+function minOverBox(mu: readonly number[], coef: Float64Array, c: Float64Array, lo: Float64Array, hi: Float64Array): number {
+  const d = lo.length;
+  let v = 0;
+  for (let k = 0; k < mu.length; k++) v += mu[k]! * c[k]!;
+  for (let i = 0; i < d; i++) {
+    let a = 0;
+    for (let k = 0; k < mu.length; k++) a += mu[k]! * coef[k * d + i]!;
+    v += a >= 0 ? a * lo[i]! : a * hi[i]!;
+  }
+  return v;
+}
+
+/**
+ * The best μ on the simplex supported on at most two constraints, and its estimated margin (float). `margins`
+ * are the constraints' lower bounds minus b_k; `coef` is m × d (row-major).
+ */
+export function pairMultipliers(margins: Float64Array, coef: Float64Array, lo: Float64Array, hi: Float64Array): { mu: number[]; estimate: number } {
+  const m = margins.length;
+  const d = lo.length;
+  // c_k: the constant of g_k − b_k, recovered from its minimum over the box.
+  const c = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    let v = 0;
+    for (let i = 0; i < d; i++) {
+      const a = coef[k * d + i]!;
+      v += a >= 0 ? a * lo[i]! : a * hi[i]!;
+    }
+    c[k] = margins[k]! - v;
+  }
+  let best: { mu: number[]; estimate: number } = { mu: Array.from({ length: m }, (_, k) => (k === 0 ? 1 : 0)), estimate: -Infinity };
+  for (let k = 0; k < m; k++) {
+    if (margins[k]! > best.estimate) best = { mu: Array.from({ length: m }, (_, j) => (j === k ? 1 : 0)), estimate: margins[k]! };
+  }
+  for (let p = 0; p < m; p++) {
+    for (let q = p + 1; q < m; q++) {
+      const at = (t: number): number[] => Array.from({ length: m }, (_, j) => (j === p ? 1 - t : j === q ? t : 0));
+      let a = 0;
+      let b = 1;
+      for (let it = 0; it < 40; it++) {
+        const t1 = a + (b - a) / 3;
+        const t2 = b - (b - a) / 3;
+        if (minOverBox(at(t1), coef, c, lo, hi) < minOverBox(at(t2), coef, c, lo, hi)) a = t1;
+        else b = t2;
+      }
+      // Round the weight to 2^-20 so the certificate's rationals stay short.
+      const t = Math.round(((a + b) / 2) * 2 ** 20) / 2 ** 20;
+      const v = minOverBox(at(t), coef, c, lo, hi);
+      if (v > best.estimate) best = { mu: at(t), estimate: v };
+    }
+  }
+  return best;
+}
