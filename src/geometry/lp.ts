@@ -7,7 +7,7 @@
 // exactly (fraction-free, exact-solve.ts); when that fails, the exact simplex (exact-simplex.ts) decides.
 // Lower bounds are upper bounds of -z. The row values are a Field<T> (Dyadic fast path or Rational).
 import { Dyadic } from "../exact/dyadic.js";
-import type { Field } from "../exact/field.js";
+import { DyadicField, type Field } from "../exact/field.js";
 import { dyadicFromFloat64 } from "../exact/float.js";
 import { Rational } from "../exact/rational.js";
 import { exactMax } from "./exact-simplex.js";
@@ -117,7 +117,8 @@ export function certificateProves<T>(F: Field<T>, P: LpRows<T>, cert: BoundCerti
 /** Re-solve the proposed basis exactly: Σ_{i∈B} y_i a_i = w with y ≥ 0, or undefined. */
 export function certificateFromBasis<T>(F: Field<T>, P: LpRows<T>, basis: readonly number[], w: readonly T[]): BoundCertificate | undefined {
   if (basis.length === 0) return w.every((v) => F.sign(v) === 0) ? { indices: [], num: [], den: 1n } : undefined;
-  // Equation k: Σ_{j} a_{B_j,k} y_j = w_k, scaled to integers row by row.
+  if (F.zero instanceof Dyadic) return dyadicCertificate(P as unknown as LpRows<Dyadic>, basis, w as unknown as readonly Dyadic[]);
+  // Equation k: Σ_{j} a_{B_j,k} y_j = w_k, scaled to integers equation by equation.
   const M: bigint[][] = [];
   const r: bigint[] = [];
   for (let k = 0; k < P.d; k++) {
@@ -125,13 +126,51 @@ export function certificateFromBasis<T>(F: Field<T>, P: LpRows<T>, basis: readon
     r.push(ints.pop()!);
     M.push(ints);
   }
-  const sol = solveIntegerSystem(M, r);
+  return checkedCertificate(F, P, basis, w, solveIntegerSystem(M, r));
+}
+
+function checkedCertificate<T>(F: Field<T>, P: LpRows<T>, basis: readonly number[], w: readonly T[], sol: IntVec | undefined): BoundCertificate | undefined {
   if (!sol || sol.num.some((v) => v < 0n)) return undefined;
   const cert = { indices: [...basis], num: sol.num, den: sol.den };
   // A nonsingular square system has one exact solution (Bareiss: exact integer arithmetic), so the identity
   // Σ y_i a_i = w holds by construction; other shapes (free variables set to 0) are re-verified.
   if (sol.unique) return cert;
   return certificateMatches(F, P, cert, w) ? cert : undefined;
+}
+
+/** Smallest exponent of the nonzero entries (0 when all are zero). */
+function minExponent(v: readonly Dyadic[]): number {
+  let e = Infinity;
+  for (const x of v) if (x.m !== 0n && x.e < e) e = x.e;
+  return e === Infinity ? 0 : e;
+}
+
+/**
+ * Dyadic rows: each basis row a_j is one hyperplane (entries of similar size), so it is scaled to integers
+ * by itself, a_j = 2^{e_j}·r_j, and w = 2^{e_w}·ω. Solving Σ y'_j r_j = ω gives y_j = y'_j·2^{e_w − e_j}:
+ * much smaller integers than scaling each equation across rows of very different depths.
+ */
+function dyadicCertificate(P: LpRows<Dyadic>, basis: readonly number[], w: readonly Dyadic[]): BoundCertificate | undefined {
+  const d = P.d;
+  const e = basis.map((i) => minExponent(P.a[i]!));
+  const ew = minExponent(w);
+  const M: bigint[][] = Array.from({ length: d }, () => new Array<bigint>(basis.length).fill(0n));
+  basis.forEach((i, j) => {
+    const row = P.a[i]!;
+    for (let k = 0; k < d; k++) {
+      const x = row[k]!;
+      if (x.m !== 0n) M[k]![j] = x.m << BigInt(x.e - e[j]!);
+    }
+  });
+  const r = w.map((x) => (x.m === 0n ? 0n : x.m << BigInt(x.e - ew)));
+  const sol = solveIntegerSystem(M, r);
+  if (!sol) return undefined;
+  // y_j = num'_j / den' · 2^{ew − e_j}; bring every factor to one denominator den'·2^{-lo}.
+  const shifts = e.map((ej) => ew - ej);
+  const lo = Math.min(0, ...shifts);
+  const num = sol.num.map((n, j) => n << BigInt(shifts[j]! - lo));
+  const scaled: IntVec = { num, den: sol.den << BigInt(-lo), ...(sol.unique ? { unique: true } : {}) };
+  return checkedCertificate(DyadicField, P, basis, w, scaled);
 }
 
 /** Exactly: a_i·r ≤ 0 for every row and w·r > 0. */
