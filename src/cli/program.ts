@@ -13,6 +13,9 @@ import { clarkeCommand } from "./clarke.js";
 import { jumpsCommand } from "./jumps.js";
 import { plotCommand } from "./plot.js";
 import { verifyCommand } from "./verify.js";
+import { boundsCommand } from "./bounds.js";
+import { neuronsCommand } from "./neurons.js";
+import { lipschitzCommand } from "./lipschitz.js";
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
@@ -35,7 +38,7 @@ export function createProgram(ctx: CliContext): Command {
     .option("--debug", "print stack traces on errors")
     .configureOutput(output(ctx))
     .exitOverride();
-  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx)];
+  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx), boundsCommand(ctx), neuronsCommand(ctx), lipschitzCommand(ctx)];
   for (const cmd of commands) {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");

@@ -1,0 +1,61 @@
+// `tessera bounds NET [domain]`: the exact minimum and maximum of every output over the domain, each with a
+// rational input that attains it (re-checked by an exact forward pass before printing).
+import { Command } from "commander";
+import { InternalError } from "../errors.js";
+import { formatRational } from "../exact/rational.js";
+import { attains, outputBounds, type Extreme } from "../analysis/bounds.js";
+import { printJson, type CliContext } from "./context.js";
+import { addDomainOptions, addLimitOptions, domainFromFlags, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+
+interface BoundsFlags extends NetworkFlags, DomainFlags, LimitFlags {
+  readonly json?: boolean;
+}
+
+const valueText = (e: Extreme, side: "min" | "max"): string =>
+  e.kind === "attained" ? formatRational(e.value) : e.kind === "unbounded" ? (side === "max" ? "+inf" : "-inf") : "none";
+
+export function boundsCommand(ctx: CliContext): Command {
+  const cmd = new Command("bounds")
+    .description("exact minimum and maximum of every output over a domain, each with an input attaining it")
+    .argument("<network>", "network file (.onnx, .nnet, .json)")
+    .option("--json", "print machine-readable JSON");
+  addDomainOptions(cmd);
+  addLimitOptions(cmd);
+  cmd.addHelpText(
+    "after",
+    "\nThe regions of the domain are enumerated; on each the output is affine and its extremes are exact LPs.\n" +
+      "With a limit hit the values are bounds over the regions seen (complete: false).\n\n" +
+      "Examples:\n  $ tessera bounds test_small.onnx --box=-1:1\n  $ tessera bounds net.json --property spec.vnnlib --json\n",
+  );
+  addNetworkOptions(cmd).action(async (file: string, flags: BoundsFlags) => {
+    const net = loadNetworkFromFlags(ctx, file, flags);
+    const domain = domainFromFlags(net, flags);
+    const { maxRegions, timeoutMs } = limitsFromFlags(flags);
+    const r = await outputBounds(net, domain, { maxRegions, timeoutMs });
+    r.outputs.forEach((o, i) => {
+      if (!attains(net, i, o.min) || !attains(net, i, o.max)) throw new InternalError(`analysis/bounds: output ${i}: an extreme failed its exact re-check`);
+    });
+    const side = (e: Extreme, s: "min" | "max"): Record<string, unknown> =>
+      e.kind === "attained"
+        ? { [s]: formatRational(e.value), [`arg${s}`]: e.point.map(formatRational) }
+        : e.kind === "unbounded"
+          ? { [s]: s === "max" ? "+inf" : "-inf", [`${s}Ray`]: e.ray.map(formatRational) }
+          : { [s]: null };
+    if (flags.json) {
+      return printJson(ctx, {
+        outputs: r.outputs.map((o) => ({ ...side(o.min, "min"), ...side(o.max, "max") })),
+        complete: r.complete,
+        regions: r.enumeration.regions,
+        elapsedMs: Math.round(r.enumeration.elapsedMs),
+      });
+    }
+    const lines = r.outputs.map((o, i) => {
+      const at = (e: Extreme): string => (e.kind === "attained" ? ` at (${e.point.map(formatRational).join(", ")})` : "");
+      return `Y_${i}  min ${valueText(o.min, "min")}${at(o.min)}\n     max ${valueText(o.max, "max")}${at(o.max)}`;
+    });
+    lines.push(`${r.enumeration.regions} regions${r.complete ? ", exact" : ` (incomplete: ${r.enumeration.status}; bounds over the regions seen)`}`);
+    ctx.io.stdout(lines.join("\n") + "\n");
+  });
+  return cmd;
+}

@@ -1,0 +1,50 @@
+// `tessera lipschitz NET [domain] --norm inf|1`: the exact Lipschitz constant on the domain (largest induced
+// norm of a region's Jacobian), with the attaining region and an interior point.
+import { Command } from "commander";
+import { InputError } from "../errors.js";
+import { formatRational } from "../exact/rational.js";
+import { formatPattern } from "../network/evaluate.js";
+import { lipschitzConstant, type LipschitzNorm } from "../analysis/lipschitz.js";
+import { printJson, type CliContext } from "./context.js";
+import { addDomainOptions, addLimitOptions, domainFromFlags, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+
+interface LipschitzFlags extends NetworkFlags, DomainFlags, LimitFlags {
+  readonly norm: string;
+  readonly json?: boolean;
+}
+
+export function lipschitzCommand(ctx: CliContext): Command {
+  const cmd = new Command("lipschitz")
+    .description("exact Lipschitz constant on a domain in the l-inf or l1 norm, with the attaining region and point")
+    .argument("<network>", "network file (.onnx, .nnet, .json)")
+    .option("--norm <norm>", "inf (max row sum of the Jacobian) or 1 (max column sum)", "inf")
+    .option("--json", "print machine-readable JSON");
+  addDomainOptions(cmd);
+  addLimitOptions(cmd);
+  cmd.addHelpText(
+    "after",
+    "\nThe constant is max over the regions of the induced norm of the region's Jacobian (the same norm on inputs\n" +
+      "and outputs); on a --line/--plane slice it is the constant of t -> f(x0 + U t).\n\n" +
+      "Examples:\n  $ tessera lipschitz net.json --box=-1:1 --norm inf\n  $ tessera lipschitz net.onnx --property spec.vnnlib --norm 1 --json\n",
+  );
+  addNetworkOptions(cmd).action(async (file: string, flags: LipschitzFlags) => {
+    if (flags.norm !== "inf" && flags.norm !== "1") throw new InputError("--norm", "", `${JSON.stringify(flags.norm)} is not a norm tessera computes (inf or 1)`);
+    const net = loadNetworkFromFlags(ctx, file, flags);
+    const domain = domainFromFlags(net, flags);
+    const { maxRegions, timeoutMs } = limitsFromFlags(flags);
+    const r = await lipschitzConstant(net, domain, flags.norm as LipschitzNorm, { maxRegions, timeoutMs });
+    const region = r.region && {
+      id: r.region.id,
+      pattern: formatPattern(r.region.pattern),
+      jacobian: r.region.jacobian.map((row) => row.map(formatRational)),
+      point: r.region.point.map(formatRational),
+    };
+    if (flags.json) return printJson(ctx, { norm: r.norm, constant: formatRational(r.constant), region: region ?? null, complete: r.complete, regions: r.enumeration.regions });
+    const lines = [`lipschitz  ${formatRational(r.constant)} (l-${r.norm} norm)${r.complete ? "" : ` — a lower bound (incomplete: ${r.enumeration.status})`}`];
+    if (region) lines.push(`region     ${region.id} (pattern ${region.pattern})`, `point      (${region.point.join(", ")})`, `jacobian   [${region.jacobian.map((row) => row.join(", ")).join("; ")}]`);
+    lines.push(`regions    ${r.enumeration.regions}`);
+    ctx.io.stdout(lines.join("\n") + "\n");
+  });
+  return cmd;
+}

@@ -1,0 +1,85 @@
+// `tessera neurons NET [domain] [--data FILE.csv]`: every neuron dead, always active, stable or unstable on the
+// domain, each certified (exact bounds, witnesses, or the region enumeration); with --data, activity counts
+// and the share of active neurons per row.
+import { Command } from "commander";
+import { InputError } from "../errors.js";
+import { formatRational, tryParseRational, type Rational } from "../exact/rational.js";
+import { readFileBytes } from "../formats/load.js";
+import { inputSize } from "../network/ir.js";
+import { classifyNeurons, dataActivity } from "../analysis/neurons.js";
+import { printJson, type CliContext } from "./context.js";
+import { addDomainOptions, addLimitOptions, domainFromFlags, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+
+interface NeuronsFlags extends NetworkFlags, DomainFlags, LimitFlags {
+  readonly data?: string;
+  readonly json?: boolean;
+}
+
+/** Rows of comma-separated rationals; a first line that is not numeric is a header. */
+export function readCsvRows(file: string, n: number): Rational[][] {
+  const lines = new TextDecoder().decode(readFileBytes(file)).split(/\r?\n/);
+  const rows: Rational[][] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    const cells = line.split(",");
+    const values = cells.map((c) => tryParseRational(c));
+    if (i === 0 && values.some((v) => v === undefined)) return;
+    const bad = values.findIndex((v) => v === undefined);
+    if (bad >= 0) throw new InputError(file, `line ${i + 1}, column ${bad + 1}`, `${JSON.stringify(cells[bad]!.trim())} is not a rational number`);
+    if (values.length !== n) throw new InputError(file, `line ${i + 1}`, `has ${values.length} values, the network takes ${n} inputs`);
+    rows.push(values as Rational[]);
+  });
+  if (rows.length === 0) throw new InputError(file, "", "has no data rows");
+  return rows;
+}
+
+export function neuronsCommand(ctx: CliContext): Command {
+  const cmd = new Command("neurons")
+    .description("classify every neuron on a domain (dead, always active, stable, unstable), each certified")
+    .argument("<network>", "network file (.onnx, .nnet, .json)")
+    .option("--data <file>", "CSV of inputs (one row per input): activity counts and the share of active neurons per row")
+    .option("--json", "print machine-readable JSON");
+  addDomainOptions(cmd);
+  addLimitOptions(cmd);
+  cmd.addHelpText(
+    "after",
+    "\nDead: never leaves its lowest piece (a ReLU that never fires). Always active: always on its highest piece\n" +
+      "(it acts linearly). Unstable: witnesses on both sides. Proofs: exact pre-activation bounds on a box,\n" +
+      "exactly evaluated witnesses, or the complete region enumeration.\n\n" +
+      "Examples:\n  $ tessera neurons net.json --box=-1:1\n  $ tessera neurons net.onnx --box=0:1 --data inputs.csv --json\n",
+  );
+  addNetworkOptions(cmd).action(async (file: string, flags: NeuronsFlags) => {
+    const net = loadNetworkFromFlags(ctx, file, flags);
+    const domain = domainFromFlags(net, flags);
+    const { maxRegions, timeoutMs } = limitsFromFlags(flags);
+    const data = flags.data ? dataActivity(net, readCsvRows(flags.data, inputSize(net))) : undefined;
+    const r = await classifyNeurons(net, domain, { maxRegions, timeoutMs });
+    const neurons = r.neurons.map((n) => ({
+      layer: n.layer,
+      neuron: n.neuron,
+      status: n.status,
+      pieces: n.pieces,
+      proof: n.proof,
+      witnesses: n.witnesses.map((w) => ({ piece: w.piece, point: w.point.map(formatRational) })),
+      ...(n.preActivation ? { preActivation: { lo: formatRational(n.preActivation.lo), hi: formatRational(n.preActivation.hi) } } : {}),
+      ...(data ? { activeOnData: data.activeCounts[n.layer]![n.neuron]! } : {}),
+    }));
+    const dataOut = data && {
+      rows: data.rows,
+      deadOnData: data.deadOnData,
+      activeShare: data.activeShare.map(formatRational),
+      meanActiveShare: formatRational(data.activeShare.reduce((s, v) => s.add(v), data.activeShare[0]!.mul(0)).div(data.rows)),
+    };
+    if (flags.json) return printJson(ctx, { neurons, counts: r.counts, complete: r.complete, ...(dataOut ? { data: dataOut } : {}) });
+    const c = r.counts;
+    const lines = [`neurons    ${r.neurons.length}: ${c.dead} dead, ${c["always-active"]} always active, ${c.stable} stable, ${c.unstable} unstable, ${c.undecided} undecided`];
+    for (const n of r.neurons) {
+      if (n.status === "unstable") continue;
+      lines.push(`  layer ${n.layer} neuron ${n.neuron}: ${n.status} (proof: ${n.proof})`);
+    }
+    if (dataOut) lines.push(`data       ${dataOut.rows} rows; never active on the data: ${dataOut.deadOnData.length}; mean share of active neurons ${dataOut.meanActiveShare}`);
+    ctx.io.stdout(lines.join("\n") + "\n");
+  });
+  return cmd;
+}
