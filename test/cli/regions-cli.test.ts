@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/main.js";
+import { parseRational } from "../../src/exact/rational.js";
 import { writeNetworkJson } from "../../src/formats/network-json.js";
 import { randomMlp, rng } from "../regions/helpers.js";
 
@@ -77,6 +78,24 @@ describe("regions", () => {
     const r = await cli(["count", net, "--timeout", "0.000000001", "--json"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ complete: false, status: "timeout" });
+  });
+  it("--vertices in 2-D: the exact areas of the regions add up exactly to the box's area", async () => {
+    const r = await cli(["regions", net, "--box=-1:3/2,0:2", "--vertices", "--json"]);
+    const doc = JSON.parse(r.out) as { regions: { vertices: string[][]; bounded: boolean }[]; complete: boolean };
+    expect(doc.complete).toBe(true);
+    let total = parseRational("0");
+    for (const region of doc.regions) {
+      const v = region.vertices.map((p) => p.map(parseRational));
+      let twice = parseRational("0");
+      for (let i = 0; i < v.length; i++) {
+        const a = v[i]!;
+        const b = v[(i + 1) % v.length]!;
+        twice = twice.add(a[0]!.mul(b[1]!)).sub(b[0]!.mul(a[1]!));
+      }
+      total = total.add(twice.abs().div(2));
+    }
+    expect(doc.regions.length).toBeGreaterThan(10);
+    expect(total.toFraction()).toBe("5");
   });
   it("human text lists one region a line", async () => {
     const r = await cli(["regions", seed]);
