@@ -99,14 +99,14 @@ export function backSubstitute(fn: FloatNet, fb: FloatBounds, box: FloatBox, sta
         for (let j = 0; j < n; j++) {
           const l = lr[r * n + j]!;
           if (l === 0) continue;
-          const si = rx.s[j]!;
+          const si = l >= 0 ? rx.a[j]! : rx.s[j]!;
           if (si !== 0) {
             const old = acc[r * n + j]!;
             const p = l * si;
             acc[r * n + j] = old + p;
             if (!(si === 1 && old === 0)) e += (Math.abs(old) + Math.abs(p)) * mg[j]!;
           }
-          const t = l >= 0 ? rx.tl[j]! : rx.tu[j]!;
+          const t = l >= 0 ? rx.ta[j]! : rx.tu[j]!;
           if (t !== 0) {
             const kt = l * t;
             k += kt;

@@ -110,7 +110,7 @@ export interface ExactBounds {
   readonly lo: readonly Dyadic[][];
   readonly hi: readonly Dyadic[][];
   /** Relaxations of activation nodes: slope and intercepts per neuron (undefined for other nodes). */
-  readonly relax: readonly ({ s: Dyadic[]; tl: Dyadic[]; tu: Dyadic[] } | undefined)[];
+  readonly relax: readonly ({ s: Dyadic[]; tl: Dyadic[]; tu: Dyadic[]; a: Dyadic[]; ta: Dyadic[] } | undefined)[];
   /** Neurons whose bounds straddle a breakpoint. */
   readonly unstable: number;
 }
@@ -244,6 +244,8 @@ export function exactPropagate(net: Network, box: DyadicBox, options: { readonly
       const rs: Dyadic[] = [];
       const rtl: Dyadic[] = [];
       const rtu: Dyadic[] = [];
+      const ra: Dyadic[] = [];
+      const rta: Dyadic[] = [];
       const nlo: Dyadic[] = [];
       const nhi: Dyadic[] = [];
       for (let j = 0; j < n; j++) {
@@ -252,6 +254,10 @@ export function exactPropagate(net: Network, box: DyadicBox, options: { readonly
         rs.push(dy(r.s, -SLOPE_BITS));
         rtl.push(r.tl);
         rtu.push(r.tu);
+        // Back-substitution's lower line (DeepPoly's a ∈ {0, 1} for an unstable ReLU, else the parallel one).
+        const relu = isRelu(node.fns[j]!) && r.unstable;
+        ra.push(relu ? (zh[j]!.compare(zl[j]!.neg()) > 0 ? Dyadic.ONE : Dyadic.ZERO) : dy(r.s, -SLOPE_BITS));
+        rta.push(relu ? Dyadic.ZERO : r.tl);
         nlo.push(r.lo);
         nhi.push(r.hi);
         const o = j * D;
@@ -270,7 +276,7 @@ export function exactPropagate(net: Network, box: DyadicBox, options: { readonly
       L = shrink({ m: lm, e }, n, d, mCeil, false);
       lo.push(nlo);
       hi.push(nhi);
-      relax.push({ s: rs, tl: rtl, tu: rtu });
+      relax.push({ s: rs, tl: rtl, tu: rtu, a: ra, ta: rta });
     }
     Us.push(U);
     Ls.push(L);
@@ -466,8 +472,8 @@ export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: Dya
       for (let j = 0; j < node.size; j++) {
         const l = lb.m[j]!;
         if (l === 0n) continue;
-        out[j] = l * units(rx.s[j]!, -SLOPE_BITS);
-        const t = l > 0n ? rx.tl[j]! : rx.tu[j]!;
+        out[j] = l * units(l > 0n ? rx.a[j]! : rx.s[j]!, -SLOPE_BITS);
+        const t = l > 0n ? rx.ta[j]! : rx.tu[j]!;
         if (!t.isZero()) K = K.add(t.mul(dy(l, e)));
       }
       addInto(node.input, out, e - SLOPE_BITS);

@@ -19,6 +19,9 @@ export interface Relaxation {
   readonly s: Float64Array;
   readonly tl: Float64Array;
   readonly tu: Float64Array;
+  /** The lower line back-substitution uses, a·z + ta ≤ f(z) (DeepPoly's choice for a ReLU: a ∈ {0, 1}). */
+  readonly a: Float64Array;
+  readonly ta: Float64Array;
 }
 
 export interface FloatBounds {
@@ -149,6 +152,8 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
       const SL = Ls[node.input]!;
       const s = new Float64Array(n);
       const tl = new Float64Array(n);
+      const al = new Float64Array(n);
+      const ta = new Float64Array(n);
       const tu = new Float64Array(n);
       const l = new Float64Array(n);
       const h = new Float64Array(n);
@@ -157,6 +162,9 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
         const r = f.relu ? reluRelax(zl[i]!, zh[i]!) : pwlRelax(f, zl[i]!, zh[i]!);
         s[i] = r.s;
         tl[i] = r.tl;
+        // ReLU, unstable: a ∈ {0, 1} by the smaller triangle area (valid with intercept 0 for any a ∈ [0, 1]).
+        al[i] = f.relu && r.unstable ? (zh[i]! > -zl[i]! ? 1 : 0) : r.s;
+        ta[i] = f.relu && r.unstable ? 0 : r.tl;
         tu[i] = r.tu;
         l[i] = r.lo;
         h[i] = r.hi;
@@ -196,7 +204,7 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
       }
       lo.push(l);
       hi.push(h);
-      relax.push({ s, tl, tu });
+      relax.push({ s, tl, tu, a: al, ta });
     }
     Ls.push(L);
     Us.push(U);

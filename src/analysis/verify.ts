@@ -36,7 +36,7 @@ export interface VerifyOptions {
   readonly search?: SearchOptions;
   /**
    * "fast-check" (default): leaves closed with back-substitution bounds are sub-split until plain symbolic bounds
-   * close them (at most 64 nodes each), so the exact checker mostly runs its cheap pass. "compact": keep them
+   * close them (at most 512 nodes each), so the exact checker mostly runs its cheap pass. "compact": keep them
    * as refined leaves (fewer leaves, faster verify, slower check).
    */
   readonly certificate?: "fast-check" | "compact";
@@ -207,7 +207,7 @@ function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly 
 }
 
 /** Nodes a refined leaf may be sub-split into for a cheap-to-check certificate before it stays refined. */
-const FAST_CHECK_BUDGET = 64;
+const FAST_CHECK_BUDGET = 512;
 
 /**
  * Branch and bound on one (box, disjunct) case. With `refine`, nodes get back-substitution bounds for their

@@ -60,35 +60,51 @@ describe("verify: VNN-COMP test benchmark", () => {
     expectCounterexample(net, prop, out.counterexample.input, out.counterexample.output);
   });
 
-  it("test_unsat holds; the certificate is accepted, and corrupted copies are rejected", () => {
+  it("test_unsat holds, and its certificate is accepted", () => {
     const { net, problem } = load(`${TEST}/test_unsat.onnx`, `${TEST}/test_prop.vnnlib`);
     const out = verify(net, problem);
     expect(out.result).toBe("holds");
     if (out.result !== "holds") return;
-    const doc = roundTrip(out.certificate);
+    expect(checkVerifyCertificate(net, problem, roundTrip(out.certificate)).leaves).toBe(out.stats.leaves);
+  });
+});
+
+type Node = { split?: { dim: number; at: string }; children?: Node[]; mu?: string[]; refine?: boolean };
+const treeOf = (d: Record<string, unknown>): Node => (d.cases as { tree: Node }[])[0]!.tree;
+
+describe("ACAS Xu property 1 on network 1_1: holds, certificate accepted; corrupted copies rejected", () => {
+  const { net, problem } = load(acasNet("1_1"), `${ACAS}/vnnlib/prop_1.vnnlib`);
+  const out = verify(net, problem);
+  const doc = out.result === "holds" ? roundTrip(out.certificate) : {};
+
+  it("holds, and the certificate is accepted", () => {
+    expect(out.result).toBe("holds");
     expect(checkVerifyCertificate(net, problem, doc).leaves).toBe(out.stats.leaves);
-    type Node = { split?: { dim: number; at: string }; children?: Node[]; mu?: string[] };
-    const tree = (d: Record<string, unknown>): Node => (d.cases as { tree: Node }[])[0]!.tree;
-    // A subtree cut off: the split node becomes a leaf whose box is too big to prove.
+  });
+
+  it("a subtree cut off (its box too big for the leaf's proof)", () => {
     const cut = roundTrip(doc);
-    const root = tree(cut);
+    const root = treeOf(cut);
     expect(root.split).toBeDefined();
     delete root.split;
     delete root.children;
-    root.mu = ["1", "0", "0", "0"].slice(0, problem.disjuncts[0]!.length);
+    Object.assign(root, { mu: ["1"] });
     expect(() => checkVerifyCertificate(net, problem, cut)).toThrow(/does not exceed/);
-    // A split point outside its box.
+  });
+
+  it("a split point outside its box, a negative multiplier, a missing case, a stronger property", () => {
     const outside = roundTrip(doc);
-    tree(outside).split!.at = "7";
+    treeOf(outside).split!.at = "7";
     expect(() => checkVerifyCertificate(net, problem, outside)).toThrow(/outside/);
-    // A negative multiplier, and a missing case.
     const negative = roundTrip(doc);
-    let leaf = tree(negative);
+    let leaf = treeOf(negative);
     while (!leaf.mu) leaf = leaf.children![0]!;
     leaf.mu = leaf.mu.map(() => "-1");
     expect(() => checkVerifyCertificate(net, problem, negative)).toThrow(/negative/);
-    const missing = { ...roundTrip(doc), cases: [] };
-    expect(() => checkVerifyCertificate(net, problem, missing)).toThrow(/no tree/);
+    expect(() => checkVerifyCertificate(net, problem, { ...roundTrip(doc), cases: [] })).toThrow(/no tree/);
+    // The same tree against a larger unsafe set (Y_0 ≥ 3.99 − 100): the leaf proofs no longer go through.
+    const harder = { ...problem, disjuncts: [problem.disjuncts[0]!.map((c) => ({ ...c, b: c.b.add(100) }))] };
+    expect(() => checkVerifyCertificate(net, harder, doc)).toThrow(/does not exceed/);
   });
 });
 
@@ -105,14 +121,6 @@ describe("verify: compact certificates", () => {
 });
 
 describe("verify: ACAS Xu", () => {
-  it("property 1 holds on network 1_1, and the certificate is accepted", () => {
-    const { net, problem } = load(acasNet("1_1"), `${ACAS}/vnnlib/prop_1.vnnlib`);
-    const out = verify(net, problem);
-    expect(out.result).toBe("holds");
-    if (out.result !== "holds") return;
-    expect(checkVerifyCertificate(net, problem, roundTrip(out.certificate)).leaves).toBe(out.stats.leaves);
-  });
-
   it("property 2 is violated on network 2_1, with an exact counterexample", () => {
     const prop = `${ACAS}/vnnlib/prop_2.vnnlib`;
     const { net, problem } = load(acasNet("2_1"), prop);
