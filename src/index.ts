@@ -20,3 +20,4 @@ export { enumerateRegions, collectRegions, EmptyDomainError, type EnumerationRes
 export { DEFAULT_OPTIONS, type EnumerateOptions, type EnumerationProgress } from "./regions/options.js";
 export { RegionMapWriter, regionToJson, regionMapHeader, REGION_MAP_FORMAT, type RegionJson } from "./regions/region-map.js";
 export { checkDocument, readCheckInput, registerChecker, CheckFailure, type Checker, type CheckInput, type CheckReport } from "./check/index.js";
+export * from "./analysis/index.js";

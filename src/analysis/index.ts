@@ -1,0 +1,10 @@
+// Barrel of src/analysis: verification (verify, certificates and their checker), bounds, neurons, lipschitz.
+export { verify, type VerifyOptions, type VerifyOutcome, type VerifyStats } from "./verify.js";
+export { problemFromVnnlib, checkProblem, unsafeDisjunct, type VerificationProblem, type InputBox, type OutputConstraint } from "./problem.js";
+export { recheckCounterexample, vnncompWitness, type Counterexample } from "./counterexample.js";
+export { VERIFY_CERTIFICATE_FORMAT, countLeaves, type VerifyCertificate, type CertificateNode, type CertificateCase } from "./certificate.js";
+export { checkVerifyCertificate, checkVerifyCertificateDocument } from "./certificate-check.js";
+export { exactPropagate, exactObjectiveLowerBound, type ExactBounds, type DyadicBox } from "./exact-symbolic.js";
+export { outputBounds, type BoundsResult, type OutputBounds, type Extreme } from "./bounds.js";
+export { classifyNeurons, dataActivity, type NeuronsResult, type NeuronReport, type NeuronStatus, type ActivityResult } from "./neurons.js";
+export { lipschitzConstant, inducedNorm, type LipschitzResult, type LipschitzNorm } from "./lipschitz.js";
