@@ -68,8 +68,10 @@ export function unsafeDisjunct(p: VerificationProblem, y: readonly Rational[]): 
   return p.disjuncts.findIndex((conj) => satisfiesAll(conj, y));
 }
 
-/** The verification problem of a parsed VNN-LIB spec (input regions must be boxes). */
-export function problemFromVnnlib(spec: VnnlibSpec): VerificationProblem {
+/** The verification problem of a parsed VNN-LIB spec (input regions must be boxes); sizes checked when given. */
+export function problemFromVnnlib(spec: VnnlibSpec, sizes?: { readonly inputs: number; readonly outputs: number }): VerificationProblem {
+  if (sizes && spec.inputs !== sizes.inputs) throw new UsageError(`analysis/verify: the property has ${spec.inputs} inputs, the network takes ${sizes.inputs}`);
+  if (sizes && spec.outputs !== sizes.outputs) throw new UsageError(`analysis/verify: the property has ${spec.outputs} outputs, the network gives ${sizes.outputs}`);
   return {
     inputSize: spec.inputs,
     outputSize: spec.outputs,

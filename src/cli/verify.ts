@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { relative, dirname, resolve } from "node:path";
 import { InternalError, InputError } from "../errors.js";
 import { formatRational } from "../exact/rational.js";
+import { inputSize, outputSize } from "../network/ir.js";
 import { loadVnnlib } from "../formats/vnnlib.js";
 import { verify, type VerifyOutcome } from "../analysis/verify.js";
 import { problemFromVnnlib } from "../analysis/problem.js";
@@ -61,7 +62,7 @@ export function verifyCommand(ctx: CliContext): Command {
   addNetworkOptions(cmd).action((file: string, flags: VerifyFlags) => {
     const timeoutSeconds = flags.timeout === undefined ? undefined : parsePositiveSeconds(flags.timeout, "--timeout");
     const net = loadNetworkFromFlags(ctx, file, flags);
-    const problem = problemFromVnnlib(loadVnnlib(flags.property));
+    const problem = problemFromVnnlib(loadVnnlib(flags.property), { inputs: inputSize(net), outputs: outputSize(net) });
     const certDir = flags.certificate ? dirname(resolve(flags.certificate)) : process.cwd();
     const outcome: VerifyOutcome = verify(net, problem, {
       ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
