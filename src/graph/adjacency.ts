@@ -8,8 +8,8 @@ import type { Polyhedron } from "../geometry/types.js";
 import { formatPattern } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";
 import type { Region } from "../regions/types.js";
-import { outputForm, patternForms } from "./affine-forms.js";
-import { crossFacet } from "./crossing.js";
+import { fieldFor, formToRational, outputForm, patternFormsIn } from "./affine-forms.js";
+import { crossFacetIn } from "./crossing.js";
 import { flipHalfspace, halfspaceOf, inClosure, onDomainBoundary } from "./facets.js";
 import { facetPoint } from "./facet-point.js";
 import { gradientJump, orientFlips, sameAffineMap } from "./gradient-jump.js";
@@ -49,16 +49,19 @@ export function buildRegionGraph(input: RegionGraphInput, options: RegionGraphOp
   }
   let missingNeighbours = 0;
   let edgeCount = 0;
+  // Dyadic arithmetic (no gcd) when the network and every constraint are dyadic, as in the region engine.
+  const F = fieldFor(net, regions.flatMap((r) => r.constraints));
   regions.forEach((region, done) => {
-    const forms = patternForms(net, region.pattern);
-    const own = outputForm(net, forms);
+    const forms = patternFormsIn(F, net, region.pattern);
+    const own = formToRational(F, outputForm(net, forms));
     if (!sameAffineMap({ A: own.G, c: own.h }, region.map)) {
       throw new UsageError(`graph/adjacency: region ${region.id}'s map is not the network's map on its pattern (are the network and the regions in the same coordinates?)`);
     }
     region.constraints.forEach((constraint, index) => {
       if (constraint.source.kind !== "neuron") return;
       const facet = halfspaceOf(constraint);
-      const [[farPattern, flips], farForms] = crossFacet(net, region.pattern, forms, facet);
+      const facetIn = { a: facet.a.map((v) => F.fromRational(v)), b: F.fromRational(facet.b) };
+      const [[farPattern, flips], farOutput] = crossFacetIn(F, net, region.pattern, forms, facetIn);
       invariant(flips.length > 0, `graph/adjacency: region ${region.id}: nothing flips across constraint ${index}`);
       const neighbour = byPattern.get(formatPattern(farPattern));
       if (!neighbour) {
@@ -72,7 +75,7 @@ export function buildRegionGraph(input: RegionGraphInput, options: RegionGraphOp
       const here = regionKey(region);
       const there = regionKey(neighbour);
       if (graph.hasEdge(here, there) || graph.hasEdge(there, here)) return;
-      const far = outputForm(net, farForms);
+      const far = formToRational(F, farOutput);
       if (!sameAffineMap({ A: far.G, c: far.h }, neighbour.map)) {
         throw new InternalError(`graph/adjacency: region ${neighbour.id}'s map differs from the map across region ${region.id}'s constraint ${index}`);
       }

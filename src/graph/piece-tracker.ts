@@ -89,10 +89,9 @@ export class LinearPieceTracker {
         const constraints = patternConstraints(net, pattern, forms, domain);
         constraints.forEach((constraint, index) => {
           if (constraint.source.kind !== "neuron") return;
-          const [[far], farForms] = crossFacet(net, pattern, forms, halfspaceOf(constraint));
+          const [[far], farMap] = crossFacet(net, pattern, forms, halfspaceOf(constraint));
           const other = this.ids.get(formatPattern(far));
           if (other === undefined || !inGroup.has(other) || find(other) === find(id)) return;
-          const farMap = outputForm(net, farForms);
           if (!sameAffineMap({ A: farMap.G, c: farMap.h }, { A: own.G, c: own.h })) return;
           if (!facetInteriorPoint(constraints, index)) return;
           const [p, q] = [find(id), find(other)];
