@@ -142,24 +142,46 @@ export function searchCounterexample(
   pool.sort((p, q) => p.v - q.v);
   const starts = pool.slice(0, options.starts ?? 8).map((p) => p.x);
   for (const start of starts) {
-    const x = Float64Array.from(start);
-    let step = 0.25;
-    for (let it = 0; it < (options.steps ?? 40); it++) {
-      const values = floatForward(fn, x);
-      const [v, k] = violation(fc, values[fn.output]!);
-      if (stats) stats.points++;
-      if (v <= 0) {
-        if (stats) stats.exactChecks++;
-        if ((hit = checkCandidate(net, problem, boxIndex, x))) return hit;
-      }
-      const g = floatGradient(fn, values, fc.a[k]!);
-      for (let i = 0; i < d; i++) {
-        const w = hi[i]! - lo[i]!;
-        const nx = x[i]! - step * w * Math.sign(g[i]!);
-        x[i] = Math.min(hi[i]!, Math.max(lo[i]!, nx));
-      }
-      step *= 0.85;
+    if ((hit = descend(net, fn, problem, boxIndex, lo, hi, fc, start, options.steps ?? 40, stats))) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * Projected sign-gradient descent on the violation from `start` inside [lo, hi] (steps shrink from a quarter of
+ * the box geometrically); every point whose float violation is ≤ 0 is checked exactly.
+ */
+export function descend(
+  net: Network,
+  fn: FloatNet,
+  problem: VerificationProblem,
+  boxIndex: number,
+  lo: Float64Array,
+  hi: Float64Array,
+  fc: FloatConjunction,
+  start: Float64Array,
+  steps: number,
+  stats?: { points: number; exactChecks: number },
+): Counterexample | undefined {
+  const d = lo.length;
+  const x = Float64Array.from(start);
+  let step = 0.25;
+  for (let it = 0; it < steps; it++) {
+    const values = floatForward(fn, x);
+    const [v, k] = violation(fc, values[fn.output]!);
+    if (stats) stats.points++;
+    if (v <= 0) {
+      if (stats) stats.exactChecks++;
+      const hit = checkCandidate(net, problem, boxIndex, x);
+      if (hit) return hit;
     }
+    if (fc.a.length === 0) return undefined;
+    const g = floatGradient(fn, values, fc.a[k]!);
+    for (let i = 0; i < d; i++) {
+      const nx = x[i]! - step * (hi[i]! - lo[i]!) * Math.sign(g[i]!);
+      x[i] = Math.min(hi[i]!, Math.max(lo[i]!, nx));
+    }
+    step *= 0.85;
   }
   return undefined;
 }

@@ -14,10 +14,11 @@ import { floatNet, floatForward, type FloatNet } from "./float-net.js";
 import { propagate, type FloatBounds, type FloatBox } from "./float-bounds.js";
 import { backSubstitute, objectiveLowerBound } from "./back-substitution.js";
 import { pairMultipliers } from "./multipliers.js";
-import { floorFloat, ceilFloat, up, sumError } from "./float-round.js";
+import { floorFloat, ceilFloat, up, sumError, nextDown } from "./float-round.js";
 import { checkProblem, type OutputConstraint, type VerificationProblem } from "./problem.js";
 import {
   checkCandidate,
+  descend,
   floatConjunction,
   searchCounterexample,
   violation,
@@ -79,6 +80,51 @@ interface Branch {
   hiIn: Float64Array;
   depth: number;
   tree: TreeNode;
+  /** Priority: lower is bounded first. */
+  key: number;
+}
+
+/** A binary min-heap of branches by key (insertion order breaks ties, newest first). */
+class BranchQueue {
+  private readonly heap: { br: Branch; seq: number }[] = [];
+  private seq = 0;
+  get length(): number {
+    return this.heap.length;
+  }
+  private less(a: { br: Branch; seq: number }, b: { br: Branch; seq: number }): boolean {
+    return a.br.key < b.br.key || (a.br.key === b.br.key && a.seq > b.seq);
+  }
+  push(br: Branch): void {
+    const h = this.heap;
+    h.push({ br, seq: this.seq++ });
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+  pop(): Branch | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length > 0 && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top?.br;
+  }
 }
 
 interface Objective {
@@ -182,9 +228,9 @@ interface CaseContext {
 }
 
 /** Close a node: the multipliers μ that prove it, or the best objective's linear bound for the split heuristics. */
-function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly Objective[]): { mu: number[] } | { coef: Float64Array; lambda: readonly (Float64Array | undefined)[] } {
+function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly Objective[]): { mu: number[] } | { coef: Float64Array; lambda: readonly (Float64Array | undefined)[]; margin: number } {
   const m = objs.length;
-  if (m === 0) return { coef: new Float64Array(fn.inputSize), lambda: [] };
+  if (m === 0) return { coef: new Float64Array(fn.inputSize), lambda: [], margin: -Infinity };
   const size = fn.outputSize;
   const C = new Float64Array(m * size);
   const E = new Float64Array(m * size);
@@ -203,8 +249,11 @@ function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly 
   let kb = 0;
   for (let j = 1; j < m; j++) if (margins[j]! > margins[kb]!) kb = j;
   const ob = objectiveLowerBound(fn, fb, box, objs[kb]!.c, objs[kb]!.cErr);
-  return { coef: ob.coef, lambda: ob.lambda };
+  return { coef: ob.coef, lambda: ob.lambda, margin: margins[kb]! };
 }
+
+/** Sign-gradient steps of the local counterexample search at every branch node. */
+const LOCAL_DESCENT_STEPS = 8;
 
 /** Nodes a refined leaf may be sub-split into for a cheap-to-check certificate before it stays refined. */
 const FAST_CHECK_BUDGET = 512;
@@ -222,7 +271,10 @@ function branchAndBound(
 ): { tree: TreeNode } | Counterexample | { reason: string } {
   const { net, fn, problem, boxIndex, disjunct, fc, objs, deadline, stats, search } = ctx;
   const tree: TreeNode = {};
-  const stack: Branch[] = [{ lo: root.lo, hi: root.hi, loIn: root.loIn, hiIn: root.hiIn, depth: root.depth, tree }];
+  // Best first: the open node whose parent came closest to a violation (smallest best margin) is bounded next,
+  // so counterexamples surface early; a holds answer must close every node whatever the order.
+  const stack = new BranchQueue();
+  stack.push({ lo: root.lo, hi: root.hi, loIn: root.loIn, hiIn: root.hiIn, depth: root.depth, tree, key: -Infinity });
   const d = fn.inputSize;
   let nodes = 0;
   while (stack.length) {
@@ -246,7 +298,7 @@ function branchAndBound(
       if (refine) br.tree.refine = true;
       continue;
     }
-    const { coef, lambda: bestLambda } = closed;
+    const { coef, lambda: bestLambda, margin } = closed;
     // Propose the vertex that minimizes the best linear lower bound, and the centre.
     const vertex = Float64Array.from({ length: d }, (_, i) => (coef[i]! > 0 ? br.loIn[i]! : br.hiIn[i]!));
     for (const x of refine ? [vertex, Float64Array.from({ length: d }, (_, i) => (br.lo[i]! + br.hi[i]!) / 2)] : []) {
@@ -257,6 +309,11 @@ function branchAndBound(
         const cx = checkCandidate(net, problem, boxIndex, x);
         if (cx) return cx;
       }
+    }
+    // A short local descent from the vertex, inside this node's box.
+    if (refine) {
+      const cx = descend(net, fn, problem, boxIndex, br.loIn, br.hiIn, fc, vertex, LOCAL_DESCENT_STEPS, search);
+      if (cx) return cx;
     }
     // Split on the input with the largest smear score that can still be split.
     const score = smear(fn, fb, bestLambda, coef, br);
@@ -272,8 +329,8 @@ function branchAndBound(
       }
     }
     if (dim < 0) return { reason: `a branch cannot be split further (box ${boxIndex}, disjunct ${disjunct}, depth ${br.depth})` };
-    const left: Branch = { lo: br.lo, hi: Float64Array.from(br.hi), loIn: br.loIn, hiIn: Float64Array.from(br.hiIn), depth: br.depth + 1, tree: {} };
-    const right: Branch = { lo: Float64Array.from(br.lo), hi: br.hi, loIn: Float64Array.from(br.loIn), hiIn: br.hiIn, depth: br.depth + 1, tree: {} };
+    const left: Branch = { lo: br.lo, hi: Float64Array.from(br.hi), loIn: br.loIn, hiIn: Float64Array.from(br.hiIn), depth: br.depth + 1, tree: {}, key: margin };
+    const right: Branch = { lo: Float64Array.from(br.lo), hi: br.hi, loIn: Float64Array.from(br.loIn), hiIn: br.hiIn, depth: br.depth + 1, tree: {}, key: margin };
     left.hi[dim] = at;
     left.hiIn[dim] = at;
     right.lo[dim] = at;
@@ -281,8 +338,11 @@ function branchAndBound(
     br.tree.split = { dim, at };
     br.tree.children = [left.tree, right.tree];
     // Explore first the half holding the proposed vertex (where a counterexample is likeliest).
-    if (vertex[dim]! <= at) stack.push(right, left);
-    else stack.push(left, right);
+    // Ties: the half holding the proposed vertex (where a counterexample is likeliest) first.
+    if (vertex[dim]! <= at) left.key = nextDown(margin);
+    else right.key = nextDown(margin);
+    stack.push(left);
+    stack.push(right);
   }
   return { tree };
 }
