@@ -6,28 +6,30 @@
 //     its exact forward pass has that pattern, its map is the exact output map, its constraints are rows
 //     of the path, and
 //   - completeness: every kept piece of every decision leads to regions (no region is missing).
-import { tryParseRational, ZERO, type Rational } from "../exact/rational.js";
+import { Dyadic } from "../exact/dyadic.js";
+import { DyadicField, RationalField, type Field } from "../exact/field.js";
+import { Rational, isDyadicRational, tryParseRational } from "../exact/rational.js";
 import { domainFromJson, resolveDomain } from "../geometry/domain.js";
 import { networkSha256 } from "../formats/network-json.js";
 import { neuronFunction } from "../network/activation.js";
-import { evaluate, formatPattern } from "../network/evaluate.js";
+import { evaluate, evaluateDyadic, formatPattern, isDyadicNetwork } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";
 import { activationNodeIds, inputSize, outputSize } from "../network/ir.js";
 import { SymbolicPass } from "./symbolic.js";
 import { CheckFailure, type CheckReport } from "./types.js";
 
-interface Row {
-  readonly a: readonly Rational[];
-  readonly b: Rational;
+interface Row<T> {
+  readonly a: readonly T[];
+  readonly b: T;
   readonly key: string;
 }
 
-interface Frame {
+interface Frame<T> {
   readonly neuron: number;
   readonly keep: readonly [number, number];
   readonly rowCount: number;
-  readonly w: readonly Rational[];
-  readonly c: Rational;
+  readonly w: readonly T[];
+  readonly c: T;
   next: number;
 }
 
@@ -49,20 +51,42 @@ function ratVec(value: unknown, where: string, length?: number): Rational[] {
   return (value as unknown[]).map((v, i) => rat(v, `${where}[${i}]`));
 }
 
-const dot = (a: readonly Rational[], x: readonly Rational[]): Rational => a.reduce((s, v, k) => (v.n === 0n ? s : s.add(v.mul(x[k]!))), ZERO);
+function gcd(a: bigint, b: bigint): bigint {
+  a = a < 0n ? -a : a;
+  b = b < 0n ? -b : b;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
 
-/** Checks one region map, fed region by region (JSON document or NDJSON lines). */
-export class RegionMapChecker {
+/**
+ * Checks one region map, fed region by region (JSON document or NDJSON lines). Arithmetic is exact over
+ * the field T: dyadics when the network and the domain are (float networks), rationals otherwise.
+ */
+export class RegionMapChecker<T = unknown> {
   private readonly net: Network;
   private readonly d: number;
-  private readonly pass: SymbolicPass;
-  private readonly neurons: { layer: number; neuron: number; bp: readonly Rational[] }[] = [];
-  private readonly rows: Row[] = [];
-  private readonly stack: Frame[] = [];
+  private readonly F: Field<T>;
+  private readonly pass: SymbolicPass<T>;
+  private readonly neurons: { layer: number; neuron: number; bp: readonly T[] }[] = [];
+  private readonly rows: Row<T>[] = [];
+  private readonly stack: Frame<T>[] = [];
   private readonly pattern: number[][];
   private depth = 0;
   private regions = 0;
   private exhausted = false;
+
+  /** The value in the field, or undefined when it is not representable (a non-dyadic value under dyadics). */
+  private toField(r: Rational): T | undefined {
+    if (this.F === (DyadicField as Field<unknown>)) return isDyadicRational(r) ? (Dyadic.fromRational(r) as T) : undefined;
+    return this.F.fromRational(r);
+  }
+
+  private dot(a: readonly T[], x: readonly T[]): T {
+    const F = this.F;
+    let s = F.zero;
+    for (let k = 0; k < a.length; k++) if (F.sign(a[k]!) !== 0 && F.sign(x[k]!) !== 0) s = F.add(s, F.mul(a[k]!, x[k]!));
+    return s;
+  }
 
   constructor(header: Json, net: Network, file: string) {
     if (header.format !== "tessera-region-map") fail("format", `expected "tessera-region-map", found ${JSON.stringify(header.format)}`);
@@ -74,12 +98,15 @@ export class RegionMapChecker {
     const resolved = resolveDomain(net, domainFromJson(header.domain, file));
     this.net = resolved.network;
     this.d = resolved.polyhedron.dim;
-    this.pass = new SymbolicPass(this.net, this.d);
-    resolved.polyhedron.halfspaces.forEach((h, i) => this.rows.push({ a: h.a, b: h.b, key: `d${i}` }));
+    const dyadic = isDyadicNetwork(this.net) && resolved.polyhedron.halfspaces.every((h) => isDyadicRational(h.b) && h.a.every(isDyadicRational));
+    this.F = (dyadic ? DyadicField : RationalField) as Field<unknown> as Field<T>;
+    const F = this.F;
+    this.pass = new SymbolicPass(F, this.net, this.d);
+    resolved.polyhedron.halfspaces.forEach((h, i) => this.rows.push({ a: h.a.map((v) => F.fromRational(v)), b: F.fromRational(h.b), key: `d${i}` }));
     activationNodeIds(this.net).forEach((id, layer) => {
       const node = this.net.nodes[id]!;
       if (node.kind !== "activation") return;
-      for (let i = 0; i < node.size; i++) this.neurons.push({ layer, neuron: i, bp: neuronFunction(node.activation, i).breakpoints });
+      for (let i = 0; i < node.size; i++) this.neurons.push({ layer, neuron: i, bp: neuronFunction(node.activation, i).breakpoints.map((b) => F.fromRational(b)) });
     });
     this.pattern = this.pass.layerSizes().map((n) => new Array<number>(n).fill(-1));
   }
@@ -110,32 +137,44 @@ export class RegionMapChecker {
       fail(`${where}.keep`, `is not a piece range within 0..${k}`);
     }
     const [lo, hi] = keep as [number, number];
+    const F = this.F;
     const { w, c } = this.pass.preactivation(info.layer, info.neuron, this.pattern);
-    if (lo > 0) this.bound(s.lower, `${where}.lower`, w.map((v) => v.neg()), c.sub(info.bp[lo - 1]!));
-    if (hi < k) this.bound(s.upper, `${where}.upper`, w, info.bp[hi]!.sub(c));
+    if (lo > 0) this.bound(s.lower, `${where}.lower`, w.map((v) => F.neg(v)), F.sub(c, info.bp[lo - 1]!));
+    if (hi < k) this.bound(s.upper, `${where}.upper`, w, F.sub(info.bp[hi]!, c));
     this.stack.push({ neuron: this.depth, keep: [lo, hi], rowCount: this.rows.length, w, c, next: lo });
     this.descend();
   }
 
-  /** y ≥ 0 over the current rows with Σ y_i a_i = target and Σ y_i b_i ≤ limit. */
-  private bound(cert: unknown, where: string, target: readonly Rational[], limit: Rational): void {
+  /**
+   * y ≥ 0 over the current rows with Σ y_i a_i = target and Σ y_i b_i ≤ limit. With y_i = p_i/q_i and
+   * L = lcm(q_i), both are checked multiplied by L: integer multipliers p_i·L/q_i, no fractions.
+   */
+  private bound(cert: unknown, where: string, target: readonly T[], limit: T): void {
+    const F = this.F;
     if (typeof cert !== "object" || cert === null) return fail(where, "the certificate of the pruned pieces is missing");
     const { rows, y } = cert as Json;
     if (!Array.isArray(rows) || !Array.isArray(y) || rows.length !== y.length) return fail(where, "rows and y must be arrays of the same length");
-    const sum = new Array<Rational>(this.d).fill(ZERO);
-    let rhs = ZERO;
+    const ys = y.map((v, t) => rat(v, `${where}.y[${t}]`));
+    let L = 1n;
+    for (const r of ys) L = (L / gcd(L, r.d)) * r.d;
+    const big = (n: bigint): T => (F === (DyadicField as Field<unknown>) ? (Dyadic.of(n) as T) : F.fromRational(new Rational(n, 1n)));
+    const sum = new Array<T>(this.d).fill(F.zero);
+    let rhs = F.zero;
     rows.forEach((i: unknown, t) => {
       if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= this.rows.length) fail(`${where}.rows[${t}]`, `${JSON.stringify(i)} is not a row of this node (it has ${this.rows.length})`);
-      const yi = rat(y[t], `${where}.y[${t}]`);
+      const yi = ys[t]!;
       if (yi.s < 0n && yi.n !== 0n) fail(`${where}.y[${t}]`, "is negative");
+      if (yi.n === 0n) return;
+      const m = big(yi.s * yi.n * (L / yi.d));
       const row = this.rows[i as number]!;
-      row.a.forEach((v, k) => (sum[k] = sum[k]!.add(yi.mul(v))));
-      rhs = rhs.add(yi.mul(row.b));
+      row.a.forEach((v, k) => (sum[k] = F.add(sum[k]!, F.mul(m, v))));
+      rhs = F.add(rhs, F.mul(m, row.b));
     });
+    const Lt = big(L);
     sum.forEach((v, k) => {
-      if (!v.equals(target[k]!)) fail(where, `Σ y_i a_i differs from the pre-activation's gradient in coordinate ${k}`);
+      if (F.compare(v, F.mul(Lt, target[k]!)) !== 0) fail(where, `Σ y_i a_i differs from the pre-activation's gradient in coordinate ${k}`);
     });
-    if (rhs.compare(limit) > 0) fail(where, "the certified bound does not reach the breakpoint");
+    if (F.compare(rhs, F.mul(Lt, limit)) > 0) fail(where, "the certified bound does not reach the breakpoint");
   }
 
   /** Enter the next kept piece of the top frame. */
@@ -146,8 +185,9 @@ export class RegionMapChecker {
     this.rows.length = f.rowCount;
     if (f.keep[0] < f.keep[1]) {
       const key = (b: number): string => `n${info.layer}.${info.neuron}.${b}`;
-      if (s > f.keep[0]) this.rows.push({ a: f.w.map((v) => v.neg()), b: f.c.sub(info.bp[s - 1]!), key: key(s - 1) });
-      if (s < f.keep[1]) this.rows.push({ a: f.w, b: info.bp[s]!.sub(f.c), key: key(s) });
+      const F = this.F;
+      if (s > f.keep[0]) this.rows.push({ a: f.w.map((v) => F.neg(v)), b: F.sub(f.c, info.bp[s - 1]!), key: key(s - 1) });
+      if (s < f.keep[1]) this.rows.push({ a: f.w, b: F.sub(info.bp[s]!, f.c), key: key(s) });
     }
     this.pattern[info.layer]![info.neuron] = s;
     for (let j = f.neuron + 1; j < this.neurons.length; j++) this.pattern[this.neurons[j]!.layer]![this.neurons[j]!.neuron] = -1;
@@ -162,26 +202,37 @@ export class RegionMapChecker {
   }
 
   private leaf(json: Json, where: string): void {
+    const F = this.F;
     const pattern = formatPattern(this.pattern);
     if (json.pattern !== pattern) fail(`${where}.pattern`, `is ${JSON.stringify(json.pattern)}, the split tree path gives ${JSON.stringify(pattern)}`);
-    const x = ratVec(json.witness, `${where}.witness`, this.d);
+    const xr = ratVec(json.witness, `${where}.witness`, this.d);
+    const xt = xr.map((v) => this.toField(v));
+    const inField = xt.every((v) => v !== undefined);
     this.rows.forEach((row, i) => {
-      if (dot(row.a, x).compare(row.b) >= 0) fail(`${where}.witness`, `is not strictly inside constraint ${i} of its split-tree path`);
+      // A witness outside the field (not dyadic under dyadics) is checked in rationals.
+      const inside = inField
+        ? F.compare(this.dot(row.a, xt as T[]), row.b) < 0
+        : row.a.reduce((s, v, k) => s.add(F.toRational(v).mul(xr[k]!)), new Rational(0n, 1n)).compare(F.toRational(row.b)) < 0;
+      if (!inside) fail(`${where}.witness`, `is not strictly inside constraint ${i} of its split-tree path`);
     });
-    const ev = evaluate(this.net, x);
-    if (formatPattern(ev.pattern) !== pattern) fail(`${where}.witness`, `its exact forward pass has pattern ${formatPattern(ev.pattern)}, not ${pattern}`);
+    const evPattern = inField && F === (DyadicField as Field<unknown>) ? evaluateDyadic(this.net, xt as unknown as Dyadic[]).pattern : evaluate(this.net, xr).pattern;
+    if (formatPattern(evPattern) !== pattern) fail(`${where}.witness`, `its exact forward pass has pattern ${formatPattern(evPattern)}, not ${pattern}`);
     const map = this.pass.output(this.pattern);
     const m = json.map as Json | undefined;
     if (!m || !Array.isArray(m.A) || m.A.length !== map.M.length) fail(`${where}.map.A`, `must have ${map.M.length} rows`);
+    const equal = (given: Rational, exact: T): boolean => {
+      const g = this.toField(given);
+      return g !== undefined && F.compare(g, exact) === 0;
+    };
     map.M.forEach((row, r) => {
       const given = ratVec((m!.A as unknown[])[r], `${where}.map.A[${r}]`, this.d);
       given.forEach((v, k) => {
-        if (!v.equals(row[k]!)) fail(`${where}.map.A[${r}][${k}]`, `is ${v.toFraction()}, the exact map has ${row[k]!.toFraction()}`);
+        if (!equal(v, row[k]!)) fail(`${where}.map.A[${r}][${k}]`, `is ${v.toFraction()}, the exact map has ${F.toRational(row[k]!).toFraction()}`);
       });
     });
     const cs = ratVec(m!.c, `${where}.map.c`, map.v.length);
     cs.forEach((v, r) => {
-      if (!v.equals(map.v[r]!)) fail(`${where}.map.c[${r}]`, `is ${v.toFraction()}, the exact map has ${map.v[r]!.toFraction()}`);
+      if (!equal(v, map.v[r]!)) fail(`${where}.map.c[${r}]`, `is ${v.toFraction()}, the exact map has ${F.toRational(map.v[r]!).toFraction()}`);
     });
     this.constraints(json.constraints, `${where}.constraints`);
   }
@@ -195,9 +246,12 @@ export class RegionMapChecker {
       const key = src?.kind === "domain" ? `d${src.index}` : src?.kind === "neuron" ? `n${src.layer}.${src.neuron}.${src.breakpoint}` : "?";
       const row = byKey.get(key);
       if (!row) return fail(`${where}[${i}].source`, "is not a constraint of this region's split-tree path");
-      const a = ratVec(item.a, `${where}[${i}].a`, this.d);
-      const b = rat(item.b, `${where}[${i}].b`);
-      if (!b.equals(row.b) || a.some((v, k) => !v.equals(row.a[k]!))) fail(`${where}[${i}]`, "differs from the path's constraint with the same source");
+      const a = ratVec(item.a, `${where}[${i}].a`, this.d).map((v) => this.toField(v));
+      const b = this.toField(rat(item.b, `${where}[${i}].b`));
+      const F = this.F;
+      if (b === undefined || F.compare(b, row.b) !== 0 || a.some((v, k) => v === undefined || F.compare(v, row.a[k]!) !== 0)) {
+        fail(`${where}[${i}]`, "differs from the path's constraint with the same source");
+      }
     });
   }
 

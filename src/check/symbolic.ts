@@ -1,23 +1,26 @@
 // The checker's own symbolic forward pass (independent of the region engine): the exact affine map
-// x ↦ M·x + v of every node for a given (partial) activation pattern, in rationals. Layer maps are cached
-// by the pattern prefix they depend on, so walking a split tree recomputes only what changed.
-import { ONE, ZERO, type Rational } from "../exact/rational.js";
+// x ↦ M·x + v of every node for a given (partial) activation pattern, over an exact Field<T> (Dyadic for
+// float networks, Rational otherwise). Layer maps are cached by the pattern prefix they depend on, so
+// walking a split tree recomputes only what changed.
+import type { Field } from "../exact/field.js";
 import { neuronFunction } from "../network/activation.js";
 import type { Network } from "../network/ir.js";
 import { activationNodeIds } from "../network/ir.js";
 
-export interface RationalMap {
-  readonly M: readonly (readonly Rational[])[];
-  readonly v: readonly Rational[];
+export interface FieldMap<T> {
+  readonly M: readonly (readonly T[])[];
+  readonly v: readonly T[];
 }
 
-export class SymbolicPass {
+export class SymbolicPass<T> {
   private readonly acts: number[];
-  private readonly maps: RationalMap[] = [];
+  private readonly maps: FieldMap<T>[] = [];
   /** keys[s]: the pattern prefix (layers < s) that segment s was computed with. */
   private readonly keys: (string | undefined)[] = [];
+  private readonly weights = new Map<number, { W: T[][]; b: T[] }>();
 
   constructor(
+    private readonly F: Field<T>,
     private readonly net: Network,
     private readonly d: number,
   ) {
@@ -42,33 +45,40 @@ export class SymbolicPass {
   }
 
   private node(id: number, pattern: readonly (readonly number[])[]): void {
+    const F = this.F;
     const node = this.net.nodes[id]!;
     const d = this.d;
     if (node.kind === "input") {
-      this.maps[id] = { M: Array.from({ length: d }, (_, r) => Array.from({ length: d }, (_, c) => (r === c ? ONE : ZERO))), v: new Array<Rational>(d).fill(ZERO) };
+      this.maps[id] = { M: Array.from({ length: d }, (_, r) => Array.from({ length: d }, (_, c) => (r === c ? F.one : F.zero))), v: new Array<T>(d).fill(F.zero) };
     } else if (node.kind === "activation") {
       const layer = this.acts.indexOf(id);
       const z = this.maps[node.input]!;
-      const M: Rational[][] = [];
-      const v: Rational[] = [];
+      const M: T[][] = [];
+      const v: T[] = [];
       for (let i = 0; i < node.size; i++) {
         const f = neuronFunction(node.activation, i);
         const piece = pattern[layer]![i]!;
-        M.push(z.M[i]!.map((x) => x.mul(f.slopes[piece]!)));
-        v.push(z.v[i]!.mul(f.slopes[piece]!).add(f.intercepts[piece]!));
+        const slope = F.fromRational(f.slopes[piece]!);
+        M.push(z.M[i]!.map((x) => F.mul(x, slope)));
+        v.push(F.add(F.mul(z.v[i]!, slope), F.fromRational(f.intercepts[piece]!)));
       }
       this.maps[id] = { M, v };
     } else {
+      let wb = this.weights.get(id);
+      if (!wb) {
+        wb = { W: node.weights.map((row) => row.map((w) => F.fromRational(w))), b: node.bias.map((b) => F.fromRational(b)) };
+        this.weights.set(id, wb);
+      }
       const argM = node.inputs.flatMap((i) => this.maps[i]!.M);
       const argV = node.inputs.flatMap((i) => this.maps[i]!.v);
-      const M = node.weights.map((row) => Array.from({ length: d }, (_, k) => row.reduce((s, w, c) => (w.n === 0n ? s : s.add(w.mul(argM[c]![k]!))), ZERO)));
-      const v = node.weights.map((row, r) => row.reduce((s, w, c) => (w.n === 0n ? s : s.add(w.mul(argV[c]!))), node.bias[r]!));
+      const M = wb.W.map((row) => Array.from({ length: d }, (_, k) => row.reduce((s, w, c) => (F.sign(w) === 0 ? s : F.add(s, F.mul(w, argM[c]![k]!))), F.zero)));
+      const v = wb.W.map((row, r) => row.reduce((s, w, c) => (F.sign(w) === 0 ? s : F.add(s, F.mul(w, argV[c]!))), wb.b[r]!));
       this.maps[id] = { M, v };
     }
   }
 
   /** Pre-activation (w, c) of neuron `neuron` of activation layer `layer`; needs the pattern of earlier layers. */
-  preactivation(layer: number, neuron: number, pattern: readonly (readonly number[])[]): { w: readonly Rational[]; c: Rational } {
+  preactivation(layer: number, neuron: number, pattern: readonly (readonly number[])[]): { w: readonly T[]; c: T } {
     this.ensure(layer, pattern);
     const node = this.net.nodes[this.acts[layer]!]!;
     if (node.kind !== "activation") throw new Error("check/symbolic: not an activation node");
@@ -77,7 +87,7 @@ export class SymbolicPass {
   }
 
   /** The output map for a full pattern. */
-  output(pattern: readonly (readonly number[])[]): RationalMap {
+  output(pattern: readonly (readonly number[])[]): FieldMap<T> {
     this.ensure(this.acts.length, pattern);
     return this.maps[this.net.output]!;
   }

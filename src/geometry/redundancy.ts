@@ -9,20 +9,24 @@ import {
   exactUpperBound,
   fromFloat,
   lpRows,
+  toNumber,
   upperBound,
   type LpRows,
   type LpStats,
 } from "./lp.js";
 import { fromBigInt } from "./exact-solve.js";
 
-/** Indices of an irredundant subset of the rows describing the same set. */
-export function irredundantRows<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, certify = true): number[] {
+/**
+ * Indices of an irredundant subset of the rows describing the same set. `inside`, a point strictly inside
+ * every row (the region's witness), lets most irredundant rows be confirmed without the exact simplex.
+ */
+export function irredundantRows<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, certify = true, inside?: readonly T[]): number[] {
   let kept: number[] = [];
   for (let i = 0; i < P.a.length; i++) if (P.a[i]!.some((v) => F.sign(v) !== 0)) kept.push(i);
   for (const i of [...kept]) {
     const others = kept.filter((j) => j !== i);
     const Q = lpRows(F, P.d, others.map((j) => P.a[j]!), others.map((j) => P.b[j]!));
-    if (rowIsRedundant(F, Q, P.a[i]!, P.b[i]!, stats, certify)) kept = others;
+    if (rowIsRedundant(F, Q, P.a[i]!, P.b[i]!, stats, certify, inside)) kept = others;
   }
   return kept;
 }
@@ -32,7 +36,7 @@ function provesAtMost<T>(F: Field<T>, Q: LpRows<T>, cert: { indices: readonly nu
 }
 
 /** Is a·x ≤ b implied by the rows Q? Decided exactly (certificate, or a separating point, or exact simplex). */
-export function rowIsRedundant<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, stats: LpStats, certify = true): boolean {
+export function rowIsRedundant<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, stats: LpStats, certify = true, inside?: readonly T[]): boolean {
   const ub = upperBound(F, Q, a, stats);
   if (ub.kind === "unbounded") return false;
   if (provesAtMost(F, Q, ub.cert, b)) return true;
@@ -40,11 +44,32 @@ export function rowIsRedundant<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b:
   // Not proved redundant: confirm with an exact point satisfying Q and violating a·x ≤ b.
   if (ub.xf) {
     const x = Array.from(ub.xf, (v) => fromFloat(F, v));
-    const insideQ = Q.a.every((row, j) => F.compare(dotT(F, row, x), Q.b[j]!) <= 0);
-    if (insideQ && F.compare(dotT(F, a, x), b) > 0) return false;
+    if (separates(F, Q, a, b, x)) return false;
+    // The float vertex often lies a rounding error outside Q: pull it toward a point strictly inside,
+    // stopping beyond the crossing of a·x = b (points p + λ(x − p), λ from the crossing towards 1).
+    if (inside) {
+      const pf = inside.map((v) => toNumber(F, v));
+      const af = a.map((v) => toNumber(F, v));
+      const bf = toNumber(F, b);
+      const ap = af.reduce((s, v, k) => s + v * pf[k]!, 0);
+      const ax = af.reduce((s, v, k) => s + v * ub.xf![k]!, 0);
+      const cross = (bf - ap) / (ax - ap);
+      if (cross > 0 && cross < 1) {
+        for (let k = 1; k <= 12; k++) {
+          const lambda = cross + (1 - cross) * 2 ** -k;
+          const q = pf.map((v, j) => fromFloat(F, v + lambda * (ub.xf![j]! - v)));
+          if (separates(F, Q, a, b, q)) return false;
+        }
+      }
+    }
   }
   const ex = exactUpperBound(F, Q, a, stats);
   return ex.bound.kind === "bounded" && provesAtMost(F, Q, ex.bound.cert, b);
+}
+
+/** Exactly: q satisfies every row of Q and violates a·x ≤ b (so a·x ≤ b is not implied by Q). */
+function separates<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, q: readonly T[]): boolean {
+  return F.compare(dotT(F, a, q), b) > 0 && Q.a.every((row, j) => F.compare(dotT(F, row, q), Q.b[j]!) <= 0);
 }
 
 /** Is the set bounded? (max ±x_k finite for every k, decided exactly.) */

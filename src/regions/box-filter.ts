@@ -100,20 +100,28 @@ function provesUpper<T>(F: Field<T>, parts: { coef: T; bound: AxisBound<T> }[], 
   return F.compare(lhs, t) <= 0;
 }
 
-/** The combined certificate Σ coef_k · y^(k) as a record (only built when maps keep certificates). */
+/**
+ * The combined certificate Σ coef_k · y^(k) as a record (only built when maps keep certificates), over one
+ * common BigInt denominator so each entry is reduced once (not once per addition).
+ */
 function combined<T>(F: Field<T>, parts: { coef: T; bound: AxisBound<T> }[]): BoundCertificateRecord {
-  const acc = new Map<number, Rational>();
-  for (const p of parts) {
-    const coef = F.toRational(p.coef);
+  // coef_k = cn_k / cd_k; y^(k)_i = num_{k,i} / den_k; y_i = Σ_k cn_k num_{k,i} (D / (cd_k den_k)) / D.
+  const fr = parts.map((p) => {
+    const r = F.toRational(p.coef);
+    return { cn: r.s * r.n, scale: r.d * p.bound.den };
+  });
+  let D = 1n;
+  for (const f of fr) D *= f.scale;
+  const acc = new Map<number, bigint>();
+  parts.forEach((p, k) => {
+    const mult = fr[k]!.cn * (D / fr[k]!.scale);
     p.bound.cert.indices.forEach((i, j) => {
       const num = p.bound.cert.num[j]!;
-      if (num === 0n) return;
-      const add = coef.mul(new Rational(num, p.bound.den));
-      acc.set(i, (acc.get(i) ?? new Rational(0n, 1n)).add(add));
+      if (num !== 0n) acc.set(i, (acc.get(i) ?? 0n) + mult * num);
     });
-  }
+  });
   const rows = [...acc.keys()].sort((a, b) => a - b);
-  return { rows, y: rows.map((i) => acc.get(i)!) };
+  return { rows, y: rows.map((i) => new Rational(acc.get(i)!, D)) };
 }
 
 /**

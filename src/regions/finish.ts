@@ -38,7 +38,7 @@ export function buildRegion<T>(F: Field<T>, leaf: LeafInput<T>): Region {
   let kept: number[];
   let bounded: boolean;
   if (opts.irredundant) {
-    kept = irredundantRows(F, rows, leaf.stats, opts.certify);
+    kept = irredundantRows(F, rows, leaf.stats, opts.certify, leaf.witness);
     bounded = leaf.domainBounded || isBounded(F, lpRows(F, d, kept.map((i) => rows.a[i]!), kept.map((i) => rows.b[i]!)), leaf.stats);
   } else {
     kept = rows.a.map((_, i) => i);

@@ -3,12 +3,12 @@
 // (weights no longer dyadic, so the engine runs in fractions) has the same regions; maps made on the
 // dyadic path pass `tessera check`, whose symbolic pass is exact rational arithmetic of its own.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { Dyadic } from "../../src/exact/dyadic.js";
-import { rat, ZERO, type Rational } from "../../src/exact/rational.js";
+import { parseRational, rat, ZERO, type Rational } from "../../src/exact/rational.js";
 import { sequential } from "../../src/network/build.js";
 import { evaluate } from "../../src/network/evaluate.js";
 import type { Network } from "../../src/network/ir.js";
@@ -62,6 +62,29 @@ describe("dyadic fast path", () => {
     let out = "";
     expect(await runCli(["check", map, file], { ...io, stdout: (s) => (out += s) })).toBe(0);
     expect(out).toMatch(/^ok: /);
+    // The dyadic checker rejects tampering too: a moved witness, a changed map entry, a corrupted certificate.
+    const lines = readFileSync(map, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>);
+    const tampered: [string, (l: Record<string, any>[]) => void, RegExp][] = [
+      ["witness", (l) => (l[3]!.witness = l[4]!.witness), /regions\[2\]\.witness/],
+      ["map", (l) => (l[2]!.map.c[0] = parseRational(l[2]!.map.c[0]).add(rat(1, 1024)).toFraction()), /regions\[1\]\.map\.c\[0\]/],
+      [
+        "certificate",
+        (l) => {
+          const split = l.slice(1, -1).flatMap((r) => r.splits).find((x: { upper?: { y: string[] } }) => x.upper && x.upper.y.length > 0);
+          split.upper.y[0] = parseRational(split.upper.y[0]).mul(rat(3, 2)).toFraction();
+        },
+        /\.upper/,
+      ],
+    ];
+    for (const [name, mutate, message] of tampered) {
+      const copy = lines.map((l) => JSON.parse(JSON.stringify(l)) as Record<string, any>);
+      mutate(copy);
+      const bad = join(dir, `bad-${name}.ndjson`);
+      writeFileSync(bad, copy.map((l) => JSON.stringify(l)).join("\n") + "\n");
+      let err = "";
+      expect(await runCli(["check", bad, file], { ...io, stderr: (s) => (err += s) }), name).toBe(1);
+      expect(err, name).toMatch(message);
+    }
   });
 
   it("fast-check: exact forward pass equals the region's map (dyadic net, decimal box)", async () => {
