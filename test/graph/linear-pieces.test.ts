@@ -16,6 +16,7 @@ import { crossFacet } from "../../src/graph/crossing.js";
 import { patternForms } from "../../src/graph/affine-forms.js";
 import { inClosure, slack } from "../../src/graph/facets.js";
 import { formatPattern } from "../../src/network/evaluate.js";
+import { gradientJump } from "../../src/graph/gradient-jump.js";
 
 const r = (n: number, d = 1): Rational => rat(n, d);
 
@@ -70,7 +71,7 @@ describe("graph/linear-pieces", () => {
     expect([gp.regions.length, gp.built.linearPieces, gp.tracker[1], gp.loose[1]]).toEqual([4, 4, 4, 4]);
   });
 
-  it("fast-check: tracker = graph pieces; edge points lie in both closures; crossing back gives the source", async () => {
+  it("fast-check: tracker = graph pieces; edge points lie in both closures; jumps antisymmetric; crossing back gives the source", async () => {
     const weight = fc.integer({ min: -3, max: 3 }).map((n) => rat(n));
     const netArb = fc
       .tuple(
@@ -94,6 +95,9 @@ describe("graph/linear-pieces", () => {
           expect(inClosure(src.region.constraints, attrs.point!)).toBe(true);
           expect(inClosure(dst.region.constraints, attrs.point!)).toBe(true);
           expect(slack(attrs.hyperplane, attrs.point!).n).toBe(0n);
+          // antisymmetry: the jump seen from the target is the negated jump
+          const back2 = gradientJump(dst.region.map, src.region.map);
+          expect(back2.map((row) => row.map((v) => v.neg().toFraction()))).toEqual(attrs.jump.map((row) => row.map((v) => v.toFraction())));
           // the target's constraint on the same hyperplane, crossed from the target, leads back to the source
           const back = dst.region.constraints.findIndex(
             (c) => slack(c, attrs.point!).n === 0n && c.source.kind === "neuron",
