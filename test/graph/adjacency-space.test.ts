@@ -57,7 +57,7 @@ describe("graph/adjacency in R^d", () => {
     }
   });
 
-  for (const [d, trials, maxM] of [[2, 6, 6], [3, 3, 5]] as const) {
+  for (const [d, trials, maxM] of [[2, 6, 6], [3, 3, 5], [4, 1, 5]] as const) {
     it(`one hidden layer in general position in R^${d}: m·Σ_{i<d} C(m−1,i) edges, jumps v_k·w_kᵀ`, async () => {
       const seed = 1000 + d;
       const next = rng(seed);
