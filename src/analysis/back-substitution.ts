@@ -70,6 +70,10 @@ export function backSubstitute(fn: FloatNet, fb: FloatBounds, box: FloatBox, sta
         }
         const prev = lam[src];
         const acc = prev ?? new Float64Array(m * size);
+        // Inputs that are exactly 0 on the box (inactive ReLUs) contribute nothing: their multipliers stay 0.
+        const live: number[] = [];
+        for (let c = 0; c < size; c++) if (mg[c] !== 0) live.push(c);
+        const nl = live.length;
         for (let r = 0; r < m; r++) {
           const ao = r * size;
           let e = 0;
@@ -79,7 +83,12 @@ export function backSubstitute(fn: FloatNet, fb: FloatBounds, box: FloatBox, sta
             if (l === 0) continue;
             e += Math.abs(l) * v[j]!;
             const wo = j * node.cols + node.offsets[idx]!;
-            for (let c = 0; c < size; c++) acc[ao + c] += l * node.W[wo + c]!;
+            if (nl === size) for (let c = 0; c < size; c++) acc[ao + c] += l * node.W[wo + c]!;
+            else
+              for (let q = 0; q < nl; q++) {
+                const c = live[q]!;
+                acc[ao + c] += l * node.W[wo + c]!;
+              }
           }
           // The Werr part of v is an exact-weight error, the rest covers float rounding: both bounded here.
           err[r] += sumError(e, n + 1) + (node.Werr ? e : 0);

@@ -453,13 +453,15 @@ export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: Dya
       node.inputs.forEach((src, idx) => {
         const size = nodes[src]!.size;
         const out = new Array<bigint>(size).fill(0n);
+        const zeroValue = Array.from({ length: size }, (_, col) => eb.lo[src]![col]!.isZero() && eb.hi[src]![col]!.isZero());
         for (let r = 0; r < node.size; r++) {
           const l = lb!.m[r]!;
           if (l === 0n) continue;
           const wo = r * node.cols + node.offsets[idx]!;
           for (let col = 0; col < size; col++) {
             const w = node.W[wo + col]!;
-            if (w !== 0n) out[col] += l * w;
+            // An input that is exactly 0 on the box contributes nothing (its multiplier may stay 0).
+            if (w !== 0n && !zeroValue[col]) out[col] += l * w;
             const we = node.Werr?.[wo + col];
             if (we) err = err.add(ceilDyadic(we.mul(new Rational(absBig(l), 1n)), -PRECISION - 64).mul(dy(1n, e)).mul(mag(src, col)));
           }
