@@ -1,6 +1,7 @@
 // The Clarke Jacobian in R^2 with the region engine enumerating the local network: the seed network where two
 // of its lines cross lists 4 Jacobians (computed here by hand from its weights), on one line 2, off every line 1;
-// a bias-free net at the origin lists the Jacobian of every region (all regions touch the origin).
+// a bias-free net at the origin lists the Jacobian of every region (all regions touch the origin); and at
+// vertices of random deep nets, clarke lists exactly the regions of the full enumeration whose closure holds it.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parseRational, rat, type Rational } from "../../src/exact/rational.js";
@@ -8,6 +9,10 @@ import { sequential } from "../../src/network/build.js";
 import { readNetworkJson } from "../../src/formats/network-json.js";
 import { collectRegions } from "../../src/regions/enumerate.js";
 import { clarkeJacobian } from "../../src/graph/clarke.js";
+import { inClosure } from "../../src/graph/facets.js";
+import { formatPattern } from "../../src/network/evaluate.js";
+import type { DomainSpec } from "../../src/geometry/types.js";
+import fc from "fast-check";
 
 const seed = () => readNetworkJson(readFileSync("fixtures/seed-three-neurons.json", "utf8"), "seed");
 const text = (J: readonly (readonly Rational[])[]) => J.map((row) => row.map((v) => v.toFraction()).join(",")).join(";");
@@ -52,5 +57,31 @@ describe("graph/clarke in R^2", () => {
     );
     const all = new Set(regions.map((r) => text(r.map.A)));
     expect(new Set(c.jacobians.map(text))).toEqual(all);
+  });
+});
+
+describe("graph/clarke against the full enumeration", () => {
+  it("fast-check: at vertices and facet points inside a box, clarke lists exactly the regions whose closure holds the point", async () => {
+    const weight = fc.integer({ min: -2, max: 2 }).map((n) => rat(n));
+    const layer = (rows: number, cols: number) =>
+      fc.tuple(fc.array(fc.array(weight, { minLength: cols, maxLength: cols }), { minLength: rows, maxLength: rows }), fc.array(weight, { minLength: rows, maxLength: rows }));
+    let checked = 0;
+    await fc.assert(
+      fc.asyncProperty(layer(3, 2), layer(2, 3), layer(1, 2), async (l1, l2, l3) => {
+        const net = sequential(2, [l1, l2, l3].map(([weights, bias]) => ({ weights, bias })));
+        const box: DomainSpec = { kind: "box", lo: [rat(-4), rat(-4)], hi: [rat(4), rat(4)] };
+        const { regions } = await collectRegions(net, box, { collectVertices: true });
+        const strictlyInside = (x: readonly Rational[]) => x.every((v) => v.compare(rat(-4)) > 0 && v.compare(rat(4)) < 0);
+        const points = regions.flatMap((r) => r.vertices ?? []).filter(strictlyInside).slice(0, 6);
+        for (const x of points) {
+          const c = await clarkeJacobian(net, x);
+          const expected = regions.filter((r) => inClosure(r.constraints, x)).map((r) => formatPattern(r.pattern)).sort();
+          expect(c.regions.map((r) => formatPattern(r.pattern)).sort(), `at (${x.map((v) => v.toFraction())})`).toEqual(expected);
+          checked++;
+        }
+      }),
+      { numRuns: 25, seed: 8 },
+    );
+    expect(checked).toBeGreaterThan(25);
   });
 });
