@@ -71,6 +71,8 @@ export class RegionMapChecker<T = unknown> {
   private readonly rows: Row<T>[] = [];
   private readonly stack: Frame<T>[] = [];
   private readonly pattern: number[][];
+  /** Verified bounding boxes of the current path: id → creation depth and axis bounds. */
+  private readonly boxes = new Map<number, { depth: number; P: T; upper: (T | undefined)[]; lower: (T | undefined)[] }>();
   private depth = 0;
   private regions = 0;
   private exhausted = false;
@@ -118,7 +120,10 @@ export class RegionMapChecker<T = unknown> {
     if (this.exhausted) fail(where, "the split tree has no place for this region (extra or repeated region)");
     const splits = json.splits;
     if (this.neurons.length > 0 && !Array.isArray(splits)) fail(`${where}.splits`, "is missing (a map made without certificates cannot be checked)");
-    ((splits as Json[] | undefined) ?? []).forEach((s, k) => this.decision(s, `${where}.splits[${k}]`));
+    ((splits as Json[] | undefined) ?? []).forEach((s, k) => {
+      if (typeof s === "object" && s !== null && "box" in s && !("neuron" in s)) this.boxRecord(s, `${where}.splits[${k}]`);
+      else this.decision(s, `${where}.splits[${k}]`);
+    });
     if (this.depth !== this.neurons.length) {
       fail(where, `the split tree path ends after ${this.depth} of ${this.neurons.length} neurons (a region is missing or its certificate is incomplete)`);
     }
@@ -145,11 +150,8 @@ export class RegionMapChecker<T = unknown> {
     this.descend();
   }
 
-  /**
-   * y ≥ 0 over the current rows with Σ y_i a_i = target and Σ y_i b_i ≤ limit. With y_i = p_i/q_i and
-   * L = lcm(q_i), both are checked multiplied by L: integer multipliers p_i·L/q_i, no fractions.
-   */
-  private bound(cert: unknown, where: string, target: readonly T[], limit: T): void {
+  /** Σ m_i a_i and Σ m_i b_i over the current rows for m_i = y_i·L (L = lcm of the denominators): no fractions. */
+  private combination(cert: unknown, where: string): { sum: T[]; rhs: T; L: bigint } {
     const F = this.F;
     if (typeof cert !== "object" || cert === null) return fail(where, "the certificate of the pruned pieces is missing");
     const { rows, y } = cert as Json;
@@ -157,7 +159,6 @@ export class RegionMapChecker<T = unknown> {
     const ys = y.map((v, t) => rat(v, `${where}.y[${t}]`));
     let L = 1n;
     for (const r of ys) L = (L / gcd(L, r.d)) * r.d;
-    const big = (n: bigint): T => (F === (DyadicField as Field<unknown>) ? (Dyadic.of(n) as T) : F.fromRational(new Rational(n, 1n)));
     const sum = new Array<T>(this.d).fill(F.zero);
     let rhs = F.zero;
     rows.forEach((i: unknown, t) => {
@@ -165,16 +166,74 @@ export class RegionMapChecker<T = unknown> {
       const yi = ys[t]!;
       if (yi.s < 0n && yi.n !== 0n) fail(`${where}.y[${t}]`, "is negative");
       if (yi.n === 0n) return;
-      const m = big(yi.s * yi.n * (L / yi.d));
+      const m = this.big(yi.s * yi.n * (L / yi.d));
       const row = this.rows[i as number]!;
       row.a.forEach((v, k) => (sum[k] = F.add(sum[k]!, F.mul(m, v))));
       rhs = F.add(rhs, F.mul(m, row.b));
     });
-    const Lt = big(L);
+    return { sum, rhs, L };
+  }
+
+  private big(n: bigint): T {
+    return this.F === (DyadicField as Field<unknown>) ? (Dyadic.of(n) as T) : this.F.fromRational(new Rational(n, 1n));
+  }
+
+  /** A certificate ({rows, y}, or a box reference) proving target·x ≤ limit on the current node. */
+  private bound(cert: unknown, where: string, target: readonly T[], limit: T): void {
+    const F = this.F;
+    if (typeof cert === "object" && cert !== null && "box" in cert) return this.boxBound((cert as Json).box, where, target, limit);
+    const { sum, rhs, L } = this.combination(cert, where);
+    const Lt = this.big(L);
     sum.forEach((v, k) => {
       if (F.compare(v, F.mul(Lt, target[k]!)) !== 0) fail(where, `Σ y_i a_i differs from the pre-activation's gradient in coordinate ${k}`);
     });
     if (F.compare(rhs, F.mul(Lt, limit)) > 0) fail(where, "the certified bound does not reach the breakpoint");
+  }
+
+  /**
+   * A bounding box record: verify each axis certificate (Σ y_i a_i = ±e_k) and keep its bound U_k = rhs_k/L_k
+   * scaled to one denominator P = Π L_k (Ũ_k = rhs_k·P/L_k in the field), so uses need no fractions.
+   */
+  private boxRecord(json: Json, where: string): void {
+    const F = this.F;
+    const id = json.box;
+    if (!Number.isInteger(id)) fail(`${where}.box`, "is not an integer id");
+    const raw = (key: "upper" | "lower", sign: 1 | -1): ({ rhs: T; L: bigint } | undefined)[] => {
+      const list = json[key];
+      if (!Array.isArray(list) || list.length !== this.d) return fail(`${where}.${key}`, `must have ${this.d} entries`);
+      return list.map((c: unknown, k) => {
+        if (c === null) return undefined;
+        const { sum, rhs, L } = this.combination(c, `${where}.${key}[${k}]`);
+        const Lt = this.big(L);
+        sum.forEach((v, j) => {
+          const e = j === k ? (sign === 1 ? Lt : F.neg(Lt)) : F.zero;
+          if (F.compare(v, e) !== 0) fail(`${where}.${key}[${k}]`, `Σ y_i a_i is not ${sign === 1 ? "" : "-"}e_${k}`);
+        });
+        return { rhs, L };
+      });
+    };
+    const upper = raw("upper", 1);
+    const lower = raw("lower", -1);
+    let P = 1n;
+    for (const a of [...upper, ...lower]) if (a) P *= a.L;
+    const scale = (a: { rhs: T; L: bigint } | undefined): T | undefined => (a ? F.mul(a.rhs, this.big(P / a.L)) : undefined);
+    this.boxes.set(id as number, { depth: this.depth, P: this.big(P), upper: upper.map(scale), lower: lower.map(scale) });
+  }
+
+  /** target·x ≤ Σ_{t_k>0} t_k U^+_k + Σ_{t_k<0} |t_k| U^-_k ≤ limit, with the box's verified bounds (times P). */
+  private boxBound(id: unknown, where: string, target: readonly T[], limit: T): void {
+    const F = this.F;
+    const box = typeof id === "number" ? this.boxes.get(id) : undefined;
+    if (!box) return fail(`${where}.box`, `${JSON.stringify(id)} is not a bounding box of this node's path`);
+    let total = F.zero;
+    target.forEach((t, k) => {
+      const s = F.sign(t);
+      if (s === 0) return;
+      const U = s > 0 ? box.upper[k] : box.lower[k];
+      if (U === undefined) fail(`${where}.box`, `the box is unbounded in the direction of coordinate ${k}`);
+      total = F.add(total, F.mul(s > 0 ? t : F.neg(t), U!));
+    });
+    if (F.compare(total, F.mul(limit, box.P)) > 0) fail(where, "the box bound does not reach the breakpoint");
   }
 
   /** Enter the next kept piece of the top frame. */
@@ -198,7 +257,12 @@ export class RegionMapChecker<T = unknown> {
   private advance(): void {
     while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.next > this.stack[this.stack.length - 1]!.keep[1]) this.stack.pop();
     if (this.stack.length === 0) this.exhausted = true;
-    else this.descend();
+    else {
+      // Boxes made below the node we return to belonged to the abandoned subtree.
+      const j = this.stack[this.stack.length - 1]!.neuron;
+      for (const [id, b] of this.boxes) if (b.depth > j) this.boxes.delete(id);
+      this.descend();
+    }
   }
 
   private leaf(json: Json, where: string): void {

@@ -11,7 +11,7 @@ import { Dyadic } from "../exact/dyadic.js";
 import { bitLength } from "../exact/rational.js";
 import type { Decision } from "./decide.js";
 import type { RowStack } from "./row-stack.js";
-import type { BoundCertificateRecord } from "./types.js";
+import type { BoundCertificateRecord, BoxRecord } from "./types.js";
 
 interface AxisBound<T> {
   readonly cert: BoundCertificate;
@@ -57,10 +57,12 @@ export interface RegionBox<T> {
   readonly decided: Map<number, Decision<T> | null>;
   /** Number of rows of the node it was computed on (a node below with as many rows is the same polyhedron). */
   readonly rowCount: number;
+  /** Sequential id, referred to by the decisions it certifies. */
+  readonly id: number;
 }
 
 /** The certified bounding box of the rows (2d LPs). */
-export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats): RegionBox<T> {
+export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats, id = 0): RegionBox<T> {
   const d = rows.d;
   const axis = (k: number, s: 1 | -1): AxisBound<T> | undefined => {
     const e = Array.from({ length: d }, (_, j) => (j === k ? (s === 1 ? F.one : F.neg(F.one)) : F.zero));
@@ -71,7 +73,7 @@ export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats): Re
     const up = F.zero instanceof Dyadic ? (upD as T) : F.fromRational(upD.toRational());
     return { cert: ub.cert, B, den: ub.cert.den, up, f: upD.toNumber() };
   };
-  return { upper: Array.from({ length: d }, (_, k) => axis(k, 1)), lower: Array.from({ length: d }, (_, k) => axis(k, -1)), decided: new Map(), rowCount: rows.length };
+  return { upper: Array.from({ length: d }, (_, k) => axis(k, 1)), lower: Array.from({ length: d }, (_, k) => axis(k, -1)), decided: new Map(), rowCount: rows.length, id };
 }
 
 /** The axis bounds used to bound v·x from above (undefined when one of them is unbounded). */
@@ -100,28 +102,21 @@ function provesUpper<T>(F: Field<T>, parts: { coef: T; bound: AxisBound<T> }[], 
   return F.compare(lhs, t) <= 0;
 }
 
-/**
- * The combined certificate Σ coef_k · y^(k) as a record (only built when maps keep certificates), over one
- * common BigInt denominator so each entry is reduced once (not once per addition).
- */
-function combined<T>(F: Field<T>, parts: { coef: T; bound: AxisBound<T> }[]): BoundCertificateRecord {
-  // coef_k = cn_k / cd_k; y^(k)_i = num_{k,i} / den_k; y_i = Σ_k cn_k num_{k,i} (D / (cd_k den_k)) / D.
-  const fr = parts.map((p) => {
-    const r = F.toRational(p.coef);
-    return { cn: r.s * r.n, scale: r.d * p.bound.den };
-  });
-  let D = 1n;
-  for (const f of fr) D *= f.scale;
-  const acc = new Map<number, bigint>();
-  parts.forEach((p, k) => {
-    const mult = fr[k]!.cn * (D / fr[k]!.scale);
-    p.bound.cert.indices.forEach((i, j) => {
-      const num = p.bound.cert.num[j]!;
-      if (num !== 0n) acc.set(i, (acc.get(i) ?? 0n) + mult * num);
+/** The box as a tree record (its axis certificates, written once; decisions then refer to its id). */
+export function boxRecord<T>(box: RegionBox<T>): BoxRecord {
+  const rec = (b: AxisBound<T> | undefined): BoundCertificateRecord | null => {
+    if (!b) return null;
+    const rows: number[] = [];
+    const y: Rational[] = [];
+    b.cert.indices.forEach((i, j) => {
+      if (b.cert.num[j] !== 0n) {
+        rows.push(i);
+        y.push(new Rational(b.cert.num[j]!, b.cert.den));
+      }
     });
-  });
-  const rows = [...acc.keys()].sort((a, b) => a - b);
-  return { rows, y: rows.map((i) => new Rational(acc.get(i)!, D)) };
+    return { rows, y };
+  };
+  return { box: box.id, upper: box.upper.map(rec), lower: box.lower.map(rec) };
 }
 
 /**
@@ -159,8 +154,8 @@ export function boxDecision<T>(
     record: {
       neuron,
       keep: [piece, piece],
-      ...(piece > 0 ? { lower: keepRecords ? combined(F, down) : EMPTY } : {}),
-      ...(piece < k ? { upper: keepRecords ? combined(F, up) : EMPTY } : {}),
+      ...(piece > 0 ? { lower: keepRecords ? { box: box.id } : EMPTY } : {}),
+      ...(piece < k ? { upper: keepRecords ? { box: box.id } : EMPTY } : {}),
     },
   };
 }

@@ -16,10 +16,10 @@ import { isDyadicRational } from "../exact/rational.js";
 import { AffineMaps } from "./affine-maps.js";
 import { decide, type Child } from "./decide.js";
 import { buildRegion } from "./finish.js";
-import { regionBox, type RegionBox } from "./box-filter.js";
+import { boxRecord, regionBox, type RegionBox } from "./box-filter.js";
 import { resolveOptions, type EnumerateOptions, type ResolvedOptions } from "./options.js";
 import { RowStack } from "./row-stack.js";
-import type { EnumerationStatus, Region, SplitRecord } from "./types.js";
+import type { EnumerationStatus, Region, TreeRecord } from "./types.js";
 
 export interface EnumerationStats {
   /** Split-tree decisions (neuron × node). */
@@ -88,12 +88,18 @@ function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions
   const pattern: number[][] = [];
   for (let l = 0; l < maps.layers; l++) pattern.push(new Array<number>(maps.layerStart[l + 1]! - maps.layerStart[l]!).fill(0));
   maps.computeSegment(0, pattern);
-  let pending: SplitRecord[] = [];
+  let pending: TreeRecord[] = [];
   let id = 0;
   const ctx = { F, certify: opts.certify, keepRecords: opts.certify && opts.keepCertificates, stats: stats.lp };
   // The bounding box of the region at the entry of each layer (valid for the whole subtree of that layer).
   const boxes: (RegionBox<T> | undefined)[] = new Array<RegionBox<T> | undefined>(maps.layers).fill(undefined);
-  if (maps.layers > 0) boxes[0] = regionBox(F, rows, stats.lp);
+  let boxCount = 0;
+  const newBox = (): RegionBox<T> => {
+    const box = regionBox(F, rows, stats.lp, boxCount++);
+    if (ctx.keepRecords) pending.push(boxRecord(box));
+    return box;
+  };
+  if (maps.layers > 0) boxes[0] = newBox();
   // Regions are built only when someone consumes them (count just counts).
   const build = opts.onRegion !== undefined;
   const emit = (witness: readonly T[]): Region | true => {
@@ -146,7 +152,7 @@ function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions
         // Few constraints added since the previous layer's box: keep it (still valid, slightly loose).
         const prev = boxes[info.layer];
         // The verdict cache is per layer entry: the next layer's pre-activations depend on this path's pattern.
-        boxes[info.layer + 1] = prev && rows.length - prev.rowCount <= BOX_REUSE ? { ...prev, decided: new Map() } : regionBox(F, rows, stats.lp);
+        boxes[info.layer + 1] = prev && rows.length - prev.rowCount <= BOX_REUSE ? { ...prev, decided: new Map() } : newBox();
       }
     }
     if (f.j + 1 === N) {

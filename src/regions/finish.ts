@@ -8,7 +8,7 @@ import { MAX_VERTEX_SUBSETS, polytopeVertices } from "../geometry/vertices.js";
 import type { NodeMap } from "./affine-maps.js";
 import type { ResolvedOptions } from "./options.js";
 import type { RowStack } from "./row-stack.js";
-import type { Region, RegionConstraint, SplitRecord } from "./types.js";
+import type { Region, RegionConstraint, TreeRecord } from "./types.js";
 
 /** Largest input dimension for which vertices are listed. */
 export const MAX_VERTEX_DIMENSION = 3;
@@ -22,7 +22,7 @@ export interface LeafInput<T> {
   readonly domainBounded: boolean;
   readonly opts: ResolvedOptions;
   readonly stats: LpStats;
-  readonly splits: readonly SplitRecord[];
+  readonly splits: readonly TreeRecord[];
 }
 
 function choose(m: number, d: number): number {

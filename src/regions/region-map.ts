@@ -9,7 +9,7 @@ import type { Network } from "../network/ir.js";
 import { inputSize, outputSize } from "../network/ir.js";
 import { networkSha256 } from "../formats/network-json.js";
 import type { EnumerationResult } from "./enumerate.js";
-import type { BoundCertificateRecord, ConstraintSource, Region, SplitRecord } from "./types.js";
+import type { BoundCertificateRecord, BoxCertificateRecord, ConstraintSource, Region, TreeRecord } from "./types.js";
 
 export const REGION_MAP_FORMAT = "tessera-region-map";
 export const REGION_MAP_VERSION = 1;
@@ -22,8 +22,14 @@ export interface CertificateJson {
 export interface SplitJson {
   neuron: number;
   keep: [number, number];
-  lower?: CertificateJson;
-  upper?: CertificateJson;
+  lower?: CertificateJson | { box: number };
+  upper?: CertificateJson | { box: number };
+}
+
+export interface BoxJson {
+  box: number;
+  upper: (CertificateJson | null)[];
+  lower: (CertificateJson | null)[];
 }
 
 export interface RegionJson {
@@ -36,7 +42,7 @@ export interface RegionJson {
   constraints: { a: string[]; b: string; source: ConstraintSource }[];
   bounded: boolean;
   vertices?: string[][];
-  splits?: SplitJson[];
+  splits?: (SplitJson | BoxJson)[];
 }
 
 export interface RegionMapHeader {
@@ -57,11 +63,15 @@ export interface RegionMapFooter {
 
 const vec = (v: readonly Rational[]): string[] => v.map(formatRational);
 
-function certToJson(c: BoundCertificateRecord): CertificateJson {
-  return { rows: [...c.rows], y: vec(c.y) };
+function certToJson(c: BoundCertificateRecord | BoxCertificateRecord): CertificateJson | { box: number } {
+  return "box" in c ? { box: c.box } : { rows: [...c.rows], y: vec(c.y) };
 }
 
-export function splitToJson(s: SplitRecord): SplitJson {
+export function splitToJson(s: TreeRecord): SplitJson | BoxJson {
+  if ("box" in s) {
+    const axis = (c: BoundCertificateRecord | null): CertificateJson | null => (c ? { rows: [...c.rows], y: vec(c.y) } : null);
+    return { box: s.box, upper: s.upper.map(axis), lower: s.lower.map(axis) };
+  }
   return {
     neuron: s.neuron,
     keep: [s.keep[0], s.keep[1]],

@@ -31,7 +31,7 @@ export interface Region {
    * The split-tree decisions made since the previous region, in depth-first preorder (the certificate that
    * no region is missing; see docs/certificates.md). Absent when certification is off.
    */
-  readonly splits?: readonly SplitRecord[];
+  readonly splits?: readonly TreeRecord[];
 }
 
 /** Why an enumeration stopped. */
@@ -47,6 +47,25 @@ export interface BoundCertificateRecord {
 }
 
 /**
+ * A certificate by a bounding box (a BoxRecord met earlier on the path): with U_k the box's bounds,
+ * z = w·x + c ≤ Σ_{w_k>0} w_k U^+_k + Σ_{w_k<0} |w_k| U^-_k + c, i.e. y = Σ_k |w_k|·y^(k).
+ */
+export interface BoxCertificateRecord {
+  readonly box: number;
+}
+
+/**
+ * The certified bounding box of a split-tree node, written once before the decisions that use it:
+ * upper[k] proves x_k ≤ U^+_k and lower[k] proves -x_k ≤ U^-_k (y over the node's constraint list;
+ * null when unbounded that way). It stays valid on the node's whole subtree.
+ */
+export interface BoxRecord {
+  readonly box: number;
+  readonly upper: readonly (BoundCertificateRecord | null)[];
+  readonly lower: readonly (BoundCertificateRecord | null)[];
+}
+
+/**
  * One decision of the split tree: neuron `neuron` (index in topological neuron order) keeps pieces
  * keep[0]..keep[1] of the node; `lower` proves z ≥ breakpoint[keep[0]-1] (Σ y_i a_i = -w, Σ y_i b_i ≤
  * c - β), `upper` proves z ≤ breakpoint[keep[1]] (Σ y_i a_i = w, Σ y_i b_i ≤ β - c), where z = w·x + c is
@@ -55,6 +74,9 @@ export interface BoundCertificateRecord {
 export interface SplitRecord {
   readonly neuron: number;
   readonly keep: readonly [number, number];
-  readonly lower?: BoundCertificateRecord;
-  readonly upper?: BoundCertificateRecord;
+  readonly lower?: BoundCertificateRecord | BoxCertificateRecord;
+  readonly upper?: BoundCertificateRecord | BoxCertificateRecord;
 }
+
+/** An entry of the split-tree stream: a decision, or a bounding box used by later decisions. */
+export type TreeRecord = SplitRecord | BoxRecord;

@@ -115,14 +115,28 @@ describe("check rejects tampered maps", () => {
   });
   it("a corrupted certificate", async () => {
     await rejects((d) => {
-      const withCert = d.regions.flatMap((r) => r.splits as { lower?: { y: string[] }; upper?: { y: string[] } }[]).find((s) => (s.upper?.y.length ?? 0) > 0 || (s.lower?.y.length ?? 0) > 0)!;
-      const cert = withCert.upper?.y.length ? withCert.upper : withCert.lower!;
+      type Cert = { y?: string[] };
+      const withCert = d.regions.flatMap((r) => r.splits as { lower?: Cert; upper?: Cert }[]).find((s) => (s.upper?.y?.length ?? 0) > 0 || (s.lower?.y?.length ?? 0) > 0)!;
+      const cert = (withCert.upper?.y?.length ? withCert.upper : withCert.lower!) as { y: string[] };
       cert.y[0] = parseRational(cert.y[0]!).mul(rat(3, 2)).toFraction();
     }, /splits\[\d+\]\.(upper|lower)/);
   });
+  it("a corrupted bounding-box certificate", async () => {
+    await rejects((d) => {
+      const box = d.regions.flatMap((r) => r.splits as { box?: number; upper?: ({ y: string[] } | null)[] }[]).find((s) => s.box !== undefined && Array.isArray(s.upper))!;
+      const axis = box.upper!.find((c) => c !== null && c.y.length > 0)!;
+      axis.y[0] = parseRational(axis.y[0]!).add(rat(1, 7)).toFraction();
+    }, /splits\[\d+\]\.upper\[\d\]/);
+  });
+  it("a box reference to a box that is not on the path", async () => {
+    await rejects((d) => {
+      const split = d.regions.flatMap((r) => r.splits as { neuron?: number; upper?: { box?: number } }[]).find((s) => s.neuron !== undefined && s.upper?.box !== undefined)!;
+      split.upper!.box = 9999;
+    }, /is not a bounding box of this node's path/);
+  });
   it("a widened piece range (a pruned piece claimed kept without its region)", async () => {
     await rejects((d) => {
-      const s = (d.regions[0]!.splits as { keep: number[]; upper?: unknown }[]).find((x) => x.keep[0] === 0 && x.keep[1] === 0 && x.upper)!;
+      const s = (d.regions[0]!.splits as { keep: number[]; upper?: unknown }[]).find((x) => x.keep !== undefined && x.keep[0] === 0 && x.keep[1] === 0 && x.upper)!;
       s.keep = [0, 1];
       delete s.upper;
     }, /regions/);
