@@ -12,6 +12,8 @@ import { loadHighs, proposeMaxHighs } from "../src/geometry/highs-lp.js";
 import type { Network } from "../src/network/ir.js";
 import { inputSize } from "../src/network/ir.js";
 import { enumerateRegions, type EnumerationResult } from "../src/regions/enumerate.js";
+import { RegionMapWriter, regionMapHeader } from "../src/regions/region-map.js";
+import { checkDocument } from "../src/check/index.js";
 
 const quick = process.argv.includes("--quick");
 const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 3 : 20));
@@ -81,6 +83,28 @@ for (const c of cases) {
 }
 console.log("\nnnenum (exact mode, one process; issue 3): 3-32-32-32-2 on [-1,1]^3: 12,259 regions in 3.8 s ≈ 3,200 regions/s;");
 console.log("ACAS Xu 1_1 on prop 1: 39,835 regions in 15.7 s ≈ 2,500 regions/s. (nnenum's 3-32-32-32-2 is its own random net.)\n");
+
+// Full region maps (what `tessera regions` computes: irredundant H-forms, certificates kept) and `check`.
+console.log("## Region maps and check (first 2,000 regions at most)\n");
+console.log(row(["network", "regions", "map s", "map regions/s", "NDJSON MB", "check s", "check regions/s"]));
+console.log(row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]));
+for (const c of cases.slice(0, 3)) {
+  const net = loadNetwork(c.file);
+  const domain = c.domain(net);
+  const lines: string[] = [];
+  const writer = new RegionMapWriter((t) => lines.push(t), "ndjson", regionMapHeader(net, domain, c.file));
+  const t0 = performance.now();
+  const r = await enumerateRegions(net, domain, { maxRegions: 2000, onRegion: (region) => writer.region(region) });
+  writer.end(r);
+  const mapS = (performance.now() - t0) / 1000;
+  const text = lines.join("");
+  const parsed = text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const t1 = performance.now();
+  checkDocument({ kind: "ndjson", lines: parsed }, net, c.file);
+  const checkS = (performance.now() - t1) / 1000;
+  console.log(row([c.name, r.regions, mapS.toFixed(2), Math.round(r.regions / mapS), (text.length / 1e6).toFixed(1), checkS.toFixed(2), Math.round(r.regions / checkS)]));
+}
+console.log("");
 
 // LP proposers: the dense Float64Array simplex vs HiGHS (fresh model), on random feasible LPs.
 function lcg(seed: number): () => number {
