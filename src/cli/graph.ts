@@ -1,6 +1,5 @@
 // `tessera graph NET [domain]`: the adjacency graph of the regions with flipped neurons, facet points and exact
 // gradient jumps, as text, JSON (docs/formats/graph.md), GEXF, GraphML or DOT.
-import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import { Command } from "commander";
 import { InputError } from "../errors.js";
@@ -11,6 +10,7 @@ import { writeDot } from "../graph/write-dot.js";
 import { writeGexf } from "../graph/write-gexf.js";
 import { edgeText, writeGraphml } from "../graph/write-graphml.js";
 import { inputSize, outputSize } from "../network/ir.js";
+import { writeTextFile } from "./output-file.js";
 import { printJson, type CliContext } from "./context.js";
 import { describeDomain } from "./count.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
@@ -75,11 +75,7 @@ export function graphCommand(ctx: CliContext): Command {
       text = JSON.stringify(doc, null, 2) + "\n";
     } else text = format === "gexf" ? writeGexf(graph) : format === "graphml" ? writeGraphml(graph) : writeDot(graph);
     if (!flags.output) return ctx.io.stdout(text);
-    try {
-      writeFileSync(flags.output, text);
-    } catch (error) {
-      throw new InputError(flags.output, "", `cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
+    writeTextFile(flags.output, text);
     ctx.io.stderr(`tessera: wrote ${graph.order} regions and ${graph.size} edges to ${flags.output} (${format})${run.graph.complete ? "" : " (complete: false)"}\n`);
   });
   return cmd;

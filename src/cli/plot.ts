@@ -1,7 +1,6 @@
 // `tessera plot NET [domain] -o FILE.svg`: a picture of the linear regions of a 2-D domain (a network with two
 // inputs on a box, or a --plane slice of any network), each region a polygon with its exact map as a tooltip.
 import { Command } from "commander";
-import { writeFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import { rationalToNumber } from "../exact/rational.js";
 import { domainToJson, resolveDomain } from "../geometry/domain.js";
@@ -9,6 +8,7 @@ import { formatPattern } from "../network/evaluate.js";
 import { writeRegionSvg, type SvgColoring, type SvgRegion } from "../formats/svg.js";
 import type { Region } from "../regions/types.js";
 import { printJson, type CliContext } from "./context.js";
+import { writeTextFile } from "./output-file.js";
 import { describeDomain } from "./count.js";
 import { addDomainOptions, addLimitOptions, domainFromFlags, domainLabel, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { runEnumeration } from "./enumeration-run.js";
@@ -79,7 +79,7 @@ export function plotCommand(ctx: CliContext): Command {
         `${result.regions} regions${result.complete ? "" : ` (incomplete: ${result.status})`}, every region certified; colour: ${flags.color}`,
       ],
     });
-    writeFileSync(flags.output, svg);
+    writeTextFile(flags.output, svg);
     const summary = { file: flags.output, regions: result.regions, complete: result.complete, status: result.status, coloring: flags.color, domain: domainToJson(domain) };
     if (flags.json) return printJson(ctx, summary);
     ctx.io.stdout(`wrote ${flags.output}: ${result.regions} regions${result.complete ? "" : " (incomplete)"}\n`);

@@ -1,8 +1,7 @@
 // `tessera regions NET [domain]`: every linear region with its exact map, constraints, witness and the
 // split-tree certificate, as a region map (JSON, or NDJSON with --ndjson), streamed as regions are found.
-import { closeSync, openSync, writeSync } from "node:fs";
+import { openTextFile } from "./output-file.js";
 import { Command } from "commander";
-import { InputError } from "../errors.js";
 import { formatRational } from "../exact/rational.js";
 import { formatPattern } from "../network/evaluate.js";
 import { RegionMapWriter, regionMapHeader } from "../regions/region-map.js";
@@ -23,15 +22,6 @@ interface RegionsFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly certify: boolean;
 }
 
-function openOutput(file: string): { write: (text: string) => void; close: () => void } {
-  let fd: number;
-  try {
-    fd = openSync(file, "w");
-  } catch (error) {
-    throw new InputError(file, "", `cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  return { write: (text) => void writeSync(fd, text), close: () => closeSync(fd) };
-}
 
 export function regionsCommand(ctx: CliContext): Command {
   const cmd = new Command("regions")
@@ -54,7 +44,7 @@ export function regionsCommand(ctx: CliContext): Command {
     const domain = domainFromFlags(net, flags);
     const limits = limitsFromFlags(flags);
     const machine = Boolean(flags.json || flags.output || flags.ndjson);
-    const sink = flags.output ? openOutput(flags.output) : { write: (t: string) => ctx.io.stdout(t), close: () => undefined };
+    const sink = flags.output ? openTextFile(flags.output) : { write: (t: string) => ctx.io.stdout(t), close: () => undefined };
     try {
       let onRegion: (r: Region) => void;
       let writer: RegionMapWriter | undefined;

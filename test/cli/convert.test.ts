@@ -5,28 +5,21 @@ import { Ajv } from "ajv";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.js";
-import type { CliIO } from "../../src/cli/context.js";
 import { loadNetwork } from "../../src/formats/load.js";
 import { evaluate } from "../../src/network/evaluate.js";
 import { formatRational, rat } from "../../src/exact/rational.js";
+import { readNetworkJson, networkSha256 } from "../../src/formats/network-json.js";
+import { cli, tempFiles } from "./run.js";
 
 const SHARED = new URL("../../../shared/data/", import.meta.url).pathname;
 const FIXTURES = new URL("../../fixtures/onnx/", import.meta.url).pathname;
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stderrIsTTY: false };
-  return { code: await runCli(args, io), stdout, stderr };
-}
 
 describe("tessera convert", () => {
   const dir = mkdtempSync(join(tmpdir(), "tessera-convert-"));
 
   it("test_small.onnx → JSON keeps the exact function (133/2 at x = 1/2)", async () => {
     const out = join(dir, "small.json");
-    const { code, stdout } = await cli(["convert", `${SHARED}vnncomp-small/test/test_small.onnx`, "-o", out]);
+    const { code, stdout } = await cli(...["convert", `${SHARED}vnncomp-small/test/test_small.onnx`, "-o", out]);
     expect(code).toBe(0);
     expect(stdout).toContain(`wrote ${out}`);
     const net = loadNetwork(out);
@@ -36,7 +29,7 @@ describe("tessera convert", () => {
   it("an ACAS Xu NNET → JSON keeps every decimal weight and the input box exactly", async () => {
     const file = `${SHARED}acasxu/nnet/ACASXU_run2a_1_1_batch_2000.nnet`;
     const out = join(dir, "acas.json");
-    expect((await cli(["convert", file, "-o", out])).code).toBe(0);
+    expect((await cli(...["convert", file, "-o", out])).code).toBe(0);
     const [a, b] = [loadNetwork(file), loadNetwork(out)];
     expect(b.inputBox!.map(([lo, hi]) => [formatRational(lo), formatRational(hi)])).toEqual(a.inputBox!.map(([lo, hi]) => [formatRational(lo), formatRational(hi)]));
     const x = [rat(1, 3), rat(-1, 5), rat(1, 7), rat(0), rat(2, 5)];
@@ -47,7 +40,7 @@ describe("tessera convert", () => {
   });
 
   it("a BatchNorm network's JSON lists the sqrt approximation; without -o it goes to stdout", async () => {
-    const { code, stdout } = await cli(["convert", `${FIXTURES}batchnorm1d.onnx`]);
+    const { code, stdout } = await cli(...["convert", `${FIXTURES}batchnorm1d.onnx`]);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout) as { format: string; approximations: string[] };
     expect(doc.format).toBe("tessera-network");
@@ -62,16 +55,35 @@ describe("tessera convert", () => {
       `${SHARED}acasxu/nnet/ACASXU_run2a_1_1_batch_2000.nnet`,
     ];
     for (const file of sources) {
-      const { code, stdout } = await cli(["convert", file, "--strip-softmax"]);
+      const { code, stdout } = await cli(...["convert", file, "--strip-softmax"]);
       expect(code, file).toBe(0);
       expect(validate(JSON.parse(stdout)), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
     }
   });
 
   it("info shows the source format, op counts and approximations of an ONNX network", async () => {
-    const { stdout } = await cli(["info", `${FIXTURES}batchnorm1d.onnx`]);
+    const { stdout } = await cli(...["info", `${FIXTURES}batchnorm1d.onnx`]);
     expect(stdout).toContain("(onnx)");
     expect(stdout).toContain("source ops  Gemm×2, BatchNormalization×1, Relu×1");
     expect(stdout).toContain("approximation: BatchNormalization");
+  });
+});
+
+describe("convert --json and unwritable outputs", () => {
+  it("--json with -o prints a summary whose sha256 is the written network's", async () => {
+    const { dir } = tempFiles({});
+    const out = `${dir}/seed.json`;
+    const run = await cli("convert", "fixtures/seed-three-neurons.json", "-o", out, "--json");
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ output: out, inputs: 2, outputs: 1, layers: 3, sourceFormat: "tessera-json", approximations: [] });
+    const written = readNetworkJson(readFileSync(out, "utf8"), out);
+    expect(summary.sha256).toBe(networkSha256(written));
+  });
+
+  it("an unwritable -o is one line naming the file, exit 1", async () => {
+    const run = await cli("convert", "fixtures/seed-three-neurons.json", "-o", "/nonexistent-dir/x.json");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("tessera: error: /nonexistent-dir/x.json: cannot be written (ENOENT)\n");
   });
 });

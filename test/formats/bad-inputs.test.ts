@@ -4,20 +4,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.js";
-import type { CliIO } from "../../src/cli/context.js";
+import { cli } from "../cli/run.js";
 import { DataType, onnxModel } from "./onnx-model.js";
 
 const DATA = new URL("../../../shared/data/vnncomp-small/test/", import.meta.url).pathname;
 let dir = "";
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stderrIsTTY: false };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
 
 /** A 1-input, 1-output NNET with one hidden ReLU layer of 2 (header lines as sisl writes them). */
 const GOOD_NNET = [
@@ -90,7 +82,7 @@ describe("bad network and property files exit 1 with one clear line", () => {
 
   it.each(cases)("%s", async (_id, args, expected) => {
     const argv = args.map((a) => (a === "@test_tiny" ? `${DATA}test_tiny.onnx` : a === "@sigmoid" ? join(dir, "sigmoid.onnx") : a.includes(".") ? join(dir, a) : a));
-    const { code, stdout, stderr } = await cli(argv);
+    const { code, stdout, stderr } = await cli(...argv);
     expect(code).toBe(1);
     expect(stdout).toBe("");
     expect(stderr.endsWith("\n")).toBe(true);
@@ -100,12 +92,12 @@ describe("bad network and property files exit 1 with one clear line", () => {
   });
 
   it("the valid NNET next to them loads, and int weights are exact integers", async () => {
-    const info = await cli(["info", join(dir, "good.nnet")]);
+    const info = await cli(...["info", join(dir, "good.nnet")]);
     expect(info.code).toBe(0);
     expect(info.stdout).toContain("nnet");
     // relu(1.5·1 + 0.25) + relu(−2·1) + 0.5 = 9/4 (mean 0, range 1: normalized and raw coincide).
-    expect((await cli(["eval", join(dir, "good.nnet"), "--input", "1"])).stdout).toContain("output   9/4");
-    const ev = await cli(["eval", join(dir, "int-shape.onnx"), "--input", "3/4"]);
+    expect((await cli(...["eval", join(dir, "good.nnet"), "--input", "1"])).stdout).toContain("output   9/4");
+    const ev = await cli(...["eval", join(dir, "int-shape.onnx"), "--input", "3/4"]);
     expect(ev.stdout).toContain("output   3/2");
   });
 });
