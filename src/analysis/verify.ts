@@ -248,8 +248,10 @@ function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly 
   }
   let kb = 0;
   for (let j = 1; j < m; j++) if (margins[j]! > margins[kb]!) kb = j;
-  const ob = objectiveLowerBound(fn, fb, box, objs[kb]!.c, objs[kb]!.cErr);
-  return { coef: ob.coef, lambda: ob.lambda, margin: margins[kb]! };
+  // The best constraint's row of the batch: its input coefficients and per-node multipliers.
+  const d = fn.inputSize;
+  const lambda = bs.lambda.map((L, id) => (L ? L.subarray(kb * fn.nodes[id]!.size, (kb + 1) * fn.nodes[id]!.size) : undefined));
+  return { coef: bs.coef.subarray(kb * d, (kb + 1) * d), lambda, margin: margins[kb]! };
 }
 
 /** Sign-gradient steps of the local counterexample search at every branch node. */
