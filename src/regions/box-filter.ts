@@ -131,7 +131,6 @@ export function boxDecision<T>(
   w: readonly T[],
   c: T,
   bp: readonly T[],
-  zp: T,
   piece: number,
   keepRecords: boolean,
 ): Decision<T> | undefined {
@@ -147,7 +146,6 @@ export function boxDecision<T>(
   // Exact decision.
   if (piece < k && !provesUpper(F, up, c, bp[piece]!)) return undefined;
   if (piece > 0 && !provesUpper(F, down, F.neg(c), F.neg(bp[piece - 1]!))) return undefined;
-  void zp;
   return {
     keep: [piece, piece],
     children: [{ piece, witness: p }],

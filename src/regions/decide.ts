@@ -221,7 +221,7 @@ export function decide<T>(
   const zp = F.add(dotT(F, w, p), c);
   const { piece: s0, tie } = pieceOf(F, bp, zp);
   if (box && !tie && cached === undefined) {
-    const byBox = boxDecision(F, box, p, neuron, w, c, bp, zp, s0, ctx.keepRecords) ?? layerStable(ctx, rows, box.rowCount, p, neuron, w, c, bp, s0);
+    const byBox = boxDecision(F, box, p, neuron, w, c, bp, s0, ctx.keepRecords);
     box.decided.set(neuron, byBox ?? null);
     if (byBox) {
       ctx.stats.boxDecisions++;
@@ -254,44 +254,6 @@ export function decide<T>(
     ...("cert" in up && up.cert ? { upper: up.cert } : {}),
   };
   return { keep: [lo, hi], children, record };
-}
-
-/**
- * When the box cannot decide a neuron, one LP per side over the layer-entry region (the first `prefix`
- * rows: an ancestor of this node) may prove it stable there; that verdict then holds, with the same
- * certificates, on the whole subtree of the layer entry, so it is cached like a box verdict.
- */
-function layerStable<T>(
-  ctx: DecideContext<T>,
-  rows: RowStack<T>,
-  prefix: number,
-  p: readonly T[],
-  neuron: number,
-  w: readonly T[],
-  c: T,
-  bp: readonly T[],
-  s0: number,
-): Decision<T> | undefined {
-  const F = ctx.F;
-  const k = bp.length;
-  const P = prefix === rows.length ? rows : { d: rows.d, a: rows.a.slice(0, prefix), b: rows.b.slice(0, prefix), af: rows.af, bf: rows.bf };
-  const side = (dir: 1 | -1): BoundCertificateRecord | undefined => {
-    const wd = dir === 1 ? w : w.map((v) => F.neg(v));
-    const t = dir === 1 ? F.sub(bp[s0]!, c) : F.sub(c, bp[s0 - 1]!);
-    const ub = upperBound(F, P, wd, ctx.stats);
-    if (ub.kind !== "bounded") return undefined;
-    if (F.compare(certificateBound(F, P, ub.cert), F.mul(fromBigInt(F, ub.cert.den), t)) > 0) return undefined;
-    return ctx.keepRecords ? certRecord(ub.cert) : EMPTY_CERT;
-  };
-  const upper = s0 < k ? side(1) : EMPTY_CERT;
-  if (!upper) return undefined;
-  const lower = s0 > 0 ? side(-1) : EMPTY_CERT;
-  if (!lower) return undefined;
-  return {
-    keep: [s0, s0],
-    children: [{ piece: s0, witness: p }],
-    record: { neuron, keep: [s0, s0], ...(s0 > 0 ? { lower } : {}), ...(s0 < k ? { upper } : {}) },
-  };
 }
 
 /** p + ε·dir·w for a dyadic ε small enough to be strictly inside the rows and inside piece s. */
