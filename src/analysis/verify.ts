@@ -14,6 +14,7 @@ import { floatNet, floatForward, type FloatNet } from "./float-net.js";
 import { propagate, type FloatBounds, type FloatBox } from "./float-bounds.js";
 import { backSubstitute, objectiveLowerBound } from "./back-substitution.js";
 import { pairMultipliers } from "./multipliers.js";
+import { MinQueue } from "./branch-queue.js";
 import { floorFloat, ceilFloat, up, sumError, nextDown } from "./float-round.js";
 import { checkProblem, type OutputConstraint, type VerificationProblem } from "./problem.js";
 import {
@@ -84,48 +85,6 @@ interface Branch {
   key: number;
 }
 
-/** A binary min-heap of branches by key (insertion order breaks ties, newest first). */
-class BranchQueue {
-  private readonly heap: { br: Branch; seq: number }[] = [];
-  private seq = 0;
-  get length(): number {
-    return this.heap.length;
-  }
-  private less(a: { br: Branch; seq: number }, b: { br: Branch; seq: number }): boolean {
-    return a.br.key < b.br.key || (a.br.key === b.br.key && a.seq > b.seq);
-  }
-  push(br: Branch): void {
-    const h = this.heap;
-    h.push({ br, seq: this.seq++ });
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
-  }
-  pop(): Branch | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top?.br;
-  }
-}
 
 interface Objective {
   readonly c: Float64Array;
@@ -275,7 +234,7 @@ function branchAndBound(
   const tree: TreeNode = {};
   // Best first: the open node whose parent came closest to a violation (smallest best margin) is bounded next,
   // so counterexamples surface early; a holds answer must close every node whatever the order.
-  const stack = new BranchQueue();
+  const stack = new MinQueue<Branch>();
   stack.push({ lo: root.lo, hi: root.hi, loIn: root.loIn, hiIn: root.hiIn, depth: root.depth, tree, key: -Infinity });
   const d = fn.inputSize;
   let nodes = 0;

@@ -1,0 +1,126 @@
+// Exact fixed-point arithmetic for the exact bound passes: dyadic rounding helpers, the network prepared as
+// integer weight matrices at a common exponent per affine node (with exact truncation errors when a weight is
+// not representable), and the shared types. Used by exact-symbolic.ts and exact-back-substitution.ts.
+import { Dyadic } from "../exact/dyadic.js";
+import { Rational, bitLength } from "../exact/rational.js";
+import { neuronFunction } from "../network/activation.js";
+import type { Network, PiecewiseLinear } from "../network/ir.js";
+
+/** Mantissa bits kept in expression blocks (relative precision about 2^-PRECISION). */
+export const PRECISION = 72;
+/** Relaxation slopes are multiples of 2^-SLOPE_BITS. */
+export const SLOPE_BITS = 40;
+
+/** m·2^e as a Dyadic. */
+export const dy = (m: bigint, e: number): Dyadic => Dyadic.of(m, e);
+/** floor(r / 2^e) for a rational r. */
+export function floorUnits(r: Rational, e: number): bigint {
+  const num = r.s * r.n;
+  const [n, d] = e >= 0 ? [num, r.d << BigInt(e)] : [num << BigInt(-e), r.d];
+  const q = n / d;
+  return n < 0n && q * d !== n ? q - 1n : q;
+}
+export function ceilUnits(r: Rational, e: number): bigint {
+  return -floorUnits(r.neg(), e);
+}
+/** A dyadic ≤ r (r itself when dyadic with exponent ≥ e). */
+export function floorDyadic(r: Rational, e: number): Dyadic {
+  const d = Dyadic.fromRational(r);
+  return d && d.e >= e ? d : dy(floorUnits(r, e), e);
+}
+export function ceilDyadic(r: Rational, e: number): Dyadic {
+  const d = Dyadic.fromRational(r);
+  return d && d.e >= e ? d : dy(ceilUnits(r, e), e);
+}
+/** The mantissa of a dyadic expressed in units of 2^e (e ≤ d.e). */
+export const units = (d: Dyadic, e: number): bigint => d.m << BigInt(d.e - e);
+export const absBig = (x: bigint): bigint => (x < 0n ? -x : x);
+/** A dyadic in units of 2^e, rounded up or down when its exponent is finer than e. */
+export function shiftUnits(d: Dyadic, e: number, roundUp: boolean): bigint {
+  if (d.e >= e) return d.m << BigInt(d.e - e);
+  const S = BigInt(e - d.e);
+  return roundUp ? -(-d.m >> S) : d.m >> S;
+}
+
+/** An affine node with integer weights at a common exponent, plus exact truncation errors when needed. */
+export interface ExactAffine {
+  readonly kind: "affine";
+  readonly size: number;
+  readonly inputs: readonly number[];
+  readonly offsets: readonly number[];
+  readonly cols: number;
+  readonly W: bigint[];
+  readonly eW: number;
+  /** |w − W·2^eW| per entry as rationals, or undefined when every weight is exact. */
+  readonly Werr: (Rational | undefined)[] | undefined;
+  readonly bias: readonly Rational[];
+  /** The biases as dyadics when they all are. */
+  readonly biasDy: readonly Dyadic[] | undefined;
+}
+export type ExactNode = { readonly kind: "input"; readonly size: number } | ExactAffine | { readonly kind: "activation"; readonly size: number; readonly input: number; readonly fns: readonly PiecewiseLinear[] };
+
+const prepared = new WeakMap<Network, ExactNode[]>();
+
+export function prepare(net: Network): ExactNode[] {
+  const hit = prepared.get(net);
+  if (hit) return hit;
+  const out = net.nodes.map((node): ExactNode => {
+    if (node.kind === "input") return { kind: "input", size: node.size };
+    if (node.kind === "activation") return { kind: "activation", size: node.size, input: node.input, fns: Array.from({ length: node.size }, (_, i) => neuronFunction(node.activation, i)) };
+    const offsets: number[] = [];
+    let cols = 0;
+    for (const id of node.inputs) {
+      offsets.push(cols);
+      cols += net.nodes[id]!.size;
+    }
+    const flat = node.weights.flat();
+    const dys = flat.map((w) => Dyadic.fromRational(w));
+    let eMin = Infinity;
+    let top = -Infinity;
+    for (const w of flat) if (w.n !== 0n) top = Math.max(top, bitLength(w.n) - bitLength(w.d));
+    for (const d of dys) if (d && !d.isZero()) eMin = Math.min(eMin, d.e);
+    // Exact when every weight is dyadic and the common exponent keeps integers below ~2^200.
+    const exact = dys.every((d) => d !== undefined) && (eMin === Infinity || top - eMin <= 200);
+    const eW = eMin === Infinity ? 0 : exact ? eMin : top - 100;
+    const W = flat.map((w, i) => (dys[i] && dys[i]!.e >= eW ? units(dys[i]!, eW) : floorUnits(w, eW)));
+    const Werr = exact ? undefined : flat.map((w, i) => {
+      const e = w.sub(dy(W[i]!, eW).toRational()).abs();
+      return e.n === 0n ? undefined : e;
+    });
+    const bd = node.bias.map((b) => Dyadic.fromRational(b));
+    const biasDy = bd.every((b): b is Dyadic => b !== undefined) ? bd : undefined;
+    return { kind: "affine", size: node.size, inputs: node.inputs, offsets, cols, W, eW, Werr, bias: node.bias, biasDy };
+  });
+  prepared.set(net, out);
+  return out;
+}
+
+/** A block of n linear expressions in d inputs: row-major n × (d + 1) mantissas (constant last) at 2^e. */
+export interface Block {
+  m: bigint[];
+  e: number;
+}
+
+export interface ExactBounds {
+  /** Exact dyadic bounds of every node's values. */
+  readonly lo: readonly Dyadic[][];
+  readonly hi: readonly Dyadic[][];
+  /** Relaxations of activation nodes: slope and intercepts per neuron (undefined for other nodes). */
+  readonly relax: readonly ({ s: Dyadic[]; tl: Dyadic[]; tu: Dyadic[]; a: Dyadic[]; ta: Dyadic[] } | undefined)[];
+  /** Neurons whose bounds straddle a breakpoint. */
+  readonly unstable: number;
+}
+
+/** An input box with dyadic bounds (round a rational box outward with floorDyadic/ceilDyadic first). */
+export interface DyadicBox {
+  readonly lo: readonly Dyadic[];
+  readonly hi: readonly Dyadic[];
+}
+
+
+export function maxAbs(a: Dyadic, b: Dyadic): Dyadic {
+  const x = a.sign() < 0 ? a.neg() : a;
+  const y = b.sign() < 0 ? b.neg() : b;
+  return x.compare(y) >= 0 ? x : y;
+}
+
