@@ -9,7 +9,9 @@ import { Rational } from "../exact/rational.js";
 import { dyadicFromFloat64 } from "../exact/float.js";
 import type { DomainSpec } from "../geometry/types.js";
 import { neuronFunction } from "../network/activation.js";
-import { evaluate } from "../network/evaluate.js";
+import { Dyadic } from "../exact/dyadic.js";
+import { evaluate, evaluateDyadic, isDyadicNetwork } from "../network/evaluate.js";
+import { floatNet, floatForward, type FloatActivation } from "./float-net.js";
 import type { Network } from "../network/ir.js";
 import { activationNodeIds } from "../network/ir.js";
 import { enumerateRegions } from "../regions/enumerate.js";
@@ -41,7 +43,7 @@ export interface NeuronsResult {
 }
 
 export interface NeuronsOptions {
-  /** Random points sampled for witnesses. Default 256. */
+  /** Random points sampled for witnesses (float passes; exact ones only for new pieces). Default 2000. */
   readonly samples?: number;
   readonly maxRegions?: number;
   readonly timeoutMs?: number;
@@ -59,8 +61,10 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
   const layers = activationNodeIds(net);
   const acc: Acc[][] = layers.map((id) => Array.from({ length: net.nodes[id]!.size }, () => ({ pieces: new Map<number, Rational[]>(), proof: "none" as const })));
   const spec = domain ?? (net.inputBox ? { kind: "box" as const, lo: net.inputBox.map(([l]) => l), hi: net.inputBox.map(([, h]) => h) } : undefined);
+  const dyadicNet = isDyadicNetwork(net);
   const record = (x: readonly Rational[]): void => {
-    const ev = evaluate(net, x);
+    const dx = dyadicNet ? x.map((v) => Dyadic.fromRational(v)) : [];
+    const ev = dyadicNet && dx.every((v) => v !== undefined) ? evaluateDyadic(net, dx as Dyadic[]) : evaluate(net, x);
     // A pre-activation exactly on a breakpoint is on both pieces' closures: not a witness of either side.
     const tied = new Set(ev.ties.map((t) => `${t.layer}/${t.neuron}`));
     ev.pattern.forEach((row, l) => row.forEach((p, j) => {
@@ -94,10 +98,26 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
     const lo = spec.lo.map((v) => v.valueOf());
     const hi = spec.hi.map((v) => v.valueOf());
     record(spec.lo.map((v, i) => v.add(spec.hi[i]!).div(2)));
-    for (let n = 0; n < (options.samples ?? 256); n++) {
-      const x = lo.map((l, i) => {
-        const v = dyadicFromFloat64(l + rand() * (hi[i]! - l))!.toRational();
-        return v.compare(spec.lo[i]!) < 0 ? spec.lo[i]! : v.compare(spec.hi[i]!) > 0 ? spec.hi[i]! : v;
+    // Floats propose: a sample is evaluated exactly only when its float pass reaches a piece not yet witnessed.
+    const fn = floatNet(net);
+    for (let n = 0; n < (options.samples ?? 2000); n++) {
+      const xf = lo.map((l, i) => Math.min(hi[i]!, Math.max(l, l + rand() * (hi[i]! - l))));
+      const values = floatForward(fn, xf);
+      const fresh = layers.some((id, l) => {
+        const node = net.nodes[id]!;
+        if (node.kind !== "activation") return false;
+        const z = values[node.input]!;
+        return acc[l]!.some((a, j) => {
+          const bps = fn.nodes[id]!.kind === "activation" ? (fn.nodes[id] as FloatActivation).neurons[j]!.bp : new Float64Array();
+          let k = 0;
+          while (k < bps.length && z[j]! > bps[k]!) k++;
+          return !a.pieces.has(k);
+        });
+      });
+      if (!fresh) continue;
+      const x = xf.map((v, i) => {
+        const r = dyadicFromFloat64(v)!.toRational();
+        return r.compare(spec.lo[i]!) < 0 ? spec.lo[i]! : r.compare(spec.hi[i]!) > 0 ? spec.hi[i]! : r;
       });
       record(x);
     }
