@@ -31,6 +31,7 @@ export class AffineMaps<T> {
   /** Index of the first neuron of each activation layer, plus the total at the end. */
   readonly layerStart: number[] = [];
   private readonly acts: number[];
+  private readonly zeroRow: T[];
 
   constructor(
     private readonly F: Field<T>,
@@ -38,6 +39,7 @@ export class AffineMaps<T> {
     private readonly d: number,
   ) {
     this.acts = activationNodeIds(net);
+    this.zeroRow = new Array<T>(d).fill(F.zero);
     this.acts.forEach((id, layer) => {
       const node = net.nodes[id]!;
       if (node.kind !== "activation") return;
@@ -89,9 +91,12 @@ export class AffineMaps<T> {
         const info = this.neurons[start + i]!;
         const piece = pattern[layer]![i]!;
         const slope = info.slopes[piece]!;
+        const intercept = info.intercepts[piece]!;
         const sSign = F.sign(slope);
-        M.push(sSign === 0 ? new Array<T>(d).fill(F.zero) : z.M[i]!.map((x) => F.mul(slope, x)));
-        v.push(F.add(sSign === 0 ? F.zero : F.mul(slope, z.v[i]!), info.intercepts[piece]!));
+        // Rows are never mutated, so identity pieces share the pre-activation's row and flat pieces one zero row.
+        const identity = sSign > 0 && F.compare(slope, F.one) === 0;
+        M.push(sSign === 0 ? this.zeroRow : identity ? z.M[i]! : z.M[i]!.map((x) => F.mul(slope, x)));
+        v.push(sSign === 0 ? intercept : identity ? F.add(z.v[i]!, intercept) : F.add(F.mul(slope, z.v[i]!), intercept));
       }
       this.maps[id] = { M, v };
       return;
