@@ -46,6 +46,11 @@ export interface PropagateOptions {
    * relaxations of the earlier layers (DeepPoly/CROWN): tighter, and about one backward pass per such neuron.
    */
   readonly refine?: boolean;
+  /**
+   * Bounds already proved on a box containing this one (the parent branch): intersected with each affine
+   * node's bounds before refinement, so neurons stable there are not refined again.
+   */
+  readonly inherit?: { readonly lo: readonly Float64Array[]; readonly hi: readonly Float64Array[] };
 }
 
 const consumers = new WeakMap<FloatNet, boolean[]>();
@@ -139,6 +144,16 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
         L[ro + d] = down(L[ro + d]! - up(el * SLACK));
       }
       const [l, h] = concretize(L, U, n, d, box);
+      const inh = options.inherit;
+      if (inh) {
+        const id = lo.length;
+        const pl = inh.lo[id]!;
+        const ph = inh.hi[id]!;
+        for (let j = 0; j < n; j++) {
+          if (pl[j]! > l[j]!) l[j] = pl[j]!;
+          if (ph[j]! < h[j]!) h[j] = ph[j]!;
+        }
+      }
       lo.push(l);
       hi.push(h);
       relax.push(undefined);

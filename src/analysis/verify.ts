@@ -39,9 +39,10 @@ export interface VerifyOptions {
   /**
    * "fast-check" (default): leaves closed with back-substitution bounds are sub-split until plain symbolic bounds
    * close them (at most 512 nodes each), so the exact checker mostly runs its cheap pass. "compact": keep them
-   * as refined leaves (fewer leaves, faster verify, slower check).
+   * as refined leaves (fewer leaves, faster verify, slower check). "none": no certificate (the outcome has
+   * none); children then reuse their parent's proved bounds, the fastest mode (`verify` without --certificate).
    */
-  readonly certificate?: "fast-check" | "compact";
+  readonly certificate?: "fast-check" | "compact" | "none";
   /** Recorded in the certificate so `tessera check` finds the files. */
   readonly files?: { readonly network?: { file?: string; sha256?: string }; readonly property?: { file?: string; sha256?: string } };
 }
@@ -60,7 +61,7 @@ export interface VerifyStats {
 }
 
 export type VerifyOutcome =
-  | { readonly result: "holds"; readonly certificate: VerifyCertificate; readonly stats: VerifyStats }
+  | { readonly result: "holds"; readonly certificate?: VerifyCertificate; readonly stats: VerifyStats }
   | { readonly result: "violated"; readonly counterexample: Counterexample; readonly stats: VerifyStats }
   | { readonly result: "unknown"; readonly reason: string; readonly stats: VerifyStats };
 
@@ -83,6 +84,8 @@ interface Branch {
   tree: TreeNode;
   /** Priority: lower is bounded first. */
   key: number;
+  /** The parent's proved bounds (only when certificates are not needed). */
+  inherit?: { readonly lo: readonly Float64Array[]; readonly hi: readonly Float64Array[] };
 }
 
 
@@ -149,7 +152,8 @@ export function verify(net: Network, problem: VerificationProblem, options: Veri
         deadline,
         stats,
         search,
-        fastCheck: options.certificate !== "compact",
+        fastCheck: options.certificate === undefined || options.certificate === "fast-check",
+        inherit: options.certificate === "none",
       };
       const out = branchAndBound(ctx, { ...boxes[b]!, depth: 0 }, true, options.maxNodes ?? Infinity);
       Object.assign(stats, { searchPoints: search.points, exactChecks: search.exactChecks });
@@ -168,7 +172,7 @@ export function verify(net: Network, problem: VerificationProblem, options: Veri
     problem: serializeProblem(problem),
     cases,
   };
-  return done({ result: "holds", certificate, stats });
+  return done(options.certificate === "none" ? { result: "holds", stats } : { result: "holds", certificate, stats });
 }
 
 interface CaseContext {
@@ -184,6 +188,8 @@ interface CaseContext {
   readonly search: { points: number; exactChecks: number };
   /** Sub-split leaves closed with back-substitution until plain symbolic bounds close them (cheap to check). */
   readonly fastCheck: boolean;
+  /** Children reuse their parent's bounds (no certificate: a leaf's proof then depends on its ancestors). */
+  readonly inherit: boolean;
 }
 
 /** Close a node: the multipliers μ that prove it, or the best objective's linear bound for the split heuristics. */
@@ -245,7 +251,7 @@ function branchAndBound(
     if (refine) stats.nodes++;
     stats.maxDepth = Math.max(stats.maxDepth, br.depth);
     const box = { lo: br.lo, hi: br.hi };
-    const fb = propagate(fn, box, { refine });
+    const fb = propagate(fn, box, refine && ctx.inherit && br.inherit ? { refine, inherit: br.inherit } : { refine });
     const closed = closeNode(fn, fb, box, objs);
     if ("mu" in closed) {
       if (refine && ctx.fastCheck) {
@@ -290,8 +296,9 @@ function branchAndBound(
       }
     }
     if (dim < 0) return { reason: `a branch cannot be split further (box ${boxIndex}, disjunct ${disjunct}, depth ${br.depth})` };
-    const left: Branch = { lo: br.lo, hi: Float64Array.from(br.hi), loIn: br.loIn, hiIn: Float64Array.from(br.hiIn), depth: br.depth + 1, tree: {}, key: margin };
-    const right: Branch = { lo: Float64Array.from(br.lo), hi: br.hi, loIn: Float64Array.from(br.loIn), hiIn: br.hiIn, depth: br.depth + 1, tree: {}, key: margin };
+    const inherit = ctx.inherit ? { lo: fb.lo, hi: fb.hi } : undefined;
+    const left: Branch = { lo: br.lo, hi: Float64Array.from(br.hi), loIn: br.loIn, hiIn: Float64Array.from(br.hiIn), depth: br.depth + 1, tree: {}, key: margin, ...(inherit ? { inherit } : {}) };
+    const right: Branch = { lo: Float64Array.from(br.lo), hi: br.hi, loIn: Float64Array.from(br.loIn), hiIn: br.hiIn, depth: br.depth + 1, tree: {}, key: margin, ...(inherit ? { inherit } : {}) };
     left.hi[dim] = at;
     left.hiIn[dim] = at;
     right.lo[dim] = at;

@@ -11,7 +11,6 @@ import { loadVnnlib } from "../formats/vnnlib.js";
 import { verify, type VerifyOutcome } from "../analysis/verify.js";
 import { problemFromVnnlib } from "../analysis/problem.js";
 import { recheckCounterexample, vnncompWitness } from "../analysis/counterexample.js";
-import { countLeaves } from "../analysis/certificate.js";
 import "../analysis/certificate-check.js";
 import { printJson, type CliContext } from "./context.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
@@ -66,12 +65,12 @@ export function verifyCommand(ctx: CliContext): Command {
     const net = loadNetworkFromFlags(ctx, file, flags);
     const problem = problemFromVnnlib(loadVnnlib(flags.property), { inputs: inputSize(net), outputs: outputSize(net) });
     const certDir = flags.certificate ? dirname(resolve(flags.certificate)) : process.cwd();
-    // A certificate nobody sees is kept compact (cheapest to build); one that is written or printed is made
-    // fast to check unless --compact-certificate.
+    // No certificate when nobody sees it (the fastest mode: children reuse their parent's bounds); one that is
+    // written or printed is made fast to check unless --compact-certificate.
     const shown = flags.certificate !== undefined || flags.json === true;
     const outcome: VerifyOutcome = verify(net, problem, {
       ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
-      certificate: shown && !flags.compactCertificate ? "fast-check" : "compact",
+      certificate: !shown ? "none" : flags.compactCertificate ? "compact" : "fast-check",
       files: {
         network: { file: relative(certDir, resolve(file)), sha256: sha256(file) },
         property: { file: relative(certDir, resolve(flags.property)), sha256: sha256(flags.property) },
@@ -87,7 +86,8 @@ export function verifyCommand(ctx: CliContext): Command {
       counterexample = { input: outcome.counterexample.input.map(formatRational), output: outcome.counterexample.output.map(formatRational) };
       resultText = `sat\n${vnncompWitness(outcome.counterexample)}\n`;
     } else if (outcome.result === "holds") {
-      if (flags.certificate) {
+      if (!outcome.certificate) certificate = null;
+      else if (flags.certificate) {
         writeOut(flags.certificate, "--certificate", JSON.stringify(outcome.certificate) + "\n");
         certificate = flags.certificate;
       } else certificate = outcome.certificate;
@@ -107,8 +107,8 @@ export function verifyCommand(ctx: CliContext): Command {
     const s = outcome.stats;
     const lines = [`result       ${outcome.result}`, `property     ${flags.property} (${problem.boxes.length} input box(es), ${problem.disjuncts.length} unsafe disjunct(s))`];
     if (outcome.result === "holds") {
-      const leaves = outcome.certificate.cases.reduce((n, c) => n + countLeaves(c.tree), 0);
-      lines.push(`certificate  ${flags.certificate ? `${flags.certificate} (${leaves} leaves; re-check with: tessera check ${flags.certificate} ${file})` : `${leaves} leaves (write it with --certificate FILE)`}`);
+      const leaves = outcome.stats.leaves;
+      lines.push(`certificate  ${flags.certificate ? `${flags.certificate} (${leaves} leaves; re-check with: tessera check ${flags.certificate} ${file})` : "not built (write one with --certificate FILE)"}`);
     }
     if (counterexample) {
       lines.push("counterexample (re-checked in exact arithmetic):");

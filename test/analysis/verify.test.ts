@@ -130,6 +130,13 @@ describe("verify: ACAS Xu", () => {
     expectCounterexample(net, prop, out.counterexample.input, out.counterexample.output);
   });
 
+  it("without a certificate (children reuse their parent's bounds) the verdicts are the same", () => {
+    const { net, problem } = load(acasNet("1_1"), `${ACAS}/vnnlib/prop_1.vnnlib`);
+    const out = verify(net, problem, { certificate: "none" });
+    expect(out.result).toBe("holds");
+    expect(out.result === "holds" && out.certificate).toBeUndefined();
+  });
+
   it("a timeout gives unknown, never a guess", () => {
     const { net, problem } = load(acasNet("1_1"), `${ACAS}/vnnlib/prop_1.vnnlib`);
     const out = verify(net, problem, { timeoutSeconds: 1e-6 });
