@@ -1,7 +1,8 @@
 // Soundness of every bound engine, differentially: for random small networks (dyadic and non-dyadic weights,
 // ReLU, leaky ReLU, hardtanh, abs) and random boxes, the float bounds (safe rounding, with and without
-// back-substitution) and the exact symbolic bounds contain the exact forward pass at random points of the box,
-// and the objective lower bounds are below the exact objective there.
+// back-substitution, and on a child box inheriting its parent's bounds) and the exact symbolic bounds contain
+// the exact forward pass at random points of the box, and the objective lower bounds are below the exact
+// objective there.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { rat, Rational } from "../../src/exact/rational.js";
@@ -54,7 +55,11 @@ describe("bound engines contain exact forward passes", () => {
           const fbox = { lo: Float64Array.from(lo.map(floorFloat)), hi: Float64Array.from(hi.map(ceilFloat)) };
           const fn = floatNet(net);
           const plain = propagate(fn, fbox);
-          const refined = propagate(fn, fbox, { refine: true });
+          // A child box (the lower half in every input) inheriting the parent's bounds.
+          const parent = propagate(fn, fbox, { refine: true });
+          const mid = Float64Array.from(fbox.lo, (l, i) => (l + fbox.hi[i]!) / 2);
+          const child = propagate(fn, { lo: fbox.lo, hi: mid }, { refine: true, inherit: parent });
+          const refined = parent;
           const dbox = { lo: Array.from(fbox.lo, (v) => dyadicFromFloat64(v)!), hi: Array.from(fbox.hi, (v) => dyadicFromFloat64(v)!) };
           const exact = exactPropagate(net, dbox, { refine: true });
           const c = [rat(1), rat(-3, 2)];
@@ -73,6 +78,17 @@ describe("bound engines contain exact forward passes", () => {
                 expect(exact.hi[id]![j]!.toRational().compare(v)).toBeGreaterThanOrEqual(0);
               });
             });
+            // The same point pulled into the child box, against the child's inherited bounds.
+            const xc = x.map((v, i) => {
+              const m = dyadicFromFloat64(mid[i]!)!.toRational();
+              return v.compare(m) > 0 ? m : v;
+            });
+            evaluate(net, xc).values.forEach((vals, id) =>
+              vals.forEach((v, j) => {
+                expect(dyadicFromFloat64(child.lo[id]![j]!)!.toRational().compare(v)).toBeLessThanOrEqual(0);
+                expect(dyadicFromFloat64(child.hi[id]![j]!)!.toRational().compare(v)).toBeGreaterThanOrEqual(0);
+              }),
+            );
             const obj = c[0]!.mul(ev.output[0]!).add(c[1]!.mul(ev.output[1]!));
             expect(dyadicFromFloat64(lbFloat)!.toRational().compare(obj)).toBeLessThanOrEqual(0);
             expect(lbExact.compare(obj)).toBeLessThanOrEqual(0);
