@@ -11,6 +11,8 @@ export interface CliContext {
   readonly io: CliIO;
   /** Set by a command (0 by default); handleError sets 1 on errors. */
   exitCode: number;
+  /** Approximations made while reading the network (set when it is loaded); every JSON output lists them. */
+  approximations?: readonly string[];
 }
 
 export const processIO: CliIO = {
@@ -19,7 +21,13 @@ export const processIO: CliIO = {
   stderrIsTTY: Boolean(process.stderr.isTTY),
 };
 
-/** Print a value as pretty JSON (the `--json` output of every command). */
+/**
+ * Print a value as pretty JSON (the `--json` output of every command). When the network needed
+ * approximations (BatchNorm's sqrt, --decimal-weights), an object output lists them, never silently.
+ */
 export function printJson(ctx: CliContext, value: unknown): void {
-  ctx.io.stdout(JSON.stringify(value, null, 2) + "\n");
+  const notes = ctx.approximations ?? [];
+  const isObject = typeof value === "object" && value !== null && !Array.isArray(value);
+  const out = notes.length && isObject && !("approximations" in value) ? { ...value, approximations: notes } : value;
+  ctx.io.stdout(JSON.stringify(out, null, 2) + "\n");
 }

@@ -4,3 +4,4 @@ export * from "./activation.js";
 export * from "./build.js";
 export * from "./evaluate.js";
 export * from "./describe.js";
+export * from "./decimal-weights.js";

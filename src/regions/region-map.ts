@@ -48,7 +48,7 @@ export interface RegionJson {
 export interface RegionMapHeader {
   format: typeof REGION_MAP_FORMAT;
   version: typeof REGION_MAP_VERSION;
-  network: { sha256: string; inputs: number; outputs: number; file?: string };
+  network: { sha256: string; inputs: number; outputs: number; file?: string; approximations?: readonly string[] };
   domain: DomainJson;
 }
 
@@ -98,7 +98,13 @@ export function regionMapHeader(net: Network, domain: DomainSpec, file?: string)
   return {
     format: REGION_MAP_FORMAT,
     version: REGION_MAP_VERSION,
-    network: { sha256: networkSha256(net), inputs: inputSize(net), outputs: outputSize(net), ...(file ? { file } : {}) },
+    network: {
+      sha256: networkSha256(net),
+      inputs: inputSize(net),
+      outputs: outputSize(net),
+      ...(file ? { file } : {}),
+      ...(net.meta.approximations.length ? { approximations: net.meta.approximations } : {}),
+    },
     domain: domainToJson(domain),
   };
 }
