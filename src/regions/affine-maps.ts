@@ -79,6 +79,7 @@ export class AffineMaps<T> {
         M: Array.from({ length: d }, (_, r) => Array.from({ length: d }, (_, c) => (r === c ? F.one : F.zero))),
         v: new Array<T>(d).fill(F.zero),
       };
+      if (F.zero instanceof Dyadic) this.fixedInput(id);
       return;
     }
     if (node.kind === "activation") {
@@ -99,6 +100,7 @@ export class AffineMaps<T> {
         v.push(sSign === 0 ? intercept : identity ? F.add(z.v[i]!, intercept) : F.add(F.mul(slope, z.v[i]!), intercept));
       }
       this.maps[id] = { M, v };
+      if (F.zero instanceof Dyadic) this.fixedActivation(id, pattern);
       return;
     }
     if (F.zero instanceof Dyadic) {
@@ -132,104 +134,230 @@ export class AffineMaps<T> {
     this.maps[id] = { M, v };
   }
 
-  /** Weights and biases of an affine node as integers over one common exponent (dyadic networks). */
-  private readonly fixedCache = new Map<number, { W: bigint[][]; EW: number; bias: Dyadic[] }>();
+  /**
+   * The dyadic fast path keeps, next to the Dyadic maps, every node's map in fixed point: one integer row
+   * per output (d map entries and the constant) over one binary exponent per node. The exponents are static
+   * (fixed by the weights, biases, slopes and intercepts, never by the values), so a row can be passed from
+   * node to node without rescaling, and a row is an immutable array: an unchanged row keeps its identity.
+   */
+  private readonly fx: ({ E: number; rows: bigint[][] } | undefined)[] = [];
+  /** Static exponent of each node's fixed-point rows. */
+  private readonly fxE: number[] = [];
+  /** Per activation node: the last input row, piece and output row of each neuron (reused when both match). */
+  private readonly actCache = new Map<number, { z: (bigint[] | undefined)[]; piece: number[]; out: bigint[][] }>();
+  /** Per affine node: integer weights scaled to the node's exponent (W·2^{-(E−EA)}), bias at E, input shifts. */
+  private readonly fixedCache = new Map<number, { W: bigint[][]; bias: bigint[]; EA: number; shifts: number[] }>();
+  /** Per affine node: the argument rows of the last product (by identity) and its output rows. */
+  private readonly fixedState = new Map<number, { args: bigint[][]; rows: bigint[][] }>();
+  /** Per affine node: the integer rows last converted to Dyadics, and the Dyadic map made from them. */
+  private readonly dyState = new Map<number, { src: bigint[][]; M: Dyadic[][]; v: Dyadic[] }>();
+
+  private static expOf(x: Dyadic, acc: number): number {
+    return x.m !== 0n && x.e < acc ? x.e : acc;
+  }
+
+  /** The static exponent of node id (its inputs' exponents must be known). */
+  private fixedExponent(id: number): number {
+    const known = this.fxE[id];
+    if (known !== undefined) return known;
+    const node = this.net.nodes[id]!;
+    let E: number;
+    if (node.kind === "input") E = 0;
+    else if (node.kind === "activation") {
+      const Ein = this.fixedExponent(node.input);
+      E = Ein;
+      const layer = this.acts.indexOf(id);
+      const start = this.layerStart[layer]!;
+      for (let i = 0; i < node.size; i++) {
+        const info = this.neurons[start + i]! as unknown as NeuronInfo<Dyadic>;
+        for (const s of info.slopes) if (s.m !== 0n) E = Math.min(E, Ein + s.e);
+        for (const t of info.intercepts) E = AffineMaps.expOf(t, E);
+      }
+    } else {
+      let EA = Infinity;
+      for (const i of node.inputs) EA = Math.min(EA, this.fixedExponent(i));
+      let EW = Infinity;
+      for (const row of node.weights) for (const x of row) if (x.n !== 0n) EW = Math.min(EW, Dyadic.fromRational(x)!.e);
+      E = EW === Infinity ? EA : EW + EA;
+      for (const b of node.bias) if (b.n !== 0n) E = Math.min(E, Dyadic.fromRational(b)!.e);
+    }
+    this.fxE[id] = E;
+    return E;
+  }
+
+  /** Fixed-point rows of the input node (the identity map). */
+  private fixedInput(id: number): void {
+    const d = this.d;
+    this.fixedExponent(id);
+    this.fx[id] = { E: 0, rows: Array.from({ length: d }, (_, r) => Array.from({ length: d + 1 }, (_, k) => (k === r ? 1n : 0n))) };
+  }
+
+  /** Fixed-point rows of an activation node: slope·z + intercept per neuron; identity pieces share z's row. */
+  private fixedActivation(id: number, pattern: readonly (readonly number[])[]): void {
+    const node = this.net.nodes[id]!;
+    if (node.kind !== "activation") return;
+    const d = this.d;
+    const E = this.fixedExponent(id);
+    const zin = this.fx[node.input]!;
+    const Ein = zin.E;
+    const layer = this.acts.indexOf(id);
+    const start = this.layerStart[layer]!;
+    let cache = this.actCache.get(id);
+    if (!cache) {
+      cache = { z: new Array<bigint[] | undefined>(node.size).fill(undefined), piece: new Array<number>(node.size).fill(-1), out: new Array<bigint[]>(node.size) };
+      this.actCache.set(id, cache);
+    }
+    const rows: bigint[][] = new Array<bigint[]>(node.size);
+    for (let i = 0; i < node.size; i++) {
+      const z = zin.rows[i]!;
+      const piece = pattern[layer]![i]!;
+      if (cache.z[i] === z && cache.piece[i] === piece) {
+        rows[i] = cache.out[i]!;
+        continue;
+      }
+      const info = this.neurons[start + i]! as unknown as NeuronInfo<Dyadic>;
+      const s = info.slopes[piece]!;
+      const t = info.intercepts[piece]!;
+      let out: bigint[];
+      if (s.m === 1n && s.e === 0 && t.m === 0n && E === Ein) out = z;
+      else if (s.m === 0n && t.m === 0n) out = this.zeroInts;
+      else {
+        out = new Array<bigint>(d + 1).fill(0n);
+        if (s.m !== 0n) {
+          const f = s.m << BigInt(Ein + s.e - E);
+          for (let k = 0; k <= d; k++) if (z[k] !== 0n) out[k] = z[k]! * f;
+        }
+        if (t.m !== 0n) out[d] = out[d]! + (t.m << BigInt(t.e - E));
+      }
+      cache.z[i] = z;
+      cache.piece[i] = piece;
+      cache.out[i] = out;
+      rows[i] = out;
+    }
+    this.fx[id] = { E, rows };
+  }
+
+  private zeroIntsCache?: bigint[];
+  private get zeroInts(): bigint[] {
+    return (this.zeroIntsCache ??= new Array<bigint>(this.d + 1).fill(0n));
+  }
 
   /**
-   * The dyadic fast path: W·arg + bias in fixed point. The weights share one exponent EW and the argument
-   * one exponent EA, so every product is an integer at exponent EW + EA and the sums need no normalisation;
-   * each output entry is normalised once (instead of once per operation). Between sibling patterns only a
-   * few argument rows change (the neurons whose piece differs), so the last product is kept and updated by
-   * those rows only (a rank-k update) unless more than half of them changed.
+   * The dyadic fast path: W·arg + bias in fixed point. Weights, arguments and bias share the node's static
+   * exponent, so every product and sum is an integer operation, and each output entry is normalised to a
+   * Dyadic once, only when its row changed. Between sibling patterns only a few argument rows change (by
+   * identity: the neurons whose piece or whose own row differs), so the last product is kept and updated
+   * by those rows only (a rank-k update) unless more than half of them changed.
    */
   private affineDyadic(id: number): NodeMap<Dyadic> {
     const node = this.net.nodes[id]!;
     if (node.kind !== "affine") throw new Error("regions/affine-maps: not an affine node");
     const d = this.d;
+    const E = this.fixedExponent(id);
     let fixed = this.fixedCache.get(id);
     if (!fixed) {
-      const Wd = node.weights.map((row) => row.map((x) => Dyadic.fromRational(x)!));
-      let EW = Infinity;
-      for (const row of Wd) for (const x of row) if (x.m !== 0n && x.e < EW) EW = x.e;
-      if (EW === Infinity) EW = 0;
-      fixed = { W: Wd.map((row) => row.map((x) => (x.m === 0n ? 0n : x.m << BigInt(x.e - EW)))), EW, bias: node.bias.map((b) => Dyadic.fromRational(b)!) };
+      let EA = Infinity;
+      for (const i of node.inputs) EA = Math.min(EA, this.fxE[i]!);
+      fixed = {
+        W: node.weights.map((row) =>
+          row.map((x) => {
+            const w = Dyadic.fromRational(x)!;
+            return w.m === 0n ? 0n : w.m << BigInt(w.e + EA - E);
+          }),
+        ),
+        bias: node.bias.map((b) => {
+          const x = Dyadic.fromRational(b)!;
+          return x.m === 0n ? 0n : x.m << BigInt(x.e - E);
+        }),
+        EA,
+        shifts: node.inputs.map((i) => this.fxE[i]! - EA),
+      };
       this.fixedCache.set(id, fixed);
     }
-    // The argument rows (map row and constant, d + 1 entries) of the concatenated inputs.
-    const argRows: Dyadic[][] = [];
-    for (const i of node.inputs) {
-      const a = this.maps[i]! as unknown as NodeMap<Dyadic>;
-      a.M.forEach((row, r) => argRows.push([...row, a.v[r]!]));
-    }
-    let EA = Infinity;
-    for (const row of argRows) for (const x of row) if (x.m !== 0n && x.e < EA) EA = x.e;
-    if (EA === Infinity) EA = 0;
-    let st = this.fixedState.get(id);
-    if (st && EA < st.EA) {
-      // A finer argument: rescale the kept integers to the new exponent.
-      const sh = BigInt(st.EA - EA);
-      for (const row of st.argInts) for (let k = 0; k <= d; k++) row[k] = row[k]! << sh;
-      for (const row of st.acc) for (let k = 0; k <= d; k++) row[k] = row[k]! << sh;
-      st.EA = EA;
-    }
-    EA = st ? st.EA : EA;
-    const ints = argRows.map((row) => row.map((x) => (x.m === 0n ? 0n : x.m << BigInt(x.e - EA))));
-    const W = fixed.W;
-    const changed: number[] = [];
-    if (st) {
-      for (let c = 0; c < ints.length; c++) {
-        const a = ints[c]!;
-        const b = st.argInts[c]!;
-        for (let k = 0; k <= d; k++) {
-          if (a[k] !== b[k]) {
-            changed.push(c);
-            break;
-          }
-        }
+    // The argument rows of the concatenated inputs, at exponent EA (rows of finer inputs are shared as is).
+    const args: bigint[][] = [];
+    node.inputs.forEach((i, j) => {
+      const rows = this.fx[i]!.rows;
+      const sh = fixed.shifts[j]!;
+      if (sh === 0) for (const row of rows) args.push(row);
+      else {
+        const b = BigInt(sh);
+        for (const row of rows) args.push(row.map((x) => x << b));
       }
-    }
-    if (!st || changed.length * 2 > ints.length) {
-      // Full product W·arg in fixed point.
-      const acc = W.map((Wr) => {
+    });
+    const W = fixed.W;
+    let st = this.fixedState.get(id);
+    const changed: number[] = [];
+    if (st) for (let c = 0; c < args.length; c++) if (args[c] !== st.args[c]) changed.push(c);
+    if (!st || changed.length * 2 > args.length) {
+      // Full product W·arg + bias in fixed point.
+      const rows = W.map((Wr, r) => {
         const out = new Array<bigint>(d + 1).fill(0n);
+        out[d] = fixed.bias[r]!;
         for (let c = 0; c < Wr.length; c++) {
           const w = Wr[c]!;
           if (w === 0n) continue;
-          const src = ints[c]!;
+          const src = args[c]!;
           for (let k = 0; k <= d; k++) if (src[k] !== 0n) out[k] = out[k]! + w * src[k]!;
         }
         return out;
       });
-      st = { EA, argInts: ints, acc };
+      st = { args, rows };
       this.fixedState.set(id, st);
-    } else {
-      // Rank-k update: only the argument rows that changed since the last product.
-      for (const c of changed) {
-        const delta = ints[c]!.map((v, k) => v - st!.argInts[c]![k]!);
-        for (let r = 0; r < W.length; r++) {
-          const w = W[r]![c]!;
+    } else if (changed.length > 0) {
+      // Rank-k update: only the argument rows that changed since the last product; rows it leaves alone keep
+      // their identity.
+      const deltas: (bigint[] | undefined)[] = changed.map((c) => {
+        const a = args[c]!;
+        const b = st!.args[c]!;
+        let nz = false;
+        const delta = new Array<bigint>(d + 1);
+        for (let k = 0; k <= d; k++) {
+          const x = a[k]! - b[k]!;
+          delta[k] = x;
+          if (x !== 0n) nz = true;
+        }
+        return nz ? delta : undefined;
+      });
+      const rows = st.rows.slice();
+      for (let r = 0; r < W.length; r++) {
+        const Wr = W[r]!;
+        let out: bigint[] | undefined;
+        for (let j = 0; j < changed.length; j++) {
+          const delta = deltas[j];
+          if (!delta) continue;
+          const w = Wr[changed[j]!]!;
           if (w === 0n) continue;
-          const out = st.acc[r]!;
+          out ??= rows[r]!.slice();
           for (let k = 0; k <= d; k++) if (delta[k] !== 0n) out[k] = out[k]! + w * delta[k]!;
         }
+        if (out) rows[r] = out;
       }
-      st.argInts = ints;
+      st.args = args;
+      st.rows = rows;
     }
-    const E0 = fixed.EW + EA;
-    const M: Dyadic[][] = [];
-    const v: Dyadic[] = [];
+    this.fx[id] = { E, rows: st.rows };
+    // Dyadic rows, converted only where the integer row changed.
+    let dy = this.dyState.get(id);
+    if (!dy) {
+      dy = { src: new Array<bigint[]>(node.size), M: new Array<Dyadic[]>(node.size), v: new Array<Dyadic>(node.size) };
+      this.dyState.set(id, dy);
+    }
+    const M = dy.M.slice();
+    const v = dy.v.slice();
     for (let r = 0; r < node.size; r++) {
-      const acc = st.acc[r]!;
+      const ints = st.rows[r]!;
+      if (dy.src[r] === ints) continue;
       const row: Dyadic[] = new Array<Dyadic>(d);
-      for (let k = 0; k < d; k++) row[k] = Dyadic.of(acc[k]!, E0);
-      M.push(row);
-      v.push(Dyadic.of(acc[d]!, E0).add(fixed.bias[r]!));
+      for (let k = 0; k < d; k++) row[k] = ints[k] === 0n ? Dyadic.ZERO : Dyadic.of(ints[k]!, E);
+      M[r] = row;
+      v[r] = ints[d] === 0n ? Dyadic.ZERO : Dyadic.of(ints[d]!, E);
+      dy.src[r] = ints;
     }
+    dy.M = M;
+    dy.v = v;
     return { M, v };
   }
-
-  /** The last fixed-point product of each affine node (its argument rows and accumulators), for updates. */
-  private readonly fixedState = new Map<number, { EA: number; argInts: bigint[][]; acc: bigint[][] }>();
 
   private readonly weightCache = new Map<number, T[][]>();
 
