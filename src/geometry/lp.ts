@@ -80,9 +80,38 @@ export function toNumber<T>(F: Field<T>, v: T): number {
 }
 
 export function dotT<T>(F: Field<T>, a: readonly T[], x: readonly T[]): T {
+  if (F.zero instanceof Dyadic) return dotDyadic(a as unknown as readonly Dyadic[], x as unknown as readonly Dyadic[], Dyadic.ZERO) as T;
   let s = F.zero;
   for (let k = 0; k < a.length; k++) if (F.sign(a[k]!) !== 0 && F.sign(x[k]!) !== 0) s = F.add(s, F.mul(a[k]!, x[k]!));
   return s;
+}
+
+/**
+ * Σ a_k·x_k + c over dyadics in fixed point: each product is an odd·odd mantissa at a known exponent, so the
+ * terms are brought to their smallest exponent and summed as integers, with one normalisation at the end
+ * (instead of one per addition).
+ */
+export function dotDyadic(a: readonly Dyadic[], x: readonly Dyadic[], c: Dyadic): Dyadic {
+  let E = c.m === 0n ? Infinity : c.e;
+  let n = 0;
+  for (let k = 0; k < a.length; k++) {
+    const ak = a[k]!;
+    const xk = x[k]!;
+    if (ak.m === 0n || xk.m === 0n) continue;
+    n++;
+    if (ak.e + xk.e < E) E = ak.e + xk.e;
+  }
+  if (n === 0) return c;
+  let s = c.m === 0n ? 0n : c.e === E ? c.m : c.m << BigInt(c.e - E);
+  for (let k = 0; k < a.length; k++) {
+    const ak = a[k]!;
+    const xk = x[k]!;
+    if (ak.m === 0n || xk.m === 0n) continue;
+    const p = ak.m * xk.m;
+    const sh = ak.e + xk.e - E;
+    s += sh === 0 ? p : p << BigInt(sh);
+  }
+  return Dyadic.of(s, E);
 }
 
 /** Exactly: Σ y_i a_i = w (times den) and y ≥ 0. */
@@ -101,6 +130,24 @@ export function certificateMatches<T>(F: Field<T>, P: LpRows<T>, cert: BoundCert
 
 /** The certified bound as a scaled pair: Σ y_i b_i = bnum / den (bnum in the field). */
 export function certificateBound<T>(F: Field<T>, P: LpRows<T>, cert: BoundCertificate): T {
+  if (F.zero instanceof Dyadic) {
+    // Fixed point: Σ num_j · b_i with every b_i brought to the smallest exponent, one normalisation.
+    const b = P.b as unknown as readonly Dyadic[];
+    let E = Infinity;
+    cert.indices.forEach((i, j) => {
+      const bi = b[i]!;
+      if (cert.num[j] !== 0n && bi.m !== 0n && bi.e < E) E = bi.e;
+    });
+    if (E === Infinity) return F.zero;
+    let acc = 0n;
+    cert.indices.forEach((i, j) => {
+      const bi = b[i]!;
+      const nj = cert.num[j]!;
+      if (nj === 0n || bi.m === 0n) return;
+      acc += nj * (bi.e === E ? bi.m : bi.m << BigInt(bi.e - E));
+    });
+    return Dyadic.of(acc, E) as T;
+  }
   let s = F.zero;
   cert.indices.forEach((i, j) => {
     if (cert.num[j] !== 0n) s = F.add(s, F.mul(fromBigInt(F, cert.num[j]!), P.b[i]!));

@@ -6,7 +6,7 @@
 // because Σ_k |w_k|·(±e_k) = w identically — checked with integer multipliers, no gcd, no LP.
 import type { Field } from "../exact/field.js";
 import { Rational } from "../exact/rational.js";
-import { certificateBound, toNumber, upperBound, type BoundCertificate, type LpStats } from "../geometry/lp.js";
+import { certificateBound, dotDyadic, toNumber, upperBound, type BoundCertificate, type LpStats } from "../geometry/lp.js";
 import { Dyadic } from "../exact/dyadic.js";
 import { bitLength } from "../exact/rational.js";
 import type { Decision } from "./decide.js";
@@ -97,6 +97,10 @@ function floatUpper<T>(F: Field<T>, parts: { coef: T; bound: AxisBound<T> }[] | 
 
 /** Exactly: Σ coef_k · up_k + c0 ≤ t (up_k ≥ B_k / den_k, and coef_k > 0, so this proves the bound). */
 function provesUpper<T>(F: Field<T>, parts: { coef: T; bound: AxisBound<T> }[], c0: T, t: T): boolean {
+  if (c0 instanceof Dyadic) {
+    const lhsD = dotDyadic(parts.map((p) => p.coef as unknown as Dyadic), parts.map((p) => p.bound.up as unknown as Dyadic), c0);
+    return lhsD.compare(t as unknown as Dyadic) <= 0;
+  }
   let lhs = c0;
   for (const p of parts) lhs = F.add(lhs, F.mul(p.coef, p.bound.up));
   return F.compare(lhs, t) <= 0;

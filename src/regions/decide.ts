@@ -14,6 +14,7 @@ import type { BoundCertificateRecord, SplitRecord } from "./types.js";
 import {
   certificateBound,
   dotT,
+  dotDyadic,
   exactUpperBound,
   fromFloat,
   toNumber,
@@ -82,7 +83,7 @@ function decideSide<T>(
   const wd = dir === 1 ? w : w.map((v) => F.neg(v));
   const cd = dir === 1 ? c : F.neg(c);
   const tau = pieces.map((s) => (dir === 1 ? bp[s - 1]! : F.neg(bp[s]!)));
-  const zq = (q: readonly T[]): T => F.add(dotT(F, w, q), c);
+  const zq = (q: readonly T[]): T => zAt(F, w, q, c);
   const record = (cert: BoundCertificate): BoundCertificateRecord => (ctx.keepRecords ? certRecord(cert) : EMPTY_CERT);
   if (!ctx.certify) {
     const fb = floatUpperBound(F, rows, wd, ctx.stats);
@@ -129,6 +130,12 @@ function decideSide<T>(
     witnesses.push(interiorPointAlongTarget(F, rows, p, w, c, bp, s, "point" in ex ? { kind: "point", x: ex.point } : { kind: "ray", r: ex.bound.kind === "unbounded" ? ex.bound.ray : [] }));
   }
   return { count, ...(count < tau.length && ex.bound.kind === "bounded" ? { cert: record(ex.bound.cert) } : {}), witnesses };
+}
+
+/** Exactly: w·q + c (one fixed-point sum on the dyadic path). */
+function zAt<T>(F: Field<T>, w: readonly T[], q: readonly T[], c: T): T {
+  if (c instanceof Dyadic) return dotDyadic(w as unknown as readonly Dyadic[], q as unknown as readonly Dyadic[], c) as T;
+  return F.add(dotT(F, w, q), c);
 }
 
 /** Exactly: q strictly inside the rows and strictly inside piece s of the breakpoints. */
@@ -218,7 +225,7 @@ export function decide<T>(
     ctx.stats.boxDecisions++;
     return { ...cached, children: [{ piece: cached.keep[0], witness: p }] };
   }
-  const zp = F.add(dotT(F, w, p), c);
+  const zp = zAt(F, w, p, c);
   const { piece: s0, tie } = pieceOf(F, bp, zp);
   if (box && !tie && cached === undefined) {
     const byBox = boxDecision(F, box, p, neuron, w, c, bp, s0, ctx.keepRecords);
@@ -263,7 +270,7 @@ function stepOff<T>(F: Field<T>, rows: RowStack<T>, p: readonly T[], w: readonly
   for (let tries = 0; tries < 4000; tries++, e--) {
     const eps = F.zero instanceof Dyadic ? (Dyadic.of(BigInt(dir), e) as T) : F.fromRational(Dyadic.of(BigInt(dir), e).toRational());
     const q = p.map((v, k) => F.add(v, F.mul(eps, w[k]!)));
-    if (witnessOk(F, rows, q, F.add(dotT(F, w, q), c), bp, s)) return q;
+    if (witnessOk(F, rows, q, zAt(F, w, q, c), bp, s)) return q;
   }
   throw new Error("regions/decide: no step off a breakpoint stays inside the region");
 }
