@@ -2,8 +2,9 @@
 // a sharper test than one constraint at a time (the LP dual view of "not all a_k·y ≤ b_k"). Each
 // constraint's back-substitution gives a linear lower bound g_k(x) = coef_k·x + c_k on the box, and
 // μ ↦ min_box Σ μ_k (g_k(x) − b_k) is concave; we search it over pairs of constraints (ternary search on the
-// weight). Only a proposal: the verifier then bounds the combined objective soundly, and the checker
+// weight), then over all of them with a tiny LP. Only a proposal: the verifier then bounds the combined objective soundly, and the checker
 // re-proves it exactly.
+import { proposeMax } from "../geometry/float-lp.js";
 
 /** min over the box of Σ_k μ_k (coef_k·x + c_k). */
 function minOverBox(mu: readonly number[], coef: Float64Array, c: Float64Array, lo: Float64Array, hi: Float64Array): number {
@@ -18,23 +19,26 @@ function minOverBox(mu: readonly number[], coef: Float64Array, c: Float64Array, 
   return v;
 }
 
+/** c_k: the constant of g_k − b_k, recovered from its minimum over the box (the margin). */
+function constants(margins: Float64Array, coef: Float64Array, lo: Float64Array, hi: Float64Array): Float64Array {
+  const d = lo.length;
+  return Float64Array.from(margins, (margin, k) => {
+    let v = 0;
+    for (let i = 0; i < d; i++) {
+      const a = coef[k * d + i]!;
+      v += a >= 0 ? a * lo[i]! : a * hi[i]!;
+    }
+    return margin - v;
+  });
+}
+
 /**
  * The best μ on the simplex supported on at most two constraints, and its estimated margin (float). `margins`
  * are the constraints' lower bounds minus b_k; `coef` is m × d (row-major).
  */
 export function pairMultipliers(margins: Float64Array, coef: Float64Array, lo: Float64Array, hi: Float64Array): { mu: number[]; estimate: number } {
   const m = margins.length;
-  const d = lo.length;
-  // c_k: the constant of g_k − b_k, recovered from its minimum over the box.
-  const c = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    let v = 0;
-    for (let i = 0; i < d; i++) {
-      const a = coef[k * d + i]!;
-      v += a >= 0 ? a * lo[i]! : a * hi[i]!;
-    }
-    c[k] = margins[k]! - v;
-  }
+  const c = constants(margins, coef, lo, hi);
   let best: { mu: number[]; estimate: number } = { mu: Array.from({ length: m }, (_, k) => (k === 0 ? 1 : 0)), estimate: -Infinity };
   for (let k = 0; k < m; k++) {
     if (margins[k]! > best.estimate) best = { mu: Array.from({ length: m }, (_, j) => (j === k ? 1 : 0)), estimate: margins[k]! };
@@ -57,4 +61,40 @@ export function pairMultipliers(margins: Float64Array, coef: Float64Array, lo: F
     }
   }
   return best;
+}
+
+/**
+ * The best μ on the simplex over all constraints, by a tiny LP (the float proposer of geometry/float-lp.ts):
+ * maximise Σ_k μ_k c_k + Σ_i w_i subject to w_i ≤ lo_i·A_i(μ), w_i ≤ hi_i·A_i(μ), Σ μ_k ≤ 1, μ ≥ 0, where
+ * A_i(μ) = Σ_k μ_k coef_ki (so w_i = min over the box of A_i(μ)·x_i at the optimum). A proposal only.
+ */
+export function lpMultipliers(margins: Float64Array, coef: Float64Array, lo: Float64Array, hi: Float64Array): { mu: number[]; estimate: number } | undefined {
+  const m = margins.length;
+  const d = lo.length;
+  const c = constants(margins, coef, lo, hi);
+  const nv = m + d;
+  const rows = 2 * d + 1 + m;
+  const A = new Float64Array(rows * nv);
+  const b = new Float64Array(rows);
+  let r = 0;
+  for (let i = 0; i < d; i++) {
+    for (const end of [lo[i]!, hi[i]!]) {
+      // w_i − end·Σ_k μ_k coef_ki ≤ 0
+      for (let k = 0; k < m; k++) A[r * nv + k] = -end * coef[k * d + i]!;
+      A[r * nv + m + i] = 1;
+      r++;
+    }
+  }
+  for (let k = 0; k < m; k++) A[r * nv + k] = 1;
+  b[r++] = 1;
+  for (let k = 0; k < m; k++) A[r++ * nv + k] = -1;
+  const w = new Float64Array(nv);
+  for (let k = 0; k < m; k++) w[k] = c[k]!;
+  for (let i = 0; i < d; i++) w[m + i] = 1;
+  const p = proposeMax(A, b, rows, nv, w);
+  if (p.status !== "optimal") return undefined;
+  // Round the weights to 2^-20 (short rationals in the certificate), nonnegative.
+  const mu = Array.from(p.x.subarray(0, m), (v) => Math.max(0, Math.round(v * 2 ** 20) / 2 ** 20));
+  if (mu.every((v) => v === 0)) return undefined;
+  return { mu, estimate: minOverBox(mu, coef, c, lo, hi) };
 }

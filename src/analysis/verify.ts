@@ -13,7 +13,7 @@ import { inputSize, outputSize } from "../network/ir.js";
 import { floatNet, floatForward, type FloatNet } from "./float-net.js";
 import { propagate, type FloatBounds, type FloatBox } from "./float-bounds.js";
 import { backSubstitute, objectiveLowerBound } from "./back-substitution.js";
-import { pairMultipliers } from "./multipliers.js";
+import { lpMultipliers, pairMultipliers } from "./multipliers.js";
 import { MinQueue } from "./branch-queue.js";
 import { floorFloat, ceilFloat, up, sumError, nextDown } from "./float-round.js";
 import { checkProblem, type OutputConstraint, type VerificationProblem } from "./problem.js";
@@ -210,6 +210,10 @@ function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly 
   if (m > 1) {
     const pick = pairMultipliers(margins, bs.coef, box.lo, box.hi);
     if (pick.estimate > 0 && combinedBoundHolds(fn, fb, box, objs, pick.mu)) return { mu: pick.mu };
+    if (m > 2) {
+      const lp = lpMultipliers(margins, bs.coef, box.lo, box.hi);
+      if (lp && lp.estimate > 0 && combinedBoundHolds(fn, fb, box, objs, lp.mu)) return { mu: lp.mu };
+    }
   }
   let kb = 0;
   for (let j = 1; j < m; j++) if (margins[j]! > margins[kb]!) kb = j;
