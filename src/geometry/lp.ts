@@ -173,7 +173,7 @@ export function certificateFromBasis<T>(F: Field<T>, P: LpRows<T>, basis: readon
     r.push(ints.pop()!);
     M.push(ints);
   }
-  return checkedCertificate(F, P, basis, w, solveIntegerSystem(M, r));
+  return checkedCertificate(F, P, basis, w, solveCertificateSystem(M, r));
 }
 
 function checkedCertificate<T>(F: Field<T>, P: LpRows<T>, basis: readonly number[], w: readonly T[], sol: IntVec | undefined): BoundCertificate | undefined {
@@ -183,6 +183,68 @@ function checkedCertificate<T>(F: Field<T>, P: LpRows<T>, basis: readonly number
   // Σ y_i a_i = w holds by construction; other shapes (free variables set to 0) are re-verified.
   if (sol.unique) return cert;
   return certificateMatches(F, P, cert, w) ? cert : undefined;
+}
+
+/**
+ * Solve the square certificate system M·y = r (equation k: coordinate k; column j: basis row j) with the
+ * basis rows that have one nonzero entry (the domain's box faces ±e_k, typically) eliminated first: such a
+ * column j appears in equation k only, so the other unknowns solve the smaller system without equation k
+ * and column j, and y_j = (r_k − Σ_o M[k][o]·y_o) / M[k][j] afterwards. The result is the same exact
+ * solution (the matrix is block triangular), at the cost of a much smaller fraction-free elimination.
+ */
+function solveCertificateSystem(M: readonly (readonly bigint[])[], r: readonly bigint[]): IntVec | undefined {
+  const n = M.length;
+  if (n === 0 || M[0]!.length !== n) return solveIntegerSystem(M, r);
+  const rowOf: number[] = new Array<number>(n).fill(-1);
+  const rowUsed: boolean[] = new Array<boolean>(n).fill(false);
+  let singles = 0;
+  for (let j = 0; j < n; j++) {
+    let at = -1;
+    let nz = 0;
+    for (let k = 0; k < n && nz < 2; k++) {
+      if (M[k]![j] !== 0n) {
+        nz++;
+        at = k;
+      }
+    }
+    if (nz === 1 && !rowUsed[at]) {
+      rowOf[j] = at;
+      rowUsed[at] = true;
+      singles++;
+    }
+  }
+  if (singles === 0) return solveIntegerSystem(M, r);
+  const restCols: number[] = [];
+  for (let j = 0; j < n; j++) if (rowOf[j]! < 0) restCols.push(j);
+  const restRows: number[] = [];
+  for (let k = 0; k < n; k++) if (!rowUsed[k]) restRows.push(k);
+  const sub: IntVec | undefined =
+    restCols.length === 0
+      ? { num: [], den: 1n, unique: true }
+      : solveIntegerSystem(
+          restRows.map((k) => restCols.map((j) => M[k]![j]!)),
+          restRows.map((k) => r[k]!),
+        );
+  if (!sub) return undefined;
+  let P = 1n;
+  for (let j = 0; j < n; j++) if (rowOf[j]! >= 0) P *= absBig(M[rowOf[j]!]![j]!);
+  const num: bigint[] = new Array<bigint>(n).fill(0n);
+  restCols.forEach((j, t) => (num[j] = sub.num[t]! * P));
+  for (let j = 0; j < n; j++) {
+    const k = rowOf[j]!;
+    if (k < 0) continue;
+    let s = r[k]! * sub.den;
+    restCols.forEach((o, t) => {
+      const m = M[k]![o]!;
+      if (m !== 0n) s -= m * sub.num[t]!;
+    });
+    num[j] = (s * P) / M[k]![j]!;
+  }
+  return { num, den: sub.den * P, ...(sub.unique ? { unique: true } : {}) };
+}
+
+function absBig(x: bigint): bigint {
+  return x < 0n ? -x : x;
 }
 
 /** Smallest exponent of the nonzero entries (0 when all are zero). */
@@ -210,7 +272,7 @@ function dyadicCertificate(P: LpRows<Dyadic>, basis: readonly number[], w: reado
     }
   });
   const r = w.map((x) => (x.m === 0n ? 0n : x.m << BigInt(x.e - ew)));
-  const sol = solveIntegerSystem(M, r);
+  const sol = solveCertificateSystem(M, r);
   if (!sol) return undefined;
   // y_j = num'_j / den' · 2^{ew − e_j}; bring every factor to one denominator den'·2^{-lo}.
   const shifts = e.map((ej) => ew - ej);
