@@ -4,7 +4,7 @@
 // on every node below it, z = w·x + c ≤ Σ_{w_k>0} w_k U_k + Σ_{w_k<0} |w_k| L_k + c; when this interval
 // bound keeps z inside one piece, the neuron is decided with the certificate Σ_k |w_k|·y^(k) — exact,
 // because Σ_k |w_k|·(±e_k) = w identically — checked with integer multipliers, no gcd, no LP.
-import type { Field } from "../exact/field.js";
+import { DyadicField, type Field } from "../exact/field.js";
 import { Rational } from "../exact/rational.js";
 import { certificateBound, dotDyadic, toNumber, upperBound, type BoundCertificate, type LpStats } from "../geometry/lp.js";
 import { Dyadic } from "../exact/dyadic.js";
@@ -139,6 +139,7 @@ export function boxDecision<T>(
   keepRecords: boolean,
 ): Decision<T> | undefined {
   const k = bp.length;
+  if (c instanceof Dyadic) return boxDecisionDyadic(box as unknown as RegionBox<Dyadic>, p, neuron, w as unknown as readonly Dyadic[], c, bp as unknown as readonly Dyadic[], piece, keepRecords) as Decision<T> | undefined;
   const cf = toNumber(F, c);
   const up = piece < k ? boundsFor(F, box, w) : [];
   const negW = w.map((v) => F.neg(v));
@@ -163,3 +164,89 @@ export function boxDecision<T>(
 }
 
 const EMPTY: BoundCertificateRecord = { rows: [], y: [] };
+
+/**
+ * The dyadic path of boxDecision: one pass over w for the float filter of both sides, then each needed
+ * side proved exactly by the sign of one fixed-point sum (no normalisation, no intermediate Dyadics):
+ * max z ≤ c + Σ_{w_k>0} w_k U_k + Σ_{w_k<0} |w_k| L_k and max(−z) ≤ −c + Σ_{w_k<0} |w_k| U_k + Σ_{w_k>0} w_k L_k.
+ */
+function boxDecisionDyadic<T>(
+  box: RegionBox<Dyadic>,
+  p: readonly T[],
+  neuron: number,
+  w: readonly Dyadic[],
+  c: Dyadic,
+  bp: readonly Dyadic[],
+  piece: number,
+  keepRecords: boolean,
+): Decision<T> | undefined {
+  const k = bp.length;
+  const needUp = piece < k;
+  const needDown = piece > 0;
+  let fUp = toNumber(DyadicField, c);
+  let fDown = -fUp;
+  for (let j = 0; j < w.length; j++) {
+    const wj = w[j]!;
+    if (wj.m === 0n) continue;
+    const pos = wj.m > 0n;
+    const U = pos ? box.upper[j] : box.lower[j];
+    const L = pos ? box.lower[j] : box.upper[j];
+    const a = Math.abs(toNumber(DyadicField, wj));
+    if (needUp) {
+      if (!U) return undefined;
+      fUp += a * U.f;
+    }
+    if (needDown) {
+      if (!L) return undefined;
+      fDown += a * L.f;
+    }
+  }
+  // Float filter: max z < β_piece and min z > β_{piece-1}.
+  if (needUp && !(fUp <= toNumber(DyadicField, bp[piece]!))) return undefined;
+  if (needDown && !(fDown <= -toNumber(DyadicField, bp[piece - 1]!))) return undefined;
+  // Exact decision.
+  if (needUp && !boxProves(box, w, c, bp[piece]!, 1)) return undefined;
+  if (needDown && !boxProves(box, w, c, bp[piece - 1]!, -1)) return undefined;
+  return {
+    keep: [piece, piece],
+    children: [{ piece, witness: p }],
+    record: {
+      neuron,
+      keep: [piece, piece],
+      ...(piece > 0 ? { lower: keepRecords ? { box: box.id } : EMPTY } : {}),
+      ...(piece < k ? { upper: keepRecords ? { box: box.id } : EMPTY } : {}),
+    },
+  };
+}
+
+/** Exactly: dir·c + Σ_j |w_j|·(bound of dir·sign(w_j)·x_j) ≤ dir·t, as the sign of one fixed-point sum. */
+function boxProves(box: RegionBox<Dyadic>, w: readonly Dyadic[], c: Dyadic, t: Dyadic, dir: 1 | -1): boolean {
+  let E = Infinity;
+  if (c.m !== 0n) E = c.e;
+  if (t.m !== 0n && t.e < E) E = t.e;
+  const exps: number[] = [];
+  const coefs: bigint[] = [];
+  for (let j = 0; j < w.length; j++) {
+    const wj = w[j]!;
+    if (wj.m === 0n) continue;
+    const up = (wj.m > 0n) === (dir === 1) ? box.upper[j]! : box.lower[j]!;
+    const u = up.up;
+    if (u.m === 0n) continue;
+    const m = wj.m < 0n ? -wj.m : wj.m;
+    coefs.push(m * u.m);
+    const e = wj.e + u.e;
+    exps.push(e);
+    if (e < E) E = e;
+  }
+  if (E === Infinity) return true;
+  let s = 0n;
+  for (let i = 0; i < coefs.length; i++) {
+    const sh = exps[i]! - E;
+    s += sh === 0 ? coefs[i]! : coefs[i]! << BigInt(sh);
+  }
+  const cm = dir === 1 ? c.m : -c.m;
+  if (cm !== 0n) s += c.e === E ? cm : cm << BigInt(c.e - E);
+  const tm = dir === 1 ? t.m : -t.m;
+  if (tm !== 0n) s -= t.e === E ? tm : tm << BigInt(t.e - E);
+  return s <= 0n;
+}
