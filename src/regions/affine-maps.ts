@@ -83,6 +83,11 @@ export class AffineMaps<T> {
       return;
     }
     if (node.kind === "activation") {
+      if (F.zero instanceof Dyadic) {
+        // Fixed point only; the Dyadic map is materialised on request (nodeMap).
+        this.fixedActivation(id, pattern);
+        return;
+      }
       const layer = this.acts.indexOf(id);
       const z = this.maps[node.input]!;
       const start = this.layerStart[layer]!;
@@ -100,11 +105,10 @@ export class AffineMaps<T> {
         v.push(sSign === 0 ? intercept : identity ? F.add(z.v[i]!, intercept) : F.add(F.mul(slope, z.v[i]!), intercept));
       }
       this.maps[id] = { M, v };
-      if (F.zero instanceof Dyadic) this.fixedActivation(id, pattern);
       return;
     }
     if (F.zero instanceof Dyadic) {
-      this.maps[id] = this.affineDyadic(id) as unknown as NodeMap<T>;
+      this.affineDyadic(id);
       return;
     }
     // Affine: rows of the concatenated inputs, then W·rows + bias.
@@ -249,7 +253,7 @@ export class AffineMaps<T> {
    * identity: the neurons whose piece or whose own row differs), so the last product is kept and updated
    * by those rows only (a rank-k update) unless more than half of them changed.
    */
-  private affineDyadic(id: number): NodeMap<Dyadic> {
+  private affineDyadic(id: number): void {
     const node = this.net.nodes[id]!;
     if (node.kind !== "affine") throw new Error("regions/affine-maps: not an affine node");
     const d = this.d;
@@ -337,25 +341,51 @@ export class AffineMaps<T> {
       st.rows = rows;
     }
     this.fx[id] = { E, rows: st.rows };
-    // Dyadic rows, converted only where the integer row changed.
+  }
+
+  /**
+   * Row r of node id's map as Dyadics (w, c), converted from the fixed-point row only when that row changed
+   * since it was last converted (dyadic networks; otherwise read from the maps).
+   */
+  row(id: number, r: number): { w: T[]; c: T } {
+    if (!(this.F.zero instanceof Dyadic)) return { w: this.maps[id]!.M[r]!, c: this.maps[id]!.v[r]! };
+    const fx = this.fx[id]!;
+    const size = fx.rows.length;
     let dy = this.dyState.get(id);
     if (!dy) {
-      dy = { src: new Array<bigint[]>(node.size), M: new Array<Dyadic[]>(node.size), v: new Array<Dyadic>(node.size) };
+      dy = { src: new Array<bigint[]>(size), M: new Array<Dyadic[]>(size), v: new Array<Dyadic>(size) };
       this.dyState.set(id, dy);
     }
-    const M = dy.M.slice();
-    const v = dy.v.slice();
-    for (let r = 0; r < node.size; r++) {
-      const ints = st.rows[r]!;
-      if (dy.src[r] === ints) continue;
+    const ints = fx.rows[r]!;
+    if (dy.src[r] !== ints) {
+      const d = this.d;
+      const E = fx.E;
       const row: Dyadic[] = new Array<Dyadic>(d);
       for (let k = 0; k < d; k++) row[k] = ints[k] === 0n ? Dyadic.ZERO : Dyadic.of(ints[k]!, E);
-      M[r] = row;
-      v[r] = ints[d] === 0n ? Dyadic.ZERO : Dyadic.of(ints[d]!, E);
+      dy.M[r] = row;
+      dy.v[r] = ints[d] === 0n ? Dyadic.ZERO : Dyadic.of(ints[d]!, E);
       dy.src[r] = ints;
     }
-    dy.M = M;
-    dy.v = v;
+    return { w: dy.M[r]! as unknown as T[], c: dy.v[r]! as unknown as T };
+  }
+
+  /** Row r of node id's map in fixed point (d entries and the constant, all times 2^E); dyadic networks only. */
+  fixedRow(id: number, r: number): { ints: readonly bigint[]; E: number } | undefined {
+    const fx = this.fx[id];
+    return fx ? { ints: fx.rows[r]!, E: fx.E } : undefined;
+  }
+
+  /** The whole map of a node (materialised from fixed point on dyadic networks). */
+  nodeMap(id: number): NodeMap<T> {
+    if (!(this.F.zero instanceof Dyadic)) return this.maps[id]!;
+    const size = this.fx[id]!.rows.length;
+    const M: T[][] = [];
+    const v: T[] = [];
+    for (let r = 0; r < size; r++) {
+      const { w, c } = this.row(id, r);
+      M.push(w);
+      v.push(c);
+    }
     return { M, v };
   }
 
@@ -374,6 +404,6 @@ export class AffineMaps<T> {
 
   /** The output node's map. */
   output(): NodeMap<T> {
-    return this.maps[this.net.output]!;
+    return this.nodeMap(this.net.output);
   }
 }

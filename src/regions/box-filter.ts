@@ -221,20 +221,32 @@ function boxDecisionDyadic<T>(
 
 /** Exactly: dir·c + Σ_j |w_j|·(bound of dir·sign(w_j)·x_j) ≤ dir·t, as the sign of one fixed-point sum. */
 function boxProves(box: RegionBox<Dyadic>, w: readonly Dyadic[], c: Dyadic, t: Dyadic, dir: 1 | -1): boolean {
+  return boxProvesFixed(
+    box,
+    w.map((x) => x.m),
+    w.map((x) => x.e),
+    c.m,
+    c.e,
+    t,
+    dir,
+  );
+}
+
+/** boxProves with w_j = wm_j·2^{we_j} and c = cm·2^{ce} (any representation, not necessarily canonical). */
+function boxProvesFixed(box: RegionBox<Dyadic>, wm: readonly bigint[], we: readonly number[] | number, cm0: bigint, ce: number, t: Dyadic, dir: 1 | -1): boolean {
   let E = Infinity;
-  if (c.m !== 0n) E = c.e;
+  if (cm0 !== 0n) E = ce;
   if (t.m !== 0n && t.e < E) E = t.e;
   const exps: number[] = [];
   const coefs: bigint[] = [];
-  for (let j = 0; j < w.length; j++) {
-    const wj = w[j]!;
-    if (wj.m === 0n) continue;
-    const up = (wj.m > 0n) === (dir === 1) ? box.upper[j]! : box.lower[j]!;
+  for (let j = 0; j < wm.length; j++) {
+    const m0 = wm[j]!;
+    if (m0 === 0n) continue;
+    const up = (m0 > 0n) === (dir === 1) ? box.upper[j]! : box.lower[j]!;
     const u = up.up;
     if (u.m === 0n) continue;
-    const m = wj.m < 0n ? -wj.m : wj.m;
-    coefs.push(m * u.m);
-    const e = wj.e + u.e;
+    coefs.push((m0 < 0n ? -m0 : m0) * u.m);
+    const e = (typeof we === "number" ? we : we[j]!) + u.e;
     exps.push(e);
     if (e < E) E = e;
   }
@@ -244,9 +256,84 @@ function boxProves(box: RegionBox<Dyadic>, w: readonly Dyadic[], c: Dyadic, t: D
     const sh = exps[i]! - E;
     s += sh === 0 ? coefs[i]! : coefs[i]! << BigInt(sh);
   }
-  const cm = dir === 1 ? c.m : -c.m;
-  if (cm !== 0n) s += c.e === E ? cm : cm << BigInt(c.e - E);
+  const cm = dir === 1 ? cm0 : -cm0;
+  if (cm !== 0n) s += ce === E ? cm : cm << BigInt(ce - E);
   const tm = dir === 1 ? t.m : -t.m;
   if (tm !== 0n) s -= t.e === E ? tm : tm << BigInt(t.e - E);
   return s <= 0n;
+}
+
+/**
+ * A box decision straight from a fixed-point map row (w_k = ints[k]·2^E, c = ints[d]·2^E), before the row
+ * is converted to Dyadics: the piece is the one of the float value of z(p) (a guess), and the decision
+ * stands only if the box proves exactly that z stays inside that piece on R. That proof is all it needs:
+ * p is interior and w ≠ 0, so z(p) is then strictly inside the piece too. Undefined when the box cannot
+ * decide (or w = 0, or the floats are out of range): the caller then takes the exact path.
+ */
+export function boxDecisionFixed<T>(
+  box: RegionBox<Dyadic>,
+  p: readonly Dyadic[],
+  pf: readonly number[],
+  neuron: number,
+  ints: readonly bigint[],
+  E: number,
+  bp: readonly Dyadic[],
+  bpf: readonly number[],
+  keepRecords: boolean,
+): { decision: Decision<T>; piece: number } | undefined {
+  const d = ints.length - 1;
+  const scale = 2 ** E;
+  if (!(scale > 0) || !Number.isFinite(scale)) return undefined;
+  let nonzero = false;
+  let zf = Number(ints[d]!) * scale;
+  const wf: number[] = new Array<number>(d);
+  for (let k = 0; k < d; k++) {
+    const x = ints[k]!;
+    if (x !== 0n) nonzero = true;
+    wf[k] = Number(x) * scale;
+    zf += wf[k]! * pf[k]!;
+  }
+  if (!nonzero || !Number.isFinite(zf)) return undefined;
+  const K = bp.length;
+  let piece = 0;
+  while (piece < K && bpf[piece]! < zf) piece++;
+  const needUp = piece < K;
+  const needDown = piece > 0;
+  const cf = Number(ints[d]!) * scale;
+  let fUp = cf;
+  let fDown = -cf;
+  for (let j = 0; j < d; j++) {
+    const m = ints[j]!;
+    if (m === 0n) continue;
+    const pos = m > 0n;
+    const U = pos ? box.upper[j] : box.lower[j];
+    const L = pos ? box.lower[j] : box.upper[j];
+    const a = Math.abs(wf[j]!);
+    if (needUp) {
+      if (!U) return undefined;
+      fUp += a * U.f;
+    }
+    if (needDown) {
+      if (!L) return undefined;
+      fDown += a * L.f;
+    }
+  }
+  if (needUp && !(fUp <= bpf[piece]!)) return undefined;
+  if (needDown && !(fDown <= -bpf[piece - 1]!)) return undefined;
+  const wm = ints.slice(0, d);
+  if (needUp && !boxProvesFixed(box, wm, E, ints[d]!, E, bp[piece]!, 1)) return undefined;
+  if (needDown && !boxProvesFixed(box, wm, E, ints[d]!, E, bp[piece - 1]!, -1)) return undefined;
+  return {
+    piece,
+    decision: {
+      keep: [piece, piece],
+      children: [{ piece, witness: p as unknown as T[] }],
+      record: {
+        neuron,
+        keep: [piece, piece],
+        ...(piece > 0 ? { lower: keepRecords ? { box: box.id } : EMPTY } : {}),
+        ...(piece < K ? { upper: keepRecords ? { box: box.id } : EMPTY } : {}),
+      },
+    },
+  };
 }

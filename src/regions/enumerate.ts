@@ -14,9 +14,11 @@ import { newLpStats, type LpStats } from "../geometry/lp.js";
 import { isBounded } from "../geometry/redundancy.js";
 import { isDyadicRational } from "../exact/rational.js";
 import { AffineMaps } from "./affine-maps.js";
-import { decide, type Child } from "./decide.js";
+import { decide, type Child, type Decision } from "./decide.js";
+import { Dyadic } from "../exact/dyadic.js";
+import { toNumber } from "../geometry/lp.js";
 import { buildRegion } from "./finish.js";
-import { boxRecord, regionBox, type RegionBox } from "./box-filter.js";
+import { boxDecisionFixed, boxRecord, regionBox, type RegionBox } from "./box-filter.js";
 import { resolveOptions, type EnumerateOptions, type ResolvedOptions } from "./options.js";
 import { RowStack } from "./row-stack.js";
 import type { EnumerationStatus, Region, TreeRecord } from "./types.js";
@@ -117,11 +119,42 @@ function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions
     yield emit(p0);
     return;
   }
+  // Dyadic networks: a neuron the box decides is decided from its fixed-point map row (no Dyadic row, no
+  // exact z(p)); its verdict is cached for the layer's subtree like every box verdict.
+  const dyadic = F.zero instanceof Dyadic;
+  const bpf = neurons.map((info) => info.breakpoints.map((b) => toNumber(F, b)));
+  const noW: T[] = [];
+  let lastP: readonly T[] | undefined;
+  let lastPf: number[] = [];
   const decideAt = (j: number, p: readonly T[]): Frame<T> => {
     const info = neurons[j]!;
-    const zmap = maps.maps[info.inputNode]!;
-    const w = zmap.M[info.neuron]!;
-    const c = zmap.v[info.neuron]!;
+    const box = boxes[info.layer];
+    if (dyadic && box) {
+      const cached = box.decided.get(j);
+      let byBox: Decision<T> | undefined;
+      if (cached) byBox = { keep: cached.keep, children: [{ piece: cached.keep[0], witness: p }], record: cached.record };
+      else if (cached === undefined) {
+        const fr = maps.fixedRow(info.inputNode, info.neuron);
+        if (fr) {
+          if (p !== lastP) {
+            lastP = p;
+            lastPf = p.map((v) => toNumber(F, v));
+          }
+          const r = boxDecisionFixed<T>(box as unknown as RegionBox<Dyadic>, p as unknown as readonly Dyadic[], lastPf, j, fr.ints, fr.E, info.breakpoints as unknown as readonly Dyadic[], bpf[j]!, ctx.keepRecords);
+          if (r) {
+            box.decided.set(j, r.decision);
+            byBox = r.decision;
+          }
+        }
+      }
+      if (byBox) {
+        stats.decisions++;
+        stats.lp.boxDecisions++;
+        if (ctx.keepRecords) pending.push(byBox.record);
+        return { j, rowCount: rows.length, keep: byBox.keep, children: byBox.children, w: noW, c: F.zero, next: 0 };
+      }
+    }
+    const { w, c } = maps.row(info.inputNode, info.neuron);
     const decision = decide(ctx, rows, p, j, w, c, info.breakpoints, boxes[info.layer]);
     stats.decisions++;
     if (decision.children.length > 1) stats.splits++;
