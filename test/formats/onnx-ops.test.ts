@@ -230,6 +230,17 @@ describe("ONNX piecewise-linear ops", () => {
     expect(run(poolBytes, [1, 2, 3, 4])).toEqual(["1/4", "3/4", "1", "5/2"]);
   });
 
+  it("corrupt window attributes (stride 0, negative pads, kernel 0) and oversized tensors are InputErrors, not crashes", () => {
+    const bad: Record<string, number[]>[] = [{ strides: [0, 1] }, { pads: [-1, 0, 0, 0] }, { kernel_shape: [0, 2] }, { dilations: [1] }];
+    for (const attrs of bad) {
+      const bytes = onnxModel({ input: [1, 1, 3, 3], nodes: [{ op: "MaxPool", inputs: ["x"], outputs: ["y"], attrs: { kernel_shape: [2, 2], ...attrs } }] });
+      expect(() => readOnnx(bytes, "t.onnx")).toThrow(InputError);
+    }
+    // 2^13 × 2^12 = 2^25 elements: over the 2^24 limit, refused before any allocation.
+    const huge = onnxModel({ input: [8192, 4096], nodes: [{ op: "Relu", inputs: ["x"], outputs: ["y"] }] });
+    expect(() => readOnnx(huge, "t.onnx")).toThrow(/more than 16777216 elements/);
+  });
+
   it("MaxPool over a 3×3 window is the exact max, with ⌈log2 9⌉ = 4 ReLU layers", () => {
     const bytes = onnxModel({ input: [1, 1, 3, 3], nodes: [{ op: "MaxPool", inputs: ["x"], outputs: ["y"], attrs: { kernel_shape: [3, 3] } }] });
     const net = readOnnx(bytes, "t.onnx");

@@ -26,6 +26,17 @@ export function windowGeometry(node: NodeProto, inSpatial: readonly number[], ke
   let pads = intsAttr(node, "pads") ?? new Array<number>(2 * rank).fill(0);
   const autoPad = stringAttr(node, "auto_pad", "NOTSET");
   const ceil = intAttr(node, "ceil_mode", 0) === 1;
+  const positive = (values: readonly number[], what: string, length: number): void => {
+    if (values.length !== length || values.some((v) => !Number.isSafeInteger(v) || v < 1)) {
+      throw new OpError(`${what} [${values.join(",")}] must be ${length} integers ≥ 1`);
+    }
+  };
+  positive(kernel, "kernel_shape", rank);
+  positive(stride, "strides", rank);
+  positive(dilation, "dilations", rank);
+  if (pads.length !== 2 * rank || pads.some((p) => !Number.isSafeInteger(p) || p < 0)) {
+    throw new OpError(`pads [${pads.join(",")}] must be ${2 * rank} integers ≥ 0`);
+  }
   const span = kernel.map((k, i) => (k - 1) * dilation[i]! + 1);
   if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
     const begin: number[] = [];

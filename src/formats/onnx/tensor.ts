@@ -89,7 +89,7 @@ function rationalOfDyadic(d: Dyadic | undefined, name: string, index: number): R
 export function decodeTensor(t: TensorProto): ConstTensor {
   const name = t.name ?? "";
   const shape = (t.dims ?? []).map(toInt);
-  const count = shape.reduce((a, b) => a * b, 1);
+  const count = elementCount(shape);
   const type = t.dataType ?? 0;
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
     throw new RangeError(`tensor "${name}" keeps its data in an external file, which tessera does not read`);
@@ -202,8 +202,23 @@ export function stringAttr(node: NodeProto, name: string, fallback: string): str
 }
 
 /** Number of elements of a shape. */
+/**
+ * Largest tensor tessera lowers: 2^24 elements. Every element becomes exact rationals in dense affine rows,
+ * so anything larger would exhaust memory; a corrupted shape must be an error, not an out-of-memory crash.
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 24;
+
+/** Number of elements of a shape; refuses negative or fractional dimensions and tensors over the limit. */
 export function elementCount(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
+  let count = 1;
+  for (const dim of shape) {
+    if (!Number.isSafeInteger(dim) || dim < 0) throw new RangeError(`a tensor of shape [${shape.join(",")}] has an invalid dimension ${dim}`);
+    count *= dim;
+    if (count > MAX_TENSOR_ELEMENTS) {
+      throw new RangeError(`a tensor of shape [${shape.join(",")}] has more than ${MAX_TENSOR_ELEMENTS} elements, tessera's limit`);
+    }
+  }
+  return count;
 }
 
 /** The elements of an integer constant as JS numbers (shapes, axes, indices). */
