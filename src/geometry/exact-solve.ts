@@ -73,9 +73,13 @@ function bareissSquare(M: readonly (readonly bigint[])[], r: readonly bigint[]):
       if (i === k) continue;
       const ri = a[i]!;
       const f = ri[k]!;
-      for (let j = 0; j <= n; j++) {
-        if (j === k) continue;
-        ri[j] = (ri[j]! * pk - f * rk[j]!) / prev;
+      if (prev === 1n) {
+        for (let j = 0; j <= n; j++) if (j !== k) ri[j] = ri[j]! * pk - f * rk[j]!;
+      } else {
+        for (let j = 0; j <= n; j++) {
+          if (j === k) continue;
+          ri[j] = (ri[j]! * pk - f * rk[j]!) / prev;
+        }
       }
       ri[k] = 0n;
     }

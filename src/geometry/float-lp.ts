@@ -21,11 +21,21 @@ const DEGENERATE_STREAK = 30;
  * Propose an optimum of max w·x over {x : A x ≤ b}. `A` is row-major m×d. Zero rows are ignored. The
  * feasible set must be nonempty (the region engine always has an interior witness).
  */
+let scratchA = new Float64Array(0);
+let scratchB = new Float64Array(0);
+let scratchRows = new Int32Array(0);
+
 export function proposeMax(A: Float64Array, b: Float64Array, m: number, d: number, w: Float64Array): FloatProposal {
   // Keep nonzero rows, scaled to max-norm 1 (positive scaling changes neither the basis nor x).
-  const rows: number[] = [];
-  const As = new Float64Array(m * d);
-  const bs = new Float64Array(m);
+  // Scratch buffers reused across calls (the proposer is synchronous and never re-entered).
+  if (scratchA.length < m * d) scratchA = new Float64Array(2 * m * d);
+  if (scratchB.length < m) {
+    scratchB = new Float64Array(2 * m);
+    scratchRows = new Int32Array(2 * m);
+  }
+  const rows = scratchRows;
+  const As = scratchA;
+  const bs = scratchB;
   let n = 0;
   for (let i = 0; i < m; i++) {
     let mx = 0;
@@ -33,7 +43,7 @@ export function proposeMax(A: Float64Array, b: Float64Array, m: number, d: numbe
     if (mx === 0) continue;
     for (let k = 0; k < d; k++) As[n * d + k] = A[i * d + k]! / mx;
     bs[n] = b[i]! / mx;
-    rows.push(i);
+    rows[n] = i;
     n++;
   }
   let wmax = 0;
@@ -55,6 +65,7 @@ export function proposeMax(A: Float64Array, b: Float64Array, m: number, d: numbe
   const isBasic = new Uint8Array(n + d);
   for (let k = 0; k < d; k++) isBasic[n + k] = 1;
   const pi = new Float64Array(d);
+  const piS = new Float64Array(d);
   const u = new Float64Array(d);
   let iterations = 0;
   const maxIterations = 100 + 20 * (n + d);
@@ -89,12 +100,13 @@ export function proposeMax(A: Float64Array, b: Float64Array, m: number, d: numbe
         for (let j = 0; j < d; j++) s += cost(phase, basis[j]!) * Binv[j * d + k]!;
         pi[k] = s;
       }
+      for (let k = 0; k < d; k++) piS[k] = pi[k]! * sigma[k]!;
       let q = -1;
       let best = -TOL_COST;
       for (let i = 0; i < n; i++) {
         if (isBasic[i]) continue;
-        let rc = cost(phase, i);
-        for (let k = 0; k < d; k++) rc -= pi[k]! * As[i * d + k]! * sigma[k]!;
+        let rc = phase === 1 ? 0 : bs[i]!;
+        for (let k = 0; k < d; k++) rc -= piS[k]! * As[i * d + k]!;
         if (rc < best) {
           q = i;
           if (streak >= DEGENERATE_STREAK) break; // Bland: first improving column
