@@ -180,7 +180,8 @@ function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions
     }
     pattern[info.layer]![info.neuron] = s;
     if (f.j + 1 === maps.layerStart[info.layer + 1]) {
-      maps.computeSegment(info.layer + 1, pattern);
+      // The last segment (after the last activation layer) only gives the output map: built regions need it, counting does not.
+      if (build || info.layer + 1 < maps.layers) maps.computeSegment(info.layer + 1, pattern);
       if (info.layer + 1 < maps.layers) {
         // Few constraints added since the previous layer's box: keep it (still valid, slightly loose).
         const prev = boxes[info.layer];
