@@ -134,15 +134,19 @@ export function floatForward(fn: FloatNet, x: ArrayLike<number>): Float64Array[]
   for (const node of fn.nodes) {
     if (node.kind === "input") values.push(Float64Array.from(x));
     else if (node.kind === "affine") {
+      // Row by row, inputs in order, starting from the bias (the same float sums as the exact-order loop).
       const out = new Float64Array(node.size);
+      const W = node.W;
+      const nIn = node.inputs.length;
       for (let r = 0; r < node.size; r++) {
         let s = node.b[r]!;
         const base = r * node.cols;
-        node.inputs.forEach((id, k) => {
-          const v = values[id]!;
+        for (let k = 0; k < nIn; k++) {
+          const v = values[node.inputs[k]!]!;
           const off = base + node.offsets[k]!;
-          for (let c = 0; c < v.length; c++) s += node.W[off + c]! * v[c]!;
-        });
+          const n = v.length;
+          for (let c = 0; c < n; c++) s += W[off + c]! * v[c]!;
+        }
         out[r] = s;
       }
       values.push(out);
