@@ -51,6 +51,11 @@ export interface PropagateOptions {
    * node's bounds before refinement, so neurons stable there are not refined again.
    */
   readonly inherit?: { readonly lo: readonly Float64Array[]; readonly hi: readonly Float64Array[] };
+  /**
+   * An unstable ReLU's lower line is a = 1 when u > −r·l, else a = 0 (default r = 1, DeepPoly's smaller-area
+   * rule, which the certificate checker replays). Any r is sound.
+   */
+  readonly lowerSlopeRatio?: number;
 }
 
 const consumers = new WeakMap<FloatNet, boolean[]>();
@@ -61,6 +66,7 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
     feedsActivation = fn.nodes.map((_, id) => fn.nodes.some((m) => m.kind === "activation" && m.input === id));
     consumers.set(fn, feedsActivation);
   }
+  const ratio = options.lowerSlopeRatio ?? 1;
   const d = fn.inputSize;
   const D = d + 1;
   const M = Float64Array.from({ length: d }, (_, k) => Math.max(Math.abs(box.lo[k]!), Math.abs(box.hi[k]!)));
@@ -177,8 +183,9 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
         const r = f.relu ? reluRelax(zl[i]!, zh[i]!) : pwlRelax(f, zl[i]!, zh[i]!);
         s[i] = r.s;
         tl[i] = r.tl;
-        // ReLU, unstable: a ∈ {0, 1} by the smaller triangle area (valid with intercept 0 for any a ∈ [0, 1]).
-        al[i] = f.relu && r.unstable ? (zh[i]! > -zl[i]! ? 1 : 0) : r.s;
+        // ReLU, unstable: a ∈ {0, 1} by the smaller triangle area, u > −l (valid with intercept 0 for any
+        // a ∈ [0, 1]); `lowerSlopeRatio` r takes a = 1 only when u > −r·l.
+        al[i] = f.relu && r.unstable ? (zh[i]! > -ratio * zl[i]! ? 1 : 0) : r.s;
         ta[i] = f.relu && r.unstable ? 0 : r.tl;
         tu[i] = r.tu;
         l[i] = r.lo;

@@ -193,7 +193,7 @@ interface CaseContext {
 }
 
 /** Close a node: the multipliers μ that prove it, or the best objective's linear bound for the split heuristics. */
-function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly Objective[]): { mu: number[] } | { coef: Float64Array; lambda: readonly (Float64Array | undefined)[]; margin: number } {
+function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly Objective[], retune = false): { mu: number[] } | { coef: Float64Array; lambda: readonly (Float64Array | undefined)[]; margin: number } {
   const m = objs.length;
   if (m === 0) return { coef: new Float64Array(fn.inputSize), lambda: [], margin: -Infinity };
   const size = fn.outputSize;
@@ -207,6 +207,14 @@ function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly 
   const margins = Float64Array.from(objs, (o, k) => bs.bounds[k]! - o.bUp);
   const k = margins.findIndex((_, j) => bs.bounds[j]! > objs[j]!.bUp);
   if (k >= 0) return { mu: objs.map((_, j) => (j === k ? 1 : 0)) };
+  if (retune) {
+    const d = fn.inputSize;
+    for (let j = 0; j < m; j++) {
+      const cj = bs.coef.subarray(j * d, (j + 1) * d);
+      const b = retunedBound(fn, fb, box, objs[j]!, cj);
+      if (b > objs[j]!.bUp) return { mu: objs.map((_, q) => (q === j ? 1 : 0)) };
+    }
+  }
   if (m > 1) {
     const pick = pairMultipliers(margins, bs.coef, box.lo, box.hi);
     if (pick.estimate > 0 && combinedBoundHolds(fn, fb, box, objs, pick.mu)) return { mu: pick.mu };
@@ -225,6 +233,11 @@ function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly 
 
 /** Sign-gradient steps of the local counterexample search at every branch node. */
 const LOCAL_DESCENT_STEPS = 8;
+/** Re-chosen lower lines per objective in "none" mode (retunedBound); 0 turns it off. */
+const RETUNE_PASSES = 1;
+
+/** lowerSlopeRatio of propagate in "none" mode (a = 1 only when u > 2·(−l)); certificate modes keep 1. */
+const NO_CERTIFICATE_SLOPE_RATIO = 2;
 
 /** Nodes a refined leaf may be sub-split into for a cheap-to-check certificate before it stays refined. */
 const FAST_CHECK_BUDGET = 512;
@@ -255,8 +268,8 @@ function branchAndBound(
     if (refine) stats.nodes++;
     stats.maxDepth = Math.max(stats.maxDepth, br.depth);
     const box = { lo: br.lo, hi: br.hi };
-    const fb = propagate(fn, box, refine && ctx.inherit && br.inherit ? { refine, inherit: br.inherit } : { refine });
-    const closed = closeNode(fn, fb, box, objs);
+    const fb = propagate(fn, box, refine && ctx.inherit && br.inherit ? { refine, inherit: br.inherit, lowerSlopeRatio: NO_CERTIFICATE_SLOPE_RATIO } : { refine, ...(ctx.inherit ? { lowerSlopeRatio: NO_CERTIFICATE_SLOPE_RATIO } : {}) });
+    const closed = closeNode(fn, fb, box, objs, RETUNE_PASSES > 0 && refine && ctx.inherit);
     if ("mu" in closed) {
       if (refine && ctx.fastCheck) {
         const sub = branchAndBound(ctx, br, false, FAST_CHECK_BUDGET);
@@ -345,6 +358,46 @@ function smear(fn: FloatNet, fb: FloatBounds, lambda: readonly (Float64Array | u
   });
   for (let i = 0; i < d; i++) score[i] += Math.abs(coef[i]!) * width[i]!;
   return score;
+}
+
+/**
+ * A second lower bound of one objective with the lower lines of the unstable ReLUs re-chosen at the input vertex
+ * x* that minimizes the first bound: a = 1 where z(x*) > 0, else 0 (the line that is tight at x*). Sound for any
+ * choice in [0, 1]; the caller keeps the larger bound.
+ */
+function retunedBound(fn: FloatNet, fb: FloatBounds, box: FloatBox, o: Objective, coef: Float64Array): number {
+  let best = -Infinity;
+  let rx = fb.relax;
+  let cf = coef;
+  for (let it = 0; it < RETUNE_PASSES; it++) {
+    const x = Float64Array.from(cf, (c, i) => (c > 0 ? box.lo[i]! : box.hi[i]!));
+    const values = floatForward(fn, x);
+    let changed = false;
+    rx = fn.nodes.map((node, id) => {
+      const r = rx[id];
+      if (node.kind !== "activation" || !r) return r;
+      const z = values[node.input]!;
+      const zl = fb.lo[node.input]!;
+      const zh = fb.hi[node.input]!;
+      let a: Float64Array | undefined;
+      for (let j = 0; j < node.size; j++) {
+        if (!node.neurons[j]!.relu || !(zl[j]! < 0 && zh[j]! > 0)) continue;
+        const aj = z[j]! > 0 ? 1 : 0;
+        if (aj !== r.a[j]) {
+          a ??= Float64Array.from(r.a);
+          a[j] = aj;
+        }
+      }
+      if (!a) return r;
+      changed = true;
+      return { ...r, a };
+    });
+    if (!changed) break;
+    const res = objectiveLowerBound(fn, { ...fb, relax: rx }, box, o.c, o.cErr);
+    if (res.bound > best) best = res.bound;
+    cf = res.coef;
+  }
+  return best;
 }
 
 /** Sound check that Σ μ_k (a_k·y − b_k) > 0 on the box: the combined objective's bound against Σ μ_k b_k rounded up. */
