@@ -58,6 +58,7 @@ function reduceRow(row: bigint[]): void {
  */
 function bareissSquare(M: readonly (readonly bigint[])[], r: readonly bigint[]): IntVec | undefined {
   const n = M.length;
+  if (n <= 3) return cramerSmall(M, r);
   const a: bigint[][] = M.map((row, i) => [...row, r[i]!]);
   let prev = 1n;
   for (let k = 0; k < n; k++) {
@@ -89,6 +90,47 @@ function bareissSquare(M: readonly (readonly bigint[])[], r: readonly bigint[]):
   const det = prev;
   const sgn = det < 0n ? -1n : 1n;
   return { num: a.map((row) => row[n]! * sgn), den: det * sgn, unique: true };
+}
+
+/**
+ * Square systems of size 1–3 by the adjugate (Cramer's rule): x = adj(M)·r / det(M), the same exact
+ * solution as Bareiss (num = |det|·x, den = |det|) with fewer multiplications and no divisions.
+ * Undefined when the matrix is singular.
+ */
+function cramerSmall(M: readonly (readonly bigint[])[], r: readonly bigint[]): IntVec | undefined {
+  const n = M.length;
+  let det: bigint;
+  let num: bigint[];
+  if (n === 1) {
+    det = M[0]![0]!;
+    num = [r[0]!];
+  } else if (n === 2) {
+    const [a, b] = M[0]! as [bigint, bigint];
+    const [c, d] = M[1]! as [bigint, bigint];
+    det = a * d - b * c;
+    num = [d * r[0]! - b * r[1]!, a * r[1]! - c * r[0]!];
+  } else {
+    const [a, b, c] = M[0]! as [bigint, bigint, bigint];
+    const [d, e, f] = M[1]! as [bigint, bigint, bigint];
+    const [g, h, i] = M[2]! as [bigint, bigint, bigint];
+    // Cofactors C_jk; adj = C^T.
+    const C00 = e * i - f * h;
+    const C01 = f * g - d * i;
+    const C02 = d * h - e * g;
+    det = a * C00 + b * C01 + c * C02;
+    if (det === 0n) return undefined;
+    const C10 = c * h - b * i;
+    const C11 = a * i - c * g;
+    const C12 = b * g - a * h;
+    const C20 = b * f - c * e;
+    const C21 = c * d - a * f;
+    const C22 = a * e - b * d;
+    const [r0, r1, r2] = r as [bigint, bigint, bigint];
+    num = [C00 * r0 + C10 * r1 + C20 * r2, C01 * r0 + C11 * r1 + C21 * r2, C02 * r0 + C12 * r1 + C22 * r2];
+  }
+  if (det === 0n) return undefined;
+  if (det < 0n) return { num: num.map((x) => -x), den: -det, unique: true };
+  return { num, den: det, unique: true };
 }
 
 /**
