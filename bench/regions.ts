@@ -1,8 +1,8 @@
 // Benchmark of the region engine (prints tables; not a test): regions/s and LPs per region on PyTorch-made
 // MLPs (fixtures/bench) on [-1,1]^n and on ACAS Xu 1_1 over prop 1's box, with certification on and off,
 // next to nnenum's numbers from issue 3; then the float LP proposers (dense simplex vs HiGHS) per LP.
-// Run: node --import ./bench/register.js bench/regions.ts            (BENCH_SECONDS=20 per run by default)
-//      node --import ./bench/register.js bench/regions.ts --quick    (3 s per run, small LP table)
+// Run: npm run bench -- bench/regions.ts            (BENCH_SECONDS=20 per run by default)
+//      npm run bench -- bench/regions.ts --quick    (3 s per run, small LP table)
 import { existsSync } from "node:fs";
 import { rat, parseRational, type Rational } from "../src/exact/rational.js";
 import { loadNetwork } from "../src/formats/load.js";
