@@ -81,17 +81,8 @@ export function regionsOnTheLine(net: Network): Region[] {
   return regions;
 }
 
-/** A deterministic pseudo-random generator (mulberry32) so failures can be replayed from the printed seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (mulberry32) the library uses, so failures replay from the printed seed. */
+export { prng as rng } from "../../src/analysis/counterexample.js";
 
 /** A random nonzero rational p/q with |p| ≤ 9, 1 ≤ q ≤ 4. */
 export function randomRational(next: () => number, allowZero = false): Rational {

@@ -4,17 +4,8 @@ import { Rational, rat } from "../../src/exact/rational.js";
 import { sequential } from "../../src/network/build.js";
 import type { ActivationSpec, Network } from "../../src/network/ir.js";
 
-/** mulberry32: a small deterministic PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (mulberry32) the library uses, so failures replay from the printed seed. */
+export { prng as rng } from "../../src/analysis/counterexample.js";
 
 /** A random rational p/q with |p| ≤ maxNum, 1 ≤ q ≤ maxDen. */
 export function randomRational(next: () => number, maxNum = 1000, maxDen = 97): Rational {
