@@ -151,19 +151,23 @@ export function boxDecision<T>(
   // Exact decision.
   if (piece < k && !provesUpper(F, up, c, bp[piece]!)) return undefined;
   if (piece > 0 && !provesUpper(F, down, F.neg(c), F.neg(bp[piece - 1]!))) return undefined;
-  return {
-    keep: [piece, piece],
-    children: [{ piece, witness: p }],
-    record: {
-      neuron,
-      keep: [piece, piece],
-      ...(piece > 0 ? { lower: keepRecords ? { box: box.id } : EMPTY } : {}),
-      ...(piece < k ? { upper: keepRecords ? { box: box.id } : EMPTY } : {}),
-    },
-  };
+  return stableDecision(p, neuron, piece, k, box.id, keepRecords);
 }
 
 const EMPTY: BoundCertificateRecord = { rows: [], y: [] };
+
+/**
+ * The decision "neuron stays in `piece` on the whole region", proved by box `boxId` on each bounded side
+ * (lower side when piece > 0, upper side when piece < k, k = number of breakpoints); p is the witness.
+ */
+function stableDecision<T>(p: readonly T[], neuron: number, piece: number, k: number, boxId: number, keepRecords: boolean): Decision<T> {
+  const proof = keepRecords ? { box: boxId } : EMPTY;
+  return {
+    keep: [piece, piece],
+    children: [{ piece, witness: p }],
+    record: { neuron, keep: [piece, piece], ...(piece > 0 ? { lower: proof } : {}), ...(piece < k ? { upper: proof } : {}) },
+  };
+}
 
 /**
  * The dyadic path of boxDecision: one pass over w for the float filter of both sides, then each needed
@@ -207,16 +211,7 @@ function boxDecisionDyadic<T>(
   // Exact decision.
   if (needUp && !boxProves(box, w, c, bp[piece]!, 1)) return undefined;
   if (needDown && !boxProves(box, w, c, bp[piece - 1]!, -1)) return undefined;
-  return {
-    keep: [piece, piece],
-    children: [{ piece, witness: p }],
-    record: {
-      neuron,
-      keep: [piece, piece],
-      ...(piece > 0 ? { lower: keepRecords ? { box: box.id } : EMPTY } : {}),
-      ...(piece < k ? { upper: keepRecords ? { box: box.id } : EMPTY } : {}),
-    },
-  };
+  return stableDecision(p, neuron, piece, k, box.id, keepRecords);
 }
 
 /** Exactly: dir·c + Σ_j |w_j|·(bound of dir·sign(w_j)·x_j) ≤ dir·t, as the sign of one fixed-point sum. */
@@ -325,15 +320,6 @@ export function boxDecisionFixed<T>(
   if (needDown && !boxProvesFixed(box, wm, E, ints[d]!, E, bp[piece - 1]!, -1)) return undefined;
   return {
     piece,
-    decision: {
-      keep: [piece, piece],
-      children: [{ piece, witness: p as unknown as T[] }],
-      record: {
-        neuron,
-        keep: [piece, piece],
-        ...(piece > 0 ? { lower: keepRecords ? { box: box.id } : EMPTY } : {}),
-        ...(piece < K ? { upper: keepRecords ? { box: box.id } : EMPTY } : {}),
-      },
-    },
+    decision: stableDecision(p as unknown as readonly T[], neuron, piece, K, box.id, keepRecords),
   };
 }
