@@ -3,6 +3,8 @@
 import { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { rationalToNumber } from "../exact/rational.js";
+import { RationalField } from "../exact/field.js";
+import { dot } from "../exact/linalg.js";
 import { domainToJson, resolveDomain } from "../geometry/domain.js";
 import { formatPattern } from "../network/evaluate.js";
 import { writeRegionSvg, type SvgColoring, type SvgRegion } from "../formats/svg.js";
@@ -63,7 +65,7 @@ export function plotCommand(ctx: CliContext): Command {
       throw new UsageError(`plot: the domain (${describeDomain(domainToJson(domain))}) is unbounded; bound it with --box`);
     }
     const svgRegions: SvgRegion[] = regions.map((r) => {
-      const value = r.map.A[k - 1]!.reduce((s, a, i) => s.add(a.mul(r.witness[i]!)), r.map.c[k - 1]!);
+      const value = dot(RationalField, r.map.A[k - 1]!, r.witness).add(r.map.c[k - 1]!);
       return { id: r.id, pattern: formatPattern(r.pattern), vertices: r.vertices ?? [], map: r.map, value: rationalToNumber(value) };
     });
     const xs = svgRegions.flatMap((r) => r.vertices.map((v) => rationalToNumber(v[0]!)));
