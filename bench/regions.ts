@@ -28,7 +28,7 @@ const unitBox = (net: Network): DomainSpec => {
   const n = inputSize(net);
   return { kind: "box", lo: new Array<Rational>(n).fill(rat(-1)), hi: new Array<Rational>(n).fill(rat(1)) };
 };
-const ACAS = new URL("../../shared/data/acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx", import.meta.url).pathname;
+const ACAS = new URL("../fixtures/acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx", import.meta.url).pathname;
 /** prop 1's input box (acasxu/vnnlib/prop_1.vnnlib, normalized units). */
 const prop1 = (): DomainSpec => ({
   kind: "box",

@@ -11,7 +11,7 @@ import { problemFromVnnlib } from "../src/analysis/problem.js";
 import { verify } from "../src/analysis/verify.js";
 import { recheckCounterexample } from "../src/analysis/counterexample.js";
 
-const DATA = "/work/shared/data/acasxu";
+const DATA = new URL("../fixtures/acasxu", import.meta.url).pathname;
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

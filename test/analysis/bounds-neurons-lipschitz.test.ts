@@ -10,7 +10,7 @@ import { outputBounds } from "../../src/analysis/bounds.js";
 import { classifyNeurons, dataActivity } from "../../src/analysis/neurons.js";
 import { lipschitzConstant } from "../../src/analysis/lipschitz.js";
 
-const TEST = "/work/shared/data/vnncomp-small/test";
+const TEST = new URL("../../fixtures/vnncomp/test", import.meta.url).pathname;
 const box = (lo: number, hi: number) => ({ kind: "box" as const, lo: [rat(lo)], hi: [rat(hi)] });
 
 describe("bounds", () => {

@@ -12,8 +12,8 @@ import { problemFromVnnlib, type VerificationProblem } from "../../src/analysis/
 import { checkVerifyCertificate } from "../../src/analysis/certificate-check.js";
 import type { Rational } from "../../src/exact/rational.js";
 
-const TEST = "/work/shared/data/vnncomp-small/test";
-const ACAS = "/work/shared/data/acasxu";
+const TEST = new URL("../../fixtures/vnncomp/test", import.meta.url).pathname;
+const ACAS = new URL("../../fixtures/acasxu", import.meta.url).pathname;
 const acasNet = (name: string): string => `${ACAS}/onnx/ACASXU_run2a_${name}_batch_2000.onnx`;
 
 function load(net: string, prop: string): { net: Network; problem: VerificationProblem } {

@@ -11,15 +11,15 @@ import { formatRational, rat } from "../../src/exact/rational.js";
 import { readNetworkJson, networkSha256 } from "../../src/formats/network-json.js";
 import { cli, tempFiles } from "./run.js";
 
-const SHARED = new URL("../../../shared/data/", import.meta.url).pathname;
-const FIXTURES = new URL("../../fixtures/onnx/", import.meta.url).pathname;
+const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
+const ONNX_FIXTURES = new URL("../../fixtures/onnx/", import.meta.url).pathname;
 
 describe("tessera convert", () => {
   const dir = mkdtempSync(join(tmpdir(), "tessera-convert-"));
 
   it("test_small.onnx → JSON keeps the exact function (133/2 at x = 1/2)", async () => {
     const out = join(dir, "small.json");
-    const { code, stdout } = await cli(...["convert", `${SHARED}vnncomp-small/test/test_small.onnx`, "-o", out]);
+    const { code, stdout } = await cli(...["convert", `${FIXTURES}vnncomp/test/test_small.onnx`, "-o", out]);
     expect(code).toBe(0);
     expect(stdout).toContain(`wrote ${out}`);
     const net = loadNetwork(out);
@@ -27,7 +27,7 @@ describe("tessera convert", () => {
   });
 
   it("an ACAS Xu NNET → JSON keeps every decimal weight and the input box exactly", async () => {
-    const file = `${SHARED}acasxu/nnet/ACASXU_run2a_1_1_batch_2000.nnet`;
+    const file = `${FIXTURES}acasxu/nnet/ACASXU_run2a_1_1_batch_2000.nnet`;
     const out = join(dir, "acas.json");
     expect((await cli(...["convert", file, "-o", out])).code).toBe(0);
     const [a, b] = [loadNetwork(file), loadNetwork(out)];
@@ -40,7 +40,7 @@ describe("tessera convert", () => {
   });
 
   it("a BatchNorm network's JSON lists the sqrt approximation; without -o it goes to stdout", async () => {
-    const { code, stdout } = await cli(...["convert", `${FIXTURES}batchnorm1d.onnx`]);
+    const { code, stdout } = await cli(...["convert", `${ONNX_FIXTURES}batchnorm1d.onnx`]);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout) as { format: string; approximations: string[] };
     expect(doc.format).toBe("tessera-network");
@@ -51,8 +51,8 @@ describe("tessera convert", () => {
     const schema = JSON.parse(readFileSync(new URL("../../docs/schema/network.schema.json", import.meta.url), "utf8"));
     const validate = new Ajv({ allErrors: true }).compile(schema);
     const sources = [
-      ...readdirSync(FIXTURES).filter((f) => f.endsWith(".onnx") && !["sigmoid.onnx", "elu.onnx"].includes(f)).map((f) => FIXTURES + f),
-      `${SHARED}acasxu/nnet/ACASXU_run2a_1_1_batch_2000.nnet`,
+      ...readdirSync(ONNX_FIXTURES).filter((f) => f.endsWith(".onnx") && !["sigmoid.onnx", "elu.onnx"].includes(f)).map((f) => ONNX_FIXTURES + f),
+      `${FIXTURES}acasxu/nnet/ACASXU_run2a_1_1_batch_2000.nnet`,
     ];
     for (const file of sources) {
       const { code, stdout } = await cli(...["convert", file, "--strip-softmax"]);
@@ -62,7 +62,7 @@ describe("tessera convert", () => {
   });
 
   it("info shows the source format, op counts and approximations of an ONNX network", async () => {
-    const { stdout } = await cli(...["info", `${FIXTURES}batchnorm1d.onnx`]);
+    const { stdout } = await cli(...["info", `${ONNX_FIXTURES}batchnorm1d.onnx`]);
     expect(stdout).toContain("(onnx)");
     expect(stdout).toContain("source ops  Gemm×2, BatchNormalization×1, Relu×1");
     expect(stdout).toContain("approximation: BatchNormalization");

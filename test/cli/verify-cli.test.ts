@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempFiles } from "./run.js";
 
-const TEST = "/work/shared/data/vnncomp-small/test";
-const ACAS = "/work/shared/data/acasxu";
+const TEST = new URL("../../fixtures/vnncomp/test", import.meta.url).pathname;
+const ACAS = new URL("../../fixtures/acasxu", import.meta.url).pathname;
 const files = tempFiles({
   // Hidden neurons: 0·x − 1 (dead on any box), x + 2 (active on [-1, 1]), x (unstable); output their sum.
   "net.json": JSON.stringify({

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../cli/run.js";
 import { DataType, onnxModel } from "./onnx-model.js";
 
-const DATA = new URL("../../../shared/data/vnncomp-small/test/", import.meta.url).pathname;
+const DATA = new URL("../../fixtures/vnncomp/test/", import.meta.url).pathname;
 let dir = "";
 
 

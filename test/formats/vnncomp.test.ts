@@ -1,4 +1,4 @@
-// The VNN-COMP networks in ../shared/data/vnncomp-small: the "test" benchmark's tiny nets (exact values by
+// The VNN-COMP networks in fixtures/vnncomp: the "test" benchmark's tiny nets (exact values by
 // hand) and the two mnist_fc nets (784 inputs).
 import { describe, expect, it } from "vitest";
 import { loadNetwork } from "../../src/formats/load.js";
@@ -7,7 +7,7 @@ import { activationNodeIds, inputSize, outputSize } from "../../src/network/ir.j
 import { formatRational, rat } from "../../src/exact/rational.js";
 import { collectRegions } from "../../src/regions/enumerate.js";
 
-const DATA = new URL("../../../shared/data/vnncomp-small/", import.meta.url).pathname;
+const DATA = new URL("../../fixtures/vnncomp/", import.meta.url).pathname;
 
 describe("VNN-COMP test benchmark networks", () => {
   it("test_small.onnx (1-2-2-1, W·x MatMuls) evaluates at x = 1/2 to exactly 133/2", () => {

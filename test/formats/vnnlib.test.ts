@@ -1,4 +1,4 @@
-// The VNN-LIB reader: every published spec in ../shared/data parses, bounds are checked against values
+// The VNN-LIB reader: every published spec in fixtures/ parses, bounds are checked against values
 // copied by hand from the files, numbers are exact (fast-check against digits), and the disjunction shapes
 // (two input boxes in prop_6, or-of-ands outputs) come out as the file states them.
 import { readdirSync } from "node:fs";
@@ -8,10 +8,10 @@ import { loadVnnlib, readVnnlib, vnnlibInputDomains, type InputRegion } from "..
 import { parseRational, rat, formatRational, type Rational } from "../../src/exact/rational.js";
 import { InputError } from "../../src/errors.js";
 
-const DATA = new URL("../../../shared/data/", import.meta.url).pathname;
+const DATA = new URL("../../fixtures/", import.meta.url).pathname;
 const ACAS = `${DATA}acasxu/vnnlib/`;
-const MNIST = `${DATA}vnncomp-small/mnist_fc/vnnlib/`;
-const TEST = `${DATA}vnncomp-small/test/`;
+const MNIST = `${DATA}vnncomp/mnist_fc/vnnlib/`;
+const TEST = `${DATA}vnncomp/test/`;
 
 const text = (rs: readonly Rational[]) => rs.map(formatRational);
 function box(region: InputRegion | undefined): { lo: string[]; hi: string[] } {

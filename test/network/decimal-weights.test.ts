@@ -9,7 +9,7 @@ import { formatRational, rat } from "../../src/exact/rational.js";
 import type { Network } from "../../src/network/ir.js";
 import { cli } from "../cli/run.js";
 
-const ACAS = "../shared/data/acasxu";
+const ACAS = new URL("../../fixtures/acasxu", import.meta.url).pathname;
 
 function affineValues(net: Network) {
   return net.nodes.flatMap((n) => (n.kind === "affine" ? [...n.weights.flat(), ...n.bias] : []));
