@@ -8,3 +8,4 @@ export { exactPropagate, exactObjectiveLowerBound, type ExactBounds, type Dyadic
 export { outputBounds, type BoundsResult, type OutputBounds, type Extreme } from "./bounds.js";
 export { classifyNeurons, dataActivity, type NeuronsResult, type NeuronReport, type NeuronStatus, type ActivityResult } from "./neurons.js";
 export { lipschitzConstant, inducedNorm, type LipschitzResult, type LipschitzNorm } from "./lipschitz.js";
+export { weightGradient, dataWeightGradient, checkLoss, SMOOTH_LOSSES, type GradientLoss, type OneSided, type WeightGradientResult, type DataGradientResult, type DenseGradient, type NeuronGradient } from "./weight-gradient.js";

@@ -16,8 +16,8 @@ interface NeuronsFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly json?: boolean;
 }
 
-/** Rows of comma-separated rationals; a first line that is not numeric is a header. */
-export function readCsvRows(file: string, n: number): Rational[][] {
+/** Rows of n comma-separated rationals (`expected` says what they are); a first line that is not numeric is a header. */
+export function readCsvRows(file: string, n: number, expected = `the network takes ${n} inputs`): Rational[][] {
   const lines = new TextDecoder().decode(readFileBytes(file)).split(/\r?\n/);
   const rows: Rational[][] = [];
   lines.forEach((line, i) => {
@@ -27,7 +27,7 @@ export function readCsvRows(file: string, n: number): Rational[][] {
     if (i === 0 && values.some((v) => v === undefined)) return;
     const bad = values.findIndex((v) => v === undefined);
     if (bad >= 0) throw new InputError(file, `line ${i + 1}, column ${bad + 1}`, `${JSON.stringify(cells[bad]!.trim())} is not a rational number`);
-    if (values.length !== n) throw new InputError(file, `line ${i + 1}`, `has ${values.length} values, the network takes ${n} inputs`);
+    if (values.length !== n) throw new InputError(file, `line ${i + 1}`, `has ${values.length} values, ${expected}`);
     rows.push(values as Rational[]);
   });
   if (rows.length === 0) throw new InputError(file, "", "has no data rows");

@@ -16,6 +16,7 @@ import { verifyCommand } from "./verify.js";
 import { boundsCommand } from "./bounds.js";
 import { neuronsCommand } from "./neurons.js";
 import { lipschitzCommand } from "./lipschitz.js";
+import { gradCommand } from "./grad.js";
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
@@ -38,7 +39,7 @@ export function createProgram(ctx: CliContext): Command {
     .option("--debug", "print stack traces on errors")
     .configureOutput(output(ctx))
     .exitOverride();
-  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx), boundsCommand(ctx), neuronsCommand(ctx), lipschitzCommand(ctx)];
+  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx), boundsCommand(ctx), neuronsCommand(ctx), lipschitzCommand(ctx), gradCommand(ctx)];
   for (const cmd of commands) {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");
