@@ -6,7 +6,8 @@
 // soon as the enumeration is complete.
 import { RationalField } from "../exact/field.js";
 import { Rational } from "../exact/rational.js";
-import { certificateBound, exactUpperBound, lpRows, newLpStats, upperBound, type LpStats } from "../geometry/lp.js";
+import { certificateBound } from "../geometry/certificate.js";
+import { exactUpperBound, lpRows, newLpStats, upperBound, type LpStats } from "../geometry/lp.js";
 import type { DomainSpec } from "../geometry/types.js";
 import type { Network } from "../network/ir.js";
 import { outputSize } from "../network/ir.js";

@@ -34,7 +34,7 @@ export function ceilDyadic(r: Rational, e: number): Dyadic {
 }
 /** The mantissa of a dyadic expressed in units of 2^e (e ≤ d.e). */
 export const units = (d: Dyadic, e: number): bigint => d.m << BigInt(d.e - e);
-export const absBig = (x: bigint): bigint => (x < 0n ? -x : x);
+export { absBigInt as absBig } from "../exact/bigint.js";
 /** A dyadic in units of 2^e, rounded up or down when its exponent is finer than e. */
 export function shiftUnits(d: Dyadic, e: number, roundUp: boolean): bigint {
   if (d.e >= e) return d.m << BigInt(d.e - e);

@@ -51,6 +51,7 @@ function ratVec(value: unknown, where: string, length?: number): Rational[] {
   return (value as unknown[]).map((v, i) => rat(v, `${where}[${i}]`));
 }
 
+/** The checker keeps its own gcd on purpose: it shares no arithmetic helper with the engine it checks. */
 function gcd(a: bigint, b: bigint): bigint {
   a = a < 0n ? -a : a;
   b = b < 0n ? -b : b;
@@ -279,7 +280,7 @@ export class RegionMapChecker<T = unknown> {
         : row.a.reduce((s, v, k) => s.add(F.toRational(v).mul(xr[k]!)), new Rational(0n, 1n)).compare(F.toRational(row.b)) < 0;
       if (!inside) fail(`${where}.witness`, `is not strictly inside constraint ${i} of its split-tree path`);
     });
-    const evPattern = inField && F === (DyadicField as Field<unknown>) ? evaluateDyadic(this.net, xt as unknown as Dyadic[]).pattern : evaluate(this.net, xr).pattern;
+    const evPattern = inField && F.dyadic ? evaluateDyadic(this.net, [...F.toDyadics(xt as T[])]).pattern : evaluate(this.net, xr).pattern;
     if (formatPattern(evPattern) !== pattern) fail(`${where}.witness`, `its exact forward pass has pattern ${formatPattern(evPattern)}, not ${pattern}`);
     const map = this.pass.output(this.pattern);
     const m = json.map as Json | undefined;

@@ -3,6 +3,7 @@
 // so nothing downstream knows about slices; its polyhedron is in slice coordinates. Also the JSON form of
 // a domain (written into region maps, read back by `check`).
 import { InputError, UsageError } from "../errors.js";
+import { lcmOfDenominators } from "../exact/bigint.js";
 import { ONE, ZERO, Rational, formatRational, tryParseRational } from "../exact/rational.js";
 import type { AffineNode, Network, NetworkNode } from "../network/ir.js";
 import { inputSize } from "../network/ir.js";
@@ -104,16 +105,10 @@ export function resolveDomain(net: Network, spec: DomainSpec = defaultDomain(net
  * domains such as 0.6 ≤ x keep dyadic networks on the dyadic fast path. Integer rows are unchanged.
  */
 export function integral(h: Halfspace): Halfspace {
-  let l = 1n;
-  for (const v of [...h.a, h.b]) l = (l / gcdBig(l, v.d)) * v.d;
+  const l = lcmOfDenominators([...h.a, h.b]);
   if (l === 1n) return h;
   const f = new Rational(l, 1n);
   return lessEq(h.a.map((v) => v.mul(f)), h.b.mul(f));
-}
-
-function gcdBig(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a;
 }
 
 /** The network x ↦ net(origin + U·t), as a new IR with one affine node in front (ids shifted by one). */

@@ -2,7 +2,9 @@
 // rows, and solving small integer systems M·x = r exactly with BigInt (no gcd per operation: one gcd per
 // row after each elimination step). Results are x = num / den with one common positive denominator.
 import { Dyadic } from "../exact/dyadic.js";
+import { absBigInt as abs, gcdBigInt as gcd, lcmOfDenominators } from "../exact/bigint.js";
 import type { Field } from "../exact/field.js";
+import { toFixedPoint } from "../exact/fixed-point.js";
 import { Rational } from "../exact/rational.js";
 
 /** An exact rational vector num / den (den > 0). */
@@ -13,35 +15,11 @@ export interface IntVec {
   readonly unique?: boolean;
 }
 
-function abs(x: bigint): bigint {
-  return x < 0n ? -x : x;
-}
-
-export function gcd(a: bigint, b: bigint): bigint {
-  a = abs(a);
-  b = abs(b);
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a;
-}
-
-/** The field element for an integer. */
-export function fromBigInt<T>(F: Field<T>, n: bigint): T {
-  if (F.zero instanceof Dyadic) return Dyadic.of(n) as T;
-  return F.fromRational(new Rational(n, 1n));
-}
-
 /** Scale a vector of exact values by one positive factor so that every entry is an integer (same ratios). */
 export function toIntegerRow<T>(F: Field<T>, values: readonly T[]): bigint[] {
-  if (F.zero instanceof Dyadic) {
-    const ds = values as readonly Dyadic[];
-    let minE = Infinity;
-    for (const v of ds) if (v.m !== 0n && v.e < minE) minE = v.e;
-    if (minE === Infinity) return ds.map(() => 0n);
-    return ds.map((v) => (v.m === 0n ? 0n : v.m << BigInt(v.e - minE)));
-  }
+  if (F.dyadic) return toFixedPoint(F.toDyadics(values)).ints;
   const rs = values.map((v) => F.toRational(v));
-  let l = 1n;
-  for (const r of rs) l = (l / gcd(l, r.d)) * r.d;
+  const l = lcmOfDenominators(rs);
   return rs.map((r) => r.s * r.n * (l / r.d));
 }
 

@@ -10,8 +10,8 @@ let loaded: Promise<Highs> | undefined;
 /** Load the HiGHS runtime once (asynchronous; every solve after that is synchronous). */
 export function loadHighs(): Promise<Highs> {
   // The package is CommonJS: under NodeNext its default export is the module object, at run time the loader.
-  const loader = highsModule as unknown as (() => Promise<Highs>) | { default: () => Promise<Highs> };
-  if (!loaded) loaded = typeof loader === "function" ? loader() : loader.default();
+  const loader: unknown = highsModule;
+  if (!loaded) loaded = typeof loader === "function" ? (loader as () => Promise<Highs>)() : (loader as { default: () => Promise<Highs> }).default();
   return loaded;
 }
 

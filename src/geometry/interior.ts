@@ -2,26 +2,21 @@
 // "deepest interior point" LP (maximise t s.t. a_i·x + ‖a_i‖₁·t ≤ b_i, t ≤ 1): the float optimum is tried
 // first (its bits taken exactly, then checked strictly), else the exact simplex decides; t* ≤ 0 means the
 // set has no interior. Also: rounding an exact interior point to a nearby dyadic that is still inside.
-import { Dyadic } from "../exact/dyadic.js";
 import type { Field } from "../exact/field.js";
 import type { Rational } from "../exact/rational.js";
 import { sign } from "../exact/rational.js";
 import { exactMax } from "./exact-simplex.js";
 import { rationalToDyadic } from "./exact-solve.js";
 import { proposeMax } from "./float-lp.js";
-import { fromFloat, lpRows, strictlyInside, type LpRows, type LpStats } from "./lp.js";
+import { lpRows, strictlyInside, type LpRows, type LpStats } from "./lp.js";
 
 /** Precisions tried when rounding an exact interior point to a dyadic one (bits after the binary point). */
 const ROUNDING_BITS = [53, 64, 96, 128, 192, 256, 384, 512, 1024, 2048, 4096];
 
-function dyadicIn<T>(F: Field<T>, d: Dyadic): T {
-  return F.zero instanceof Dyadic ? (d as T) : F.fromRational(d.toRational());
-}
-
 /** A dyadic point strictly inside the rows near the exact point `x` (which must be strictly inside). */
 export function roundInside<T>(F: Field<T>, P: { readonly a: readonly (readonly T[])[]; readonly b: readonly T[] }, x: readonly Rational[]): T[] {
   for (const bits of ROUNDING_BITS) {
-    const q = x.map((r) => dyadicIn(F, rationalToDyadic(r, bits)));
+    const q = x.map((r) => F.fromDyadic(rationalToDyadic(r, bits)));
     if (strictlyInside(F, P, q)) return q;
   }
   // Past 4096 bits, take the exact point itself (still exact, just not dyadic).
@@ -51,7 +46,7 @@ export function interiorPoint<T>(F: Field<T>, P: LpRows<T>, stats: LpStats): T[]
   const prop = proposeMax(cheb.af, cheb.bf, m + 1, d + 1, w);
   stats.simplexIterations += prop.iterations;
   if (prop.status === "optimal" && prop.x[d]! > 0) {
-    const q = Array.from(prop.x.subarray(0, d), (v) => fromFloat(F, v));
+    const q = Array.from(prop.x.subarray(0, d), (v) => F.fromFloat(v));
     if (strictlyInside(F, P, q)) return q;
     stats.certifyFailures++;
   } else if (prop.status === "failed") stats.floatFailures++;

@@ -3,18 +3,8 @@
 // an exact bound certificate; it is kept when an exact point satisfies the others and violates row i.
 // Rows are tested in order against the rows still kept, so one copy of a repeated row survives.
 import type { Field } from "../exact/field.js";
-import {
-  certificateBound,
-  dotT,
-  exactUpperBound,
-  fromFloat,
-  lpRows,
-  toNumber,
-  upperBound,
-  type LpRows,
-  type LpStats,
-} from "./lp.js";
-import { fromBigInt } from "./exact-solve.js";
+import { certificateBound } from "./certificate.js";
+import { exactUpperBound, lpRows, upperBound, type LpRows, type LpStats } from "./lp.js";
 
 /**
  * Indices of an irredundant subset of the rows describing the same set. `inside`, a point strictly inside
@@ -32,7 +22,7 @@ export function irredundantRows<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, ce
 }
 
 function provesAtMost<T>(F: Field<T>, Q: LpRows<T>, cert: { indices: readonly number[]; num: readonly bigint[]; den: bigint }, b: T): boolean {
-  return F.compare(certificateBound(F, Q, cert), F.mul(fromBigInt(F, cert.den), b)) <= 0;
+  return F.compare(certificateBound(F, Q, cert), F.mul(F.fromBigInt(cert.den), b)) <= 0;
 }
 
 /** Is a·x ≤ b implied by the rows Q? Decided exactly (certificate, or a separating point, or exact simplex). */
@@ -43,21 +33,21 @@ export function rowIsRedundant<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b:
   if (!certify) return false;
   // Not proved redundant: confirm with an exact point satisfying Q and violating a·x ≤ b.
   if (ub.xf) {
-    const x = Array.from(ub.xf, (v) => fromFloat(F, v));
+    const x = Array.from(ub.xf, (v) => F.fromFloat(v));
     if (separates(F, Q, a, b, x)) return false;
     // The float vertex often lies a rounding error outside Q: pull it toward a point strictly inside,
     // stopping beyond the crossing of a·x = b (points p + λ(x − p), λ from the crossing towards 1).
     if (inside) {
-      const pf = inside.map((v) => toNumber(F, v));
-      const af = a.map((v) => toNumber(F, v));
-      const bf = toNumber(F, b);
+      const pf = inside.map((v) => F.toNumber(v));
+      const af = a.map((v) => F.toNumber(v));
+      const bf = F.toNumber(b);
       const ap = af.reduce((s, v, k) => s + v * pf[k]!, 0);
       const ax = af.reduce((s, v, k) => s + v * ub.xf![k]!, 0);
       const cross = (bf - ap) / (ax - ap);
       if (cross > 0 && cross < 1) {
         for (let k = 1; k <= 12; k++) {
           const lambda = cross + (1 - cross) * 2 ** -k;
-          const q = pf.map((v, j) => fromFloat(F, v + lambda * (ub.xf![j]! - v)));
+          const q = pf.map((v, j) => F.fromFloat(v + lambda * (ub.xf![j]! - v)));
           if (separates(F, Q, a, b, q)) return false;
         }
       }
@@ -69,7 +59,7 @@ export function rowIsRedundant<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b:
 
 /** Exactly: q satisfies every row of Q and violates a·x ≤ b (so a·x ≤ b is not implied by Q). */
 function separates<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, q: readonly T[]): boolean {
-  return F.compare(dotT(F, a, q), b) > 0 && Q.a.every((row, j) => F.compare(dotT(F, row, q), Q.b[j]!) <= 0);
+  return F.compare(F.dot(a, q), b) > 0 && Q.a.every((row, j) => F.compare(F.dot(row, q), Q.b[j]!) <= 0);
 }
 
 /** Is the set bounded? (max ±x_k finite for every k, decided exactly.) */

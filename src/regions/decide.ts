@@ -1,29 +1,21 @@
-// One decision of the region engine: which pieces of neuron j's activation meet the interior of the
-// current region R (interior witness p), each kept piece with an exact interior witness, each pruned run
-// of pieces with an exact bound certificate. z(x) = w·x + c is the pre-activation on R. z takes every
-// value of the open interval (min z, max z) on R's interior, so the kept pieces are contiguous: the piece
-// of p, the pieces up to max z (upper side) and down to min z (lower side). Constant z never splits.
+// The one place where a neuron is decided: which pieces of neuron j's activation meet the interior of the
+// current split-tree node R (interior witness p), each kept piece with an exact interior witness, each
+// pruned run of pieces with an exact bound certificate. z(x) = w·x + c is the pre-activation on R. z takes
+// every value of the open interval (min z, max z) on R's interior, so the kept pieces are contiguous: the
+// piece of p, the pieces up to max z (upper side) and down to min z (lower side). Constant z never splits.
+// The order of the tests: a verdict the layer's box already gave (the same at every node below the box's
+// node), the box filter (regions/box-filter.ts: no LP), then the exact path with certified LPs.
 import { Dyadic } from "../exact/dyadic.js";
 import type { Field } from "../exact/field.js";
 import { Rational } from "../exact/rational.js";
+import { certificateBound, type BoundCertificate } from "../geometry/certificate.js";
+import { exactUpperBound, floatUpperBound, upperBound, type LpStats } from "../geometry/lp.js";
 import { pieceOf } from "../network/activation.js";
-import { interiorPointAlongTarget } from "./witness.js";
-import { boxDecision, type RegionBox } from "./box-filter.js";
+import type { FixedRow, NeuronInfo, PathMaps } from "./affine-maps.js";
+import { boxKeepsInPiece, type FilterRow, type RegionBox } from "./box-filter.js";
 import type { RowStack } from "./row-stack.js";
-import type { BoundCertificateRecord, SplitRecord } from "./types.js";
-import {
-  certificateBound,
-  dotT,
-  dotDyadic,
-  exactUpperBound,
-  fromFloat,
-  toNumber,
-  upperBound,
-  floatUpperBound,
-  type BoundCertificate,
-  type LpStats,
-} from "../geometry/lp.js";
-import { fromBigInt } from "../geometry/exact-solve.js";
+import type { BoundCertificateRecord, Child, Decision, SplitRecord } from "./types.js";
+import { interiorPointAlongTarget } from "./witness.js";
 
 export interface DecideContext<T> {
   readonly F: Field<T>;
@@ -33,16 +25,103 @@ export interface DecideContext<T> {
   readonly stats: LpStats;
 }
 
-export interface Child<T> {
-  readonly piece: number;
-  readonly witness: readonly T[];
+/**
+ * Decides the neurons of one search: reads each neuron's pre-activation row from the path's maps (in fixed
+ * point when the engine keeps one) and keeps the float copy of the last witness.
+ */
+export class NeuronDecider<T> {
+  private readonly bpf: readonly (readonly number[])[];
+  private lastP: readonly T[] | undefined;
+  private lastPf: number[] = [];
+
+  constructor(
+    private readonly ctx: DecideContext<T>,
+    private readonly maps: PathMaps<T>,
+  ) {
+    this.bpf = maps.neurons.map((info) => info.breakpoints.map((b) => ctx.F.toNumber(b)));
+  }
+
+  /** Decide neuron j (global index) on the node with these rows and witness p; box: the layer's box, if any. */
+  decide(rows: RowStack<T>, p: readonly T[], j: number, box: RegionBox<T> | undefined): Decision<T> {
+    const ctx = this.ctx;
+    const info = this.maps.neurons[j]!;
+    const cached = box?.decided.get(j);
+    if (cached) {
+      ctx.stats.boxDecisions++;
+      return { keep: cached.keep, children: [{ piece: cached.keep[0], witness: p }], record: cached.record };
+    }
+    let guess: number | undefined;
+    if (box && cached === undefined) {
+      const fixed = this.maps.fixedRow(info.inputNode, info.neuron);
+      const row = fixed ? fixedFilterRow<T>(fixed) : this.exactFilterRow(info);
+      if (row) {
+        guess = this.floatPiece(row, p, j);
+        if (boxKeepsInPiece(ctx.F, box, row, guess, info.breakpoints, this.bpf[j]!)) return this.byBox(box, p, j, guess, info);
+      }
+    }
+    const { w, c } = this.maps.row(info.inputNode, info.neuron);
+    return exactDecision(ctx, rows, p, j, w, c, info.breakpoints, box, guess, this.bpf[j]!);
+  }
+
+  private byBox(box: RegionBox<T>, p: readonly T[], j: number, piece: number, info: NeuronInfo<T>): Decision<T> {
+    const decision = stableDecision(p, j, piece, info.breakpoints.length, box.id, this.ctx.keepRecords);
+    box.decided.set(j, decision);
+    this.ctx.stats.boxDecisions++;
+    return decision;
+  }
+
+  /** The float row of the exact map row (fields without a fixed-point engine); undefined when w = 0. */
+  private exactFilterRow(info: NeuronInfo<T>): FilterRow<T> | undefined {
+    const F = this.ctx.F;
+    const { w, c } = this.maps.row(info.inputNode, info.neuron);
+    if (w.every((v) => F.sign(v) === 0)) return undefined;
+    return { wf: w.map((v) => F.toNumber(v)), cf: F.toNumber(c), exact: { w, c } };
+  }
+
+  /** The piece of the float value of z(p): a guess, which the box proof confirms or not. */
+  private floatPiece(row: FilterRow<T>, p: readonly T[], j: number): number {
+    if (p !== this.lastP) {
+      this.lastP = p;
+      this.lastPf = p.map((v) => this.ctx.F.toNumber(v));
+    }
+    let zf = row.cf;
+    for (let k = 0; k < row.wf.length; k++) zf += row.wf[k]! * this.lastPf[k]!;
+    const bpf = this.bpf[j]!;
+    let piece = 0;
+    while (piece < bpf.length && bpf[piece]! < zf) piece++;
+    return piece;
+  }
 }
 
-export interface Decision<T> {
-  readonly keep: readonly [number, number];
-  /** Kept pieces in increasing order, each with an interior witness. */
-  readonly children: readonly Child<T>[];
-  readonly record: SplitRecord;
+/** The float row of a fixed-point map row; undefined when w = 0 or the floats are out of range. */
+function fixedFilterRow<T>(fixed: FixedRow): FilterRow<T> | undefined {
+  const { ints, E } = fixed;
+  const d = ints.length - 1;
+  const scale = 2 ** E;
+  if (!(scale > 0) || !Number.isFinite(scale)) return undefined;
+  let nonzero = false;
+  const wf = new Array<number>(d);
+  for (let k = 0; k < d; k++) {
+    const x = ints[k]!;
+    if (x !== 0n) nonzero = true;
+    wf[k] = Number(x) * scale;
+  }
+  const cf = Number(ints[d]!) * scale;
+  if (!nonzero || !Number.isFinite(cf) || !wf.every(Number.isFinite)) return undefined;
+  return { wf, cf, fixed };
+}
+
+/**
+ * The decision "neuron stays in `piece` on the whole region", proved by box `boxId` on each bounded side
+ * (lower side when piece > 0, upper side when piece < k, k = number of breakpoints); p is the witness.
+ */
+function stableDecision<T>(p: readonly T[], neuron: number, piece: number, k: number, boxId: number, keepRecords: boolean): Decision<T> {
+  const proof = keepRecords ? { box: boxId } : EMPTY_CERT;
+  return {
+    keep: [piece, piece],
+    children: [{ piece, witness: p }],
+    record: { neuron, keep: [piece, piece], ...(piece > 0 ? { lower: proof } : {}), ...(piece < k ? { upper: proof } : {}) },
+  };
 }
 
 function certRecord(cert: BoundCertificate): BoundCertificateRecord {
@@ -83,14 +162,14 @@ function decideSide<T>(
   const wd = dir === 1 ? w : w.map((v) => F.neg(v));
   const cd = dir === 1 ? c : F.neg(c);
   const tau = pieces.map((s) => (dir === 1 ? bp[s - 1]! : F.neg(bp[s]!)));
-  const zq = (q: readonly T[]): T => zAt(F, w, q, c);
+  const zq = (q: readonly T[]): T => F.dot(w, q, c);
   const record = (cert: BoundCertificate): BoundCertificateRecord => (ctx.keepRecords ? certRecord(cert) : EMPTY_CERT);
   if (!ctx.certify) {
     const fb = floatUpperBound(F, rows, wd, ctx.stats);
     if (fb) {
-      const top = fb.kind === "unbounded" ? Infinity : fb.value + toNumber(F, cd);
+      const top = fb.kind === "unbounded" ? Infinity : fb.value + F.toNumber(cd);
       let count = 0;
-      while (count < tau.length && toNumber(F, tau[count]!) < top) count++;
+      while (count < tau.length && F.toNumber(tau[count]!) < top) count++;
       const witnesses: T[][] = [];
       for (let j = 0; j < count; j++) witnesses.push(floatTarget(ctx, p, w, c, bp, pieces[j]!, fb.ub) ?? [...p]);
       return { count, ...(count < tau.length ? { cert: EMPTY_CERT } : {}), witnesses };
@@ -99,7 +178,7 @@ function decideSide<T>(
   const ub = upperBound(F, rows, wd, ctx.stats);
   const countFor = (cert: BoundCertificate): number => {
     const B = certificateBound(F, rows, cert);
-    const den = fromBigInt(F, cert.den);
+    const den = F.fromBigInt(cert.den);
     const top = F.add(B, F.mul(den, cd));
     let count = 0;
     while (count < tau.length && F.compare(F.mul(den, tau[count]!), top) < 0) count++;
@@ -132,18 +211,12 @@ function decideSide<T>(
   return { count, ...(count < tau.length && ex.bound.kind === "bounded" ? { cert: record(ex.bound.cert) } : {}), witnesses };
 }
 
-/** Exactly: w·q + c (one fixed-point sum on the dyadic path). */
-function zAt<T>(F: Field<T>, w: readonly T[], q: readonly T[], c: T): T {
-  if (c instanceof Dyadic) return dotDyadic(w as unknown as readonly Dyadic[], q as unknown as readonly Dyadic[], c) as T;
-  return F.add(dotT(F, w, q), c);
-}
-
 /** Exactly: q strictly inside the rows and strictly inside piece s of the breakpoints. */
 export function witnessOk<T>(F: Field<T>, rows: RowStack<T>, q: readonly T[], z: T, bp: readonly T[], s: number): boolean {
   const [lo, hi] = pieceBounds(bp, s);
   if (lo !== undefined && F.compare(z, lo) <= 0) return false;
   if (hi !== undefined && F.compare(z, hi) >= 0) return false;
-  for (let i = 0; i < rows.a.length; i++) if (F.compare(dotT(F, rows.a[i]!, q), rows.b[i]!) >= 0) return false;
+  for (let i = 0; i < rows.a.length; i++) if (F.compare(F.dot(rows.a[i]!, q), rows.b[i]!) >= 0) return false;
   return true;
 }
 
@@ -158,17 +231,17 @@ function floatTarget<T>(
   ub: { readonly kind: "bounded"; readonly xf?: Float64Array } | { readonly kind: "unbounded"; readonly ray: readonly T[] },
 ): T[] | undefined {
   const F = ctx.F;
-  const pf = p.map((v) => toNumber(F, v));
-  const wf = w.map((v) => toNumber(F, v));
-  const cf = toNumber(F, c);
+  const pf = p.map((v) => F.toNumber(v));
+  const wf = w.map((v) => F.toNumber(v));
+  const cf = F.toNumber(c);
   const zf = (x: readonly number[]): number => x.reduce((acc, v, k) => acc + v * wf[k]!, cf);
   const zp = zf(pf);
   const [loT, hiT] = pieceBounds(bp, s);
-  const lo = loT === undefined ? -Infinity : toNumber(F, loT);
-  const hi = hiT === undefined ? Infinity : toNumber(F, hiT);
+  const lo = loT === undefined ? -Infinity : F.toNumber(loT);
+  const hi = hiT === undefined ? Infinity : F.toNumber(hiT);
   let q: number[];
   if (ub.kind === "unbounded") {
-    const rf = ub.ray.map((v) => toNumber(F, v));
+    const rf = ub.ray.map((v) => F.toNumber(v));
     const slope = zf(rf) - cf;
     if (!(Math.abs(slope) > 0)) return undefined;
     const target = pickTarget(lo, hi, zp);
@@ -186,7 +259,7 @@ function floatTarget<T>(
     q = pf.map((v, k) => v + lambda * (ub.xf![k]! - v));
   }
   if (!q.every(Number.isFinite)) return undefined;
-  return q.map((v) => fromFloat(F, v));
+  return q.map((v) => F.fromFloat(v));
 }
 
 /** A target value inside (lo, hi), beyond zp: the middle, or one unit past a finite end. */
@@ -197,8 +270,12 @@ function pickTarget(lo: number, hi: number, zp: number): number {
   return zp;
 }
 
-/** Decide neuron `neuron` (global index) with pre-activation w·x + c on the rows, witness p. */
-export function decide<T>(
+/**
+ * The exact path: neuron `neuron` (global index) with pre-activation w·x + c on the rows, witness p. The box
+ * filter is tried here with the exact piece of z(p) when the float guess `tried` was another piece, and its
+ * verdict is cached for the layer's subtree.
+ */
+function exactDecision<T>(
   ctx: DecideContext<T>,
   rows: RowStack<T>,
   p: readonly T[],
@@ -206,7 +283,9 @@ export function decide<T>(
   w: readonly T[],
   c: T,
   bp: readonly T[],
-  box?: RegionBox<T>,
+  box: RegionBox<T> | undefined,
+  tried: number | undefined,
+  bpf: readonly number[],
 ): Decision<T> {
   const F = ctx.F;
   const k = bp.length;
@@ -218,17 +297,13 @@ export function decide<T>(
       record: { neuron, keep: [s, s], ...(s > 0 ? { lower: EMPTY_CERT } : {}), ...(s < k ? { upper: EMPTY_CERT } : {}) },
     };
   }
-  // A box verdict cached for this layer's subtree: the piece is the same at every node below (z(p) is
-  // strictly inside it, since w ≠ 0 and p is interior), so only the witness changes.
-  const cached = box?.decided.get(neuron);
-  if (cached) {
-    ctx.stats.boxDecisions++;
-    return { ...cached, children: [{ piece: cached.keep[0], witness: p }] };
-  }
-  const zp = zAt(F, w, p, c);
+  const zp = F.dot(w, p, c);
   const { piece: s0, tie } = pieceOf(F, bp, zp);
-  if (box && !tie && cached === undefined) {
-    const byBox = boxDecision(F, box, p, neuron, w, c, bp, s0, ctx.keepRecords);
+  if (box && box.decided.get(neuron) === undefined) {
+    let byBox: Decision<T> | undefined;
+    if (!tie && s0 !== tried && boxKeepsInPiece(F, box, { wf: w.map((v) => F.toNumber(v)), cf: F.toNumber(c), exact: { w, c } }, s0, bp, bpf)) {
+      byBox = stableDecision(p, neuron, s0, k, box.id, ctx.keepRecords);
+    }
     box.decided.set(neuron, byBox ?? null);
     if (byBox) {
       ctx.stats.boxDecisions++;
@@ -260,17 +335,18 @@ export function decide<T>(
     ...("cert" in down && down.cert ? { lower: down.cert } : {}),
     ...("cert" in up && up.cert ? { upper: up.cert } : {}),
   };
-  return { keep: [lo, hi], children, record };
+  return { keep: [lo, hi], children, record, ...(lo < hi ? { row: { w, c } } : {}) };
 }
+
 
 /** p + ε·dir·w for a dyadic ε small enough to be strictly inside the rows and inside piece s. */
 function stepOff<T>(F: Field<T>, rows: RowStack<T>, p: readonly T[], w: readonly T[], c: T, bp: readonly T[], s: number, dir: 1 | -1): T[] {
-  const wn = w.reduce((m, v) => Math.max(m, Math.abs(toNumber(F, v))), 0);
+  const wn = w.reduce((m, v) => Math.max(m, Math.abs(F.toNumber(v))), 0);
   let e = Math.floor(Math.log2(1 / wn)) - 1;
   for (let tries = 0; tries < 4000; tries++, e--) {
-    const eps = F.zero instanceof Dyadic ? (Dyadic.of(BigInt(dir), e) as T) : F.fromRational(Dyadic.of(BigInt(dir), e).toRational());
+    const eps = F.fromDyadic(Dyadic.of(BigInt(dir), e));
     const q = p.map((v, k) => F.add(v, F.mul(eps, w[k]!)));
-    if (witnessOk(F, rows, q, zAt(F, w, q, c), bp, s)) return q;
+    if (witnessOk(F, rows, q, F.dot(w, q, c), bp, s)) return q;
   }
   throw new Error("regions/decide: no step off a breakpoint stays inside the region");
 }

@@ -3,7 +3,9 @@
 // pieces that meet the node's interior (regions/decide.ts); a leaf after the last neuron is a region.
 // Streaming: regions are handed to `onRegion` as they are found; the search keeps only the current path
 // (constraint stack, maps, pending siblings), so memory does not grow with the regions already emitted.
+import type { Dyadic } from "../exact/dyadic.js";
 import { DyadicField, RationalField, type Field } from "../exact/field.js";
+import type { Rational } from "../exact/rational.js";
 import { UsageError } from "../errors.js";
 import { isDyadicNetwork } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";
@@ -13,15 +15,14 @@ import { interiorPoint } from "../geometry/interior.js";
 import { newLpStats, type LpStats } from "../geometry/lp.js";
 import { isBounded } from "../geometry/redundancy.js";
 import { isDyadicRational } from "../exact/rational.js";
-import { AffineMaps } from "./affine-maps.js";
-import { decide, type Child, type Decision } from "./decide.js";
-import { Dyadic } from "../exact/dyadic.js";
-import { toNumber } from "../geometry/lp.js";
+import { FieldMaps, type PathMaps } from "./affine-maps.js";
+import { NeuronDecider } from "./decide.js";
+import { FixedPointMaps } from "./fixed-point-maps.js";
 import { buildRegion } from "./finish.js";
-import { boxDecisionFixed, boxRecord, regionBox, type RegionBox } from "./box-filter.js";
+import { boxRecord, regionBox, type RegionBox } from "./box-filter.js";
 import { resolveOptions, type EnumerateOptions, type ResolvedOptions } from "./options.js";
 import { RowStack } from "./row-stack.js";
-import type { EnumerationStatus, Region, TreeRecord } from "./types.js";
+import type { Decision, EnumerationStatus, Region, TreeRecord } from "./types.js";
 
 export interface EnumerationStats {
   /** Split-tree decisions (neuron × node). */
@@ -61,13 +62,11 @@ export class EmptyDomainError extends UsageError {
  */
 const BOX_REUSE = 8;
 
+/** A split-tree node on the search stack: neuron j decided on the node with rowCount rows; next child to visit. */
 interface Frame<T> {
   readonly j: number;
   readonly rowCount: number;
-  readonly keep: readonly [number, number];
-  readonly children: readonly Child<T>[];
-  readonly w: readonly T[];
-  readonly c: T;
+  readonly decision: Decision<T>;
   next: number;
 }
 
@@ -75,10 +74,8 @@ interface Frame<T> {
  * The search as a generator of regions (`true` stands for a region nobody asked to build); `null` is a
  * tick, yielded every few decisions so the driver can stop the search and let the event loop run.
  */
-function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions, stats: EnumerationStats): Generator<Region | true | null, void> {
-  const net = resolved.network;
+function* search<T>(F: Field<T>, maps: PathMaps<T>, resolved: ResolvedDomain, opts: ResolvedOptions, stats: EnumerationStats): Generator<Region | true | null, void> {
   const d = resolved.polyhedron.dim;
-  const maps = new AffineMaps(F, net, d);
   const neurons = maps.neurons;
   const N = neurons.length;
   stats.neurons = N;
@@ -119,64 +116,31 @@ function* search<T>(F: Field<T>, resolved: ResolvedDomain, opts: ResolvedOptions
     yield emit(p0);
     return;
   }
-  // Dyadic networks: a neuron the box decides is decided from its fixed-point map row (no Dyadic row, no
-  // exact z(p)); its verdict is cached for the layer's subtree like every box verdict.
-  const dyadic = F.zero instanceof Dyadic;
-  const bpf = neurons.map((info) => info.breakpoints.map((b) => toNumber(F, b)));
-  const noW: T[] = [];
-  let lastP: readonly T[] | undefined;
-  let lastPf: number[] = [];
+  const decider = new NeuronDecider(ctx, maps);
   const decideAt = (j: number, p: readonly T[]): Frame<T> => {
-    const info = neurons[j]!;
-    const box = boxes[info.layer];
-    if (dyadic && box) {
-      const cached = box.decided.get(j);
-      let byBox: Decision<T> | undefined;
-      if (cached) byBox = { keep: cached.keep, children: [{ piece: cached.keep[0], witness: p }], record: cached.record };
-      else if (cached === undefined) {
-        const fr = maps.fixedRow(info.inputNode, info.neuron);
-        if (fr) {
-          if (p !== lastP) {
-            lastP = p;
-            lastPf = p.map((v) => toNumber(F, v));
-          }
-          const r = boxDecisionFixed<T>(box as unknown as RegionBox<Dyadic>, p as unknown as readonly Dyadic[], lastPf, j, fr.ints, fr.E, info.breakpoints as unknown as readonly Dyadic[], bpf[j]!, ctx.keepRecords);
-          if (r) {
-            box.decided.set(j, r.decision);
-            byBox = r.decision;
-          }
-        }
-      }
-      if (byBox) {
-        stats.decisions++;
-        stats.lp.boxDecisions++;
-        if (ctx.keepRecords) pending.push(byBox.record);
-        return { j, rowCount: rows.length, keep: byBox.keep, children: byBox.children, w: noW, c: F.zero, next: 0 };
-      }
-    }
-    const { w, c } = maps.row(info.inputNode, info.neuron);
-    const decision = decide(ctx, rows, p, j, w, c, info.breakpoints, boxes[info.layer]);
+    const decision = decider.decide(rows, p, j, boxes[neurons[j]!.layer]);
     stats.decisions++;
     if (decision.children.length > 1) stats.splits++;
     if (ctx.keepRecords) pending.push(decision.record);
-    return { j, rowCount: rows.length, keep: decision.keep, children: decision.children, w, c, next: 0 };
+    return { j, rowCount: rows.length, decision, next: 0 };
   };
   const stack: Frame<T>[] = [decideAt(0, p0)];
   let sinceTick = 0;
   while (stack.length > 0) {
     const f = stack[stack.length - 1]!;
-    if (f.next >= f.children.length) {
+    const { keep, children, row } = f.decision;
+    if (f.next >= children.length) {
       stack.pop();
       continue;
     }
-    const child = f.children[f.next++]!;
+    const child = children[f.next++]!;
     rows.truncate(f.rowCount);
     const info = neurons[f.j]!;
     const s = child.piece;
-    if (f.keep[0] < f.keep[1]) {
+    if (row) {
       const bp = info.breakpoints;
-      if (s > f.keep[0]) rows.push(f.w.map((v) => F.neg(v)), F.sub(f.c, bp[s - 1]!), { kind: "neuron", layer: info.layer, neuron: info.neuron, breakpoint: s - 1 });
-      if (s < f.keep[1]) rows.push([...f.w], F.sub(bp[s]!, f.c), { kind: "neuron", layer: info.layer, neuron: info.neuron, breakpoint: s });
+      if (s > keep[0]) rows.push(row.w.map((v) => F.neg(v)), F.sub(row.c, bp[s - 1]!), { kind: "neuron", layer: info.layer, neuron: info.neuron, breakpoint: s - 1 });
+      if (s < keep[1]) rows.push([...row.w], F.sub(bp[s]!, row.c), { kind: "neuron", layer: info.layer, neuron: info.neuron, breakpoint: s });
     }
     pattern[info.layer]![info.neuron] = s;
     if (f.j + 1 === maps.layerStart[info.layer + 1]) {
@@ -211,9 +175,12 @@ function searchIsDone(gen: Generator<Region | true | null, void>): boolean {
   }
 }
 
-function fieldFor(resolved: ResolvedDomain): { F: Field<unknown>; arithmetic: "dyadic" | "rational" } {
+/** The search in the number type the network and domain allow: the fixed-point engine on dyadics, else rationals. */
+function searchFor(resolved: ResolvedDomain, opts: ResolvedOptions, stats: EnumerationStats): { gen: Generator<Region | true | null, void>; arithmetic: "dyadic" | "rational" } {
+  const d = resolved.polyhedron.dim;
   const dyadic = isDyadicNetwork(resolved.network) && resolved.polyhedron.halfspaces.every((h) => isDyadicRational(h.b) && h.a.every(isDyadicRational));
-  return dyadic ? { F: DyadicField as Field<unknown>, arithmetic: "dyadic" } : { F: RationalField as Field<unknown>, arithmetic: "rational" };
+  if (dyadic) return { gen: search<Dyadic>(DyadicField, new FixedPointMaps(resolved.network, d), resolved, opts, stats), arithmetic: "dyadic" };
+  return { gen: search<Rational>(RationalField, new FieldMaps(RationalField, resolved.network, d), resolved, opts, stats), arithmetic: "rational" };
 }
 
 /**
@@ -224,13 +191,12 @@ function fieldFor(resolved: ResolvedDomain): { F: Field<unknown>; arithmetic: "d
 export async function enumerateRegions(net: Network, domain?: DomainSpec, options: EnumerateOptions = {}): Promise<EnumerationResult> {
   const opts = resolveOptions(options);
   const resolved = resolveDomain(net, domain);
-  const { F, arithmetic } = fieldFor(resolved);
   const stats: EnumerationStats = { decisions: 0, splits: 0, lp: newLpStats(), depth: 0, neurons: 0 };
   const start = performance.now();
   let lastYield = start;
   let regions = 0;
   let status: EnumerationStatus = "complete";
-  const gen = search(F, resolved, opts, stats);
+  const { gen, arithmetic } = searchFor(resolved, opts, stats);
   const stopReason = (): EnumerationStatus | undefined => {
     if (regions >= opts.maxRegions) return "max-regions";
     if (opts.signal?.aborted) return "interrupted";

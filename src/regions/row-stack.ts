@@ -2,7 +2,7 @@
 // of the path in order (the indexing that bound certificates use). A stack: pushed on descent, truncated
 // on backtracking, so its memory is bounded by the depth of the tree. Float copies are kept for the LP.
 import type { Field } from "../exact/field.js";
-import { toNumber, type LpRows } from "../geometry/lp.js";
+import type { LpRows } from "../geometry/lp.js";
 import type { ConstraintSource } from "./types.js";
 
 export class RowStack<T> implements LpRows<T> {
@@ -34,8 +34,8 @@ export class RowStack<T> implements LpRows<T> {
       bf.set(this.bf);
       this.bf = bf;
     }
-    for (let k = 0; k < this.d; k++) this.af[m * this.d + k] = toNumber(this.F, a[k]!);
-    this.bf[m] = toNumber(this.F, b);
+    for (let k = 0; k < this.d; k++) this.af[m * this.d + k] = this.F.toNumber(a[k]!);
+    this.bf[m] = this.F.toNumber(b);
     this.a.push([...a]);
     this.b.push(b);
     this.sources.push(source);

@@ -80,3 +80,19 @@ export interface SplitRecord {
 
 /** An entry of the split-tree stream: a decision, or a bounding box used by later decisions. */
 export type TreeRecord = SplitRecord | BoxRecord;
+
+/** A kept piece of a decision: a child of the split-tree node, with an exact interior witness. */
+export interface Child<T> {
+  readonly piece: number;
+  readonly witness: readonly T[];
+}
+
+/** The engine's decision of one neuron on one split-tree node (regions/decide.ts). */
+export interface Decision<T> {
+  readonly keep: readonly [number, number];
+  /** Kept pieces in increasing order, each with an interior witness. */
+  readonly children: readonly Child<T>[];
+  readonly record: SplitRecord;
+  /** The neuron's pre-activation z = w·x + c on the node, when the decision keeps two or more pieces (the split constraints). */
+  readonly row?: { readonly w: readonly T[]; readonly c: T };
+}

@@ -6,8 +6,8 @@ import { Dyadic } from "../../src/exact/dyadic.js";
 import { ONE, ZERO, rat, type Rational } from "../../src/exact/rational.js";
 import { exactMax } from "../../src/geometry/exact-simplex.js";
 import { interiorPoint } from "../../src/geometry/interior.js";
-import { certificateBound, certificateMatches, lpRows, newLpStats, strictlyInside, upperBound } from "../../src/geometry/lp.js";
-import { fromBigInt } from "../../src/geometry/exact-solve.js";
+import { certificateBound, certificateMatches } from "../../src/geometry/certificate.js";
+import { lpRows, newLpStats, strictlyInside, upperBound } from "../../src/geometry/lp.js";
 import { rng, randomRational } from "../regions/helpers.js";
 
 function randomLp(seed: number, d: number, m: number): { A: Rational[][]; b: Rational[]; w: Rational[] } {
@@ -32,7 +32,7 @@ function check<T>(F: Field<T>, A: Rational[][], b: Rational[], w: Rational[], la
   expect(got.kind, label).toBe("bounded");
   if (got.kind !== "bounded") return;
   expect(certificateMatches(F, P, got.cert, wT), label).toBe(true);
-  const bound = F.toRational(certificateBound(F, P, got.cert)).div(F.toRational(fromBigInt(F, got.cert.den)));
+  const bound = F.toRational(certificateBound(F, P, got.cert)).div(F.toRational(F.fromBigInt(got.cert.den)));
   expect(bound.toFraction(), label).toBe(oracle.value.toFraction());
 }
 

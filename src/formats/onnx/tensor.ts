@@ -31,7 +31,7 @@ const FLOAT_TYPES = new Set<number>([DT.FLOAT, DT.DOUBLE, DT.FLOAT16]);
 
 /** The name of an ONNX element type, for messages. */
 export function dataTypeName(type: number): string {
-  return (DT as unknown as Record<number, string>)[type] ?? `type ${type}`;
+  return Object.entries(DT).find(([, value]) => value === type)?.[0] ?? `type ${type}`;
 }
 
 /** Decode the model, or a one-line InputError when the bytes are not an ONNX model. */
