@@ -6,7 +6,8 @@
 // It imports nothing from the verifier: only the certificate's data types, the exact bounds and the
 // VNN-LIB reader. Registered with `tessera check` under its format name.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readFileBytes } from "../formats/load.js";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { Rational, formatRational } from "../exact/rational.js";
 import type { Network } from "../network/ir.js";
@@ -111,7 +112,7 @@ function checkTree(net: Network, problem: VerificationProblem, boxIndex: number,
 }
 
 function sha256(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
+  return createHash("sha256").update(readFileBytes(file)).digest("hex");
 }
 
 /**

@@ -3,7 +3,7 @@
 // and the place in its value (docs/errors.md, "Domains and limits").
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
-import { tryParseRational, type Rational } from "../exact/rational.js";
+import { notRationalMessage, tryParseRational, type Rational } from "../exact/rational.js";
 import { defaultDomain, polytopeFromArrays, sliceDomain } from "../geometry/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
 import { parseJsonText, JsonReader } from "../formats/json-path.js";
@@ -58,8 +58,8 @@ export function parseBox(text: string, n: number, flag = "--box"): DomainSpec {
     if (ends.length !== 2) throw new InputError(flag, where, `${JSON.stringify(part.trim())} is not of the form lo:hi`);
     const lo = tryParseRational(ends[0]!);
     const hi = tryParseRational(ends[1]!);
-    if (lo === undefined) throw new InputError(flag, where, `${JSON.stringify(ends[0]!.trim())} is not a rational number`);
-    if (hi === undefined) throw new InputError(flag, where, `${JSON.stringify(ends[1]!.trim())} is not a rational number`);
+    if (lo === undefined) throw new InputError(flag, where, notRationalMessage(ends[0]!));
+    if (hi === undefined) throw new InputError(flag, where, notRationalMessage(ends[1]!));
     if (lo.compare(hi) >= 0) throw new InputError(flag, where, `lo must be below hi (${ends[0]!.trim()}:${ends[1]!.trim()} has no interior)`);
     return [lo, hi];
   });
@@ -79,7 +79,7 @@ export function parsePoints(text: string, flag: string, count: number, n: number
     if (values.length !== n) throw new InputError(flag, `point ${i + 1}`, `has ${values.length} coordinates, the network takes ${n} inputs`);
     return values.map((v, k) => {
       const r = tryParseRational(v);
-      if (r === undefined) throw new InputError(flag, `point ${i + 1}, coordinate ${k + 1}`, `${JSON.stringify(v.trim())} is not a rational number`);
+      if (r === undefined) throw new InputError(flag, `point ${i + 1}, coordinate ${k + 1}`, notRationalMessage(v));
       return r;
     });
   });

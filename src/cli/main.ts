@@ -1,6 +1,8 @@
 // CLI entry: runs the program on argv and returns the exit code; `bin/tessera` calls this.
 import { processIO, type CliContext, type CliIO } from "./context.js";
 import { handleError } from "./handle-error.js";
+import { writeErrorReason } from "./output-file.js";
+import { DEFAULT_MAX_FILE_SIZE, setMaxFileSize } from "../formats/load.js";
 import { createProgram } from "./program.js";
 
 /** Run the CLI in-process with the given arguments (without "node tessera") and return the exit code. */
@@ -11,16 +13,19 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     await createProgram(ctx).parseAsync([...argv], { from: "user" });
   } catch (error) {
     handleError(ctx, error, debug);
+  } finally {
+    setMaxFileSize(DEFAULT_MAX_FILE_SIZE);
   }
   return ctx.exitCode;
 }
 
 const isEntry = process.argv[1] !== undefined && /[\\/]bin[\\/]tessera$|[\\/]cli[\\/]main\.js$/.test(process.argv[1]);
 if (isEntry) {
-  // `tessera ... | head` closes the pipe early: that is not an error.
+  // A failed write to standard output (`> /dev/full`: ENOSPC; `| head -1` closing the pipe: EPIPE) is one
+  // line on stderr and exit code 1, like every other write error (src/cli/output-file.ts).
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(0);
-    throw error;
+    process.stderr.write(`tessera: error: standard output: cannot be written (${writeErrorReason(error)})\n`);
+    process.exit(1);
   });
   runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

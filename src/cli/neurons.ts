@@ -3,7 +3,7 @@
 // and the share of active neurons per row.
 import { Command } from "commander";
 import { InputError } from "../errors.js";
-import { formatRational, tryParseRational, type Rational } from "../exact/rational.js";
+import { formatRational, notRationalMessage, tryParseRational, type Rational } from "../exact/rational.js";
 import { readFileBytes } from "../formats/load.js";
 import { inputSize } from "../network/ir.js";
 import { classifyNeurons, dataActivity } from "../analysis/neurons.js";
@@ -26,7 +26,7 @@ export function readCsvRows(file: string, n: number, expected = `the network tak
     const values = cells.map((c) => tryParseRational(c));
     if (i === 0 && values.some((v) => v === undefined)) return;
     const bad = values.findIndex((v) => v === undefined);
-    if (bad >= 0) throw new InputError(file, `line ${i + 1}, column ${bad + 1}`, `${JSON.stringify(cells[bad]!.trim())} is not a rational number`);
+    if (bad >= 0) throw new InputError(file, `line ${i + 1}, column ${bad + 1}`, notRationalMessage(cells[bad]!));
     if (values.length !== n) throw new InputError(file, `line ${i + 1}`, `has ${values.length} values, ${expected}`);
     rows.push(values as Rational[]);
   });

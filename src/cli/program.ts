@@ -2,6 +2,8 @@
 import { Command, type OutputConfiguration } from "commander";
 import { readFileSync } from "node:fs";
 import type { CliContext } from "./context.js";
+import { setMaxFileSize } from "../formats/load.js";
+import { parseByteSize } from "./parse.js";
 import { infoCommand } from "./info.js";
 import { evalCommand } from "./eval.js";
 import { convertCommand } from "./convert.js";
@@ -43,8 +45,14 @@ export function createProgram(ctx: CliContext): Command {
   for (const cmd of commands) {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");
+    cmd.option("--max-file-size <bytes>", "largest input file tessera reads (default 256M; suffixes K, M, G)");
     program.addCommand(cmd);
   }
+  // Limits that every reader honours, set before the command runs (runCli restores the defaults after it).
+  program.hook("preAction", (_program, action) => {
+    const size = action.opts<{ maxFileSize?: string }>().maxFileSize;
+    if (size !== undefined) setMaxFileSize(parseByteSize(size, "--max-file-size"));
+  });
   program.addHelpText("after", "\nExamples:\n  $ tessera eval fixtures/seed-three-neurons.json --input \"3,1/2\"\n  $ tessera info fixtures/seed-three-neurons.json --json\n");
   return program;
 }

@@ -44,7 +44,7 @@ export function regionsCommand(ctx: CliContext): Command {
     const domain = domainFromFlags(net, flags);
     const limits = limitsFromFlags(flags);
     const machine = Boolean(flags.json || flags.output || flags.ndjson);
-    const sink = flags.output ? openTextFile(flags.output) : { write: (t: string) => ctx.io.stdout(t), close: () => undefined };
+    const sink = flags.output ? openTextFile(flags.output) : { write: (t: string) => ctx.io.stdout(t), close: () => undefined, discard: () => undefined };
     try {
       let onRegion: (r: Region) => void;
       let writer: RegionMapWriter | undefined;
@@ -64,9 +64,11 @@ export function regionsCommand(ctx: CliContext): Command {
       for (const r of held) writer!.region(r, pieceOf[r.id]);
       if (writer) writer.end(result, { count: linearPieces, ...(flags.ndjson ? { ofId: pieceOf } : {}) });
       else ctx.io.stdout(`${result.regions} regions, ${linearPieces} linear pieces${result.complete ? "" : ` (incomplete: ${result.status})`}\n`);
-      if (flags.output) ctx.io.stderr(`tessera: wrote ${result.regions} regions to ${flags.output}${result.complete ? "" : " (complete: false)"}\n`);
-    } finally {
       sink.close();
+      if (flags.output) ctx.io.stderr(`tessera: wrote ${result.regions} regions to ${flags.output}${result.complete ? "" : " (complete: false)"}\n`);
+    } catch (error) {
+      sink.discard();
+      throw error;
     }
   });
   return cmd;

@@ -2,7 +2,6 @@
 // violated (exit 10, with a counterexample re-checked exactly before it is printed) or unknown (exit 20).
 import { Command } from "commander";
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
 import { relative, dirname, resolve } from "node:path";
 import { InternalError, InputError } from "../errors.js";
 import { formatRational } from "../exact/rational.js";
@@ -15,6 +14,8 @@ import "../analysis/certificate-check.js";
 import { printJson, type CliContext } from "./context.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
 import { parsePositiveSeconds } from "./parse.js";
+import { writeTextFile } from "./output-file.js";
+import { readFileBytes } from "../formats/load.js";
 
 interface VerifyFlags extends NetworkFlags {
   readonly property: string;
@@ -28,15 +29,11 @@ interface VerifyFlags extends NetworkFlags {
 export const VERIFY_EXIT = { holds: 0, violated: 10, unknown: 20 } as const;
 
 function sha256(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
+  return createHash("sha256").update(readFileBytes(file)).digest("hex");
 }
 
 function writeOut(file: string, flag: string, text: string): void {
-  try {
-    writeFileSync(file, text);
-  } catch (error) {
-    throw new InputError(flag, "", `cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
+  writeTextFile(file, text, flag);
 }
 
 export function verifyCommand(ctx: CliContext): Command {

@@ -27,40 +27,71 @@ function integerToBigInt(n: number): bigint {
 // sign, integer digits, optional fraction digits, optional exponent; or an integer fraction p/q.
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const FRACTION = /^([+-]?)(\d+)\s*\/\s*([+-]?)(\d+)$/;
-/** Largest decimal exponent accepted: 10^100000 is already a 100 kB integer. */
-const MAX_EXPONENT = 100_000;
 
 /**
- * Parse exact rational text: integers ("-3"), decimals ("0.1" is exactly 1/10, "-2.5e-3", "1E+2", ".5"),
- * and fractions ("1/3", "-7/2"). Returns undefined for anything else (callers name the place).
+ * The number policy of every reader (docs/errors.md, "Numbers"): a rational is read exactly, or refused with
+ * the limit it breaks. Decimal exponents beyond ±MAX_DECIMAL_EXPONENT (10^100000 is already a 41 kB integer)
+ * and numerals of more than MAX_DIGITS digits are refused; nothing is ever rounded or read as 0.
  */
-export function tryParseRational(text: string): Rational | undefined {
+export const MAX_DECIMAL_EXPONENT = 100_000;
+export const MAX_DIGITS = 200_000;
+
+type Parsed = Rational | { readonly reason: string };
+
+function parse(text: string): Parsed {
   const s = text.trim();
   const frac = FRACTION.exec(s);
   if (frac) {
+    if (frac[2]!.length + frac[4]!.length > MAX_DIGITS) return { reason: `it has more than ${MAX_DIGITS} digits` };
     const den = BigInt(frac[4]!);
-    if (den === 0n) return undefined;
+    if (den === 0n) return { reason: "its denominator is 0" };
     const negative = (frac[1] === "-") !== (frac[3] === "-");
     const num = BigInt(frac[2]!);
     return new Fraction(negative ? -num : num, den);
   }
   const dec = DECIMAL.exec(s);
-  if (!dec) return undefined;
+  if (!dec) return { reason: /^[+-]?(nan|inf(inity)?)$/i.test(s) ? "NaN and infinities are not allowed" : "" };
   const intDigits = dec[2] ?? "";
   const fracDigits = dec[3] ?? "";
-  if (intDigits === "" && fracDigits === "") return undefined;
-  const exponent = dec[4] === undefined ? 0 : Number(dec[4]);
-  if (!Number.isFinite(exponent) || Math.abs(exponent) > MAX_EXPONENT) return undefined;
+  if (intDigits === "" && fracDigits === "") return { reason: "" };
+  if (intDigits.length + fracDigits.length > MAX_DIGITS) return { reason: `it has more than ${MAX_DIGITS} digits` };
+  const exponentText = (dec[4] ?? "0").replace(/^([+-]?)0+(?=\d)/, "$1");
+  const exponent = exponentText.length > 12 ? Infinity : Number(exponentText);
+  if (!(Math.abs(exponent) <= MAX_DECIMAL_EXPONENT)) {
+    return { reason: `its decimal exponent ${exponentText.length > 20 ? exponentText.slice(0, 20) + "…" : exponentText} is beyond the limit ±${MAX_DECIMAL_EXPONENT}` };
+  }
   let num = BigInt((intDigits || "0") + fracDigits);
   if (dec[1] === "-") num = -num;
   const scale = exponent - fracDigits.length;
   return scale >= 0 ? new Fraction(num * 10n ** BigInt(scale), 1n) : new Fraction(num, 10n ** BigInt(-scale));
 }
 
-/** Like tryParseRational, but throws a RangeError naming the text. */
+/**
+ * Parse exact rational text: integers ("-3"), decimals ("0.1" is exactly 1/10, "-2.5e-3", "1E+2", ".5"),
+ * and fractions ("1/3", "-7/2"). Returns undefined for anything else, and for numbers beyond the limits
+ * above; callers name the place and print `notRationalMessage(text)`.
+ */
+export function tryParseRational(text: string): Rational | undefined {
+  const r = parse(text);
+  return r instanceof Fraction ? r : undefined;
+}
+
+/**
+ * The one message for text that is not read as a rational: `"x" is not a rational number`, followed by
+ * the limit it breaks when it is a number tessera refuses (`(its decimal exponent 999999 is beyond …)`).
+ */
+export function notRationalMessage(text: string): string {
+  const r = parse(text);
+  const reason = r instanceof Fraction ? "" : r.reason;
+  const t = text.trim();
+  const shown = JSON.stringify(t.length > 40 ? t.slice(0, 40) + "…" : t);
+  return `${shown} is not a rational number${reason ? ` (${reason})` : ""}`;
+}
+
+/** Like tryParseRational, but throws a RangeError naming the text and the limit. */
 export function parseRational(text: string): Rational {
   const r = tryParseRational(text);
-  if (r === undefined) throw new RangeError(`exact/rational: "${text}" is not a rational number`);
+  if (r === undefined) throw new RangeError(`exact/rational: ${notRationalMessage(text)}`);
   return r;
 }
 

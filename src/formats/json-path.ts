@@ -1,21 +1,64 @@
 // Helpers shared by the JSON readers: parse text with a line/column error, walk values while naming the
 // JSON path of each (`layers[2].weights[0][1]`), and read exact rationals from strings or numbers.
 import { InputError } from "../errors.js";
-import { rationalFromJsonNumber, tryParseRational, type Rational } from "../exact/rational.js";
+import { notRationalMessage, rationalFromJsonNumber, tryParseRational, type Rational } from "../exact/rational.js";
 
 /** JSON.parse that turns a syntax error into an InputError with line and column. */
 export function parseJsonText(text: string, file: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
     const offset = syntaxErrorOffset(text);
     const truncated = offset >= text.trimEnd().length;
-    const before = text.slice(0, offset).split("\n");
-    const location = `line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+    const location = lineColumn(text, offset);
     const detail = message.replace(/ in JSON at position \d+.*$/, "").replace(/, ".*" is not valid JSON$/, "");
     throw new InputError(file, location, truncated ? "the JSON is truncated (unexpected end of input)" : `invalid JSON: ${detail}`);
   }
+  const inexact = inexactJsonNumber(text);
+  if (inexact) {
+    const shown = inexact.token.length > 40 ? inexact.token.slice(0, 40) + "…" : inexact.token;
+    throw new InputError(file, lineColumn(text, inexact.offset), `the JSON number ${shown} cannot be read exactly (a JSON number is a float64); write it as a string such as "${shown}"`);
+  }
+  return value;
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split("\n");
+  return `line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
+}
+
+/**
+ * The first number literal (outside strings) whose exact value is not the float64 JSON.parse gives
+ * (more digits than a float64 keeps, or beyond its range): the number policy refuses silent rounding.
+ * Short literals without an exponent are always exact, so only long ones and exponents are compared.
+ */
+function inexactJsonNumber(text: string): { offset: number; token: string } | undefined {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34 /* " */) {
+      for (i++; i < n && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92 /* \\ */) i++;
+      continue;
+    }
+    if (ch !== 45 /* - */ && (ch < 48 || ch > 57)) continue;
+    let j = i + 1;
+    let exponent = false;
+    for (; j < n; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 101 || c === 69) exponent = true;
+      else if (!((c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45)) break;
+    }
+    const token = text.slice(i, j);
+    if (exponent || token.length > 15) {
+      const exact = tryParseRational(token);
+      const read = rationalFromJsonNumber(Number(token));
+      if (exact === undefined || read === undefined || exact.compare(read) !== 0) return { offset: i, token };
+    }
+    i = j - 1;
+  }
+  return undefined;
 }
 
 /** True when parsing failed only because the text ended (so a longer text might still parse). */
@@ -99,15 +142,12 @@ export class JsonReader {
   rational(v: unknown, path: string): Rational {
     if (typeof v === "number") {
       const r = rationalFromJsonNumber(v);
-      if (r === undefined) this.fail(path, `${v} is not a finite number`);
+      if (r === undefined) this.fail(path, `the JSON number ${v} is beyond float range, so JSON cannot hold it exactly; write it as a string such as "1e400"`);
       return r;
     }
     if (typeof v === "string") {
       const r = tryParseRational(v);
-      if (r === undefined) {
-        const hint = /^[+-]?(nan|inf(inity)?)$/i.test(v.trim()) ? " (NaN and infinities are not allowed)" : "";
-        this.fail(path, `${JSON.stringify(v)} is not a rational number${hint}`);
-      }
+      if (r === undefined) this.fail(path, notRationalMessage(v));
       return r;
     }
     this.fail(path, `expected a rational (a string such as "1/3" or a number), found ${typeName(v)}`);

@@ -1,5 +1,5 @@
 // Loading a network file of any supported format, chosen by its extension (or its first bytes).
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { extname } from "node:path";
 import { InputError } from "../errors.js";
 import type { Network } from "../network/ir.js";
@@ -28,17 +28,56 @@ export function registerNetworkReader(extension: string, reader: NetworkReader):
   readers.set(extension.toLowerCase(), reader);
 }
 
-/** Read the file as bytes, with a one-line InputError when it is missing or unreadable. */
-export function readFileBytes(file: string): Uint8Array {
+/**
+ * The largest file any reader reads, in bytes (docs/errors.md, "Limits"): 256 MiB unless raised with
+ * `--max-file-size`. It is checked before reading (the size of a regular file) and while reading (devices
+ * such as /dev/zero, pipes, links to them), so no input is read without end.
+ */
+export const DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024;
+let maxFileSize = DEFAULT_MAX_FILE_SIZE;
+
+/** Set the file size limit of every reader (the CLI's --max-file-size); returns the previous one. */
+export function setMaxFileSize(bytes: number): number {
+  const previous = maxFileSize;
+  maxFileSize = bytes;
+  return previous;
+}
+
+function tooLarge(file: string, limit: number): InputError {
+  return new InputError(file, "", `is larger than the file size limit of ${limit} bytes (raise it with --max-file-size)`);
+}
+
+/** Read the file as bytes, at most the size limit, with a one-line InputError when it is missing, unreadable or too large. */
+export function readFileBytes(file: string, limit = maxFileSize): Uint8Array {
+  let fd: number | undefined;
   try {
-    if (statSync(file).isDirectory()) throw new InputError(file, "", "is a directory, not a file");
-    return readFileSync(file);
+    fd = openSync(file, "r");
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new InputError(file, "", "is a directory, not a file");
+    if (stat.isFile() && stat.size > limit) throw tooLarge(file, limit);
+    // Read in chunks whatever the stat said: a device or pipe has no size, and a file may grow.
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    let chunk = Buffer.allocUnsafe(stat.isFile() ? Math.min(Math.max(stat.size + 1, 1), limit + 1) : Math.min(1 << 20, limit + 1));
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > limit) throw tooLarge(file, limit);
+      chunks.push(chunk.subarray(0, n));
+      if (n === chunk.length) chunk = Buffer.allocUnsafe(Math.min(1 << 24, limit + 1 - total + 1));
+      else chunk = chunk.subarray(n);
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new InputError(file, "", "no such file");
     if (code === "EACCES") throw new InputError(file, "", "permission denied");
+    if (code === "EISDIR") throw new InputError(file, "", "is a directory, not a file");
     throw new InputError(file, "", `cannot be read (${code ?? (error as Error).message})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -5,7 +5,7 @@
 // input normalization x' = (x − mean)/range and the output scaling y = y'·range + mean into the first and
 // last layers instead, exactly, and the box is the raw [min, max].
 import { InputError } from "../errors.js";
-import { tryParseRational, type Rational } from "../exact/rational.js";
+import { notRationalMessage, tryParseRational, type Rational } from "../exact/rational.js";
 import { NetworkBuilder } from "../network/build.js";
 import type { Network } from "../network/ir.js";
 import type { LoadOptions } from "./load.js";
@@ -39,7 +39,7 @@ class LineReader {
     if (parts[parts.length - 1] === "") parts.pop();
     const values = parts.map((p, k) => {
       const r = tryParseRational(p);
-      if (r === undefined) this.fail(entry.line, `value ${k + 1} of ${what}, ${JSON.stringify(p)}, is not a number`);
+      if (r === undefined) this.fail(entry.line, `value ${k + 1} of ${what}: ${notRationalMessage(p)}`);
       return r;
     });
     if (count !== undefined && values.length !== count) {

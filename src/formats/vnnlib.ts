@@ -3,7 +3,7 @@
 // constants), numbers in decimal and scientific notation read exactly. The file describes the UNSAFE set:
 // inputs in one of `inputRegions` whose outputs satisfy `outputDnf` (an or of ands of linear constraints).
 import { InputError } from "../errors.js";
-import { ONE, ZERO, sign, tryParseRational, type Rational } from "../exact/rational.js";
+import { ONE, ZERO, notRationalMessage, sign, tryParseRational, type Rational } from "../exact/rational.js";
 import type { DomainSpec, Halfspace } from "../geometry/types.js";
 import { readFileBytes } from "./load.js";
 import { parseSExprs, positionText, type Position, type SExpr } from "./sexpr.js";
@@ -59,7 +59,11 @@ class VnnlibReader {
   /** A linear term: variable coefficients and a constant. */
   term(e: SExpr): { vars: Map<string, Rational>; constant: Rational } {
     if (e.kind === "atom") {
-      if (NUMBER.test(e.text)) return { vars: new Map(), constant: tryParseRational(e.text)! };
+      if (NUMBER.test(e.text)) {
+        const constant = tryParseRational(e.text);
+        if (constant === undefined) this.fail(e.at, notRationalMessage(e.text));
+        return { vars: new Map(), constant };
+      }
       if (this.declared.has(e.text)) return { vars: new Map([[e.text, ONE]]), constant: ZERO };
       if (VARIABLE.test(e.text)) this.fail(e.at, `undeclared variable ${e.text} (add (declare-const ${e.text} Real))`);
       this.fail(e.at, `unknown symbol ${JSON.stringify(e.text)} in a term`);

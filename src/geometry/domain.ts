@@ -4,7 +4,7 @@
 // a domain (written into region maps, read back by `check`).
 import { InputError, UsageError } from "../errors.js";
 import { lcmOfDenominators } from "../exact/bigint.js";
-import { ONE, ZERO, Rational, formatRational, tryParseRational } from "../exact/rational.js";
+import { ONE, ZERO, Rational, formatRational, notRationalMessage, tryParseRational } from "../exact/rational.js";
 import type { AffineNode, Network, NetworkNode } from "../network/ir.js";
 import { inputSize } from "../network/ir.js";
 import type { DomainSpec, Halfspace, Polyhedron } from "./types.js";
@@ -164,7 +164,7 @@ export function domainFromJson(json: unknown, file: string, path = "domain"): Do
     if (!Array.isArray(v)) throw new InputError(file, where, "is not an array of rationals");
     return v.map((x, i) => {
       const r = typeof x === "string" ? tryParseRational(x) : typeof x === "number" ? tryParseRational(String(x)) : undefined;
-      if (r === undefined) throw new InputError(file, `${where}[${i}]`, `${JSON.stringify(x)} is not a rational`);
+      if (r === undefined) throw new InputError(file, `${where}[${i}]`, typeof x === "string" ? notRationalMessage(x) : `${JSON.stringify(x)} is not a rational`);
       return r;
     });
   };

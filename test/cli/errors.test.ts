@@ -47,7 +47,7 @@ const cases: Record<string, Case> = {
     args: ["info", "$net"],
     message: 'FILE: layers[0].bias[1]: "-Infinity" is not a rational number (NaN and infinities are not allowed)',
   },
-  "zero-denominator": { files: { "net.json": net([dense([["1/0", "1"]], ["0"])]) }, args: ["info", "$net"], message: 'FILE: layers[0].weights[0][0]: "1/0" is not a rational number' },
+  "zero-denominator": { files: { "net.json": net([dense([["1/0", "1"]], ["0"])]) }, args: ["info", "$net"], message: 'FILE: layers[0].weights[0][0]: "1/0" is not a rational number (its denominator is 0)' },
   "weight-type": {
     files: { "net.json": net([{ type: "dense", weights: [[true, "1"]], bias: ["0"] }]) },
     args: ["info", "$net"],

@@ -20,7 +20,7 @@ const cases: Record<string, Case> = {
   "clarke-at-missing": { args: ["clarke", SEED], message: "required option '--at <point>' not specified (see --help)" },
   "graph-format-unknown": { args: ["graph", SEED, "--format", "svg"], message: '--format: unknown format "svg" (known: json, gexf, graphml, dot)' },
   "graph-json-and-format": { args: ["graph", SEED, "--json", "--format", "gexf"], message: "--json: cannot be combined with --format gexf" },
-  "graph-output-unwritable": { args: ["graph", SEED, "-o", "$dir/missing/g.gexf"], message: "FILE: cannot be written (ENOENT)" },
+  "graph-output-unwritable": { args: ["graph", SEED, "-o", "$dir/missing/g.gexf"], message: "FILE: cannot be written (ENOENT: its folder does not exist)" },
   "jumps-box": { args: ["jumps", SEED, "--box=1:0"], message: "--box: interval 1: lo must be below hi (1:0 has no interior)" },
 };
 

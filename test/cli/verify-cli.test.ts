@@ -106,7 +106,7 @@ const rows: Record<string, { args: string[]; message: string }> = {
   "verify-timeout": { args: ["verify", "$net", "--property", "$dir/polytope.vnnlib", "--timeout", "abc"], message: '--timeout: "abc" is not a positive number of seconds' },
   "verify-certificate-unwritable": {
     args: ["verify", `${TEST}/test_nano.onnx`, "--property", `${TEST}/test_nano.vnnlib`, "--certificate", "$dir/no/such/dir/c.json"],
-    message: "--certificate: cannot write $dir/no/such/dir/c.json (ENOENT)",
+    message: "--certificate: cannot write $dir/no/such/dir/c.json (ENOENT: its folder does not exist)",
   },
   "lipschitz-norm": { args: ["lipschitz", "$net", "--box=-1:1", "--norm", "2"], message: '--norm: "2" is not a norm tessera computes (inf or 1)' },
   "neurons-data-missing": { args: ["neurons", "$net", "--box=-1:1", "--data", "$dir/nope.csv"], message: "$dir/nope.csv: no such file" },

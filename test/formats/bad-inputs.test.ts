@@ -64,7 +64,7 @@ describe("bad network and property files exit 1 with one clear line", () => {
     ["onnx-dynamic-shape", ["info", "dynamic.onnx"], 'dynamic.onnx: input "x": dimension 1 is dynamic (K); tessera needs fixed shapes'],
     ["nnet-layer-count", ["info", "layer-count.nnet"], "layer-count.nnet: line 3: the header declares 2 layers, so 3 layer sizes are needed, found 4"],
     ["nnet-truncated", ["info", "truncated.nnet"], "truncated.nnet: end of file: the file ends where weight row 1 of layer 2 should be"],
-    ["nnet-not-a-number", ["info", "bad-number.nnet"], 'bad-number.nnet: line 9: value 1 of weight row 1 of layer 1, "1.5x", is not a number'],
+    ["nnet-not-a-number", ["info", "bad-number.nnet"], 'bad-number.nnet: line 9: value 1 of weight row 1 of layer 1: "1.5x" is not a rational number'],
     ["vnnlib-unbalanced", ["count", "@test_tiny", "--property", "unbalanced.vnnlib"], "unbalanced.vnnlib: line 3, column 1: unbalanced parentheses: this ( is never closed"],
     ["vnnlib-undeclared", ["count", "@test_tiny", "--property", "undeclared.vnnlib"], "undeclared.vnnlib: line 3, column 13: undeclared variable X_3"],
     ["vnnlib-nonlinear", ["count", "@test_tiny", "--property", "nonlinear.vnnlib"], "nonlinear.vnnlib: line 3, column 13: non-linear term"],

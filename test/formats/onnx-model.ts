@@ -20,7 +20,7 @@ export interface NodeSpec {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly name?: string;
-  readonly attrs?: Readonly<Record<string, number | readonly number[] | { tensor: TensorSpec }>>;
+  readonly attrs?: Readonly<Record<string, number | readonly number[] | { tensor: TensorSpec } | { string: string }>>;
   /** Names of float attributes among attrs (others are ints). */
   readonly floats?: readonly string[];
 }
@@ -69,6 +69,7 @@ export function onnxModel(spec: {
     input: [...n.inputs],
     output: [...n.outputs],
     attribute: Object.entries(n.attrs ?? {}).map(([name, v]) => {
+      if (typeof v === "object" && "string" in v) return { name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(v.string) };
       if (typeof v === "object" && "tensor" in v) return { name, type: onnx.AttributeProto.AttributeType.TENSOR, t: tensorProto(v.tensor) };
       if (Array.isArray(v)) return { name, type: onnx.AttributeProto.AttributeType.INTS, ints: [...v] };
       return n.floats?.includes(name) ? { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v as number } : { name, type: onnx.AttributeProto.AttributeType.INT, i: v as number };

@@ -12,7 +12,7 @@ import { binary, gemm, matmul, negate, reduce, type BinaryOp } from "./ops-linea
 import { SHAPE_OPS, intsFrom } from "./ops-shape.js";
 import { averagePool, batchNorm, conv } from "./ops-spatial.js";
 import { LoweringGraph } from "./symbolic.js";
-import { decodeModel, decodeTensor, elementCount, floatAttr, intAttr, toInt, type GraphProto, type NodeProto } from "./tensor.js";
+import { attribute, decodeModel, decodeTensor, elementCount, floatAttr, intAttr, toInt, type GraphProto, type NodeProto } from "./tensor.js";
 import { OpError, inputAt, type OpInputs, type Value } from "./values.js";
 
 /** How a node is named in messages: its name, or its position and first output when it has none. */
@@ -51,8 +51,8 @@ function lowerLinear(state: ReadState, node: NodeProto, inputs: OpInputs, label:
       return matmul(inputAt(inputs, 0, op), inputAt(inputs, 1, op), label);
     case "Gemm":
       return gemm(inputAt(inputs, 0, op), inputAt(inputs, 1, op), inputs[2], {
-        alpha: node.attribute?.some((a) => a.name === "alpha") ? floatAttr(node, "alpha", 1) : ONE,
-        beta: node.attribute?.some((a) => a.name === "beta") ? floatAttr(node, "beta", 1) : ONE,
+        alpha: attribute(node, "alpha") ? floatAttr(node, "alpha", 1) : ONE,
+        beta: attribute(node, "beta") ? floatAttr(node, "beta", 1) : ONE,
         transA: intAttr(node, "transA", 0) === 1,
         transB: intAttr(node, "transB", 0) === 1,
       }, label);
@@ -85,6 +85,8 @@ function modelInput(g: GraphProto, initializers: ReadonlySet<string>, file: stri
   const shape = dims.map((d, axis) => {
     const value = toInt(d.dimValue);
     if (value > 0) return value;
+    const fixed = Object.prototype.hasOwnProperty.call(d, "dimValue");
+    if (fixed) throw new InputError(file, `input "${input.name}"`, `dimension ${axis} is ${value}; a dimension must be a positive integer`);
     if (axis === 0 && dims.length > 1) return 1;
     throw new InputError(file, `input "${input.name}"`, `dimension ${axis} is dynamic (${d.dimParam || "unknown"}); tessera needs fixed shapes`);
   });
@@ -92,9 +94,15 @@ function modelInput(g: GraphProto, initializers: ReadonlySet<string>, file: stri
 }
 
 /** The nodes the output depends on (by index), so unused branches are neither lowered nor refused. */
-function neededNodes(nodes: readonly NodeProto[], output: string): Set<number> {
+function neededNodes(nodes: readonly NodeProto[], output: string, file: string): Set<number> {
   const producer = new Map<string, number>();
-  nodes.forEach((node, i) => (node.output ?? []).forEach((o) => producer.set(o, i)));
+  nodes.forEach((node, i) =>
+    (node.output ?? []).forEach((o) => {
+      const other = producer.get(o);
+      if (other !== undefined) throw new InputError(file, nodeLocation(node, i), `its output "${o}" is also produced by ${nodeLocation(nodes[other]!, other)}; an ONNX tensor has one producer`);
+      producer.set(o, i);
+    }),
+  );
   const needed = new Set<number>();
   const stack = [output];
   while (stack.length) {
@@ -130,7 +138,7 @@ export function readOnnx(bytes: Uint8Array, file: string, options: LoadOptions =
   const sourceOps: Record<string, number> = {};
   for (const node of nodes) sourceOps[node.opType ?? "?"] = (sourceOps[node.opType ?? "?"] ?? 0) + 1;
 
-  const needed = neededNodes(nodes, outputName);
+  const needed = neededNodes(nodes, outputName, file);
   nodes.forEach((node, index) => {
     if (!needed.has(index)) return;
     const where = nodeLocation(node, index);

@@ -3,7 +3,7 @@
 // Slice, Pad (constant mode). Attribute forms of old opsets and input forms of new ones are both read.
 import { ZERO, rat } from "../../exact/rational.js";
 import { EMPTY_ROW } from "./symbolic.js";
-import { attribute, constInts, decodeTensor, elementCount, floatAttr, intAttr, intsAttr, onnx, stringAttr, type NodeProto } from "./tensor.js";
+import { constInts, decodeTensor, elementCount, floatAttr, intAttr, intsAttr, onnx, stringAttr, typedAttribute, type NodeProto } from "./tensor.js";
 import { OpError, concatValues, constTensor, inputAt, normalizeAxis, reindex, strides, transposeValue, withShape, type OpInputs, type Value } from "./values.js";
 
 /** A constant integer list given as an input (new opsets) or an attribute (old ones). */
@@ -17,13 +17,13 @@ export function intsFrom(node: NodeProto, inputs: OpInputs, index: number, attr:
 }
 
 function constantValue(node: NodeProto): Value {
-  const t = attribute(node, "value");
+  const t = typedAttribute(node, "value", 4);
   if (t?.t) return decodeTensor(t.t);
-  const f = attribute(node, "value_float");
+  const f = typedAttribute(node, "value_float", 1);
   if (f) return constTensor([], [decodeTensor({ dims: [], dataType: onnx.TensorProto.DataType.FLOAT, floatData: [f.f ?? 0] }).data[0]!]);
-  const fs = attribute(node, "value_floats");
+  const fs = typedAttribute(node, "value_floats", 6);
   if (fs) return decodeTensor({ dims: [fs.floats?.length ?? 0], dataType: onnx.TensorProto.DataType.FLOAT, floatData: fs.floats ?? [] });
-  const i = attribute(node, "value_int");
+  const i = typedAttribute(node, "value_int", 2);
   if (i) return constTensor([], [rat(BigInt(String(i.i ?? 0)))], true);
   const is = intsAttr(node, "value_ints");
   if (is) return constTensor([is.length], is.map((x) => rat(x)), true);

@@ -173,21 +173,39 @@ export function attribute(node: NodeProto, name: string): AttributeProto | undef
   return (node.attribute ?? []).find((a) => a.name === name);
 }
 
+const ATTRIBUTE_FIELD: Record<number, keyof AttributeProto> = { 1: "f", 2: "i", 3: "s", 4: "t", 6: "floats", 7: "ints", 8: "strings" };
+const ATTRIBUTE_TYPE_NAME: Record<number, string> = { 1: "FLOAT", 2: "INT", 3: "STRING", 4: "TENSOR", 5: "GRAPH", 6: "FLOATS", 7: "INTS", 8: "STRINGS" };
+
+/**
+ * The attribute of this name when it has the expected type (AttributeProto.type: 1 FLOAT, 2 INT, 3 STRING,
+ * 4 TENSOR, 6 FLOATS, 7 INTS); an attribute of another type is refused, never read as the default 0.
+ * Files that leave `type` unset (type 0) are accepted when the expected field is present.
+ */
+export function typedAttribute(node: NodeProto, name: string, type: number): AttributeProto | undefined {
+  const a = attribute(node, name);
+  if (!a) return undefined;
+  const given = a.type ?? 0;
+  const field = ATTRIBUTE_FIELD[type]!;
+  if (given === type || (given === 0 && Object.prototype.hasOwnProperty.call(a, field))) return a;
+  const found = given === 0 ? "no type and no value" : `type ${ATTRIBUTE_TYPE_NAME[given] ?? given}`;
+  throw new RangeError(`attribute ${name} has ${found}, expected ${ATTRIBUTE_TYPE_NAME[type]}`);
+}
+
 /** An integer attribute, or the default. */
 export function intAttr(node: NodeProto, name: string, fallback: number): number {
-  const a = attribute(node, name);
+  const a = typedAttribute(node, name, 2);
   return a ? toInt(a.i) : fallback;
 }
 
 /** An integer-list attribute, or undefined. */
 export function intsAttr(node: NodeProto, name: string): number[] | undefined {
-  const a = attribute(node, name);
+  const a = typedAttribute(node, name, 7);
   return a ? (a.ints ?? []).map(toInt) : undefined;
 }
 
 /** A float attribute as the exact float32 the runtime uses, or the float32 rounding of the default. */
 export function floatAttr(node: NodeProto, name: string, fallback: number): Rational {
-  const a = attribute(node, name);
+  const a = typedAttribute(node, name, 1);
   const value = a ? (a.f ?? 0) : Math.fround(fallback);
   const bits = new Uint32Array(new Float32Array([value]).buffer)[0]!;
   const d = dyadicFromFloat32Bits(bits);
@@ -197,7 +215,7 @@ export function floatAttr(node: NodeProto, name: string, fallback: number): Rati
 
 /** A string attribute, or the default. */
 export function stringAttr(node: NodeProto, name: string, fallback: string): string {
-  const a = attribute(node, name);
+  const a = typedAttribute(node, name, 3);
   return a?.s ? new TextDecoder().decode(a.s) : fallback;
 }
 

@@ -1,0 +1,197 @@
+// Hostile inputs through the real CLI (docs/errors.md, "Numbers", "Limits" and "Write errors"): every case
+// gives the right answer, or exit 1 with one line naming the file, the place and the limit it breaks.
+// The expected answers are hand computations on the seed network (fixtures/seed-three-neurons.json):
+//   y = relu(x0 - 2 x1) + 1/3 relu(-x0 + x1 + 1) + 1/10 relu(2 x0 + x1 - 2).
+import { closeSync, mkdtempSync, openSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cli } from "./run.js";
+import { onnxModel } from "../formats/onnx-model.js";
+
+const SEED = "fixtures/seed-three-neurons.json";
+const HEADER = "(declare-const X_0 Real)\n(declare-const X_1 Real)\n(declare-const Y_0 Real)\n";
+const box = (x0: [string, string], x1: [string, string]): string =>
+  `(assert (>= X_0 ${x0[0]}))\n(assert (<= X_0 ${x0[1]}))\n(assert (>= X_1 ${x1[0]}))\n(assert (<= X_1 ${x1[1]}))\n`;
+const net = (weights: unknown, bias: unknown = ["0"]): string =>
+  JSON.stringify({ format: "tessera-network", version: 1, inputs: 2, layers: [{ type: "dense", weights: [["1", "-2"], ["-1", "1"]], bias: ["0", "1"] }, { type: "relu" }, { type: "dense", weights, bias }] });
+
+let dir = "";
+const file = (name: string, content: string | Uint8Array): string => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "tessera-hostile-"));
+});
+
+interface ErrorCase {
+  readonly args: () => string[];
+  /** The stderr line after "tessera: error: ". */
+  readonly message: string | RegExp;
+}
+
+/** One line, exit 1, no stack trace, the expected message. */
+async function expectError(c: ErrorCase): Promise<void> {
+  const run = await cli(...c.args());
+  expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+  expect(run.code).toBe(1);
+  const line = run.stderr.trimEnd().replace(/^tessera: error: /, "");
+  if (typeof c.message === "string") expect(line).toBe(c.message);
+  else expect(line).toMatch(c.message);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe("numbers: the exact value or a stated limit, never a silent 0", () => {
+  const cases: Record<string, ErrorCase> = {
+    "vnnlib-exponent-in-box": {
+      args: () => ["verify", SEED, "--property", file("p1.vnnlib", HEADER + "(assert (>= X_0 -1e999999999))\n(assert (<= X_0 1))\n(assert (>= X_1 0))\n(assert (<= X_1 0))\n(assert (>= Y_0 1000))\n")],
+      message: /p1\.vnnlib: line 4, column 17: "-1e999999999" is not a rational number \(its decimal exponent 999999999 is beyond the limit ±100000\)$/,
+    },
+    "vnnlib-exponent-in-output": {
+      args: () => ["verify", SEED, "--property", file("p2.vnnlib", HEADER + box(["-1", "1"], ["-1", "1"]) + "(assert (>= Y_0 1e100001))\n")],
+      message: /p2\.vnnlib: line 8, column 17: "1e100001" is not a rational number \(its decimal exponent 100001 is beyond the limit ±100000\)$/,
+    },
+    "vnnlib-exponent-bounds": {
+      args: () => ["bounds", SEED, "--property", file("p3.vnnlib", HEADER + box(["-1e999999999", "1"], ["0", "0"]))],
+      message: /p3\.vnnlib: line 4, column 17: "-1e999999999" is not a rational number \(its decimal exponent 999999999 is beyond the limit ±100000\)$/,
+    },
+    "json-weight-exponent": {
+      args: () => ["info", file("e.json", net([["1e100001", "0"]]))],
+      message: /e\.json: layers\[2\]\.weights\[0\]\[0\]: "1e100001" is not a rational number \(its decimal exponent 100001 is beyond the limit ±100000\)$/,
+    },
+    "json-weight-digits": {
+      args: () => ["info", file("d.json", net([["1".repeat(200_001), "0"]]))],
+      message: /d\.json: layers\[2\]\.weights\[0\]\[0\]: "1{40}…" is not a rational number \(it has more than 200000 digits\)$/,
+    },
+    "json-number-beyond-float": {
+      args: () => ["info", file("n.json", net([[1, 0]]).replace('"weights":[[1,0]]', '"weights":[[1e400,0]]'))],
+      message: /n\.json: line 1, column \d+: the JSON number 1e400 cannot be read exactly \(a JSON number is a float64\); write it as a string such as "1e400"$/,
+    },
+    "json-number-too-precise": {
+      args: () => ["info", file("p.json", net([[1, 0]]).replace('"weights":[[1,0]]', '"weights":[[0.10000000000000000001,0]]'))],
+      message: /p\.json: line 1, column \d+: the JSON number 0\.10000000000000000001 cannot be read exactly/,
+    },
+    "flag-box-exponent": {
+      args: () => ["count", SEED, "--box=-1e100001:1"],
+      message: '--box: interval 1: "-1e100001" is not a rational number (its decimal exponent 100001 is beyond the limit ±100000)',
+    },
+    "flag-input-exponent": {
+      args: () => ["eval", SEED, "--input", "1e999999999,0"],
+      message: '--input: value 1: "1e999999999" is not a rational number (its decimal exponent 999999999 is beyond the limit ±100000)',
+    },
+    "nnet-exponent": {
+      args: () => ["info", file("x.nnet", ["2,1,1,2,", "1,2,1,", "0,", "-1.0,", "1.0,", "0.0,0.0,", "1.0,1.0,", "1e999999,", "-2.0,", "0.25,", "0.0,", "1.0,1.0,", "0.5,"].join("\n"))],
+      message: /x\.nnet: line 8: value 1 of weight row 1 of layer 1: "1e999999" is not a rational number \(its decimal exponent 999999 is beyond the limit ±100000\)$/,
+    },
+    "onnx-gemm-alpha-string": {
+      args: () => [
+        "info",
+        file(
+          "alpha.onnx",
+          onnxModel({
+            input: [1, 2],
+            nodes: [{ op: "Gemm", inputs: ["x", "w"], outputs: ["y"], name: "g", attrs: { alpha: { string: "2" }, transB: 1 } }],
+            initializers: [{ name: "w", dims: [1, 2], values: [1, 1] }],
+          }),
+        ),
+      ],
+      message: /alpha\.onnx: node "g" \(Gemm\): attribute alpha has type STRING, expected FLOAT$/,
+    },
+  };
+  for (const [id, c] of Object.entries(cases)) it(id, () => expectError(c));
+
+  it("the largest accepted exponent and digit count are read exactly", async () => {
+    // y at (x0, 0) for x0 ≤ -1: relu(x0) = 0, relu(-x0 + 1)/3 = (1 - x0)/3, relu(2 x0 - 2) = 0.
+    const run = await cli("eval", SEED, "--input", "-1e100000,0", "--json");
+    expect(run.code).toBe(0);
+    const expected = (1n + 10n ** 100000n).toString() + "/3";
+    expect(JSON.parse(run.stdout).output).toEqual([expected]);
+  });
+});
+
+describe("bounded reading", () => {
+  it("a network, domain, property or map that is /dev/zero (or a link to it) stops at the size limit", async () => {
+    const link = join(dir, "zero.json");
+    symlinkSync("/dev/zero", link);
+    const limit = "is larger than the file size limit of 1048576 bytes (raise it with --max-file-size)";
+    for (const args of [
+      ["info", link],
+      ["count", SEED, "--domain", link],
+      ["count", SEED, "--property", "/dev/zero"],
+      ["check", link, SEED],
+    ]) {
+      const run = await cli(...args, "--max-file-size", "1M");
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`^tessera: error: (${link}|/dev/zero): ${limit.replace(/[()]/g, "\\$&")}\n$`));
+    }
+  });
+
+  it("a regular file over the limit is refused before it is read; the flag raises the limit", async () => {
+    const big = file("big.json", " ".repeat(2000) + net([["1", "1/3"]]));
+    await expectError({ args: () => ["info", big, "--max-file-size", "1K"], message: `${big}: is larger than the file size limit of 1024 bytes (raise it with --max-file-size)` });
+    expect((await cli("info", big, "--max-file-size", "3K")).code).toBe(0);
+    await expectError({ args: () => ["info", big, "--max-file-size", "lots"], message: '--max-file-size: "lots" is not a positive size in bytes (such as 1000000, 512K, 300M or 2G)' });
+  });
+});
+
+describe("unclear messages made clear", () => {
+  const gemm = (input: (number | string)[]): Uint8Array =>
+    onnxModel({ input, nodes: [{ op: "Relu", inputs: ["x"], outputs: ["y"], name: "r" }] });
+  const cases: Record<string, ErrorCase> = {
+    "onnx-dim-negative": { args: () => ["info", file("neg.onnx", gemm([1, -5]))], message: /neg\.onnx: input "x": dimension 1 is -5; a dimension must be a positive integer$/ },
+    "onnx-dim-zero": { args: () => ["info", file("zero.onnx", gemm([1, 0]))], message: /zero\.onnx: input "x": dimension 1 is 0; a dimension must be a positive integer$/ },
+    "onnx-two-producers": {
+      args: () => [
+        "info",
+        file("two.onnx", onnxModel({ input: [1, 2], nodes: [{ op: "Relu", inputs: ["x"], outputs: ["y"], name: "a" }, { op: "Neg", inputs: ["x"], outputs: ["y"], name: "b" }] })),
+      ],
+      message: /two\.onnx: node "b" \(Neg\): its output "y" is also produced by node "a" \(Relu\); an ONNX tensor has one producer$/,
+    },
+  };
+  for (const [id, c] of Object.entries(cases)) it(id, () => expectError(c));
+});
+
+describe("write errors: one line, exit 1, no partial file that looks complete", () => {
+  it("-o /dev/full (ENOSPC) for every command that writes a file", async () => {
+    for (const args of [
+      ["regions", SEED, "--json", "-o", "/dev/full"],
+      ["graph", SEED, "-o", "/dev/full"],
+      ["convert", SEED, "-o", "/dev/full"],
+      ["plot", SEED, "--box=-1:1", "-o", "/dev/full"],
+    ]) {
+      await expectError({ args: () => args, message: "/dev/full: cannot be written (ENOSPC: no space left on device)" });
+    }
+  });
+
+  it("a regular file is written under a temporary name and renamed: no temporary file is left", async () => {
+    const out = join(dir, "out");
+    expect((await cli("regions", SEED, "--json", "-o", join(dir, "out-map.json"))).code).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    await expectError({ args: () => ["regions", SEED, "--json", "-o", join(out, "missing", "m.json")], message: `${join(out, "missing", "m.json")}: cannot be written (ENOENT: its folder does not exist)` });
+  });
+
+  describe("standard output as a real process", () => {
+    beforeAll(() => {
+      spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { encoding: "utf8" });
+    });
+
+    it("stdout on a full disk (ENOSPC)", () => {
+      const full = openSync("/dev/full", "w");
+      const r = spawnSync(process.execPath, ["bin/tessera", "regions", SEED, "--json"], { stdio: ["ignore", full, "pipe"], encoding: "utf8" });
+      closeSync(full);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe("tessera: error: standard output: cannot be written (ENOSPC: no space left on device)\n");
+    });
+
+    it("stdout closed early (EPIPE, as in `| head -c 1`)", () => {
+      const r = spawnSync("bash", ["-c", `set -o pipefail; node bin/tessera regions ${SEED} --json --box=-8:8 2>"${dir}/err" | head -c 1 >/dev/null; echo "$?"; cat "${dir}/err"`], { encoding: "utf8" });
+      const [status, ...err] = r.stdout.split("\n");
+      expect(status).toBe("1");
+      expect(err.join("\n")).toBe("tessera: error: standard output: cannot be written (EPIPE: the reading end of the pipe was closed)\n");
+    });
+  });
+});
