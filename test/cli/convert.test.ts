@@ -84,6 +84,6 @@ describe("convert --json and unwritable outputs", () => {
   it("an unwritable -o is one line naming the file, exit 1", async () => {
     const run = await cli("convert", "fixtures/seed-three-neurons.json", "-o", "/nonexistent-dir/x.json");
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe("tessera: error: /nonexistent-dir/x.json: cannot be written (ENOENT)\n");
+    expect(run.stderr).toBe("tessera: error: /nonexistent-dir/x.json: cannot be written (ENOENT: its folder does not exist)\n");
   });
 });
