@@ -19,6 +19,9 @@ import { boundsCommand } from "./bounds.js";
 import { neuronsCommand } from "./neurons.js";
 import { lipschitzCommand } from "./lipschitz.js";
 import { gradCommand } from "./grad.js";
+import { initCommand } from "./init.js";
+import { signalCommand } from "./signal.js";
+import { sparsityCommand } from "./sparsity.js";
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
@@ -41,7 +44,7 @@ export function createProgram(ctx: CliContext): Command {
     .option("--debug", "print stack traces on errors")
     .configureOutput(output(ctx))
     .exitOverride();
-  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx), boundsCommand(ctx), neuronsCommand(ctx), lipschitzCommand(ctx), gradCommand(ctx)];
+  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx), boundsCommand(ctx), neuronsCommand(ctx), lipschitzCommand(ctx), gradCommand(ctx), initCommand(ctx), signalCommand(ctx), sparsityCommand(ctx)];
   for (const cmd of commands) {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");

@@ -28,10 +28,10 @@ export interface SvgOptions {
   readonly size?: number;
 }
 
-const escapeXml = (s: string): string => s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+export const escapeXml = (s: string): string => s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
 
 /** A stable colour for a key (golden-angle hues, so neighbouring ids differ). */
-function hueColor(index: number): string {
+export function hueColor(index: number): string {
   const hue = (index * 137.508) % 360;
   return `hsl(${hue.toFixed(1)}, 62%, ${index % 2 === 0 ? 68 : 58}%)`;
 }

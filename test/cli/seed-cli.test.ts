@@ -42,6 +42,30 @@ describe("tessera grad", () => {
   });
 });
 
+describe("tessera init, signal, sparsity", () => {
+  it("init writes the same network for the same seed; signal and sparsity read it", async () => {
+    const a = await cli("init", "--layers", "2,8,8,1", "--init", "he", "--seed", "5", "-o", `${dir}/a.json`, "--json");
+    const b = await cli("init", "--layers", "2,8,8,1", "--init", "he", "--seed", "5", "-o", `${dir}/b.json`);
+    expect(a.code + b.code).toBe(0);
+    expect(JSON.parse(a.stdout).targetWeightVariance).toEqual([1, 0.25, 0.25]);
+    expect(readFileSync(`${dir}/a.json`, "utf8")).toBe(readFileSync(`${dir}/b.json`, "utf8"));
+    const s = await cli("signal", `${dir}/a.json`, "--samples", "50", "--json", "-o", `${dir}/s.svg`);
+    const out = JSON.parse(s.stdout);
+    expect(out.networks[0].layers.map((l: { neurons: number }) => l.neurons)).toEqual([8, 8, 1]);
+    expect(readFileSync(`${dir}/s.svg`, "utf8")).toContain("<polyline");
+  });
+
+  it("sparsity on the seed net's box: exact fractions 1/2, 47/72, 1/3 (by hand: areas of the box cut by each line)", async () => {
+    // neuron 0: x1 − 2x2 > 0 halves the symmetric box. neuron 2: 2x1 + x2 > 2 cuts the triangle-free part:
+    // on [-3,3]², the area with 2x1 + x2 ≤ 2 is 24, so 12/36 = 1/3 is active. neuron 1: −x1 + x2 + 1 > 0,
+    // inactive where x2 < x1 − 1: a triangle with legs 5 (area 25/2), so active 36 − 25/2 = 47/2 → 47/72.
+    const r = await cli("sparsity", SEED, "--box=-3:3", "--json");
+    const out = JSON.parse(r.stdout);
+    expect(out.neurons.map((n: { exact: string }) => n.exact)).toEqual(["1/2", "47/72", "1/3"]);
+    expect(out.complete).toBe(true);
+  });
+});
+
 /** docs/errors.md, section "Gradients, initialisation, signal, sparsity": every row is a case here. */
 const rows: Record<string, { args: string[]; message: string }> = {
   "grad-at-length": { args: ["grad", SEED, "--at", "1,2,3", "--target", "1"], message: "--at: has 3 values, the network takes 2" },
@@ -56,6 +80,18 @@ const rows: Record<string, { args: string[]; message: string }> = {
   "grad-loss-unknown": { args: ["grad", SEED, "--at", "1,2", "--target", "1", "--loss", "l3"], message: '--loss: "l3" is not a loss tessera knows (mse; or --output-weights V for V·y)' },
   "grad-data-bad-row": { args: ["grad", SEED, "--data", "$dir/bad-row.csv"], message: '$dir/bad-row.csv: line 3, column 2: "zero" is not a rational number' },
   "grad-data-short-row": { args: ["grad", SEED, "--data", "$dir/short-row.csv"], message: "$dir/short-row.csv: line 2: has 2 values, each row needs 2 inputs then 1 target (3 values)" },
+  "init-layers-zero": { args: ["init", "--layers", "2,0,1", "-o", "$dir/n.json"], message: "--layers: width 2: is 0; widths must be positive" },
+  "init-layers-negative": { args: ["init", "--layers=2,-4,1", "-o", "$dir/n.json"], message: "--layers: width 2: is -4; widths must be positive" },
+  "init-layers-word": { args: ["init", "--layers", "2,x,1", "-o", "$dir/n.json"], message: '--layers: width 2: "x" is not an integer' },
+  "init-layers-one": { args: ["init", "--layers", "2", "-o", "$dir/n.json"], message: '--layers: "2" needs at least an input and an output width, e.g. "2,64,64,1"' },
+  "init-unknown": { args: ["init", "--layers", "2,4,1", "--init", "glorot", "-o", "$dir/n.json"], message: '--init: "glorot" is not one of he, xavier, pytorch' },
+  "init-seed": { args: ["init", "--layers", "2,4,1", "--seed", "-1", "-o", "$dir/n.json"], message: '--seed: "-1" is not a non-negative integer' },
+  "init-bias": { args: ["init", "--layers", "2,4,1", "--bias", "big", "-o", "$dir/n.json"], message: '--bias: "big" is not a number' },
+  "init-unwritable": { args: ["init", "--layers", "2,4,1", "-o", "$dir/no/such/n.json"], message: "$dir/no/such/n.json: cannot be written (ENOENT)" },
+  "signal-samples-zero": { args: ["signal", SEED, "--samples", "0"], message: '--samples: "0" is not a positive integer' },
+  "sparsity-samples-zero": { args: ["sparsity", SEED, "--samples", "0"], message: '--samples: "0" is not a positive integer' },
+  "sparsity-data-bad-row": { args: ["sparsity", SEED, "--data", "$dir/bad-row.csv"], message: '$dir/bad-row.csv: line 2: has 3 values, the network takes 2 inputs' },
+  "sparsity-unbounded": { args: ["sparsity", SEED, "--plane", "0,0;1,0;0,1"], message: "analysis/sparsity: the 2-D domain is unbounded; exact area fractions need a bounded domain (add --box)" },
 };
 
 describe("bad inputs (docs/errors.md: Gradients, initialisation, signal, sparsity)", () => {
