@@ -19,6 +19,8 @@ export interface InitOptions {
   readonly seed: number;
   /** A constant bias for every neuron (rounded to float32); default 0 for he/xavier, uniform for pytorch. */
   readonly bias?: number;
+  /** Instead of a constant: biases drawn N(0, biasStd²) (he/xavier), as in region-counting studies. */
+  readonly biasStd?: number;
 }
 
 /** The weight variance each scheme aims for with this fan-in: 2/n, 1/n, or (1/√n)²/3 = 1/(3n) for pytorch. */
@@ -50,7 +52,8 @@ export function initialiseNetwork(options: InitOptions): Network {
     const bound = 1 / Math.sqrt(fanIn);
     const draw = scheme === "pytorch" ? uniformSampler(seed * 1000 + k, -bound, bound) : scaled(gaussianSampler(seed * 1000 + k), Math.sqrt(weightVariance(scheme, fanIn)));
     const weights = Array.from({ length: rows }, () => Array.from({ length: fanIn }, () => float32(draw())));
-    const bias = Array.from({ length: rows }, () => float32(options.bias ?? (scheme === "pytorch" ? draw() : 0)));
+    const biasNormal = options.biasStd !== undefined ? scaled(gaussianSampler(seed * 1000 + 500 + k), options.biasStd) : undefined;
+    const bias = Array.from({ length: rows }, () => float32(options.bias ?? (biasNormal ? biasNormal() : scheme === "pytorch" ? draw() : 0)));
     builder.affine(weights, bias, [builder.last], `dense${k}`);
     if (k < layers.length - 1) builder.activation({ kind: "relu" }, builder.last, `relu${k}`);
   }

@@ -13,6 +13,7 @@ interface InitFlags {
   readonly init: string;
   readonly seed: string;
   readonly bias?: string;
+  readonly biasStd?: string;
   readonly output: string;
   readonly json?: boolean;
 }
@@ -42,6 +43,7 @@ export function initCommand(ctx: CliContext): Command {
     .option("--init <scheme>", "he: N(0, 2/fan_in); xavier: N(0, 1/fan_in); pytorch: nn.Linear's default U(±1/√fan_in) for weights and biases", "he")
     .option("--seed <n>", "seed of tessera's generator (mulberry32 + Box–Muller): the same seed gives the same network", "1")
     .option("--bias <b>", "a constant bias for every neuron (rounded to float32); default 0 (he, xavier) or uniform (pytorch)")
+    .option("--bias-std <s>", "instead of a constant: biases drawn N(0, s²) from the same generator")
     .requiredOption("-o, --output <file>", "the tessera network JSON file to write")
     .option("--json", "print a machine-readable summary");
   cmd.addHelpText(
@@ -65,10 +67,17 @@ export function initCommand(ctx: CliContext): Command {
       if (!b) throw new InputError("--bias", "", `${JSON.stringify(flags.bias)} is not a number`);
       bias = rationalToNumber(b);
     }
-    const net = initialiseNetwork({ layers, scheme, seed, ...(bias !== undefined ? { bias } : {}) });
+    let biasStd: number | undefined;
+    if (flags.biasStd !== undefined) {
+      const s = tryParseRational(flags.biasStd);
+      if (!s || s.compare(0) < 0) throw new InputError("--bias-std", "", `${JSON.stringify(flags.biasStd)} is not a non-negative number`);
+      if (bias !== undefined) throw new UsageError("init: give --bias or --bias-std, not both");
+      biasStd = rationalToNumber(s);
+    }
+    const net = initialiseNetwork({ layers, scheme, seed, ...(bias !== undefined ? { bias } : {}), ...(biasStd !== undefined ? { biasStd } : {}) });
     writeTextFile(flags.output, writeNetworkJson(net));
     const summary = {
-      file: flags.output, layers, init: scheme, seed, ...(bias !== undefined ? { bias: String(Math.fround(bias)) } : {}),
+      file: flags.output, layers, init: scheme, seed, ...(bias !== undefined ? { bias: String(Math.fround(bias)) } : {}), ...(biasStd !== undefined ? { biasStd } : {}),
       targetWeightVariance: layers.slice(0, -1).map((fanIn) => weightVariance(scheme, fanIn)),
     };
     if (flags.json) return printJson(ctx, summary);

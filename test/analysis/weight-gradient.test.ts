@@ -210,3 +210,43 @@ describe("the seed network by hand", () => {
     expect(g.neurons[1]!.noUpdate).toBe(false);
   });
 });
+
+describe("DAG networks (a skip connection through concat)", () => {
+  it("every derivative equals the exact Richardson quotient (4φ(ε) − φ(2ε) − 3φ(0))/(2ε) of the network itself", () => {
+    fc.assert(
+      fc.property(layer(3, 2), layer(1, 5), fc.array(small, { minLength: 2, maxLength: 2 }), small, (l1, l2, x, t) => {
+        const make = (W1: Rational[][], b1: Rational[], W2: Rational[][], b2: Rational[]) => {
+          const b = new NetworkBuilder(2);
+          const h = b.affine(W1, b1);
+          const a = b.activation({ kind: "leaky_relu", alpha: rat(1, 4) }, h);
+          b.affine(W2, b2, [a, 0]);
+          return b.build();
+        };
+        const net = make(l1.W, l1.b, l2.W, l2.b);
+        const ev = evaluate(net, x);
+        fc.pre(ev.ties.length === 0);
+        const g = weightGradient(net, x, { kind: "mse", target: [t] });
+        const eps = rat(1, 10 ** 9);
+        const params: [number, number, number][] = [];
+        l1.W.forEach((row, r) => row.forEach((_, c) => params.push([0, r, c])));
+        l1.b.forEach((_, r) => params.push([0, r, -1]));
+        l2.W[0]!.forEach((_, c) => params.push([1, 0, c]));
+        params.push([1, 0, -1]);
+        for (const [l, r, c] of params) {
+          const phi = (d: Rational): Rational => {
+            const L = [l1, l2].map((L) => ({ W: L.W.map((row) => [...row]), b: [...L.b] }));
+            if (c < 0) L[l]!.b[r] = L[l]!.b[r]!.add(d);
+            else L[l]!.W[r]![c] = L[l]!.W[r]![c]!.add(d);
+            return evaluate(make(L[0]!.W, L[0]!.b, L[1]!.W, L[1]!.b), x).output[0]!.sub(t).pow(2);
+          };
+          const q = phi(eps).mul(4).sub(phi(eps.mul(2))).sub(phi(ZERO).mul(3)).div(eps.mul(2));
+          const got = c < 0 ? g.dense[l]!.bias[r]! : g.dense[l]!.weights[r]![c]!;
+          expect(got.right.toFraction(), `${l},${r},${c}`).toBe(q.toFraction());
+          expect(got.left.equals(got.right)).toBe(true);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+

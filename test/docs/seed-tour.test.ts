@@ -1,0 +1,18 @@
+// docs/seed-tour.md is what the tour's commands print now: re-running every command (scripts/seed-tour.ts)
+// reproduces the committed document byte for byte (timings excepted, which the script replaces by "(varies)").
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { renderTour, TOUR } from "../../scripts/seed-tour.js";
+
+describe("docs/seed-tour.md", () => {
+  it("is exactly what scripts/seed-tour.ts renders from the commands' current output", async () => {
+    const committed = readFileSync("docs/seed-tour.md", "utf8");
+    expect(await renderTour()).toBe(committed);
+  }, 120_000);
+
+  it("quotes every claim with a command (no step without one)", () => {
+    const steps = TOUR.flatMap((s) => s.steps);
+    expect(steps.length).toBeGreaterThanOrEqual(14);
+    for (const step of steps) expect(step.commands.length, step.quote).toBeGreaterThan(0);
+  });
+});
