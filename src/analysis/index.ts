@@ -1,4 +1,4 @@
-// Barrel of src/analysis: verification (verify, certificates and their checker), bounds, neurons, lipschitz.
+// Barrel of src/analysis: verification (verify, certificates and their checker), bounds, neurons, lipschitz, weight gradients, initialisation, signal, sparsity.
 export { verify, type VerifyOptions, type VerifyOutcome, type VerifyStats } from "./verify.js";
 export { problemFromVnnlib, checkProblem, unsafeDisjunct, type VerificationProblem, type InputBox, type OutputConstraint } from "./problem.js";
 export { recheckCounterexample, vnncompWitness, type Counterexample } from "./counterexample.js";
@@ -9,3 +9,7 @@ export { outputBounds, type BoundsResult, type OutputBounds, type Extreme } from
 export { classifyNeurons, dataActivity, type NeuronsResult, type NeuronReport, type NeuronStatus, type ActivityResult } from "./neurons.js";
 export { lipschitzConstant, inducedNorm, type LipschitzResult, type LipschitzNorm } from "./lipschitz.js";
 export { weightGradient, dataWeightGradient, checkLoss, SMOOTH_LOSSES, type GradientLoss, type OneSided, type WeightGradientResult, type DataGradientResult, type DenseGradient, type NeuronGradient } from "./weight-gradient.js";
+export { initialiseNetwork, weightVariance, INIT_SCHEMES, type InitScheme, type InitOptions } from "./initialisation.js";
+export { gaussianSampler, uniformSampler, normalCdf } from "./gaussian.js";
+export { signalPropagation, type SignalResult, type LayerSignal } from "./signal.js";
+export { activationSparsity, wilsonInterval, convexPolygonArea, type SparsityResult, type NeuronSparsity, type SparsityOptions, type SampledShare } from "./sparsity.js";
