@@ -87,7 +87,7 @@ const rows: Record<string, { args: string[]; message: string }> = {
   "init-unknown": { args: ["init", "--layers", "2,4,1", "--init", "glorot", "-o", "$dir/n.json"], message: '--init: "glorot" is not one of he, xavier, pytorch' },
   "init-seed": { args: ["init", "--layers", "2,4,1", "--seed", "-1", "-o", "$dir/n.json"], message: '--seed: "-1" is not a non-negative integer' },
   "init-bias": { args: ["init", "--layers", "2,4,1", "--bias", "big", "-o", "$dir/n.json"], message: '--bias: "big" is not a number' },
-  "init-unwritable": { args: ["init", "--layers", "2,4,1", "-o", "$dir/no/such/n.json"], message: "$dir/no/such/n.json: cannot be written (ENOENT)" },
+  "init-unwritable": { args: ["init", "--layers", "2,4,1", "-o", "$dir/no/such/n.json"], message: "$dir/no/such/n.json: cannot be written (ENOENT: its folder does not exist)" },
   "signal-samples-zero": { args: ["signal", SEED, "--samples", "0"], message: '--samples: "0" is not a positive integer' },
   "sparsity-samples-zero": { args: ["sparsity", SEED, "--samples", "0"], message: '--samples: "0" is not a positive integer' },
   "sparsity-data-bad-row": { args: ["sparsity", SEED, "--data", "$dir/bad-row.csv"], message: '$dir/bad-row.csv: line 2: has 3 values, the network takes 2 inputs' },
