@@ -1,7 +1,7 @@
 // The independent checker of `holds` certificates ("tessera-verify-certificate"). It re-proves, in exact
 // arithmetic, that the unsafe set is empty: every (input box, unsafe disjunct) pair has exactly one tree;
 // every split point lies in its box, so the leaves cover the box; and at every leaf, with μ ≥ 0 from the
-// certificate, the exact lower bound of Σ μ_k (a_k·y − b_k) over the leaf box (exact-symbolic.ts, on the box
+// certificate, the exact lower bound of Σ μ_k (a_k·y − b_k) over the leaf box (exact-bounds.ts, on the box
 // rounded outward to dyadics) is > 0, so no input of the leaf satisfies all the disjunct's constraints.
 // It imports nothing from the verifier: only the certificate's data types, the exact bounds and the
 // VNN-LIB reader. Registered with `tessera check` under its format name.
@@ -18,7 +18,7 @@ import { CheckFailure, type CheckReport } from "../check/types.js";
 import { InputError } from "../errors.js";
 import { VERIFY_CERTIFICATE_FORMAT, parseCertificateNode, parseProblem, type ParsedNode } from "./certificate.js";
 import { problemFromVnnlib, type VerificationProblem } from "./problem.js";
-import { exactPropagate, exactObjectiveLowerBound, floorDyadic, ceilDyadic, type DyadicBox } from "./exact-symbolic.js";
+import { exactPropagate, exactObjectiveLowerBound, floorDyadic, ceilDyadic, type DyadicBox } from "./exact-bounds.js";
 
 /** Leaf boxes are rounded outward to multiples of 2^BOX_EXPONENT when their bounds are not dyadic. */
 const BOX_EXPONENT = -80;

@@ -104,33 +104,42 @@ export interface SearchOptions {
 }
 
 /**
- * Search one box for an input whose output satisfies the conjunction: random sampling, then projected
- * sign-gradient descent on the violation from the best samples. Every float hit is checked exactly.
+ * What a search (and every proposal of the branch and bound) works on: one input box of the problem, one unsafe
+ * conjunction in floats, and the counters it updates. One object instead of the same positional parameters in
+ * every search function.
  */
-export function searchCounterexample(
-  net: Network,
-  fn: FloatNet,
-  problem: VerificationProblem,
-  boxIndex: number,
-  lo: Float64Array,
-  hi: Float64Array,
-  fc: FloatConjunction,
-  options: SearchOptions = {},
-  stats?: { points: number; exactChecks: number },
-): Counterexample | undefined {
+export interface SearchContext {
+  readonly net: Network;
+  readonly fn: FloatNet;
+  readonly problem: VerificationProblem;
+  readonly boxIndex: number;
+  readonly conjunction: FloatConjunction;
+  readonly stats?: { points: number; exactChecks: number };
+}
+
+/** A float proposal x (with its float output y) checked exactly when its float violation is ≤ tolerance. */
+export function proposeCandidate(ctx: SearchContext, x: ArrayLike<number>, y: ArrayLike<number>, tolerance: number): Counterexample | undefined {
+  if (ctx.stats) ctx.stats.points++;
+  if (!(violation(ctx.conjunction, y)[0] <= tolerance)) return undefined;
+  if (ctx.stats) ctx.stats.exactChecks++;
+  return checkCandidate(ctx.net, ctx.problem, ctx.boxIndex, x);
+}
+
+/**
+ * Search [lo, hi] (inside the context's box) for an input whose output satisfies the conjunction: random
+ * sampling, then projected sign-gradient descent on the violation from the best samples. Every float hit is
+ * checked exactly.
+ */
+export function searchCounterexample(ctx: SearchContext, lo: Float64Array, hi: Float64Array, options: SearchOptions = {}): Counterexample | undefined {
+  const { fn, conjunction: fc } = ctx;
   const rand = prng(options.seed ?? 1);
   const d = lo.length;
   const pool: { x: Float64Array; v: number }[] = [];
+  const tolerance = 1e-12 * (1 + Math.abs(fc.b[0] ?? 0));
   const tryPoint = (x: Float64Array): Counterexample | undefined => {
-    const values = floatForward(fn, x);
-    const [v] = violation(fc, values[fn.output]!);
-    if (stats) stats.points++;
-    pool.push({ x, v });
-    if (v <= 1e-12 * (1 + Math.abs(fc.b[0] ?? 0))) {
-      if (stats) stats.exactChecks++;
-      return checkCandidate(net, problem, boxIndex, x);
-    }
-    return undefined;
+    const y = floatForward(fn, x)[fn.output]!;
+    pool.push({ x, v: violation(fc, y)[0] });
+    return proposeCandidate(ctx, x, y, tolerance);
   };
   const centre = Float64Array.from({ length: d }, (_, i) => (lo[i]! + hi[i]!) / 2);
   let hit = tryPoint(centre);
@@ -142,7 +151,7 @@ export function searchCounterexample(
   pool.sort((p, q) => p.v - q.v);
   const starts = pool.slice(0, options.starts ?? 8).map((p) => p.x);
   for (const start of starts) {
-    if ((hit = descend(net, fn, problem, boxIndex, lo, hi, fc, start, options.steps ?? 40, stats))) return hit;
+    if ((hit = descend(ctx, lo, hi, start, options.steps ?? 40))) return hit;
   }
   return undefined;
 }
@@ -151,32 +160,18 @@ export function searchCounterexample(
  * Projected sign-gradient descent on the violation from `start` inside [lo, hi] (steps shrink from a quarter of
  * the box geometrically); every point whose float violation is ≤ 0 is checked exactly.
  */
-export function descend(
-  net: Network,
-  fn: FloatNet,
-  problem: VerificationProblem,
-  boxIndex: number,
-  lo: Float64Array,
-  hi: Float64Array,
-  fc: FloatConjunction,
-  start: Float64Array,
-  steps: number,
-  stats?: { points: number; exactChecks: number },
-): Counterexample | undefined {
+export function descend(ctx: SearchContext, lo: Float64Array, hi: Float64Array, start: Float64Array, steps: number): Counterexample | undefined {
+  const { fn, conjunction: fc } = ctx;
   const d = lo.length;
   const x = Float64Array.from(start);
   let step = 0.25;
   for (let it = 0; it < steps; it++) {
     const values = floatForward(fn, x);
-    const [v, k] = violation(fc, values[fn.output]!);
-    if (stats) stats.points++;
-    if (v <= 0) {
-      if (stats) stats.exactChecks++;
-      const hit = checkCandidate(net, problem, boxIndex, x);
-      if (hit) return hit;
-    }
+    const y = values[fn.output]!;
+    const hit = proposeCandidate(ctx, x, y, 0);
+    if (hit) return hit;
     if (fc.a.length === 0) return undefined;
-    const g = floatGradient(fn, values, fc.a[k]!);
+    const g = floatGradient(fn, values, fc.a[violation(fc, y)[1]]!);
     for (let i = 0; i < d; i++) {
       const nx = x[i]! - step * (hi[i]! - lo[i]!) * Math.sign(g[i]!);
       x[i] = Math.min(hi[i]!, Math.max(lo[i]!, nx));

@@ -1,5 +1,5 @@
 // Exact back-substitution (DeepPoly/CROWN) in BigInt fixed point: an exact lower bound of a linear objective
-// of one node's values over a dyadic box, through the relaxations that exact-symbolic.ts computed. Multipliers
+// of one node's values over a dyadic box, through the relaxations that exact-bounds.ts computed. Multipliers
 // are truncated to PRECISION bits with the truncation bounded by the node bounds, so the result is exact.
 import { Dyadic } from "../exact/dyadic.js";
 import { Rational, bitLength } from "../exact/rational.js";

@@ -1,6 +1,6 @@
 // Exact fixed-point arithmetic for the exact bound passes: dyadic rounding helpers, the network prepared as
 // integer weight matrices at a common exponent per affine node (with exact truncation errors when a weight is
-// not representable), and the shared types. Used by exact-symbolic.ts and exact-back-substitution.ts.
+// not representable), and the shared types. Used by exact-bounds.ts and exact-back-substitution.ts.
 import { Dyadic } from "../exact/dyadic.js";
 import { Rational, bitLength } from "../exact/rational.js";
 import { neuronFunction } from "../network/activation.js";

@@ -1,5 +1,13 @@
-// Exact linear relaxations of one neuron on an interval [l, u] with dyadic ends: s·z + t_l ≤ f(z) ≤ s·z + t_u,
-// the slope a multiple of 2^-SLOPE_BITS and the intercepts exact for that slope (a ReLU entirely in dyadics).
+// Exact linear relaxations of one neuron on an interval [l, u] with dyadic ends. float-relax.ts is the float
+// twin (same algorithm, outward-rounded float64); this file states the rule, which the certificate checker
+// replays:
+//   - a neuron stable on [l, u] (no breakpoint strictly inside) gets its piece: s·z + t ≤ f(z) ≤ s·z + t;
+//   - otherwise the upper line has the chord slope s (here a multiple of 2^-SLOPE_BITS), and t_l, t_u are the
+//     extreme values of f(z) − s·z at l, u and the breakpoints inside, so s·z + t_l ≤ f(z) ≤ s·z + t_u on
+//     [l, u] for that s exactly;
+//   - back-substitution's lower line of an unstable ReLU is a·z with a ∈ {0, 1}: a = 1 when u > −r·l
+//     (`lowerLineSlope`; r = 1 is DeepPoly's smaller-area rule). Any a ∈ [0, 1] with intercept 0 is valid,
+//     so r and any recorded choice of a are sound; other activations use the line parallel to the upper one.
 import { Dyadic } from "../exact/dyadic.js";
 import { Rational, rationalToNumber } from "../exact/rational.js";
 import type { PiecewiseLinear } from "../network/ir.js";
@@ -46,6 +54,11 @@ export function relaxNeuron(f: PiecewiseLinear, l: Dyadic, u: Dyadic): NeuronRel
   }
   const eOut = Math.min(l.e, u.e, -SLOPE_BITS) - 64;
   return { s, tl: floorDyadic(tl!, eOut), tu: ceilDyadic(tu!, eOut), lo: floorDyadic(vlo!, eOut), hi: ceilDyadic(vhi!, eOut), unstable };
+}
+
+/** The lower line of an unstable ReLU on [l, u]: a = 1 when u > −r·l, else 0 (r ≥ 0 an integer ratio). */
+export function lowerLineSlope(l: Dyadic, u: Dyadic, ratio: bigint): Dyadic {
+  return u.compare(l.neg().mul(Dyadic.of(ratio, 0))) > 0 ? Dyadic.ONE : Dyadic.ZERO;
 }
 
 export const ONE_SLOPE = 1n << BigInt(SLOPE_BITS);

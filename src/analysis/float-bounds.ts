@@ -4,9 +4,10 @@
 // s·z + t_l ≤ f(z) ≤ s·z + t_u on [l, u]; then a backward pass (DeepPoly/CROWN back-substitution) that
 // lower-bounds a linear objective c·y through those relaxations. Every float rounding error is bounded
 // and pushed outward into the constants, so the bounds contain every exact forward pass on the box.
-import type { FloatActivation, FloatNet, FloatPwl } from "./float-net.js";
-import { up, down, sumError, iSub, iMul, iAdd, iPoint, iHull, type FloatInterval } from "./float-round.js";
-import { backSubstitute } from "./back-substitution.js";
+import type { FloatActivation, FloatNet } from "./float-net.js";
+import { up, down, sumError, widenError } from "./float-round.js";
+import { lowerLineSlope, pwlRelax, reluRelax } from "./float-relax.js";
+import { backSubstitute } from "./float-back-substitution.js";
 
 /** An input box in floats, already rounded outward from the exact box. */
 export interface FloatBox {
@@ -36,8 +37,6 @@ export interface FloatBounds {
   readonly L: readonly Float64Array[];
   readonly U: readonly Float64Array[];
 }
-
-const SLACK = 1 + 2 ** -40;
 
 /** Forward symbolic propagation over the box: concrete bounds and relaxations of every node. */
 export interface PropagateOptions {
@@ -146,8 +145,8 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
         const extra = werr + (node.bErr ? node.bErr[r]! : 0);
         const eu = sumError(absU + Math.abs(b), terms) + extra;
         const el = sumError(absL + Math.abs(b), terms) + extra;
-        U[ro + d] = up(U[ro + d]! + up(eu * SLACK));
-        L[ro + d] = down(L[ro + d]! - up(el * SLACK));
+        U[ro + d] = up(U[ro + d]! + widenError(eu));
+        L[ro + d] = down(L[ro + d]! - widenError(el));
       }
       const [l, h] = concretize(L, U, n, d, box);
       const inh = options.inherit;
@@ -183,9 +182,8 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
         const r = f.relu ? reluRelax(zl[i]!, zh[i]!) : pwlRelax(f, zl[i]!, zh[i]!);
         s[i] = r.s;
         tl[i] = r.tl;
-        // ReLU, unstable: a ∈ {0, 1} by the smaller triangle area, u > −l (valid with intercept 0 for any
-        // a ∈ [0, 1]); `lowerSlopeRatio` r takes a = 1 only when u > −r·l.
-        al[i] = f.relu && r.unstable ? (zh[i]! > -ratio * zl[i]! ? 1 : 0) : r.s;
+        // The lower line back-substitution uses (exact-relax.ts states the rule).
+        al[i] = f.relu && r.unstable ? lowerLineSlope(zl[i]!, zh[i]!, ratio) : r.s;
         ta[i] = f.relu && r.unstable ? 0 : r.tl;
         tu[i] = r.tu;
         l[i] = r.lo;
@@ -221,8 +219,8 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
         const cl = si * srcL[o + d]!;
         eu += sumError(Math.abs(cu) + Math.abs(r.tu), 2);
         el += sumError(Math.abs(cl) + Math.abs(r.tl), 2);
-        U[o + d] = up(cu + r.tu + up(eu * SLACK));
-        L[o + d] = down(cl + r.tl - up(el * SLACK));
+        U[o + d] = up(cu + r.tu + widenError(eu));
+        L[o + d] = down(cl + r.tl - widenError(el));
       }
       lo.push(l);
       hi.push(h);
@@ -304,73 +302,4 @@ function concretize(L: Float64Array, U: Float64Array, n: number, d: number, box:
     lo[r] = down(vl - sumError(al, D));
   }
   return [lo, hi];
-}
-
-interface NeuronRelax {
-  s: number;
-  tl: number;
-  tu: number;
-  lo: number;
-  hi: number;
-  unstable: boolean;
-}
-
-/** ReLU on [l, u]: exact when stable; otherwise the chord slope s = u/(u−l) with both intercepts. */
-function reluRelax(l: number, u: number): NeuronRelax {
-  if (u <= 0) return { s: 0, tl: 0, tu: 0, lo: 0, hi: 0, unstable: false };
-  if (l >= 0) return { s: 1, tl: 0, tu: 0, lo: l, hi: u, unstable: false };
-  let s = u / (u - l);
-  if (!(s >= 0)) s = 0;
-  if (s > 1) s = 1;
-  // g(z) = relu(z) − s·z at the candidates l, 0, u: −s·l, 0, u − s·u.
-  const tu = Math.max(-down(s * l), up(u - down(s * u)), 0);
-  const tl = Math.min(-up(s * l), down(u - up(s * u)), 0);
-  return { s, tl, tu, lo: 0, hi: u, unstable: true };
-}
-
-/** A general continuous piecewise-linear function on [l, u], with interval arithmetic throughout. */
-function pwlRelax(f: FloatPwl, l: number, u: number): NeuronRelax {
-  const k = f.breakpoints.length;
-  // Candidates: the endpoints, and every breakpoint that may lie inside [l, u].
-  const cands: { p: FloatInterval; pieces: number[] }[] = [];
-  const piecesAt = (x: FloatInterval): number[] => {
-    const out: number[] = [];
-    for (let i = 0; i <= k; i++) {
-      const lowOk = i === 0 || x.hi >= f.breakpoints[i - 1]!.lo;
-      const highOk = i === k || x.lo <= f.breakpoints[i]!.hi;
-      if (lowOk && highOk) out.push(i);
-    }
-    return out;
-  };
-  cands.push({ p: iPoint(l), pieces: piecesAt(iPoint(l)) });
-  cands.push({ p: iPoint(u), pieces: piecesAt(iPoint(u)) });
-  let inside = 0;
-  for (let i = 0; i < k; i++) {
-    const b = f.breakpoints[i]!;
-    if (b.hi >= l && b.lo <= u) {
-      inside++;
-      cands.push({ p: { lo: Math.max(b.lo, l), hi: Math.min(b.hi, u) }, pieces: [i] });
-    }
-  }
-  const fAt = (c: { p: FloatInterval; pieces: number[] }): FloatInterval =>
-    c.pieces.map((i) => iAdd(iMul(f.slopes[i]!, c.p), f.intercepts[i]!)).reduce(iHull);
-  const fl = fAt(cands[0]!);
-  const fu = fAt(cands[1]!);
-  let s: number;
-  if (u > l) s = ((fl.lo + fl.hi) / 2 - (fu.lo + fu.hi) / 2) / (l - u);
-  else s = f.sl[cands[0]!.pieces[0]!]!;
-  if (!Number.isFinite(s)) s = 0;
-  let tl = Infinity;
-  let tu = -Infinity;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const c of cands) {
-    const fv = fAt(c);
-    const g = iSub(fv, iMul(iPoint(s), c.p));
-    tl = Math.min(tl, g.lo);
-    tu = Math.max(tu, g.hi);
-    lo = Math.min(lo, fv.lo);
-    hi = Math.max(hi, fv.hi);
-  }
-  return { s, tl, tu, lo, hi, unstable: inside > 0 };
 }

@@ -18,6 +18,19 @@ import { dyadicFromFloat64 } from "../exact/float.js";
 const ULP_FACTOR = 2 ** -52;
 const TINY = 2 ** -1074;
 
+/**
+ * The relative widening applied to an error estimate before it is added to a bound. An estimate is itself a
+ * float sum of k ≤ 2^12 nonnegative terms, so it may fall short of its exact value by a factor
+ * (1 − 2^-53)^k ≥ 1 − 2^-41; multiplying by 1 + 2^-40 (and rounding up) more than recovers that. The one
+ * statement of this constant: every float bound engine widens its error terms through `widenError`.
+ */
+export const ERROR_SLACK = 1 + 2 ** -40;
+
+/** An error estimate computed in floats, widened so it bounds the exact error it estimates (see ERROR_SLACK). */
+export function widenError(e: number): number {
+  return up(e * ERROR_SLACK);
+}
+
 /** A float ≥ the exact value that v approximates to within half an ulp (v itself when v is ±Infinity). */
 export function up(v: number): number {
   return v + (Math.abs(v) * ULP_FACTOR + TINY);

@@ -4,7 +4,7 @@ export { problemFromVnnlib, checkProblem, unsafeDisjunct, type VerificationProbl
 export { recheckCounterexample, vnncompWitness, type Counterexample } from "./counterexample.js";
 export { VERIFY_CERTIFICATE_FORMAT, countLeaves, type VerifyCertificate, type CertificateNode, type CertificateCase } from "./certificate.js";
 export { checkVerifyCertificate, checkVerifyCertificateDocument } from "./certificate-check.js";
-export { exactPropagate, exactObjectiveLowerBound, type ExactBounds, type DyadicBox } from "./exact-symbolic.js";
+export { exactPropagate, exactObjectiveLowerBound, type ExactBounds, type DyadicBox } from "./exact-bounds.js";
 export { outputBounds, type BoundsResult, type OutputBounds, type Extreme } from "./bounds.js";
 export { classifyNeurons, dataActivity, type NeuronsResult, type NeuronReport, type NeuronStatus, type ActivityResult } from "./neurons.js";
 export { lipschitzConstant, inducedNorm, type LipschitzResult, type LipschitzNorm } from "./lipschitz.js";

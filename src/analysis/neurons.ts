@@ -1,7 +1,7 @@
 // `neurons`: every neuron classified on a domain, each answer certified. Dead (always on the lowest piece —
 // the dying ReLU), always active (always on the highest piece: it acts linearly and could be folded),
 // stable on another piece, or unstable (with an exactly evaluated witness point for each side it reaches).
-// Proofs, cheapest first: exact symbolic bounds of the pre-activation on a box (exact-symbolic.ts, with
+// Proofs, cheapest first: exact symbolic bounds of the pre-activation on a box (exact-bounds.ts, with
 // back-substitution); witness points found by sampling and checked by exact forward passes; and for what
 // is still open, the complete region enumeration (every region's pattern is the neuron's piece on an open
 // set). With data rows: how many rows activate each neuron and the share of active neurons per row.
@@ -16,7 +16,7 @@ import type { Network } from "../network/ir.js";
 import { activationNodeIds } from "../network/ir.js";
 import { enumerateRegions } from "../regions/enumerate.js";
 import { inputPoint } from "./bounds.js";
-import { exactPropagate, floorDyadic, ceilDyadic } from "./exact-symbolic.js";
+import { exactPropagate, floorDyadic, ceilDyadic } from "./exact-bounds.js";
 import { prng } from "./counterexample.js";
 
 export type NeuronStatus = "dead" | "always-active" | "stable" | "unstable" | "undecided";

@@ -12,8 +12,8 @@ import { evaluate } from "../../src/network/evaluate.js";
 import type { ActivationSpec } from "../../src/network/ir.js";
 import { floatNet } from "../../src/analysis/float-net.js";
 import { propagate } from "../../src/analysis/float-bounds.js";
-import { objectiveLowerBound } from "../../src/analysis/back-substitution.js";
-import { exactPropagate, exactObjectiveLowerBound } from "../../src/analysis/exact-symbolic.js";
+import { objectiveLowerBound } from "../../src/analysis/float-back-substitution.js";
+import { exactPropagate, exactObjectiveLowerBound } from "../../src/analysis/exact-bounds.js";
 import { floorFloat, ceilFloat } from "../../src/analysis/float-round.js";
 
 const activations: ActivationSpec[] = [

@@ -5,9 +5,7 @@
 // γ·Σ_j |λ_rj|·(|W|·|v_src|)_j, so the inner loops carry no absolute-value bookkeeping.
 import type { FloatNet } from "./float-net.js";
 import type { FloatBounds, FloatBox } from "./float-bounds.js";
-import { up, down, sumError } from "./float-round.js";
-
-const SLACK = 1 + 2 ** -40;
+import { up, down, sumError, widenError } from "./float-round.js";
 
 export interface BackSubstitution {
   /** A sound lower bound of each objective over the box. */
@@ -142,7 +140,7 @@ export function backSubstitute(fn: FloatNet, fb: FloatBounds, box: FloatBox, sta
       a += Math.abs(t);
     }
     // K sums nK node groups (each group's own rounding is already in err) and the d input terms.
-    const b = down(v - up(up((sumError(a, nK + d + 1) + err[r]!) * SLACK)));
+    const b = down(v - widenError(up(sumError(a, nK + d + 1) + err[r]!)));
     bounds[r] = Number.isNaN(b) ? -Infinity : b;
   }
   return { bounds, coef, lambda: lam };

@@ -9,7 +9,7 @@ import { Dyadic } from "../exact/dyadic.js";
 import { Rational, bitLength } from "../exact/rational.js";
 import type { Network } from "../network/ir.js";
 import { PRECISION, SLOPE_BITS, absBig, ceilUnits, dy, floorUnits, maxAbs, prepare, shiftUnits, units, type Block, type DyadicBox, type ExactBounds, type ExactNode } from "./exact-fixed.js";
-import { isRelu, relaxNeuron } from "./exact-relax.js";
+import { isRelu, lowerLineSlope, relaxNeuron } from "./exact-relax.js";
 import { exactObjectiveLowerBound } from "./exact-back-substitution.js";
 
 export { floorDyadic, ceilDyadic, type ExactBounds, type DyadicBox } from "./exact-fixed.js";
@@ -150,7 +150,7 @@ export function exactPropagate(net: Network, box: DyadicBox, options: { readonly
         rtu.push(r.tu);
         // Back-substitution's lower line (DeepPoly's a ∈ {0, 1} for an unstable ReLU, else the parallel one).
         const relu = isRelu(node.fns[j]!) && r.unstable;
-        ra.push(relu ? (zh[j]!.compare(zl[j]!.neg()) > 0 ? Dyadic.ONE : Dyadic.ZERO) : dy(r.s, -SLOPE_BITS));
+        ra.push(relu ? lowerLineSlope(zl[j]!, zh[j]!, 1n) : dy(r.s, -SLOPE_BITS));
         rta.push(relu ? Dyadic.ZERO : r.tl);
         nlo.push(r.lo);
         nhi.push(r.hi);

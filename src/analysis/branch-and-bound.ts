@@ -1,0 +1,179 @@
+// Branch and bound on input splits for one (input box, unsafe disjunct) case of `verify`. Each node (a sub-box)
+// gets sound float bounds (float-bounds.ts) and is closed by close-node.ts or split at the midpoint of the input
+// with the largest smear score; open nodes are bounded best-first (smallest parent margin first) so
+// counterexamples surface early, and every open node proposes candidates that are checked exactly. All state
+// lives in the CaseContext and the local queue: the search is re-entrant.
+import type { FloatNet } from "./float-net.js";
+import { floatForward } from "./float-net.js";
+import { propagate, type FloatBounds, type PropagateOptions } from "./float-bounds.js";
+import { MinQueue } from "./branch-queue.js";
+import { nextDown } from "./float-round.js";
+import { closeNode, type Objective } from "./close-node.js";
+import { descend, proposeCandidate, type Counterexample, type SearchContext } from "./counterexample.js";
+import type { TreeNode } from "./certificate-writer.js";
+
+/** Counters of one verify run (shared by its cases). */
+export interface SearchStats {
+  /** Branch-and-bound nodes bounded (all cases). */
+  nodes: number;
+  maxDepth: number;
+}
+
+/** Everything the search of one case needs. */
+export interface CaseContext {
+  /** The exact problem, this case's input box and unsafe conjunction, and the search counters. */
+  readonly search: SearchContext;
+  readonly disjunct: number;
+  readonly objectives: readonly Objective[];
+  /** Date.now() limit. */
+  readonly deadline: number;
+  readonly stats: SearchStats;
+  /** Sub-split leaves closed with back-substitution until plain symbolic bounds close them (cheap to check). */
+  readonly fastCheck: boolean;
+  /** Children reuse their parent's bounds (no certificate: a leaf's proof then depends on its ancestors). */
+  readonly inherit: boolean;
+}
+
+/** A node's box: outward floats for bounds, inward floats inside which split points keep the exact box. */
+export interface BranchBox {
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+  readonly loIn: Float64Array;
+  readonly hiIn: Float64Array;
+  readonly depth: number;
+}
+
+interface Branch extends BranchBox {
+  tree: TreeNode;
+  /** Priority: lower is bounded first. */
+  key: number;
+  /** The parent's proved bounds (only when certificates are not needed). */
+  inherit?: { readonly lo: readonly Float64Array[]; readonly hi: readonly Float64Array[] };
+}
+
+export type CaseResult = { readonly tree: TreeNode } | Counterexample | { readonly reason: string };
+
+/** Sign-gradient steps of the local counterexample search at every branch node. */
+const LOCAL_DESCENT_STEPS = 8;
+/** Passes of re-chosen lower lines per objective in "none" mode (retunedBound; ACAS Xu 3_3 prop 2: 1 pass 31,561 branches, 2 passes 25,593, 3 passes 25,435); 0 turns it off. */
+const RETUNE_PASSES = 2;
+/** lowerSlopeRatio of propagate in "none" mode (a = 1 only when u > 2·(−l)); certificate modes keep 1. */
+const NO_CERTIFICATE_SLOPE_RATIO = 2;
+/** Nodes a refined leaf may be sub-split into for a cheap-to-check certificate before it stays refined. */
+const FAST_CHECK_BUDGET = 512;
+/** Float violation below which a node's proposals are checked exactly. */
+const PROPOSAL_TOLERANCE = 1e-9;
+
+/**
+ * Branch and bound on one case from `root`. With `refine`, nodes get back-substitution bounds for their
+ * unstable neurons and counterexample proposals; without, plain symbolic bounds and no proposals (the mode
+ * used to sub-split a refined leaf, whose box is already known to be safe).
+ */
+export function branchAndBound(ctx: CaseContext, root: BranchBox, refine: boolean, maxNodes: number): CaseResult {
+  const { search, disjunct, objectives: objs, deadline, stats } = ctx;
+  const { fn, boxIndex } = search;
+  const tree: TreeNode = {};
+  // Best first: the open node whose parent came closest to a violation (smallest best margin) is bounded next,
+  // so counterexamples surface early; a holds answer must close every node whatever the order.
+  const queue = new MinQueue<Branch>();
+  queue.push({ lo: root.lo, hi: root.hi, loIn: root.loIn, hiIn: root.hiIn, depth: root.depth, tree, key: -Infinity });
+  const d = fn.inputSize;
+  const retune = RETUNE_PASSES > 0 && refine && ctx.inherit ? RETUNE_PASSES : 0;
+  let nodes = 0;
+  while (queue.length) {
+    const br = queue.pop()!;
+    if (Date.now() > deadline) return { reason: "timeout" };
+    if (nodes++ >= maxNodes) return { reason: `max-nodes (${maxNodes}) reached on box ${boxIndex}, disjunct ${disjunct}` };
+    if (refine) stats.nodes++;
+    stats.maxDepth = Math.max(stats.maxDepth, br.depth);
+    const box = { lo: br.lo, hi: br.hi };
+    const options: PropagateOptions = { refine, ...(ctx.inherit ? { lowerSlopeRatio: NO_CERTIFICATE_SLOPE_RATIO } : {}), ...(refine && ctx.inherit && br.inherit ? { inherit: br.inherit } : {}) };
+    const fb = propagate(fn, box, options);
+    const closed = closeNode(fn, fb, box, objs, retune);
+    if (closed.closed) {
+      if (refine && ctx.fastCheck) {
+        const sub = branchAndBound(ctx, br, false, FAST_CHECK_BUDGET);
+        if ("tree" in sub) {
+          Object.assign(br.tree, sub.tree);
+          continue;
+        }
+      }
+      br.tree.mu = closed.mu;
+      if (refine) br.tree.refine = true;
+      continue;
+    }
+    const { coef, lambda: bestLambda, margin } = closed;
+    for (const p of closed.proposals) {
+      const cx = proposeCandidate(search, p.x, p.y, PROPOSAL_TOLERANCE);
+      if (cx) return cx;
+    }
+    // Propose the vertex that minimizes the best linear lower bound, and the centre.
+    const vertex = Float64Array.from({ length: d }, (_, i) => (coef[i]! > 0 ? br.loIn[i]! : br.hiIn[i]!));
+    if (refine) {
+      for (const x of [vertex, Float64Array.from({ length: d }, (_, i) => (br.lo[i]! + br.hi[i]!) / 2)]) {
+        const cx = proposeCandidate(search, x, floatForward(fn, x)[fn.output]!, PROPOSAL_TOLERANCE);
+        if (cx) return cx;
+      }
+      // A short local descent from the vertex, inside this node's box.
+      const cx = descend(search, br.loIn, br.hiIn, vertex, LOCAL_DESCENT_STEPS);
+      if (cx) return cx;
+    }
+    // Split on the input with the largest smear score that can still be split.
+    const score = smear(fn, fb, bestLambda, coef, br);
+    const order = Array.from({ length: d }, (_, i) => i).sort((a, b) => score[b]! - score[a]! || br.hi[b]! - br.lo[b]! - (br.hi[a]! - br.lo[a]!));
+    let dim = -1;
+    let at = 0;
+    for (const i of order) {
+      const p = (br.lo[i]! + br.hi[i]!) / 2;
+      if (p > br.loIn[i]! && p < br.hiIn[i]!) {
+        dim = i;
+        at = p;
+        break;
+      }
+    }
+    if (dim < 0) return { reason: `a branch cannot be split further (box ${boxIndex}, disjunct ${disjunct}, depth ${br.depth})` };
+    const inherit = ctx.inherit ? { lo: fb.lo, hi: fb.hi } : undefined;
+    const left: Branch = { lo: br.lo, hi: Float64Array.from(br.hi), loIn: br.loIn, hiIn: Float64Array.from(br.hiIn), depth: br.depth + 1, tree: {}, key: margin, ...(inherit ? { inherit } : {}) };
+    const right: Branch = { lo: Float64Array.from(br.lo), hi: br.hi, loIn: Float64Array.from(br.loIn), hiIn: br.hiIn, depth: br.depth + 1, tree: {}, key: margin, ...(inherit ? { inherit } : {}) };
+    left.hi[dim] = at;
+    left.hiIn[dim] = at;
+    right.lo[dim] = at;
+    right.loIn[dim] = at;
+    br.tree.split = { dim, at };
+    br.tree.children = [left.tree, right.tree];
+    // Ties: the half holding the proposed vertex (where a counterexample is likeliest) first.
+    if (vertex[dim]! <= at) left.key = nextDown(margin);
+    else right.key = nextDown(margin);
+    queue.push(left);
+    queue.push(right);
+  }
+  return { tree };
+}
+
+/**
+ * Input-split score (a smear heuristic): how much of the bound's looseness each input accounts for. Every
+ * relaxed neuron j contributes its gap (t_u − t_l) weighted by its back-substitution multiplier |λ_j|,
+ * shared among inputs by |∂z_j/∂x_i|·width_i (from its symbolic bounds); the final linear bound adds
+ * |coef_i|·width_i.
+ */
+function smear(fn: FloatNet, fb: FloatBounds, lambda: readonly (Float64Array | undefined)[], coef: Float64Array, br: BranchBox): Float64Array {
+  const d = fn.inputSize;
+  const D = d + 1;
+  const score = new Float64Array(d);
+  const width = Float64Array.from(br.hi, (h, i) => h - br.lo[i]!);
+  fn.nodes.forEach((node, id) => {
+    const lam = lambda[id];
+    const rx = fb.relax[id];
+    if (node.kind !== "activation" || !lam || !rx) return;
+    const U = fb.U[node.input]!;
+    const L = fb.L[node.input]!;
+    for (let j = 0; j < node.size; j++) {
+      const gap = rx.tu[j]! - rx.tl[j]!;
+      if (!(gap > 0) || lam[j] === 0) continue;
+      const w = Math.abs(lam[j]!) * gap;
+      for (let i = 0; i < d; i++) score[i] += (w * Math.abs(U[j * D + i]! + L[j * D + i]!) * width[i]!) / 2;
+    }
+  });
+  for (let i = 0; i < d; i++) score[i] += Math.abs(coef[i]!) * width[i]!;
+  return score;
+}
