@@ -75,7 +75,13 @@ export function reluRelax(l: Dyadic, u: Dyadic): NeuronRelaxation {
   if (u.sign() <= 0) return { s: 0n, tl: Dyadic.ZERO, tu: Dyadic.ZERO, lo: Dyadic.ZERO, hi: Dyadic.ZERO, unstable: false };
   if (l.sign() >= 0) return { s: ONE_SLOPE, tl: Dyadic.ZERO, tu: Dyadic.ZERO, lo: l, hi: u, unstable: false };
   const un = u.toNumber();
-  let s = BigInt(Math.round((un / (un - l.toNumber())) * 2 ** SLOPE_BITS));
+  const guess = (un / (un - l.toNumber())) * 2 ** SLOPE_BITS;
+  // Any slope in [0, 1] is sound (t_u is exact below); beyond float range the slope comes from the exact ends.
+  const exact = (): bigint => {
+    const q = u.toRational().div(u.sub(l).toRational()).mul(ONE_SLOPE);
+    return q.n / q.d;
+  };
+  let s = Number.isFinite(guess) ? BigInt(Math.round(guess)) : exact();
   if (s < 0n) s = 0n;
   if (s > ONE_SLOPE) s = ONE_SLOPE;
   const sd = dy(s, -SLOPE_BITS);

@@ -5,7 +5,8 @@
 // and input gradients for the search live here too; they only propose points, never decide.
 import { neuronFunction } from "../network/activation.js";
 import type { Network } from "../network/ir.js";
-import { rationalToNumber, type Rational } from "../exact/rational.js";
+import { formatRational, rationalToNumber, type Rational } from "../exact/rational.js";
+import { UsageError } from "../errors.js";
 import { dyadicFromFloat64 } from "../exact/float.js";
 import { up, enclose, type FloatInterval } from "./float-round.js";
 
@@ -120,9 +121,16 @@ export function floatNet(net: Network): FloatNet {
   return out;
 }
 
+/** A rational for a message: short ones whole, long ones by their first digits. */
+export function abbreviate(r: Rational): string {
+  const text = formatRational(r);
+  return text.length > 24 ? `${text.slice(0, 12)}…(${text.length} characters)` : text;
+}
+
 /** The nearest float and an upper bound of the exact conversion error. */
 function toFloat(r: Rational): [number, number] {
   const f = rationalToNumber(r);
+  if (!Number.isFinite(f)) throw new UsageError(`analysis: the weight or parameter ${abbreviate(r)} is beyond float range; verify and neurons bound networks with float enclosures (count, regions and bounds read it exactly)`);
   const d = dyadicFromFloat64(f)!.toRational();
   if (d.equals(r)) return [f, 0];
   return [f, up(rationalToNumber(d.sub(r).abs()) * 2)];

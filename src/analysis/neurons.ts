@@ -100,7 +100,9 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
     record(spec.lo.map((v, i) => v.add(spec.hi[i]!).div(2)));
     // Floats propose: a sample is evaluated exactly only when its float pass reaches a piece not yet witnessed.
     const fn = floatNet(net);
-    for (let n = 0; n < (options.samples ?? 2000); n++) {
+    // A box beyond float range has no float samples (the centre above is exact).
+    const samples = [...lo, ...hi].every(Number.isFinite) ? (options.samples ?? 2000) : 0;
+    for (let n = 0; n < samples; n++) {
       const xf = lo.map((l, i) => Math.min(hi[i]!, Math.max(l, l + rand() * (hi[i]! - l))));
       const values = floatForward(fn, xf);
       const fresh = layers.some((id, l) => {

@@ -5,7 +5,9 @@
 // `violated` answer; a limit gives `unknown`, never a guess. No module-level state: verify is re-entrant.
 import type { Network } from "../network/ir.js";
 import { inputSize, outputSize } from "../network/ir.js";
-import { floatNet } from "./float-net.js";
+import { abbreviate, floatNet } from "./float-net.js";
+import { rationalToNumber } from "../exact/rational.js";
+import { UsageError } from "../errors.js";
 import { floorFloat, ceilFloat } from "./float-round.js";
 import { checkProblem, type VerificationProblem } from "./problem.js";
 import { floatConjunction, searchCounterexample, type Counterexample, type SearchContext, type SearchOptions } from "./counterexample.js";
@@ -56,6 +58,9 @@ export function verify(net: Network, problem: VerificationProblem, options: Veri
   const deadline = options.timeoutSeconds === undefined ? Infinity : start + options.timeoutSeconds * 1000;
   checkProblem(problem, inputSize(net), outputSize(net), "analysis/verify");
   const fn = floatNet(net);
+  for (const v of [...problem.boxes.flatMap((b) => [...b.lo, ...b.hi]), ...problem.disjuncts.flatMap((d) => d.flatMap((k) => [...k.a, k.b]))]) {
+    if (!Number.isFinite(rationalToNumber(v))) throw new UsageError(`analysis/verify: the property's bound ${abbreviate(v)} is beyond float range; verify bounds with float enclosures (bounds and regions --property read it exactly)`);
+  }
   const stats: VerifyStats = { nodes: 0, leaves: 0, maxDepth: 0, searchPoints: 0, exactChecks: 0, cases: 0, elapsedMs: 0 };
   const counters = { points: 0, exactChecks: 0 };
   const done = <T extends VerifyOutcome>(o: T): T => {

@@ -40,7 +40,7 @@ const fail = (where: string, message: string): never => {
 };
 
 function rat(value: unknown, where: string): Rational {
-  const r = typeof value === "string" ? tryParseRational(value) : undefined;
+  const r = typeof value === "string" ? tryParseRational(value, { maxDigits: Infinity }) : undefined;
   if (r === undefined) fail(where, `${JSON.stringify(value)} is not a rational string`);
   return r!;
 }

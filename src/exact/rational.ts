@@ -30,19 +30,22 @@ const FRACTION = /^([+-]?)(\d+)\s*\/\s*([+-]?)(\d+)$/;
 
 /**
  * The number policy of every reader (docs/errors.md, "Numbers"): a rational is read exactly, or refused with
- * the limit it breaks. Decimal exponents beyond ±MAX_DECIMAL_EXPONENT (10^100000 is already a 41 kB integer)
- * and numerals of more than MAX_DIGITS digits are refused; nothing is ever rounded or read as 0.
+ * the limit it breaks; nothing is ever rounded or read as 0. Decimal exponents beyond ±MAX_DECIMAL_EXPONENT
+ * and numerals of more than MAX_DIGITS digits are refused: every float64 written out exactly fits (at most
+ * 767 significant digits, 1074 after the point), and exact analysis of larger numbers grows too slow (the cost
+ * of every exact operation grows with the size of its numbers: a weight 1e1000 costs ~1 s on the seed network,
+ * 1e10000 ~50 s).
  */
-export const MAX_DECIMAL_EXPONENT = 100_000;
-export const MAX_DIGITS = 200_000;
+export const MAX_DECIMAL_EXPONENT = 1000;
+export const MAX_DIGITS = 2000;
 
 type Parsed = Rational | { readonly reason: string };
 
-function parse(text: string): Parsed {
+function parse(text: string, maxDigits: number): Parsed {
   const s = text.trim();
   const frac = FRACTION.exec(s);
   if (frac) {
-    if (frac[2]!.length + frac[4]!.length > MAX_DIGITS) return { reason: `it has more than ${MAX_DIGITS} digits` };
+    if (frac[2]!.length + frac[4]!.length > maxDigits) return { reason: `it has more than ${maxDigits} digits` };
     const den = BigInt(frac[4]!);
     if (den === 0n) return { reason: "its denominator is 0" };
     const negative = (frac[1] === "-") !== (frac[3] === "-");
@@ -54,7 +57,7 @@ function parse(text: string): Parsed {
   const intDigits = dec[2] ?? "";
   const fracDigits = dec[3] ?? "";
   if (intDigits === "" && fracDigits === "") return { reason: "" };
-  if (intDigits.length + fracDigits.length > MAX_DIGITS) return { reason: `it has more than ${MAX_DIGITS} digits` };
+  if (intDigits.length + fracDigits.length > maxDigits) return { reason: `it has more than ${maxDigits} digits` };
   const exponentText = (dec[4] ?? "0").replace(/^([+-]?)0+(?=\d)/, "$1");
   const exponent = exponentText.length > 12 ? Infinity : Number(exponentText);
   if (!(Math.abs(exponent) <= MAX_DECIMAL_EXPONENT)) {
@@ -69,10 +72,12 @@ function parse(text: string): Parsed {
 /**
  * Parse exact rational text: integers ("-3"), decimals ("0.1" is exactly 1/10, "-2.5e-3", "1E+2", ".5"),
  * and fractions ("1/3", "-7/2"). Returns undefined for anything else, and for numbers beyond the limits
- * above; callers name the place and print `notRationalMessage(text)`.
+ * above; callers name the place and print `notRationalMessage(text)`. Documents that tessera writes itself
+ * (region maps, certificates: exact "p/q" of any length, bounded by the file size limit) pass
+ * `{ maxDigits: Infinity }`; the exponent limit always holds.
  */
-export function tryParseRational(text: string): Rational | undefined {
-  const r = parse(text);
+export function tryParseRational(text: string, limits: { readonly maxDigits?: number } = {}): Rational | undefined {
+  const r = parse(text, limits.maxDigits ?? MAX_DIGITS);
   return r instanceof Fraction ? r : undefined;
 }
 
@@ -80,8 +85,8 @@ export function tryParseRational(text: string): Rational | undefined {
  * The one message for text that is not read as a rational: `"x" is not a rational number`, followed by
  * the limit it breaks when it is a number tessera refuses (`(its decimal exponent 999999 is beyond …)`).
  */
-export function notRationalMessage(text: string): string {
-  const r = parse(text);
+export function notRationalMessage(text: string, limits: { readonly maxDigits?: number } = {}): string {
+  const r = parse(text, limits.maxDigits ?? MAX_DIGITS);
   const reason = r instanceof Fraction ? "" : r.reason;
   const t = text.trim();
   const shown = JSON.stringify(t.length > 40 ? t.slice(0, 40) + "…" : t);

@@ -163,7 +163,7 @@ export function domainFromJson(json: unknown, file: string, path = "domain"): Do
   const vec = (v: unknown, where: string): Rational[] => {
     if (!Array.isArray(v)) throw new InputError(file, where, "is not an array of rationals");
     return v.map((x, i) => {
-      const r = typeof x === "string" ? tryParseRational(x) : typeof x === "number" ? tryParseRational(String(x)) : undefined;
+      const r = typeof x === "string" ? tryParseRational(x, { maxDigits: Infinity }) : typeof x === "number" ? tryParseRational(String(x)) : undefined;
       if (r === undefined) throw new InputError(file, `${where}[${i}]`, typeof x === "string" ? notRationalMessage(x) : `${JSON.stringify(x)} is not a rational`);
       return r;
     });

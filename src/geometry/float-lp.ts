@@ -26,6 +26,22 @@ let scratchB = new Float64Array(0);
 let scratchRows = new Int32Array(0);
 
 export function proposeMax(A: Float64Array, b: Float64Array, m: number, d: number, w: Float64Array): FloatProposal {
+  // Exact values beyond float range (a weight 1e400, a box bound -1e400) have no float copy: no proposal,
+  // so the caller's exact path decides. Likewise a proposal whose point or ray overflows.
+  if (!allFinite(A, m * d) || !allFinite(b, m) || !allFinite(w, d)) return { status: "failed", reason: "a coefficient beyond float range", iterations: 0 };
+  const p = simplexProposal(A, b, m, d, w);
+  if ((p.status === "optimal" && !(allFinite(p.x, d) && Number.isFinite(p.value))) || (p.status === "unbounded" && !allFinite(p.ray, d))) {
+    return { status: "failed", reason: "the proposal is beyond float range", iterations: p.iterations };
+  }
+  return p;
+}
+
+function allFinite(v: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (!Number.isFinite(v[i]!)) return false;
+  return true;
+}
+
+function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number, w: Float64Array): FloatProposal {
   // Keep nonzero rows, scaled to max-norm 1 (positive scaling changes neither the basis nor x).
   // Scratch buffers reused across calls (the proposer is synchronous and never re-entered).
   if (scratchA.length < m * d) scratchA = new Float64Array(2 * m * d);

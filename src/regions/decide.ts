@@ -7,7 +7,7 @@
 // node), the box filter (regions/box-filter.ts: no LP), then the exact path with certified LPs.
 import { Dyadic } from "../exact/dyadic.js";
 import type { Field } from "../exact/field.js";
-import { Rational } from "../exact/rational.js";
+import { Rational, bitLength } from "../exact/rational.js";
 import { certificateBound, type BoundCertificate } from "../geometry/certificate.js";
 import { exactUpperBound, floatUpperBound, upperBound, type LpStats } from "../geometry/lp.js";
 import { pieceOf } from "../network/activation.js";
@@ -339,10 +339,16 @@ function exactDecision<T>(
 }
 
 
+/** An integer ≥ log2|r| (r ≠ 0), from the bit lengths (no float). */
+function log2Ceil(r: Rational): number {
+  return r.n === 0n ? -Infinity : bitLength(r.n) - bitLength(r.d) + 1;
+}
+
 /** p + ε·dir·w for a dyadic ε small enough to be strictly inside the rows and inside piece s. */
 function stepOff<T>(F: Field<T>, rows: RowStack<T>, p: readonly T[], w: readonly T[], c: T, bp: readonly T[], s: number, dir: 1 | -1): T[] {
   const wn = w.reduce((m, v) => Math.max(m, Math.abs(F.toNumber(v))), 0);
-  let e = Math.floor(Math.log2(1 / wn)) - 1;
+  // 2^e·‖w‖∞ < 1/2; from the exact values when ‖w‖∞ is beyond float range (1e400) or below it (1e-400).
+  let e = wn > 0 && Number.isFinite(wn) ? Math.floor(Math.log2(1 / wn)) - 1 : -Math.max(...w.map((v) => log2Ceil(F.toRational(v)))) - 1;
   for (let tries = 0; tries < 4000; tries++, e--) {
     const eps = F.fromDyadic(Dyadic.of(BigInt(dir), e));
     const q = p.map((v, k) => F.add(v, F.mul(eps, w[k]!)));

@@ -49,23 +49,23 @@ describe("numbers: the exact value or a stated limit, never a silent 0", () => {
   const cases: Record<string, ErrorCase> = {
     "vnnlib-exponent-in-box": {
       args: () => ["verify", SEED, "--property", file("p1.vnnlib", HEADER + "(assert (>= X_0 -1e999999999))\n(assert (<= X_0 1))\n(assert (>= X_1 0))\n(assert (<= X_1 0))\n(assert (>= Y_0 1000))\n")],
-      message: /p1\.vnnlib: line 4, column 17: "-1e999999999" is not a rational number \(its decimal exponent 999999999 is beyond the limit ±100000\)$/,
+      message: /p1\.vnnlib: line 4, column 17: "-1e999999999" is not a rational number \(its decimal exponent 999999999 is beyond the limit ±1000\)$/,
     },
     "vnnlib-exponent-in-output": {
       args: () => ["verify", SEED, "--property", file("p2.vnnlib", HEADER + box(["-1", "1"], ["-1", "1"]) + "(assert (>= Y_0 1e100001))\n")],
-      message: /p2\.vnnlib: line 8, column 17: "1e100001" is not a rational number \(its decimal exponent 100001 is beyond the limit ±100000\)$/,
+      message: /p2\.vnnlib: line 8, column 17: "1e100001" is not a rational number \(its decimal exponent 100001 is beyond the limit ±1000\)$/,
     },
     "vnnlib-exponent-bounds": {
       args: () => ["bounds", SEED, "--property", file("p3.vnnlib", HEADER + box(["-1e999999999", "1"], ["0", "0"]))],
-      message: /p3\.vnnlib: line 4, column 17: "-1e999999999" is not a rational number \(its decimal exponent 999999999 is beyond the limit ±100000\)$/,
+      message: /p3\.vnnlib: line 4, column 17: "-1e999999999" is not a rational number \(its decimal exponent 999999999 is beyond the limit ±1000\)$/,
     },
     "json-weight-exponent": {
       args: () => ["info", file("e.json", net([["1e100001", "0"]]))],
-      message: /e\.json: layers\[2\]\.weights\[0\]\[0\]: "1e100001" is not a rational number \(its decimal exponent 100001 is beyond the limit ±100000\)$/,
+      message: /e\.json: layers\[2\]\.weights\[0\]\[0\]: "1e100001" is not a rational number \(its decimal exponent 100001 is beyond the limit ±1000\)$/,
     },
     "json-weight-digits": {
-      args: () => ["info", file("d.json", net([["1".repeat(200_001), "0"]]))],
-      message: /d\.json: layers\[2\]\.weights\[0\]\[0\]: "1{40}…" is not a rational number \(it has more than 200000 digits\)$/,
+      args: () => ["info", file("d.json", net([["1".repeat(2001), "0"]]))],
+      message: /d\.json: layers\[2\]\.weights\[0\]\[0\]: "1{40}…" is not a rational number \(it has more than 2000 digits\)$/,
     },
     "json-number-beyond-float": {
       args: () => ["info", file("n.json", net([[1, 0]]).replace('"weights":[[1,0]]', '"weights":[[1e400,0]]'))],
@@ -77,15 +77,15 @@ describe("numbers: the exact value or a stated limit, never a silent 0", () => {
     },
     "flag-box-exponent": {
       args: () => ["count", SEED, "--box=-1e100001:1"],
-      message: '--box: interval 1: "-1e100001" is not a rational number (its decimal exponent 100001 is beyond the limit ±100000)',
+      message: '--box: interval 1: "-1e100001" is not a rational number (its decimal exponent 100001 is beyond the limit ±1000)',
     },
     "flag-input-exponent": {
       args: () => ["eval", SEED, "--input", "1e999999999,0"],
-      message: '--input: value 1: "1e999999999" is not a rational number (its decimal exponent 999999999 is beyond the limit ±100000)',
+      message: '--input: value 1: "1e999999999" is not a rational number (its decimal exponent 999999999 is beyond the limit ±1000)',
     },
     "nnet-exponent": {
       args: () => ["info", file("x.nnet", ["2,1,1,2,", "1,2,1,", "0,", "-1.0,", "1.0,", "0.0,0.0,", "1.0,1.0,", "1e999999,", "-2.0,", "0.25,", "0.0,", "1.0,1.0,", "0.5,"].join("\n"))],
-      message: /x\.nnet: line 8: value 1 of weight row 1 of layer 1: "1e999999" is not a rational number \(its decimal exponent 999999 is beyond the limit ±100000\)$/,
+      message: /x\.nnet: line 8: value 1 of weight row 1 of layer 1: "1e999999" is not a rational number \(its decimal exponent 999999 is beyond the limit ±1000\)$/,
     },
     "onnx-gemm-alpha-string": {
       args: () => [
@@ -106,10 +106,59 @@ describe("numbers: the exact value or a stated limit, never a silent 0", () => {
 
   it("the largest accepted exponent and digit count are read exactly", async () => {
     // y at (x0, 0) for x0 ≤ -1: relu(x0) = 0, relu(-x0 + 1)/3 = (1 - x0)/3, relu(2 x0 - 2) = 0.
-    const run = await cli("eval", SEED, "--input", "-1e100000,0", "--json");
+    const run = await cli("eval", SEED, "--input", "-1e1000,0", "--json");
     expect(run.code).toBe(0);
-    const expected = (1n + 10n ** 100000n).toString() + "/3";
+    const expected = (1n + 10n ** 1000n).toString() + "/3";
     expect(JSON.parse(run.stdout).output).toEqual([expected]);
+  });
+});
+
+describe("exact values beyond float range work everywhere", () => {
+  // The seed network with its first weight 1e400 (or a 2000-digit integer): hyperplane 0 is x0 = 2e-400·x1,
+  // all but the line x0 = 0. On [-1,1]^2 it misses the other two lines (x1 = x0 - 1 and x1 = 2 - 2 x0 meet it
+  // at x1 = -1/(1 - 2e-400) < -1 and x1 > 1): 4 regions (left of it; right of it, the middle and the two corners
+  // that the other lines cut off, which meet at (1, 0) on the border). On R^2 three lines in general position: 7.
+  const huge = (w: string): string =>
+    JSON.stringify({ format: "tessera-network", version: 1, inputs: 2, layers: [{ type: "dense", weights: [[w, "-2"], ["-1", "1"], ["2", "1"]], bias: ["0", "1", "-2"] }, { type: "relu" }, { type: "dense", weights: [["1", "1/3", "0.1"]], bias: ["0"] }] });
+  const count = async (...args: string[]): Promise<number> => {
+    const run = await cli("count", ...args, "--json");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    return JSON.parse(run.stdout).regions as number;
+  };
+
+  it("a weight 1e400 and a 2000-digit weight: count, regions + check, graph, plot, bounds", async () => {
+    for (const [name, w] of [["w400.json", "1e400"], ["w2000.json", "7".repeat(2000)]] as const) {
+      const path = file(name, huge(w));
+      expect(await count(path, "--box=-1:1")).toBe(4);
+      expect(await count(path)).toBe(7);
+      const map = join(dir, `${name}.map.json`);
+      expect((await cli("regions", path, "--box=-1:1", "--json", "-o", map)).code).toBe(0);
+      const checked = await cli("check", map, path);
+      expect(checked.stdout).toMatch(/all 4 regions verified/);
+      const graph = await cli("graph", path, "--box=-1:1", "--json");
+      expect(JSON.parse(graph.stdout).counts.regions).toBe(4);
+      expect((await cli("plot", path, "--box=-1:1", "-o", join(dir, `${name}.svg`))).code).toBe(0);
+      expect((await cli("bounds", path, "--box=-1:1")).code).toBe(0);
+    }
+  });
+
+  it("box bounds and slice points beyond float range", async () => {
+    // On [-1e400, 1]^2 the seed's three lines all cross the box and meet once inside (at (4/5, 2/5)): 1 + 3 + 1 = 5.
+    expect(await count(SEED, "--box=-1e400:1")).toBe(5);
+    // The line x1 = 0 meets hyperplane 0 at x0 = 0 and hyperplanes 1, 2 both at x0 = 1: 3 regions.
+    expect(await count(SEED, "--line", "0,0;1e400,0")).toBe(3);
+  });
+
+  it("verify refuses them with one line (its branch and bound needs float enclosures)", async () => {
+    await expectError({
+      args: () => ["verify", file("wv.json", huge("1e400")), "--property", file("pv.vnnlib", HEADER + box(["-1", "1"], ["-1", "1"]) + "(assert (>= Y_0 1000))\n")],
+      message: /^analysis: the weight or parameter 100000000000…\(401 characters\) is beyond float range; verify and neurons bound networks with float enclosures/,
+    });
+    await expectError({
+      args: () => ["verify", SEED, "--property", file("pv2.vnnlib", HEADER + box(["-1e400", "1"], ["-1", "1"]) + "(assert (>= Y_0 1000))\n")],
+      message: /^analysis\/verify: the property's bound -10000000000…\(402 characters\) is beyond float range/,
+    });
   });
 });
 
