@@ -75,6 +75,11 @@ export const TOUR: readonly Section[] = [
     title: "The optimization landscape",
     steps: [
       {
+        quote: "Since the function computed by the network is piecewise affine, its gradient with respect to the input, $\\nabla_x f(x)$, is **piecewise constant**.",
+        note: "The points (3, 1/2) and (3, 1) both lie in the region with pattern 101, and both have the input gradient 1·(1, −2) + (1/10)·(2, 1) = (6/5, −19/10), exactly.",
+        commands: [["clarke", SEED, "--at", "3,1/2"], ["clarke", SEED, "--at", "3,1"]],
+      },
+      {
         quote: "As the input $x$ crosses one of the boundary hyperplanes, at least one indicator function flips its value, causing the gradient to \"jump\" to a new constant value. The magnitude of this jump across a hyperplane defined by neuron $k$ is directly related to the weights associated with that neuron in the network's computation.",
         note: "Across neuron k's line the Jacobian jumps by v_k·w_kᵀ: for neuron 0, 1·(1, −2), whose squared norm is 5. For neurons 1 and 2 the squared norms are (1/3)²·2 = 2/9 and (1/10)²·5 = 1/20. On every facet each neuron has exactly one distinct jump.",
         commands: [["jumps", SEED, "--box=-3:3"]],

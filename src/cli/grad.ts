@@ -3,7 +3,7 @@
 // the gated Hebbian update (dL/da)·1[z>0]·xᵀ, and at ties the one-sided derivatives (the Clarke interval).
 import { Command } from "commander";
 import { UsageError } from "../errors.js";
-import { formatRational, minRational, maxRational } from "../exact/rational.js";
+import { formatRational, minRational, maxRational, type Rational } from "../exact/rational.js";
 import { inputSize, outputSize } from "../network/ir.js";
 import { dataWeightGradient, SMOOTH_LOSSES, weightGradient, type GradientLoss, type OneSided } from "../analysis/weight-gradient.js";
 import { printJson, type CliContext } from "./context.js";
@@ -31,9 +31,22 @@ function oneSidedText(d: OneSided): string {
   return `∈ [${formatRational(minRational(d.right, d.left))}, ${formatRational(maxRational(d.right, d.left))}] (right ${formatRational(d.right)}, left ${formatRational(d.left)})`;
 }
 
-/** "∇w: [0] = 27/10  [1] = 9/20   ∇b = 9/10" */
+/** Rows and vectors longer than this are summarised in human output (`--json` lists every entry). */
+const SHOWN = 8;
+
+/** "∇w: [0] = 27/10  [1] = 9/20   ∇b = 9/10"; a long row lists its nonzero entries up to SHOWN. */
 function weightsText(row: readonly OneSided[], bias: OneSided): string {
-  return `∇w: ${row.map((v, c) => `[${c}] ${oneSidedText(v)}`).join("  ")}   ∇b ${oneSidedText(bias)}`;
+  const entries = row.map((v, c) => ({ v, c }));
+  const shown = row.length <= SHOWN ? entries : entries.filter(({ v }) => !(v.right.equals(0) && v.left.equals(0)));
+  const text = shown.slice(0, SHOWN).map(({ v, c }) => `[${c}] ${oneSidedText(v)}`).join("  ");
+  const rest = row.length <= SHOWN ? "" : ` (${row.length} entries, ${shown.length} nonzero${shown.length > SHOWN ? `, first ${SHOWN} shown` : ""}; --json lists all)`;
+  return `∇w: ${text || "all 0"}${rest}   ∇b ${oneSidedText(bias)}`;
+}
+
+/** "(3, 1/2)", or the first SHOWN values and the count. */
+function vectorText(values: readonly Rational[]): string {
+  const head = values.slice(0, SHOWN).map(formatRational).join(", ");
+  return values.length <= SHOWN ? `(${head})` : `(${head}, … ${values.length} values)`;
 }
 
 function checkLossName(flags: GradFlags): void {
@@ -119,12 +132,12 @@ export function gradCommand(ctx: CliContext): Command {
       });
     }
     const lines = [
-      `output     ${g.output.map(formatRational).join(", ")}`,
+      `output     ${vectorText(g.output).slice(1, -1)}`,
       `loss       ${loss.kind === "mse" ? `mse to (${lossJson.target!.join(", ")})` : `V·y with V = (${lossJson.weights!.join(", ")})`} = ${formatRational(g.loss)}`,
     ];
     if (g.ties.length) lines.push(`ties       ${g.ties.map((t) => `layer ${t.layer} neuron ${t.neuron}`).join("; ")}: one-sided derivatives below`);
     for (const d of g.dense) {
-      lines.push(`${d.name} (node ${d.node}), input x = (${d.argument.map(formatRational).join(", ")})`);
+      lines.push(`${d.name} (node ${d.node}), input x = ${vectorText(d.argument)}`);
       d.weights.forEach((row, r) => {
         const u = g.neurons.find((v) => v.denseNode === d.node && v.neuron === r);
         const state = u ? `  [z = ${formatRational(u.preActivation)}, ${u.tie ? "tie" : `piece ${u.piece}`}, slope ${oneSidedText(u.slope)}, dL/da ${oneSidedText(u.dLossdOutput)}]` : "";
