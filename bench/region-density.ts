@@ -69,7 +69,7 @@ const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0) / xs.reduc
 writeFileSync(`${OUT}/regions-vs-neurons.svg`, writeLineChartSvg(
   [
     ...depths.map((d) => ({ name: `depth ${d}`, points: rows.filter((r) => r.depth === d).map((r) => [r.neurons, r.mean] as const) })),
-    ...depths.map((d) => ({ name: `bound, depth ${d}`, points: rows.filter((r) => r.depth === d).map((r) => [r.neurons, r.bound] as const) })),
+    ...depths.map((d) => ({ name: `bound, depth ${d}`, dashed: true, points: rows.filter((r) => r.depth === d).map((r) => [r.neurons, r.bound] as const) })),
   ],
   { title: "regions on a 2-D slice vs neurons (He init)", xLabel: "neurons (width × depth), log₂", yLabel: "regions, log₂", logX: true, logY: true,
     caption: [`fitted exponent of regions ~ neurons^k: k = ${slope.toFixed(2)} (Hanin & Rolnick 2019: about 2)`] },

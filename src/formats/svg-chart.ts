@@ -6,6 +6,8 @@ import { escapeXml, hueColor } from "./svg.js";
 export interface ChartSeries {
   readonly name: string;
   readonly points: readonly (readonly [number, number])[];
+  /** Draw the line dashed (bounds, predictions) rather than solid (measurements). */
+  readonly dashed?: boolean;
 }
 
 export interface ChartOptions {
@@ -52,7 +54,7 @@ export function writeLineChartSvg(series: readonly ChartSeries[], options: Chart
   series.forEach((s, k) => {
     const color = hueColor(k * 3 + 1).replace(/, \d+%\)$/, ", 40%)");
     const p = s.points.filter(keep).map(([x, y]) => [px(tx(x)), py(ty(y))] as const);
-    out.push(`<polyline data-series="${escapeXml(s.name)}" fill="none" stroke="${color}" stroke-width="2" points="${p.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(" ")}"/>`);
+    out.push(`<polyline data-series="${escapeXml(s.name)}" fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""} points="${p.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(" ")}"/>`);
     for (const [x, y] of p) out.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3" fill="${color}"/>`);
     out.push(`<text x="${M.left + W + 10}" y="${M.top + 16 + 18 * k}" fill="${color}">${escapeXml(s.name)}</text>`);
   });

@@ -32,6 +32,15 @@ describe("tessera grad", () => {
     expect(r.stdout).not.toContain("NaN");
   });
 
+  it("human output of a wide layer lists the nonzero entries and says how many there are", async () => {
+    await cli("init", "--layers", "12,2,1", "--init", "he", "--seed", "3", "--bias", "5", "-o", `${dir}/wide.json`);
+    const x = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? "1" : "0")).join(",");
+    const r = await cli("grad", `${dir}/wide.json`, "--at", x, "--output-weights", "1");
+    // bias 5 keeps both neurons active; x has 4 nonzero entries (0, 3, 6, 9), so each row has 4 nonzero gradients
+    expect(r.stdout).toContain("input x = (1, 0, 0, 1, 0, 0, 1, 0, … 12 values)");
+    expect(r.stdout.match(/\(12 entries, 4 nonzero; --json lists all\)/g)).toHaveLength(2);
+  });
+
   it("--data: summed gradient and the neurons no row updated", async () => {
     const r = await cli("grad", SEED, "--data", files["train.csv"]!, "--json");
     expect(r.code).toBe(0);
