@@ -81,6 +81,28 @@ describe("activationSparsity exact areas (1 hidden layer, box domain)", () => {
   });
 });
 
+describe("plane slices", () => {
+  it("on a --plane slice of a 3-input net, samples drawn in the slice agree with the exact area fractions", async () => {
+    const net = sequential(3, [
+      { weights: [[rat(1), rat(-1), rat(2)], [ZERO, rat(1), rat(1)], [rat(-1), rat(1, 2), ZERO]], bias: [rat(1, 2), rat(-1, 3), ZERO] },
+      { weights: [[rat(1), rat(1), rat(1)]], bias: [ZERO] },
+    ]);
+    // the plane x = (0,0,0) + s·(1,0,0) + t·(0,1,1), restricted to the box [-1,1]³ (so s, t ∈ [-1, 1])
+    const domain = { kind: "slice" as const, shape: "plane" as const, points: [], origin: [ZERO, ZERO, ZERO], directions: [[rat(1), ZERO, ZERO], [ZERO, rat(1), rat(1)]], within: { kind: "box" as const, lo: [rat(-1), rat(-1), rat(-1)], hi: [rat(1), rat(1), rat(1)] } };
+    const N = 4000;
+    const r = await activationSparsity(net, { domain, samples: N, seed: 5 });
+    // in (s, t): z0 = s + t + 1/2, z1 = 2t − 1/3, z2 = −s + t/2; clip the square by each line
+    const square: Pt[] = [[rat(-1), rat(-1)], [rat(1), rat(-1)], [rat(1), rat(1)], [rat(-1), rat(1)]];
+    const lines: [Rational, Rational, Rational][] = [[rat(1), rat(1), rat(1, 2)], [ZERO, rat(2), rat(-1, 3)], [rat(-1), rat(1, 2), ZERO]];
+    lines.forEach(([a, b, c], i) => {
+      const exact = area(clip(square, [a, b], c)).div(4);
+      expect(r.neurons[i]!.exact!.toFraction()).toBe(exact.toFraction());
+      const p = rationalToNumber(exact);
+      expect(Math.abs(r.neurons[i]!.sampled!.active / N - p)).toBeLessThanOrEqual(4 * Math.sqrt((p * (1 - p)) / N));
+    });
+  });
+});
+
 describe("formula and data", () => {
   it("Φ(b/‖w‖) matches standard normal samples for first-layer neurons (z ~ N(b, ‖w‖²) there)", async () => {
     const net = sequential(3, [

@@ -10,6 +10,7 @@ import { NetworkBuilder } from "../../src/network/build.js";
 import { evaluate } from "../../src/network/evaluate.js";
 import type { ActivationSpec } from "../../src/network/ir.js";
 import { dataWeightGradient, weightGradient, type GradientLoss } from "../../src/analysis/weight-gradient.js";
+import { LimitError } from "../../src/errors.js";
 
 interface Layer { W: Rational[][]; b: Rational[] }
 /** The test's own view of an activation: breakpoints and slopes (intercepts follow from continuity). */
@@ -201,6 +202,14 @@ describe("the seed network by hand", () => {
     const strict = dataWeightGradient(net, [rows[0]!, { input: [rat(4), rat(0)], target: [rat(1)] }]);
     expect(strict.noUpdate).toEqual([{ layer: 0, neuron: 1 }]);
     expect(strict.differentiable).toBe(true);
+  });
+
+  it("one-sided derivatives past the work limit are refused with a LimitError naming the count", () => {
+    const net = build(2, SEED, [ACTS[0]!]);
+    expect(() => weightGradient(net, [rat(2), rat(1)], { kind: "output-weights", weights: [rat(1)] }, { maxTieWork: 10 })).toThrow(LimitError);
+    expect(() => weightGradient(net, [rat(2), rat(1)], { kind: "output-weights", weights: [rat(1)] }, { maxTieWork: 10 })).toThrow(/2 tied neuron\(s\) need one-sided derivatives costing ~\d+ multiply-adds, above the limit 10/);
+    // without ties the limit does not apply
+    expect(weightGradient(net, [rat(3), rat(1, 2)], { kind: "output-weights", weights: [rat(1)] }, { maxTieWork: 10 }).differentiable).toBe(true);
   });
 
   it("leaky ReLU keeps a gradient where ReLU has none", () => {
