@@ -2,7 +2,8 @@
 // dense ReLU network (analysis/initialisation.ts) written as tessera network JSON with exact float32 weights.
 import { Command } from "commander";
 import { InputError, UsageError } from "../errors.js";
-import { rationalToNumber, tryParseRational } from "../exact/rational.js";
+import { formatRational, rationalToNumber, tryParseRational } from "../exact/rational.js";
+import { rationalFromFloat32 } from "../exact/float.js";
 import { writeNetworkJson } from "../formats/network-json.js";
 import { INIT_SCHEMES, initialiseNetwork, weightVariance, type InitScheme } from "../analysis/initialisation.js";
 import { printJson, type CliContext } from "./context.js";
@@ -77,7 +78,7 @@ export function initCommand(ctx: CliContext): Command {
     const net = initialiseNetwork({ layers, scheme, seed, ...(bias !== undefined ? { bias } : {}), ...(biasStd !== undefined ? { biasStd } : {}) });
     writeTextFile(flags.output, writeNetworkJson(net));
     const summary = {
-      file: flags.output, layers, init: scheme, seed, ...(bias !== undefined ? { bias: String(Math.fround(bias)) } : {}), ...(biasStd !== undefined ? { biasStd } : {}),
+      file: flags.output, layers, init: scheme, seed, ...(bias !== undefined ? { bias: formatRational(rationalFromFloat32(Math.fround(bias))!) } : {}), ...(biasStd !== undefined ? { biasStd } : {}),
       targetWeightVariance: layers.slice(0, -1).map((fanIn) => weightVariance(scheme, fanIn)),
     };
     if (flags.json) return printJson(ctx, summary);
