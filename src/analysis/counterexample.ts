@@ -10,6 +10,7 @@ import { Dyadic } from "../exact/dyadic.js";
 import { floatForward, floatGradient, type FloatNet } from "./float-net.js";
 import { satisfiesAll, inBox, type InputBox, type OutputConstraint, type VerificationProblem } from "./problem.js";
 import { rationalToNumber } from "../exact/rational.js";
+import { seededRandom } from "../exact/random.js";
 
 export interface Counterexample {
   /** Exact input inside `problem.boxes[box]`. */
@@ -81,18 +82,6 @@ export function recheckCounterexample(net: Network, problem: VerificationProblem
   return problem.disjuncts.some((conj) => satisfiesAll(conj, y));
 }
 
-/** A small deterministic PRNG (mulberry32) so searches are reproducible from a seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface SearchOptions {
   /** Random points per (box, disjunct). Default 200. */
   readonly randomPoints?: number;
@@ -132,7 +121,7 @@ export function proposeCandidate(ctx: SearchContext, x: ArrayLike<number>, y: Ar
  */
 export function searchCounterexample(ctx: SearchContext, lo: Float64Array, hi: Float64Array, options: SearchOptions = {}): Counterexample | undefined {
   const { fn, conjunction: fc } = ctx;
-  const rand = prng(options.seed ?? 1);
+  const rand = seededRandom(options.seed ?? 1);
   const d = lo.length;
   const pool: { x: Float64Array; v: number }[] = [];
   const tolerance = 1e-12 * (1 + Math.abs(fc.b[0] ?? 0));

@@ -1,7 +1,7 @@
 // Gaussian numbers for studies (init, signal, sparsity): standard normal samples drawn from tessera's seeded
 // uniform generator by the Box–Muller transform, and the standard normal CDF Φ. Both are floats: what they
 // feed is always reported as an estimate, never as an exact answer.
-import { prng } from "./counterexample.js";
+import { seededRandom } from "../exact/random.js";
 
 /**
  * A seeded standard-normal sampler. Box–Muller: with u1 in (0, 1] and u2 in [0, 1) from the mulberry32 stream,
@@ -9,7 +9,7 @@ import { prng } from "./counterexample.js";
  * the next call. Same seed, same sequence (on every platform: only IEEE operations and Math.log/cos/sin).
  */
 export function gaussianSampler(seed: number): () => number {
-  const uniform = prng(seed);
+  const uniform = seededRandom(seed);
   let spare: number | undefined;
   return () => {
     if (spare !== undefined) {
@@ -27,7 +27,7 @@ export function gaussianSampler(seed: number): () => number {
 
 /** A seeded uniform sampler on [lo, hi). */
 export function uniformSampler(seed: number, lo: number, hi: number): () => number {
-  const uniform = prng(seed);
+  const uniform = seededRandom(seed);
   return () => lo + (hi - lo) * uniform();
 }
 

@@ -17,7 +17,7 @@ import { activationNodeIds } from "../network/ir.js";
 import { enumerateRegions } from "../regions/enumerate.js";
 import { inputPoint } from "./bounds.js";
 import { exactPropagate, floorDyadic, ceilDyadic } from "./exact-bounds.js";
-import { prng } from "./counterexample.js";
+import { seededRandom } from "../exact/random.js";
 
 export type NeuronStatus = "dead" | "always-active" | "stable" | "unstable" | "undecided";
 
@@ -94,7 +94,7 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
       }
     });
     // 2. Witnesses: the centre and random dyadic points of the box.
-    const rand = prng(options.seed ?? 1);
+    const rand = seededRandom(options.seed ?? 1);
     const lo = spec.lo.map((v) => v.valueOf());
     const hi = spec.hi.map((v) => v.valueOf());
     record(spec.lo.map((v, i) => v.add(spec.hi[i]!).div(2)));

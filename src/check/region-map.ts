@@ -9,7 +9,8 @@
 import { Dyadic } from "../exact/dyadic.js";
 import { DyadicField, RationalField, type Field } from "../exact/field.js";
 import { Rational, isDyadicRational, tryParseRational } from "../exact/rational.js";
-import { domainFromJson, resolveDomain } from "../geometry/domain.js";
+import { resolveDomain } from "../geometry/domain.js";
+import { domainFromJson } from "../formats/domain.js";
 import { networkSha256 } from "../formats/network-json.js";
 import { neuronFunction } from "../network/activation.js";
 import { evaluate, evaluateDyadic, formatPattern, isDyadicNetwork } from "../network/evaluate.js";

@@ -5,8 +5,9 @@ import { InternalError } from "../errors.js";
 import { formatRational } from "../exact/rational.js";
 import { attains, outputBounds, type Extreme } from "../analysis/bounds.js";
 import { printJson, type CliContext } from "./context.js";
-import { addDomainOptions, addLimitOptions, domainFromFlags, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
-import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+import { readCommandInput } from "./command-input.js";
+import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 
 interface BoundsFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly json?: boolean;
@@ -29,9 +30,7 @@ export function boundsCommand(ctx: CliContext): Command {
       "Examples:\n  $ tessera bounds test_small.onnx --box=-1:1\n  $ tessera bounds net.json --property spec.vnnlib --json\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: BoundsFlags) => {
-    const net = loadNetworkFromFlags(ctx, file, flags);
-    const domain = domainFromFlags(net, flags);
-    const { maxRegions, timeoutMs } = limitsFromFlags(flags);
+    const { net, domain, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
     const r = await outputBounds(net, domain, { maxRegions, timeoutMs });
     r.outputs.forEach((o, i) => {
       if (!attains(net, i, o.min) || !attains(net, i, o.max)) throw new InternalError(`analysis/bounds: output ${i}: an extreme failed its exact re-check`);

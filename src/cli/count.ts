@@ -1,12 +1,13 @@
 // `tessera count NET [domain]`: the number of linear regions over a domain, exactly (every region
 // certified), or a lower bound marked complete: false when a limit stopped the search.
 import { Command } from "commander";
-import { domainToJson } from "../geometry/domain.js";
+import { describeDomain, domainToJson } from "../formats/domain.js";
+import { readCommandInput } from "./command-input.js";
 import { printJson, type CliContext } from "./context.js";
-import { addDomainOptions, addLimitOptions, domainFromFlags, domainLabel, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { runEnumeration } from "./enumeration-run.js";
 import { LinearPieceTracker } from "../graph/piece-tracker.js";
-import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 
 interface CountFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly json?: boolean;
@@ -27,10 +28,9 @@ export function countCommand(ctx: CliContext): Command {
       "Examples:\n  $ tessera count fixtures/seed-three-neurons.json\n  $ tessera count net.json --box=-1:1 --json\n  $ tessera count net.json --plane \"0,0,0;1,0,0;0,1,0\" --timeout 60\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: CountFlags) => {
-    const net = loadNetworkFromFlags(ctx, file, flags);
-    const domain = domainFromFlags(net, flags);
+    const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
     const pieces = new LinearPieceTracker();
-    const result = await runEnumeration(ctx, net, { domain, domainLabel: domainLabel(flags), ...limitsFromFlags(flags), certify: flags.certify, irredundant: false, collectVertices: false, onRegion: (r) => pieces.add(r) });
+    const result = await runEnumeration(ctx, net, { domain, domainLabel, maxRegions, timeoutMs, certify: flags.certify, irredundant: false, collectVertices: false, onRegion: (r) => pieces.add(r) });
     const [, linearPieces] = pieces.finish(result.domain.network, result.domain.polyhedron);
     const out = {
       regions: result.regions,
@@ -55,17 +55,4 @@ export function countCommand(ctx: CliContext): Command {
     ctx.io.stdout(lines.join("\n") + "\n");
   });
   return cmd;
-}
-
-export function describeDomain(d: ReturnType<typeof domainToJson>): string {
-  switch (d.kind) {
-    case "all":
-      return `all of R^${d.dim}`;
-    case "box":
-      return `box ${d.lo.map((lo, i) => `${lo}:${d.hi[i]}`).join(",")}`;
-    case "polytope":
-      return `polytope with ${d.b.length} half-spaces${d.file ? ` (${d.file})` : ""}`;
-    case "slice":
-      return `${d.shape} through ${d.points.map((p) => `(${p.join(",")})`).join(", ")}${d.within ? `, within ${describeDomain(d.within)}` : ""}`;
-  }
 }

@@ -4,11 +4,10 @@
 import { buildRegionGraph } from "../graph/adjacency.js";
 import type { RegionGraphResult } from "../graph/types.js";
 import type { DomainSpec } from "../geometry/types.js";
-import type { Network } from "../network/ir.js";
 import type { EnumerationResult } from "../regions/enumerate.js";
 import type { Region } from "../regions/types.js";
 import type { CliContext } from "./context.js";
-import { domainFromFlags, domainLabel, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import type { CommandInput } from "./command-input.js";
 import { runEnumeration } from "./enumeration-run.js";
 
 export interface GraphRun {
@@ -19,14 +18,15 @@ export interface GraphRun {
   readonly graphMs: number;
 }
 
-/** Enumerate the regions the flags describe and build their graph (`points`: facet points, one LP at most per edge). */
-export async function runRegionGraph(ctx: CliContext, net: Network, flags: DomainFlags & LimitFlags, points: boolean): Promise<GraphRun> {
-  const domain = domainFromFlags(net, flags);
+/** Enumerate the regions of the command's domain and build their graph (`points`: facet points, one LP at most per edge). */
+export async function runRegionGraph(ctx: CliContext, input: CommandInput, points: boolean): Promise<GraphRun> {
+  const { net, domain, domainLabel, maxRegions, timeoutMs } = input;
   const regions: Region[] = [];
   const enumeration = await runEnumeration(ctx, net, {
     domain,
-    domainLabel: domainLabel(flags),
-    ...limitsFromFlags(flags),
+    domainLabel,
+    maxRegions,
+    timeoutMs,
     certify: true,
     irredundant: true,
     collectVertices: false,

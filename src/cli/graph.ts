@@ -4,7 +4,7 @@ import { extname } from "node:path";
 import { Command } from "commander";
 import { InputError } from "../errors.js";
 import { formatRational } from "../exact/rational.js";
-import { domainToJson } from "../geometry/domain.js";
+import { describeDomain, domainToJson } from "../formats/domain.js";
 import { graphToJson } from "../graph/to-json.js";
 import { writeDot } from "../graph/write-dot.js";
 import { writeGexf } from "../graph/write-gexf.js";
@@ -12,10 +12,10 @@ import { edgeText, writeGraphml } from "../graph/write-graphml.js";
 import { inputSize, outputSize } from "../network/ir.js";
 import { writeTextFile } from "./output-file.js";
 import { printJson, type CliContext } from "./context.js";
-import { describeDomain } from "./count.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { runRegionGraph } from "./graph-run.js";
-import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+import { readCommandInput } from "./command-input.js";
+import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 
 const FORMATS = ["json", "gexf", "graphml", "dot"] as const;
 type GraphFormat = (typeof FORMATS)[number];
@@ -57,15 +57,15 @@ export function graphCommand(ctx: CliContext): Command {
       "  $ tessera graph net.json --plane \"0,0,0;1,0,0;0,1,0\" --format gexf -o regions.gexf\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: GraphFlags) => {
-    const net = loadNetworkFromFlags(ctx, file, flags);
+    const input = readCommandInput(ctx, file, flags);
     const format = graphFormat(flags);
-    const run = await runRegionGraph(ctx, net, flags, true);
+    const run = await runRegionGraph(ctx, input, true);
     const { graph } = run.graph;
     let text: string;
     if (format === "json" || format === undefined) {
       const doc = {
         ...graphToJson(run.graph),
-        network: { file, inputs: inputSize(net), outputs: outputSize(net) },
+        network: { file, inputs: inputSize(input.net), outputs: outputSize(input.net) },
         domain: domainToJson(run.domain),
         status: run.enumeration.status,
         elapsedMs: Math.round((run.enumeration.elapsedMs + run.graphMs) * 10) / 10,

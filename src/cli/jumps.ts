@@ -3,13 +3,13 @@
 // largest jump (exact squared Frobenius norm and largest entry).
 import { Command } from "commander";
 import { formatRational } from "../exact/rational.js";
-import { domainToJson } from "../geometry/domain.js";
+import { describeDomain, domainToJson } from "../formats/domain.js";
 import { jumpStatistics } from "../graph/jump-stats.js";
 import { printJson, type CliContext } from "./context.js";
-import { describeDomain } from "./count.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { runRegionGraph } from "./graph-run.js";
-import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+import { readCommandInput } from "./command-input.js";
+import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 
 interface JumpsFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly json?: boolean;
@@ -30,8 +30,7 @@ export function jumpsCommand(ctx: CliContext): Command {
       "Examples:\n  $ tessera jumps fixtures/seed-three-neurons.json\n  $ tessera jumps net.json --box=-1:1 --json\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: JumpsFlags) => {
-    const net = loadNetworkFromFlags(ctx, file, flags);
-    const run = await runRegionGraph(ctx, net, flags, false);
+    const run = await runRegionGraph(ctx, readCommandInput(ctx, file, flags), false);
     const stats = jumpStatistics(run.enumeration.domain.network, run.graph.graph);
     const out = {
       complete: run.graph.complete,

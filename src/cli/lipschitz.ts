@@ -6,8 +6,9 @@ import { formatRational } from "../exact/rational.js";
 import { formatPattern } from "../network/evaluate.js";
 import { lipschitzConstant, type LipschitzNorm } from "../analysis/lipschitz.js";
 import { printJson, type CliContext } from "./context.js";
-import { addDomainOptions, addLimitOptions, domainFromFlags, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
-import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+import { readCommandInput } from "./command-input.js";
+import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 
 interface LipschitzFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly norm: string;
@@ -30,9 +31,7 @@ export function lipschitzCommand(ctx: CliContext): Command {
   );
   addNetworkOptions(cmd).action(async (file: string, flags: LipschitzFlags) => {
     if (flags.norm !== "inf" && flags.norm !== "1") throw new InputError("--norm", "", `${JSON.stringify(flags.norm)} is not a norm tessera computes (inf or 1)`);
-    const net = loadNetworkFromFlags(ctx, file, flags);
-    const domain = domainFromFlags(net, flags);
-    const { maxRegions, timeoutMs } = limitsFromFlags(flags);
+    const { net, domain, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
     const r = await lipschitzConstant(net, domain, flags.norm as LipschitzNorm, { maxRegions, timeoutMs });
     const region = r.region && {
       id: r.region.id,

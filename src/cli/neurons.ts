@@ -8,8 +8,9 @@ import { readFileBytes } from "../formats/load.js";
 import { inputSize } from "../network/ir.js";
 import { classifyNeurons, dataActivity } from "../analysis/neurons.js";
 import { printJson, type CliContext } from "./context.js";
-import { addDomainOptions, addLimitOptions, domainFromFlags, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
-import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+import { readCommandInput } from "./command-input.js";
+import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 
 interface NeuronsFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly data?: string;
@@ -50,9 +51,7 @@ export function neuronsCommand(ctx: CliContext): Command {
       "Examples:\n  $ tessera neurons net.json --box=-1:1\n  $ tessera neurons net.onnx --box=0:1 --data inputs.csv --json\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: NeuronsFlags) => {
-    const net = loadNetworkFromFlags(ctx, file, flags);
-    const domain = domainFromFlags(net, flags);
-    const { maxRegions, timeoutMs } = limitsFromFlags(flags);
+    const { net, domain, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
     const data = flags.data ? dataActivity(net, readCsvRows(flags.data, inputSize(net))) : undefined;
     const r = await classifyNeurons(net, domain, { maxRegions, timeoutMs });
     const neurons = r.neurons.map((n) => ({

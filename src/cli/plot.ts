@@ -5,16 +5,17 @@ import { UsageError } from "../errors.js";
 import { rationalToNumber } from "../exact/rational.js";
 import { RationalField } from "../exact/field.js";
 import { dot } from "../exact/linalg.js";
-import { domainToJson, resolveDomain } from "../geometry/domain.js";
+import { resolveDomain } from "../geometry/domain.js";
+import { describeDomain, domainToJson } from "../formats/domain.js";
+import { readCommandInput } from "./command-input.js";
 import { formatPattern } from "../network/evaluate.js";
 import { writeRegionSvg, type SvgColoring, type SvgRegion } from "../formats/svg.js";
 import type { Region } from "../regions/types.js";
 import { printJson, type CliContext } from "./context.js";
 import { writeTextFile } from "./output-file.js";
-import { describeDomain } from "./count.js";
-import { addDomainOptions, addLimitOptions, domainFromFlags, domainLabel, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { runEnumeration } from "./enumeration-run.js";
-import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { parsePositiveInteger } from "./parse.js";
 
 interface PlotFlags extends NetworkFlags, DomainFlags, LimitFlags {
@@ -46,8 +47,7 @@ export function plotCommand(ctx: CliContext): Command {
     if (!COLORINGS.includes(flags.color as SvgColoring)) {
       throw new UsageError(`--color: ${JSON.stringify(flags.color)} is not one of ${COLORINGS.join(", ")}`);
     }
-    const net = loadNetworkFromFlags(ctx, file, flags);
-    const domain = domainFromFlags(net, flags);
+    const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
     const resolved = resolveDomain(net, domain);
     const dim = resolved.polyhedron.dim;
     if (dim !== 2) {
@@ -58,7 +58,7 @@ export function plotCommand(ctx: CliContext): Command {
     if (k > outputs) throw new UsageError(`--output-index: ${k} is above the number of outputs (${outputs})`);
     const regions: Region[] = [];
     const result = await runEnumeration(ctx, net, {
-      domain, domainLabel: domainLabel(flags), ...limitsFromFlags(flags), certify: true, irredundant: true, collectVertices: true,
+      domain, domainLabel, maxRegions, timeoutMs, certify: true, irredundant: true, collectVertices: true,
       onRegion: (r) => regions.push(r),
     });
     if (regions.some((r) => !r.bounded)) {

@@ -7,12 +7,12 @@ import { formatPattern } from "../network/evaluate.js";
 import { RegionMapWriter, regionMapHeader } from "../regions/region-map.js";
 import type { Region } from "../regions/types.js";
 import type { CliContext } from "./context.js";
-import { describeDomain } from "./count.js";
-import { addDomainOptions, addLimitOptions, domainFromFlags, domainLabel, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { runEnumeration } from "./enumeration-run.js";
 import { LinearPieceTracker } from "../graph/piece-tracker.js";
-import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
-import { domainToJson } from "../geometry/domain.js";
+import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
+import { describeDomain, domainToJson } from "../formats/domain.js";
+import { readCommandInput } from "./command-input.js";
 
 interface RegionsFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly json?: boolean;
@@ -40,9 +40,7 @@ export function regionsCommand(ctx: CliContext): Command {
       "Examples:\n  $ tessera regions fixtures/seed-three-neurons.json --json\n  $ tessera regions net.json --box=-1:1 --vertices -o map.json\n  $ tessera regions net.json --plane \"0,0,0;1,0,0;0,1,0\" --ndjson -o map.ndjson\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: RegionsFlags) => {
-    const net = loadNetworkFromFlags(ctx, file, flags);
-    const domain = domainFromFlags(net, flags);
-    const limits = limitsFromFlags(flags);
+    const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
     const machine = Boolean(flags.json || flags.output || flags.ndjson);
     const sink = flags.output ? openTextFile(flags.output) : { write: (t: string) => ctx.io.stdout(t), close: () => undefined, discard: () => undefined };
     try {
@@ -59,7 +57,7 @@ export function regionsCommand(ctx: CliContext): Command {
         ctx.io.stdout(`domain ${describeDomain(domainToJson(domain))}\n`);
         onRegion = (r) => (pieces.add(r), ctx.io.stdout(`${r.id}\t${formatPattern(r.pattern)}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map(formatRational).join(", ")})\n`));
       }
-      const result = await runEnumeration(ctx, net, { domain, domainLabel: domainLabel(flags), ...limits, certify: flags.certify, irredundant: true, collectVertices: Boolean(flags.vertices), keepCertificates: true, onRegion });
+      const result = await runEnumeration(ctx, net, { domain, domainLabel, maxRegions, timeoutMs, certify: flags.certify, irredundant: true, collectVertices: Boolean(flags.vertices), keepCertificates: true, onRegion });
       const [pieceOf, linearPieces] = pieces.finish(result.domain.network, result.domain.polyhedron);
       for (const r of held) writer!.region(r, pieceOf[r.id]);
       if (writer) writer.end(result, { count: linearPieces, ...(flags.ndjson ? { ofId: pieceOf } : {}) });

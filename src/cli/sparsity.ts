@@ -4,10 +4,9 @@
 import { Command } from "commander";
 import { formatRational, rationalToNumber, type Rational } from "../exact/rational.js";
 import { inputSize } from "../network/ir.js";
-import { domainToJson } from "../geometry/domain.js";
+import { describeDomain, domainToJson } from "../formats/domain.js";
 import { activationSparsity, type SparsityOptions } from "../analysis/sparsity.js";
 import { printJson, type CliContext } from "./context.js";
-import { describeDomain } from "./count.js";
 import { addDomainOptions, addLimitOptions, domainFromFlags, limitsFromFlags, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { parseSeed } from "./init.js";
 import { readCsvRows } from "./neurons.js";

@@ -6,3 +6,4 @@ export * from "./field.js";
 export * from "./fixed-point.js";
 export * from "./bigint.js";
 export * from "./linalg.js";
+export * from "./random.js";

@@ -3,6 +3,7 @@ export * from "./json-path.js";
 export * from "./network-json.js";
 export * from "./load.js";
 export * from "./onnx/index.js";
-export { readNnet } from "./nnet.js";
+export { readNnet, type NnetOptions } from "./nnet.js";
 export * from "./vnnlib.js";
 export { parseSExprs, type SExpr, type Position } from "./sexpr.js";
+export * from "./domain.js";

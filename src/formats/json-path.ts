@@ -110,9 +110,15 @@ export function typeName(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-/** A reader bound to one file: every failure names the file and the JSON path. */
+/**
+ * A reader bound to one file: every failure names the file and the JSON path. `limits` are those of
+ * tryParseRational (a document tessera wrote itself is read with `{ maxDigits: Infinity }`).
+ */
 export class JsonReader {
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    readonly limits: { readonly maxDigits?: number } = {},
+  ) {}
 
   fail(path: string, reason: string): never {
     throw new InputError(this.file, path, reason);
@@ -146,8 +152,8 @@ export class JsonReader {
       return r;
     }
     if (typeof v === "string") {
-      const r = tryParseRational(v);
-      if (r === undefined) this.fail(path, notRationalMessage(v));
+      const r = tryParseRational(v, this.limits);
+      if (r === undefined) this.fail(path, notRationalMessage(v, this.limits));
       return r;
     }
     this.fail(path, `expected a rational (a string such as "1/3" or a number), found ${typeName(v)}`);

@@ -4,29 +4,20 @@ import { extname } from "node:path";
 import { InputError } from "../errors.js";
 import type { Network } from "../network/ir.js";
 import { readNetworkJson } from "./network-json.js";
-import { readOnnx } from "./onnx/index.js";
-import { readNnet } from "./nnet.js";
+import { readOnnx, type OnnxOptions } from "./onnx/index.js";
+import { readNnet, type NnetOptions } from "./nnet.js";
 
-export interface LoadOptions {
-  /** ONNX: drop a final Softmax/LogSoftmax (argmax is unchanged), with a warning. */
-  readonly stripSoftmax?: boolean;
-  /** NNET: fold the input normalization and output scaling into the network. */
-  readonly nnetNormalize?: boolean;
-}
+/** The options of every reader (each reader owns its own option type and reads only its options). */
+export type LoadOptions = OnnxOptions & NnetOptions;
 
 /** A reader for one file format: `bytes` is the whole file. */
-export type NetworkReader = (bytes: Uint8Array, file: string, options: LoadOptions) => Network;
+type NetworkReader = (bytes: Uint8Array, file: string, options: LoadOptions) => Network;
 
 const readers = new Map<string, NetworkReader>([
   [".json", (bytes, file) => readNetworkJson(new TextDecoder().decode(bytes), file)],
   [".onnx", (bytes, file, options) => readOnnx(bytes, file, options)],
   [".nnet", (bytes, file, options) => readNnet(new TextDecoder().decode(bytes), file, options)],
 ]);
-
-/** Register the reader of a file extension (".onnx", ".nnet"); formats call this from their index. */
-export function registerNetworkReader(extension: string, reader: NetworkReader): void {
-  readers.set(extension.toLowerCase(), reader);
-}
 
 /**
  * The largest file any reader reads, in bytes (docs/errors.md, "Limits"): 256 MiB unless raised with
@@ -81,7 +72,7 @@ export function readFileBytes(file: string, limit = maxFileSize): Uint8Array {
   }
 }
 
-/** Load a network from a file: tessera JSON (.json), and the formats registered by src/formats. */
+/** Load a network from a file: tessera JSON (.json), ONNX (.onnx) or NNET (.nnet), chosen by the extension. */
 export function loadNetwork(file: string, options: LoadOptions = {}): Network {
   const bytes = readFileBytes(file);
   const ext = extname(file).toLowerCase();

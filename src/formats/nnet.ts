@@ -8,7 +8,12 @@ import { InputError } from "../errors.js";
 import { notRationalMessage, tryParseRational, type Rational } from "../exact/rational.js";
 import { NetworkBuilder } from "../network/build.js";
 import type { Network } from "../network/ir.js";
-import type { LoadOptions } from "./load.js";
+
+/** How the NNET reader reads a file. */
+export interface NnetOptions {
+  /** Fold the input normalization and output scaling into the network (the box is then the raw [min, max]). */
+  readonly nnetNormalize?: boolean;
+}
 
 interface DenseLayer {
   weights: Rational[][];
@@ -112,7 +117,7 @@ function foldNormalization(layers: DenseLayer[], means: readonly Rational[], ran
 }
 
 /** Read an NNET file (text) into the IR. */
-export function readNnet(text: string, file: string, options: LoadOptions = {}): Network {
+export function readNnet(text: string, file: string, options: NnetOptions = {}): Network {
   const { layers, inputs, mins, maxs, means, ranges } = parseNnet(text, file);
   const normalize = Boolean(options.nnetNormalize);
   const dense = normalize ? foldNormalization(layers, means, ranges, inputs) : layers;

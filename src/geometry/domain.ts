@@ -1,10 +1,10 @@
 // Input domains: resolving a DomainSpec against a network into (the network the engine runs, the H-form
 // polyhedron of its input). A slice x = origin + U·t becomes an affine layer put in front of the network,
-// so nothing downstream knows about slices; its polyhedron is in slice coordinates. Also the JSON form of
-// a domain (written into region maps, read back by `check`).
-import { InputError, UsageError } from "../errors.js";
+// so nothing downstream knows about slices; its polyhedron is in slice coordinates. Domains are read and
+// written (flags, files, JSON, VNN-LIB) in formats/domain.ts.
+import { UsageError } from "../errors.js";
 import { lcmOfDenominators } from "../exact/bigint.js";
-import { ONE, ZERO, Rational, formatRational, notRationalMessage, tryParseRational } from "../exact/rational.js";
+import { ONE, ZERO, Rational, formatRational } from "../exact/rational.js";
 import type { AffineNode, Network, NetworkNode } from "../network/ir.js";
 import { inputSize } from "../network/ir.js";
 import type { DomainSpec, Halfspace, Polyhedron } from "./types.js";
@@ -125,78 +125,4 @@ export function sliceNetwork(net: Network, origin: readonly Rational[], directio
   });
   const input: NetworkNode = { kind: "input", name: k === 1 ? "t" : "st", size: k };
   return { nodes: [input, slice, ...rest], output: shift(net.output), meta: net.meta };
-}
-
-/** The JSON form of a domain (rationals as strings), as written into region maps. */
-export type DomainJson =
-  | { kind: "all"; dim: number }
-  | { kind: "box"; lo: string[]; hi: string[] }
-  | { kind: "polytope"; A: string[][]; b: string[]; file?: string }
-  | { kind: "slice"; shape: "line" | "plane"; points: string[][]; origin: string[]; directions: string[][]; coordinates: string[]; within?: DomainJson };
-
-export function domainToJson(spec: DomainSpec): DomainJson {
-  const f = (v: readonly Rational[]): string[] => v.map(formatRational);
-  switch (spec.kind) {
-    case "all":
-      return { kind: "all", dim: spec.dim };
-    case "box":
-      return { kind: "box", lo: f(spec.lo), hi: f(spec.hi) };
-    case "polytope":
-      return { kind: "polytope", A: spec.polyhedron.halfspaces.map((h) => f(h.a)), b: spec.polyhedron.halfspaces.map((h) => formatRational(h.b)), ...(spec.file ? { file: spec.file } : {}) };
-    case "slice":
-      return {
-        kind: "slice",
-        shape: spec.shape,
-        points: spec.points.map(f),
-        origin: f(spec.origin),
-        directions: spec.directions.map(f),
-        coordinates: spec.shape === "line" ? ["t"] : ["s", "t"],
-        ...(spec.within ? { within: domainToJson(spec.within) } : {}),
-      };
-  }
-}
-
-/** Read a domain back from its JSON form; errors name `file` and the JSON path. */
-export function domainFromJson(json: unknown, file: string, path = "domain"): DomainSpec {
-  const obj = json as Record<string, unknown>;
-  if (typeof obj !== "object" || obj === null) throw new InputError(file, path, "is not an object");
-  const vec = (v: unknown, where: string): Rational[] => {
-    if (!Array.isArray(v)) throw new InputError(file, where, "is not an array of rationals");
-    return v.map((x, i) => {
-      const r = typeof x === "string" ? tryParseRational(x, { maxDigits: Infinity }) : typeof x === "number" ? tryParseRational(String(x)) : undefined;
-      if (r === undefined) throw new InputError(file, `${where}[${i}]`, typeof x === "string" ? notRationalMessage(x) : `${JSON.stringify(x)} is not a rational`);
-      return r;
-    });
-  };
-  const mat = (v: unknown, where: string): Rational[][] => {
-    if (!Array.isArray(v)) throw new InputError(file, where, "is not an array of rows");
-    return v.map((row, i) => vec(row, `${where}[${i}]`));
-  };
-  switch (obj.kind) {
-    case "all":
-      if (!Number.isInteger(obj.dim) || (obj.dim as number) < 1) throw new InputError(file, `${path}.dim`, "is not a positive integer");
-      return { kind: "all", dim: obj.dim as number };
-    case "box":
-      return { kind: "box", lo: vec(obj.lo, `${path}.lo`), hi: vec(obj.hi, `${path}.hi`) };
-    case "polytope":
-      return polytopeFromArrays(mat(obj.A, `${path}.A`), vec(obj.b, `${path}.b`), file, path);
-    case "slice": {
-      const points = mat(obj.points, `${path}.points`);
-      return sliceDomain(points, obj.within === undefined ? undefined : domainFromJson(obj.within, file, `${path}.within`));
-    }
-    default:
-      throw new InputError(file, `${path}.kind`, `${JSON.stringify(obj.kind)} is not one of all, box, polytope, slice`);
-  }
-}
-
-/** A polytope from A and b, sizes checked (A·x ≤ b). */
-export function polytopeFromArrays(A: readonly (readonly Rational[])[], b: readonly Rational[], file: string, path = ""): DomainSpec {
-  const at = (p: string): string => (path ? `${path}.${p}` : p);
-  if (A.length === 0) throw new InputError(file, at("A"), "has no rows; a polytope needs at least one half-space");
-  if (A.length !== b.length) throw new InputError(file, at("b"), `has ${b.length} entries but A has ${A.length} rows`);
-  const dim = A[0]!.length;
-  A.forEach((row, i) => {
-    if (row.length !== dim) throw new InputError(file, `${at("A")}[${i}]`, `has ${row.length} entries, row 0 has ${dim}`);
-  });
-  return { kind: "polytope", polyhedron: { dim, halfspaces: A.map((a, i) => lessEq(a, b[i]!)) }, file };
 }

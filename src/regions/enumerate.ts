@@ -18,7 +18,7 @@ import { isDyadicRational } from "../exact/rational.js";
 import { FieldMaps, type PathMaps } from "./affine-maps.js";
 import { NeuronDecider } from "./decide.js";
 import { FixedPointMaps } from "./fixed-point-maps.js";
-import { buildRegion } from "./finish.js";
+import { buildRegion } from "./leaf-to-region.js";
 import { boxRecord, regionBox, type RegionBox } from "./box-filter.js";
 import { resolveOptions, type EnumerateOptions, type ResolvedOptions } from "./options.js";
 import { RowStack } from "./row-stack.js";

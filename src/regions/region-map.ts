@@ -2,7 +2,7 @@
 // JSON with rationals as "p/q" strings, written as one JSON document or as NDJSON (a header line, one
 // region a line, a closing line). Both writers stream: a region is written as soon as it is found.
 import { formatRational, type Rational } from "../exact/rational.js";
-import { domainToJson, type DomainJson } from "../geometry/domain.js";
+import { domainToJson, type DomainJson } from "../formats/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
 import { formatPattern } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";

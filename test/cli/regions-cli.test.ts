@@ -9,12 +9,13 @@ import { join } from "node:path";
 import { runCli } from "../../src/cli/main.js";
 import { parseRational } from "../../src/exact/rational.js";
 import { writeNetworkJson } from "../../src/formats/network-json.js";
-import { randomMlp, rng } from "../regions/helpers.js";
+import { randomMlp } from "../regions/helpers.js";
+import { seededRandom } from "../../src/exact/random.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-regions-cli-"));
 const seed = "fixtures/seed-three-neurons.json";
 const net = join(dir, "net.json");
-writeFileSync(net, writeNetworkJson(randomMlp(rng(7), [2, 8, 8, 2])));
+writeFileSync(net, writeNetworkJson(randomMlp(seededRandom(7), [2, 8, 8, 2])));
 const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync("docs/schema/region-map.schema.json", "utf8")) as object);
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -8,10 +8,11 @@ import { exactMax } from "../../src/geometry/exact-simplex.js";
 import { interiorPoint } from "../../src/geometry/interior.js";
 import { certificateBound, certificateMatches } from "../../src/geometry/certificate.js";
 import { lpRows, newLpStats, strictlyInside, upperBound } from "../../src/geometry/lp.js";
-import { rng, randomRational } from "../regions/helpers.js";
+import { randomRational } from "../regions/helpers.js";
+import { seededRandom } from "../../src/exact/random.js";
 
 function randomLp(seed: number, d: number, m: number): { A: Rational[][]; b: Rational[]; w: Rational[] } {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   const x0 = Array.from({ length: d }, () => randomRational(next, 10, 7));
   const A = Array.from({ length: m }, () => Array.from({ length: d }, () => randomRational(next, 50, 9)));
   const b = A.map((a) => a.reduce((s, v, k) => s.add(v.mul(x0[k]!)), ZERO).add(rat(1 + Math.floor(next() * 20), 1 + Math.floor(next() * 5))));
@@ -48,7 +49,7 @@ describe("upperBound agrees with the exact simplex on random LPs", () => {
   }
   it("dyadic rows (float weights) through the dyadic field", () => {
     for (let seed = 1; seed <= 10; seed++) {
-      const next = rng(seed);
+      const next = seededRandom(seed);
       const dy = (): Rational => Dyadic.of(BigInt(Math.floor(next() * 2 ** 20) - 2 ** 19), -16).toRational();
       const d = 4;
       const A = Array.from({ length: 25 }, () => Array.from({ length: d }, dy));
@@ -60,7 +61,7 @@ describe("upperBound agrees with the exact simplex on random LPs", () => {
 
 /** The box [0,1]^d in random rational coordinates y = T x (so nothing is axis-aligned), plus Σx ≥ d - ε. */
 function thinCorner(seed: number, d: number, eps: Rational): { A: Rational[][]; b: Rational[] } {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   // x = y + S y with S strictly lower triangular: invertible, rational.
   const S = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (j < i ? randomRational(next, 5, 3) : i === j ? ONE : ZERO)));
   const rowOf = (c: Rational[]): Rational[] => Array.from({ length: d }, (_, k) => c.reduce((s, ci, i) => s.add(ci.mul(S[i]![k]!)), ZERO));

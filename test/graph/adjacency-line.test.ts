@@ -6,7 +6,8 @@ import { rat, type Rational } from "../../src/exact/rational.js";
 import { sequential } from "../../src/network/build.js";
 import { evaluate } from "../../src/network/evaluate.js";
 import { buildRegionGraph } from "../../src/graph/adjacency.js";
-import { affineThrough, randomRational, regionsOnTheLine, rng } from "./helpers.js";
+import { affineThrough, randomRational, regionsOnTheLine } from "./helpers.js";
+import { seededRandom } from "../../src/exact/random.js";
 
 const r = (n: number, d = 1): Rational => rat(n, d);
 
@@ -32,7 +33,7 @@ describe("graph/adjacency on the line", () => {
   });
 
   it("one hidden layer in 1-D: a path of m edges, each jump v_k·w_k oriented inactive → active", () => {
-    const next = rng(20261129);
+    const next = seededRandom(20261129);
     for (let trial = 0; trial < 20; trial++) {
       const m = 1 + Math.floor(next() * 6);
       const w = Array.from({ length: m }, () => randomRational(next));
@@ -61,7 +62,7 @@ describe("graph/adjacency on the line", () => {
   });
 
   it("a deep 1-D net: every jump equals the difference of maps differenced on either side of the point", () => {
-    const next = rng(7);
+    const next = seededRandom(7);
     for (let trial = 0; trial < 15; trial++) {
       const layer = (rows: number, cols: number) => ({
         weights: Array.from({ length: rows }, () => Array.from({ length: cols }, () => randomRational(next))),

@@ -81,9 +81,6 @@ export function regionsOnTheLine(net: Network): Region[] {
   return regions;
 }
 
-/** The seeded PRNG (mulberry32) the library uses, so failures replay from the printed seed. */
-export { prng as rng } from "../../src/analysis/counterexample.js";
-
 /** A random nonzero rational p/q with |p| ≤ 9, 1 ≤ q ≤ 4. */
 export function randomRational(next: () => number, allowZero = false): Rational {
   for (;;) {

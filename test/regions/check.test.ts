@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { runCli } from "../../src/cli/main.js";
 import { writeNetworkJson } from "../../src/formats/network-json.js";
 import { parseRational, rat } from "../../src/exact/rational.js";
-import { randomMlp, rng } from "./helpers.js";
+import { randomMlp } from "./helpers.js";
+import { seededRandom } from "../../src/exact/random.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-check-"));
 
@@ -21,7 +22,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 
 function saveNet(name: string, widths: number[], seed: number, activation?: Parameters<typeof randomMlp>[2]): string {
   const file = join(dir, `${name}.json`);
-  writeFileSync(file, writeNetworkJson(randomMlp(rng(seed), widths, activation)));
+  writeFileSync(file, writeNetworkJson(randomMlp(seededRandom(seed), widths, activation)));
   return file;
 }
 

@@ -11,7 +11,8 @@ import type { ActivationSpec, Network } from "../../src/network/ir.js";
 import { activationNodeIds } from "../../src/network/ir.js";
 import { sequential } from "../../src/network/build.js";
 import { collectRegions, enumerateRegions } from "../../src/regions/enumerate.js";
-import { binomial, oneLayer, randomMatrix, randomMlp, randomRational, rng } from "./helpers.js";
+import { binomial, oneLayer, randomMatrix, randomMlp, randomRational } from "./helpers.js";
+import { seededRandom } from "../../src/exact/random.js";
 
 async function count(net: Network, domain?: Parameters<typeof enumerateRegions>[1]): Promise<number> {
   const result = await enumerateRegions(net, domain, { irredundant: false });
@@ -30,14 +31,14 @@ describe("counts equal Zaslavsky's formula", () => {
   for (const [d, m] of cases) {
     it(`m=${m} affine hyperplanes in general position in R^${d}: Σ_{i≤d} C(m,i)`, async () => {
       const seed = 1000 * d + m;
-      const next = rng(seed);
+      const next = seededRandom(seed);
       const net = oneLayer(next, randomMatrix(next, m, d), Array.from({ length: m }, () => randomRational(next)));
       const expected = Array.from({ length: d + 1 }, (_, i) => binomial(m, i)).reduce((a, b) => a + b, 0);
       expect(await count(net), `seed ${seed}`).toBe(expected);
     });
     it(`m=${m} central hyperplanes (no biases) in R^${d}: 2·Σ_{i<d} C(m-1,i)`, async () => {
       const seed = 5000 + 1000 * d + m;
-      const next = rng(seed);
+      const next = seededRandom(seed);
       const net = oneLayer(next, randomMatrix(next, m, d), new Array<Rational>(m).fill(ZERO));
       const expected = 2 * Array.from({ length: d }, (_, i) => binomial(m - 1, i)).reduce((a, b) => a + b, 0);
       expect(await count(net), `seed ${seed}`).toBe(expected);
@@ -47,7 +48,7 @@ describe("counts equal Zaslavsky's formula", () => {
 
 describe("degenerate hyperplanes change nothing", () => {
   it("repeated, opposite, scaled hyperplanes and dead / always-active neurons", async () => {
-    const next = rng(77);
+    const next = seededRandom(77);
     const d = 3;
     const W = randomMatrix(next, 5, d);
     const b = Array.from({ length: 5 }, () => randomRational(next));
@@ -57,7 +58,7 @@ describe("degenerate hyperplanes change nothing", () => {
     expect(await count(oneLayer(next, W2, b2))).toBe(base);
   });
   it("a neuron at exactly zero on the whole domain (w = 0, b = 0) does not split", async () => {
-    const next = rng(78);
+    const next = seededRandom(78);
     const W = randomMatrix(next, 3, 2);
     const b = Array.from({ length: 3 }, () => randomRational(next));
     const base = await count(oneLayer(next, W, b));
@@ -124,7 +125,7 @@ describe("a 1-D deep net against a brute-force interval split", () => {
   for (const activation of activations) {
     it(`1-6-6-6-1 with ${activation.kind} on [-20, 20]`, async () => {
       for (const seed of [11, 12, 13]) {
-        const next = rng(seed);
+        const next = seededRandom(seed);
         const net = randomMlp(next, [1, 6, 6, 6, 1], activation);
         const lo = rat(-20);
         const hi = rat(20);

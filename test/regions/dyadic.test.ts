@@ -15,11 +15,12 @@ import type { Network } from "../../src/network/ir.js";
 import { writeNetworkJson } from "../../src/formats/network-json.js";
 import { runCli } from "../../src/cli/main.js";
 import { collectRegions, enumerateRegions } from "../../src/regions/enumerate.js";
-import { rng } from "./helpers.js";
+import { seededRandom } from "../../src/exact/random.js";
+
 
 /** A random MLP with dyadic weights m·2^-12 (like float weights). */
 function dyadicMlp(seed: number, widths: number[]): Network {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   const dy = (): Rational => Dyadic.of(BigInt(Math.floor(next() * 8192) - 4096), -12).toRational();
   return sequential(
     widths[0]!,

@@ -4,9 +4,6 @@ import { Rational, rat } from "../../src/exact/rational.js";
 import { sequential } from "../../src/network/build.js";
 import type { ActivationSpec, Network } from "../../src/network/ir.js";
 
-/** The seeded PRNG (mulberry32) the library uses, so failures replay from the printed seed. */
-export { prng as rng } from "../../src/analysis/counterexample.js";
-
 /** A random rational p/q with |p| ≤ maxNum, 1 ≤ q ≤ maxDen. */
 export function randomRational(next: () => number, maxNum = 1000, maxDen = 97): Rational {
   const p = Math.floor(next() * (2 * maxNum + 1)) - maxNum;

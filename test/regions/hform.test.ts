@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { rat, type Rational } from "../../src/exact/rational.js";
 import { exactMax } from "../../src/geometry/exact-simplex.js";
 import { collectRegions } from "../../src/regions/enumerate.js";
-import { randomMlp, rng } from "./helpers.js";
+import { randomMlp } from "./helpers.js";
+import { seededRandom } from "../../src/exact/random.js";
 
 describe("irredundant H-forms (exact simplex oracle)", () => {
   for (const [seed, widths, box] of [
@@ -15,7 +16,7 @@ describe("irredundant H-forms (exact simplex oracle)", () => {
     [73, [2, 8, 1], false],
   ] as const) {
     it(`${widths.join("-")} ${box ? "on a box" : "over R^d"} (seed ${seed})`, async () => {
-      const net = randomMlp(rng(seed), [...widths]);
+      const net = randomMlp(seededRandom(seed), [...widths]);
       const d = widths[0];
       const domain = box ? { kind: "box" as const, lo: new Array<Rational>(d).fill(rat(-2)), hi: new Array<Rational>(d).fill(rat(3)) } : undefined;
       const { regions } = await collectRegions(net, domain);

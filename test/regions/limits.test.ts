@@ -8,9 +8,10 @@ import { join } from "node:path";
 import { rat, type Rational } from "../../src/exact/rational.js";
 import { runCli } from "../../src/cli/main.js";
 import { enumerateRegions } from "../../src/regions/enumerate.js";
-import { randomMlp, rng } from "./helpers.js";
+import { randomMlp } from "./helpers.js";
+import { seededRandom } from "../../src/exact/random.js";
 
-const net = randomMlp(rng(61), [2, 8, 8, 1]);
+const net = randomMlp(seededRandom(61), [2, 8, 8, 1]);
 const box = { kind: "box" as const, lo: [rat(-1), rat(-1)] as Rational[], hi: [rat(1), rat(1)] as Rational[] };
 
 describe("limits", () => {

@@ -6,7 +6,6 @@ import { InputError, UsageError } from "../../errors.js";
 import { ONE } from "../../exact/rational.js";
 import { NetworkBuilder } from "../../network/build.js";
 import type { Network } from "../../network/ir.js";
-import type { LoadOptions } from "../load.js";
 import { ACTIVATION_OPS, REFUSED_OPS } from "./ops-activation.js";
 import { binary, gemm, matmul, negate, reduce, type BinaryOp } from "./ops-linear.js";
 import { SHAPE_OPS, intsFrom } from "./ops-shape.js";
@@ -114,8 +113,14 @@ function neededNodes(nodes: readonly NodeProto[], output: string, file: string):
   return needed;
 }
 
+/** How the ONNX reader reads a model. */
+export interface OnnxOptions {
+  /** Drop a final Softmax/LogSoftmax (argmax is unchanged), with a warning. */
+  readonly stripSoftmax?: boolean;
+}
+
 /** Read an ONNX model into the IR, exactly. */
-export function readOnnx(bytes: Uint8Array, file: string, options: LoadOptions = {}): Network {
+export function readOnnx(bytes: Uint8Array, file: string, options: OnnxOptions = {}): Network {
   const model = decodeModel(bytes, file);
   const g = model.graph!;
   const nodes = g.node ?? [];
