@@ -3,6 +3,7 @@
 // next to nnenum's numbers from issue 3; then the float LP proposers (dense simplex vs HiGHS) per LP.
 // Run: npm run bench -- bench/regions.ts            (BENCH_SECONDS=20 per run by default)
 //      npm run bench -- bench/regions.ts --quick    (3 s per run, small LP table)
+import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { rat, parseRational, type Rational } from "../src/exact/rational.js";
 import { loadNetwork } from "../src/formats/load.js";
@@ -28,7 +29,7 @@ const unitBox = (net: Network): DomainSpec => {
   const n = inputSize(net);
   return { kind: "box", lo: new Array<Rational>(n).fill(rat(-1)), hi: new Array<Rational>(n).fill(rat(1)) };
 };
-const ACAS = new URL("../fixtures/acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx", import.meta.url).pathname;
+const ACAS = fileURLToPath(new URL("../fixtures/acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx", import.meta.url));
 /** prop 1's input box (acasxu/vnnlib/prop_1.vnnlib, normalized units). */
 const prop1 = (): DomainSpec => ({
   kind: "box",

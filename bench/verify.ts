@@ -3,6 +3,7 @@
 // Not a test. Run: npm run bench -- bench/verify.ts [--props 1,2,3,4] [--nets 1_1,2_1|all] [--timeout 116]
 //                  [--out results.ndjson]   (one JSON line per instance, appended as it finishes; instances
 //                                            already in the file are skipped, so a run can be resumed)
+import { fileURLToPath } from "node:url";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { loadNetwork } from "../src/formats/load.js";
 import "../src/formats/index.js";
@@ -11,7 +12,7 @@ import { problemFromVnnlib } from "../src/analysis/problem.js";
 import { verify } from "../src/analysis/verify.js";
 import { recheckCounterexample } from "../src/analysis/counterexample.js";
 
-const DATA = new URL("../fixtures/acasxu", import.meta.url).pathname;
+const DATA = fileURLToPath(new URL("../fixtures/acasxu", import.meta.url));
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

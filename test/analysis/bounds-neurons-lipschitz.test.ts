@@ -1,4 +1,5 @@
 // bounds, neurons and lipschitz against values computed here by hand or by an independent 1-D sweep.
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { loadNetwork } from "../../src/formats/load.js";
@@ -10,7 +11,7 @@ import { outputBounds } from "../../src/analysis/bounds.js";
 import { classifyNeurons, dataActivity } from "../../src/analysis/neurons.js";
 import { lipschitzConstant } from "../../src/analysis/lipschitz.js";
 
-const TEST = new URL("../../fixtures/vnncomp/test", import.meta.url).pathname;
+const TEST = fileURLToPath(new URL("../../fixtures/vnncomp/test", import.meta.url));
 const box = (lo: number, hi: number) => ({ kind: "box" as const, lo: [rat(lo)], hi: [rat(hi)] });
 
 describe("bounds", () => {

@@ -1,6 +1,7 @@
 // verify on published data (VNN-COMP 2021 "test" benchmark, ACAS Xu props 1 and 2): verdicts, counterexamples
 // re-checked here with a plain exact forward pass and the spec read independently, certificates accepted by the
 // independent checker, and corrupted certificates rejected.
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadNetwork } from "../../src/formats/load.js";
 import "../../src/formats/index.js";
@@ -12,8 +13,8 @@ import { problemFromVnnlib, type VerificationProblem } from "../../src/analysis/
 import { checkVerifyCertificate } from "../../src/analysis/certificate-check.js";
 import type { Rational } from "../../src/exact/rational.js";
 
-const TEST = new URL("../../fixtures/vnncomp/test", import.meta.url).pathname;
-const ACAS = new URL("../../fixtures/acasxu", import.meta.url).pathname;
+const TEST = fileURLToPath(new URL("../../fixtures/vnncomp/test", import.meta.url));
+const ACAS = fileURLToPath(new URL("../../fixtures/acasxu", import.meta.url));
 const acasNet = (name: string): string => `${ACAS}/onnx/ACASXU_run2a_${name}_batch_2000.onnx`;
 
 function load(net: string, prop: string): { net: Network; problem: VerificationProblem } {

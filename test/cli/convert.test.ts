@@ -1,5 +1,6 @@
 // `tessera convert`: ONNX and NNET networks written as exact tessera JSON, read back, compute the same
 // function exactly; approximations and the NNET input box travel with the file.
+import { fileURLToPath } from "node:url";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { tmpdir } from "node:os";
@@ -11,8 +12,8 @@ import { formatRational, rat } from "../../src/exact/rational.js";
 import { readNetworkJson, networkSha256 } from "../../src/formats/network-json.js";
 import { cli, tempFiles } from "./run.js";
 
-const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
-const ONNX_FIXTURES = new URL("../../fixtures/onnx/", import.meta.url).pathname;
+const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));
+const ONNX_FIXTURES = fileURLToPath(new URL("../../fixtures/onnx/", import.meta.url));
 
 describe("tessera convert", () => {
   const dir = mkdtempSync(join(tmpdir(), "tessera-convert-"));

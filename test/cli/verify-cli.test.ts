@@ -1,13 +1,14 @@
 // verify, check (verification certificates), bounds, neurons and lipschitz through the CLI: exit codes 0/10/20,
 // the VNN-COMP result file, JSON shapes, certificates re-checked by `tessera check` (and a corrupted one
 // rejected), and every bad-input row of docs/errors.md "Verification, bounds, neurons, lipschitz".
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempFiles } from "./run.js";
 
-const TEST = new URL("../../fixtures/vnncomp/test", import.meta.url).pathname;
-const ACAS = new URL("../../fixtures/acasxu", import.meta.url).pathname;
+const TEST = fileURLToPath(new URL("../../fixtures/vnncomp/test", import.meta.url));
+const ACAS = fileURLToPath(new URL("../../fixtures/acasxu", import.meta.url));
 const files = tempFiles({
   // Hidden neurons: 0·x − 1 (dead on any box), x + 2 (active on [-1, 1]), x (unstable); output their sum.
   "net.json": JSON.stringify({

@@ -1,6 +1,7 @@
 // The published ACAS Xu networks (fixtures/acasxu): all 45 ONNX and the five kept NNET files load, and the two
 // formats compute nearly the same function. They are NOT exactly equal: the ONNX weights are the float32
 // roundings of the NNET decimals, so the test checks closeness (1e-5) and that exact equality fails.
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { loadNetwork } from "../../src/formats/load.js";
@@ -9,7 +10,7 @@ import { inputSize, outputSize, activationNodeIds, type Network } from "../../sr
 import { dyadicFromFloat64 } from "../../src/exact/float.js";
 import { parseRational, rationalToNumber, rat, type Rational } from "../../src/exact/rational.js";
 
-const DATA = new URL("../../fixtures/acasxu/", import.meta.url).pathname;
+const DATA = fileURLToPath(new URL("../../fixtures/acasxu/", import.meta.url));
 const NAMES = Array.from({ length: 45 }, (_, k) => `ACASXU_run2a_${Math.floor(k / 9) + 1}_${(k % 9) + 1}_batch_2000`);
 
 /** prop_1's input box, copied by hand from acasxu/vnnlib/prop_1.vnnlib (normalized units). */

@@ -1,5 +1,6 @@
 // Bad inputs for the ONNX, NNET and VNN-LIB readers, through the CLI in-process: each must exit 1 with one
 // line on stderr naming the file and the place in it, and no stack trace. Generated files go to os.tmpdir().
+import { fileURLToPath } from "node:url";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../cli/run.js";
 import { DataType, onnxModel } from "./onnx-model.js";
 
-const DATA = new URL("../../fixtures/vnncomp/test/", import.meta.url).pathname;
+const DATA = fileURLToPath(new URL("../../fixtures/vnncomp/test/", import.meta.url));
 let dir = "";
 
 

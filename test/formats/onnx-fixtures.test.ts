@@ -1,6 +1,7 @@
 // The ONNX reader against torch: every fixture written by scripts/fixtures/make_onnx_fixtures.py is read,
 // evaluated exactly, and compared with the float64 outputs torch computed (fixtures/onnx/expected.json).
 // Refused models must be refused naming the op and the node.
+import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadNetwork } from "../../src/formats/load.js";
@@ -8,7 +9,7 @@ import { evaluate } from "../../src/network/evaluate.js";
 import { parseRational, rationalToNumber } from "../../src/exact/rational.js";
 import { InputError } from "../../src/errors.js";
 
-const DIR = new URL("../../fixtures/onnx/", import.meta.url).pathname;
+const DIR = fileURLToPath(new URL("../../fixtures/onnx/", import.meta.url));
 
 interface ExpectedModel {
   readonly file: string;

@@ -1,5 +1,6 @@
 // The VNN-COMP networks in fixtures/vnncomp: the "test" benchmark's tiny nets (exact values by
 // hand) and the two mnist_fc nets (784 inputs).
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadNetwork } from "../../src/formats/load.js";
 import { evaluate } from "../../src/network/evaluate.js";
@@ -7,7 +8,7 @@ import { activationNodeIds, inputSize, outputSize } from "../../src/network/ir.j
 import { formatRational, rat } from "../../src/exact/rational.js";
 import { collectRegions } from "../../src/regions/enumerate.js";
 
-const DATA = new URL("../../fixtures/vnncomp/", import.meta.url).pathname;
+const DATA = fileURLToPath(new URL("../../fixtures/vnncomp/", import.meta.url));
 
 describe("VNN-COMP test benchmark networks", () => {
   it("test_small.onnx (1-2-2-1, W·x MatMuls) evaluates at x = 1/2 to exactly 133/2", () => {

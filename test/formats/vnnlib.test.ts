@@ -1,6 +1,7 @@
 // The VNN-LIB reader: every published spec in fixtures/ parses, bounds are checked against values
 // copied by hand from the files, numbers are exact (fast-check against digits), and the disjunction shapes
 // (two input boxes in prop_6, or-of-ands outputs) come out as the file states them.
+import { fileURLToPath } from "node:url";
 import { readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -8,7 +9,7 @@ import { loadVnnlib, readVnnlib, vnnlibInputDomains, type InputRegion } from "..
 import { parseRational, rat, formatRational, type Rational } from "../../src/exact/rational.js";
 import { InputError } from "../../src/errors.js";
 
-const DATA = new URL("../../fixtures/", import.meta.url).pathname;
+const DATA = fileURLToPath(new URL("../../fixtures/", import.meta.url));
 const ACAS = `${DATA}acasxu/vnnlib/`;
 const MNIST = `${DATA}vnncomp/mnist_fc/vnnlib/`;
 const TEST = `${DATA}vnncomp/test/`;

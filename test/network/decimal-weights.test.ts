@@ -1,6 +1,7 @@
 // --decimal-weights: float weights become the shortest decimal of their float. Independent check from the
 // published data: the ACAS Xu ONNX weights are the float32 roundings of the NNET file's decimals, so with
 // --decimal-weights the ONNX network 1_1 is exactly the NNET network 1_1, weight for weight.
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadNetwork } from "../../src/formats/load.js";
 import { shortestDecimal, withDecimalWeights } from "../../src/network/decimal-weights.js";
@@ -9,7 +10,7 @@ import { formatRational, rat } from "../../src/exact/rational.js";
 import type { Network } from "../../src/network/ir.js";
 import { cli } from "../cli/run.js";
 
-const ACAS = new URL("../../fixtures/acasxu", import.meta.url).pathname;
+const ACAS = fileURLToPath(new URL("../../fixtures/acasxu", import.meta.url));
 
 function affineValues(net: Network) {
   return net.nodes.flatMap((n) => (n.kind === "affine" ? [...n.weights.flat(), ...n.bias] : []));
