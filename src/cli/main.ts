@@ -19,15 +19,15 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
   return ctx.exitCode;
 }
 
-const isEntry = process.argv[1] !== undefined && /[\\/]bin[\\/]tessera$|[\\/]cli[\\/]main\.js$/.test(process.argv[1]);
-if (isEntry) {
+/** Run the CLI as the process (what `bin/tessera` calls): argv from the command line, the exit code set. */
+export function runAsProcess(): void {
   // A failed write to standard output (`> /dev/full`: ENOSPC; `| head -1` closing the pipe: EPIPE) is one
   // line on stderr and exit code 1, like every other write error (src/cli/output-file.ts).
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     process.stderr.write(`tessera: error: standard output: cannot be written (${writeErrorReason(error)})\n`);
     process.exit(1);
   });
-  runCli(process.argv.slice(2)).then((code) => {
+  void runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }
