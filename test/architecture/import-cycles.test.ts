@@ -15,9 +15,6 @@ const src = join(root, "src");
  * relative to src/). Each entry must still exist: a stale entry fails the test, so the list only shrinks.
  */
 const KNOWN_CIRCLE_EDGES: readonly string[] = [
-  // The box filter takes the Decision type from decide.ts, which calls the box filter: goes when Decision/Child
-  // move to regions/types.ts with the one front door for a neuron decision (the number-kernel work).
-  "regions/box-filter.ts -> regions/decide.ts",
   // Back-substitution takes its box types from float-bounds.ts, which calls it: goes when the float relaxations
   // move next to their exact twins (the verifier-in-parts work).
   "analysis/back-substitution.ts -> analysis/float-bounds.ts",

@@ -2,9 +2,10 @@
 // `instanceof Dyadic` and no `as unknown as` cast (generic code calls the Field's operations instead).
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const SRC = new URL("../../src", import.meta.url).pathname;
+const SRC = fileURLToPath(new URL("../../src", import.meta.url));
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
