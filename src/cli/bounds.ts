@@ -8,13 +8,14 @@ import { printJson, type CliContext } from "./context.js";
 import { readCommandInput } from "./command-input.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
+import { formatReadable } from "../exact/readable.js";
 
 interface BoundsFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly json?: boolean;
 }
 
-const valueText = (e: Extreme, side: "min" | "max"): string =>
-  e.kind === "attained" ? formatRational(e.value) : e.kind === "unbounded" ? (side === "max" ? "+inf" : "-inf") : "none";
+const valueText = (e: Extreme, side: "min" | "max", exact?: boolean): string =>
+  e.kind === "attained" ? formatReadable(e.value, exact) : e.kind === "unbounded" ? (side === "max" ? "+inf" : "-inf") : "none";
 
 export function boundsCommand(ctx: CliContext): Command {
   const cmd = new Command("bounds")
@@ -50,8 +51,8 @@ export function boundsCommand(ctx: CliContext): Command {
       });
     }
     const lines = r.outputs.map((o, i) => {
-      const at = (e: Extreme): string => (e.kind === "attained" ? ` at (${e.point.map(formatRational).join(", ")})` : "");
-      return `Y_${i}  min ${valueText(o.min, "min")}${at(o.min)}\n     max ${valueText(o.max, "max")}${at(o.max)}`;
+      const at = (e: Extreme): string => (e.kind === "attained" ? ` at (${e.point.map((v) => formatReadable(v, ctx.exact)).join(", ")})` : "");
+      return `Y_${i}  min ${valueText(o.min, "min", ctx.exact)}${at(o.min)}\n     max ${valueText(o.max, "max", ctx.exact)}${at(o.max)}`;
     });
     lines.push(`${r.enumeration.regions} regions${r.complete ? ", exact" : ` (incomplete: ${r.enumeration.status}; bounds over the regions seen)`}`);
     ctx.io.stdout(lines.join("\n") + "\n");

@@ -10,6 +10,7 @@ import { printJson, type CliContext } from "./context.js";
 import { addLimitOptions, limitsFromFlags, type LimitFlags } from "./domain-options.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
 import { parseRationalList } from "./parse.js";
+import { formatReadable } from "../exact/readable.js";
 
 interface ClarkeFlags extends NetworkFlags, LimitFlags {
   readonly at: string;
@@ -17,7 +18,7 @@ interface ClarkeFlags extends NetworkFlags, LimitFlags {
 }
 
 const matrix = (J: readonly (readonly Rational[])[]): string[][] => J.map((row) => row.map(formatRational));
-const matrixText = (J: readonly (readonly Rational[])[]): string => `[${J.map((row) => row.map(formatRational).join(", ")).join("; ")}]`;
+const matrixText = (J: readonly (readonly Rational[])[], exact?: boolean): string => `[${J.map((row) => row.map((v) => formatReadable(v, exact)).join(", ")).join("; ")}]`;
 
 export function clarkeCommand(ctx: CliContext): Command {
   const cmd = new Command("clarke")
@@ -49,16 +50,17 @@ export function clarkeCommand(ctx: CliContext): Command {
       complete: c.complete,
     };
     if (flags.json) return printJson(ctx, out);
+    const readable = (v: Rational): string => formatReadable(v, ctx.exact);
     const lines = [
-      `point      (${out.point.join(", ")})`,
-      `value      ${out.value.join(", ")}`,
+      `point      (${c.point.map(readable).join(", ")})`,
+      `value      ${c.value.map(readable).join(", ")}`,
       `ties       ${c.ties.length ? c.ties.map((t) => `layer ${t.layer} neuron ${t.neuron}`).join("; ") : "none"}`,
       `regions    ${c.regions.length} touch the point${c.complete ? "" : " (incomplete)"}`,
-      ...c.regions.map((r) => `  ${formatPattern(r.pattern)}  J = ${matrixText(r.jacobian)}`),
+      ...c.regions.map((r) => `  ${formatPattern(r.pattern)}  J = ${matrixText(r.jacobian, ctx.exact)}`),
       `jacobians  ${c.jacobians.length} distinct; the Clarke Jacobian is their convex hull`,
       `kink       ${c.kink ? "yes (not differentiable here)" : "no (differentiable here)"}`,
     ];
-    if (out.interval) lines.push(`interval   [${out.interval.join(", ")}]`);
+    if (c.interval) lines.push(`interval   [${c.interval.map(readable).join(", ")}]`);
     ctx.io.stdout(lines.join("\n") + "\n");
   });
   return cmd;

@@ -13,6 +13,8 @@ export interface CliContext {
   exitCode: number;
   /** Approximations made while reading the network (set when it is loaded); every JSON output lists them. */
   approximations?: readonly string[];
+  /** --exact: human output prints every rational in full (formatReadable in src/exact/readable.ts). */
+  exact?: boolean;
 }
 
 export const processIO: CliIO = {

@@ -48,7 +48,7 @@ export function countCommand(ctx: CliContext): Command {
     const lines = [
       `regions   ${result.regions}${result.complete ? "" : ` (incomplete: ${result.status}; at least this many)`}`,
       `pieces    ${linearPieces} linear pieces (adjacent regions with equal affine maps merged)`,
-      `domain    ${describeDomain(out.domain)}`,
+      `domain    ${describeDomain(domain, ctx.exact)}`,
       `neurons   ${result.neurons}`,
       `time      ${(result.elapsedMs / 1000).toFixed(3)} s (${result.certified ? "every region certified" : "NOT certified (--no-certify)"})`,
     ];

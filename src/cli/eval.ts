@@ -6,6 +6,7 @@ import { inputSize } from "../network/ir.js";
 import { printJson, type CliContext } from "./context.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
 import { parseRationalList } from "./parse.js";
+import { formatReadable } from "../exact/readable.js";
 
 interface EvalFlags extends NetworkFlags {
   readonly input: string;
@@ -31,7 +32,7 @@ export function evalCommand(ctx: CliContext): Command {
     const output = result.output.map(formatRational);
     const pattern = formatPattern(result.pattern);
     if (flags.json) return printJson(ctx, { output, pattern, ties: result.ties });
-    const lines = [`output   ${output.join(", ")}`, `pattern  ${pattern}`];
+    const lines = [`output   ${result.output.map((v) => formatReadable(v, ctx.exact)).join(", ")}`, `pattern  ${pattern}`];
     if (result.ties.length) lines.push(`ties     ${result.ties.map((t) => `layer ${t.layer} neuron ${t.neuron}`).join("; ")}`);
     ctx.io.stdout(lines.join("\n") + "\n");
   });

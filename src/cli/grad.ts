@@ -10,6 +10,7 @@ import { printJson, type CliContext } from "./context.js";
 import { readCsvRows } from "./neurons.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
 import { parseRationalList } from "./parse.js";
+import { formatReadable } from "../exact/readable.js";
 
 interface GradFlags extends NetworkFlags {
   readonly at?: string;
@@ -26,26 +27,27 @@ export function oneSidedJson(d: OneSided): string | { right: string; left: strin
   return { right: formatRational(d.right), left: formatRational(d.left), clarke: [formatRational(minRational(d.right, d.left)), formatRational(maxRational(d.right, d.left))] };
 }
 
-function oneSidedText(d: OneSided): string {
-  if (d.right.equals(d.left)) return `= ${formatRational(d.right)}`;
-  return `∈ [${formatRational(minRational(d.right, d.left))}, ${formatRational(maxRational(d.right, d.left))}] (right ${formatRational(d.right)}, left ${formatRational(d.left)})`;
+function oneSidedText(d: OneSided, exact?: boolean): string {
+  const f = (v: Rational): string => formatReadable(v, exact);
+  if (d.right.equals(d.left)) return `= ${f(d.right)}`;
+  return `∈ [${f(minRational(d.right, d.left))}, ${f(maxRational(d.right, d.left))}] (right ${f(d.right)}, left ${f(d.left)})`;
 }
 
 /** Rows and vectors longer than this are summarised in human output (`--json` lists every entry). */
 const SHOWN = 8;
 
 /** "∇w: [0] = 27/10  [1] = 9/20   ∇b = 9/10"; a long row lists its nonzero entries up to SHOWN. */
-function weightsText(row: readonly OneSided[], bias: OneSided): string {
+function weightsText(row: readonly OneSided[], bias: OneSided, exact?: boolean): string {
   const entries = row.map((v, c) => ({ v, c }));
   const shown = row.length <= SHOWN ? entries : entries.filter(({ v }) => !(v.right.equals(0) && v.left.equals(0)));
-  const text = shown.slice(0, SHOWN).map(({ v, c }) => `[${c}] ${oneSidedText(v)}`).join("  ");
+  const text = shown.slice(0, SHOWN).map(({ v, c }) => `[${c}] ${oneSidedText(v, exact)}`).join("  ");
   const rest = row.length <= SHOWN ? "" : ` (${row.length} entries, ${shown.length} nonzero${shown.length > SHOWN ? `, first ${SHOWN} shown` : ""}; --json lists all)`;
-  return `∇w: ${text || "all 0"}${rest}   ∇b ${oneSidedText(bias)}`;
+  return `∇w: ${text || "all 0"}${rest}   ∇b ${oneSidedText(bias, exact)}`;
 }
 
-/** "(3, 1/2)", or the first SHOWN values and the count. */
-function vectorText(values: readonly Rational[]): string {
-  const head = values.slice(0, SHOWN).map(formatRational).join(", ");
+/** "(3, 1/2)", or the first SHOWN values and the count (long rationals shortened unless `exact`). */
+function vectorText(values: readonly Rational[], exact?: boolean): string {
+  const head = values.slice(0, SHOWN).map((v) => formatReadable(v, exact)).join(", ");
   return values.length <= SHOWN ? `(${head})` : `(${head}, … ${values.length} values)`;
 }
 
@@ -92,7 +94,7 @@ export function gradCommand(ctx: CliContext): Command {
         noUpdate: g.noUpdate, neverActive: g.neverActive,
       };
       if (flags.json) return printJson(ctx, out);
-      const lines = [`data       ${g.rows} rows; summed mse loss ${formatRational(g.loss)}${g.rowsWithTies ? `; ${g.rowsWithTies} rows with ties` : ""}`];
+      const lines = [`data       ${g.rows} rows; summed mse loss ${formatReadable(g.loss, ctx.exact)}${g.rowsWithTies ? `; ${g.rowsWithTies} rows with ties` : ""}`];
       for (const d of g.dense) {
         lines.push(`${d.name} (node ${d.node})`);
         d.weights.forEach((row, r) => lines.push(`  row ${r}: ${weightsText(row, d.bias[r]!)}`));
@@ -131,18 +133,19 @@ export function gradCommand(ctx: CliContext): Command {
         })),
       });
     }
+    const f = (v: Rational): string => formatReadable(v, ctx.exact);
     const lines = [
-      `output     ${vectorText(g.output).slice(1, -1)}`,
-      `loss       ${loss.kind === "mse" ? `mse to (${lossJson.target!.join(", ")})` : `V·y with V = (${lossJson.weights!.join(", ")})`} = ${formatRational(g.loss)}`,
+      `output     ${vectorText(g.output, ctx.exact).slice(1, -1)}`,
+      `loss       ${loss.kind === "mse" ? `mse to (${loss.target.map(f).join(", ")})` : `V·y with V = (${loss.weights.map(f).join(", ")})`} = ${f(g.loss)}`,
     ];
     if (g.ties.length) lines.push(`ties       ${g.ties.map((t) => `layer ${t.layer} neuron ${t.neuron}`).join("; ")}: one-sided derivatives below`);
     for (const d of g.dense) {
-      lines.push(`${d.name} (node ${d.node}), input x = ${vectorText(d.argument)}`);
+      lines.push(`${d.name} (node ${d.node}), input x = ${vectorText(d.argument, ctx.exact)}`);
       d.weights.forEach((row, r) => {
         const u = g.neurons.find((v) => v.denseNode === d.node && v.neuron === r);
-        const state = u ? `  [z = ${formatRational(u.preActivation)}, ${u.tie ? "tie" : `piece ${u.piece}`}, slope ${oneSidedText(u.slope)}, dL/da ${oneSidedText(u.dLossdOutput)}]` : "";
-        const head = `  row ${r}: dL/dz ${oneSidedText(d.bias[r]!)}${state}`;
-        lines.push(u?.noUpdate ? `${head}  no update` : `${head}\n    ${weightsText(row, d.bias[r]!)}`);
+        const state = u ? `  [z = ${f(u.preActivation)}, ${u.tie ? "tie" : `piece ${u.piece}`}, slope ${oneSidedText(u.slope, ctx.exact)}, dL/da ${oneSidedText(u.dLossdOutput, ctx.exact)}]` : "";
+        const head = `  row ${r}: dL/dz ${oneSidedText(d.bias[r]!, ctx.exact)}${state}`;
+        lines.push(u?.noUpdate ? `${head}  no update` : `${head}\n    ${weightsText(row, d.bias[r]!, ctx.exact)}`);
       });
     }
     ctx.io.stdout(lines.join("\n") + "\n");

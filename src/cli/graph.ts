@@ -3,7 +3,7 @@
 import { extname } from "node:path";
 import { Command } from "commander";
 import { InputError } from "../errors.js";
-import { formatRational } from "../exact/rational.js";
+import type { Rational } from "../exact/rational.js";
 import { describeDomain, domainToJson } from "../formats/domain.js";
 import { graphToJson } from "../graph/to-json.js";
 import { writeDot } from "../graph/write-dot.js";
@@ -16,6 +16,7 @@ import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } 
 import { runRegionGraph } from "./graph-run.js";
 import { readCommandInput } from "./command-input.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
+import { formatReadable } from "../exact/readable.js";
 
 const FORMATS = ["json", "gexf", "graphml", "dot"] as const;
 type GraphFormat = (typeof FORMATS)[number];
@@ -70,7 +71,7 @@ export function graphCommand(ctx: CliContext): Command {
         status: run.enumeration.status,
         elapsedMs: Math.round((run.enumeration.elapsedMs + run.graphMs) * 10) / 10,
       };
-      if (format === undefined) return printText(ctx, doc.counts, describeDomain(doc.domain), run);
+      if (format === undefined) return printText(ctx, doc.counts, describeDomain(run.domain, ctx.exact), run);
       if (!flags.output) return printJson(ctx, doc);
       text = JSON.stringify(doc, null, 2) + "\n";
     } else text = format === "gexf" ? writeGexf(graph) : format === "graphml" ? writeGraphml(graph) : writeDot(graph);
@@ -97,8 +98,9 @@ function printText(
     "source -> target  neurons  point  jump",
   ];
   run.graph.graph.forEachEdge((_key, attrs, source, target) => {
-    const t = edgeText(attrs);
-    lines.push(`${source} -> ${target}  ${t.neurons}  (${attrs.point!.map(formatRational).join(", ")})  [${t.jump}]${attrs.sameMap ? "  (same map)" : ""}`);
+    const f = (v: Rational): string => formatReadable(v, ctx.exact);
+    const jump = attrs.jump.map((row) => row.map(f).join(",")).join(";");
+    lines.push(`${source} -> ${target}  ${edgeText(attrs).neurons}  (${attrs.point!.map(f).join(", ")})  [${jump}]${attrs.sameMap ? "  (same map)" : ""}`);
   });
   ctx.io.stdout(lines.join("\n") + "\n");
 }

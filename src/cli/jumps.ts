@@ -10,6 +10,7 @@ import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } 
 import { runRegionGraph } from "./graph-run.js";
 import { readCommandInput } from "./command-input.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
+import { formatReadable, sqrtApproximation } from "../exact/readable.js";
 
 interface JumpsFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly json?: boolean;
@@ -53,16 +54,15 @@ export function jumpsCommand(ctx: CliContext): Command {
     if (flags.json) return printJson(ctx, out);
     const lines = [
       `regions ${out.counts.regions}, edges ${out.counts.edges}, linear pieces ${out.counts.linearPieces}${out.complete ? "" : ` (incomplete: ${out.status})`}`,
-      `domain  ${describeDomain(out.domain)}`,
+      `domain  ${describeDomain(run.domain, ctx.exact)}`,
       `edges where several neurons flip: ${out.multiNeuronEdges}; edges with no change of map: ${out.flatEdges}`,
       "",
       "layer  neuron  facets  alone  flat  distinct  max |J|² (≈ max |J|)  max |entry|",
     ];
-    stats.neurons.forEach((n, i) => {
-      const o = out.neurons[i]!;
-      const approx = Math.sqrt(n.maxFrobeniusSquared.valueOf()).toPrecision(6);
+    stats.neurons.forEach((n) => {
+      const approx = sqrtApproximation(n.maxFrobeniusSquared);
       lines.push(
-        `${String(n.layer).padStart(5)}  ${String(n.neuron).padStart(6)}  ${String(n.facets).padStart(6)}  ${String(n.alone).padStart(5)}  ${String(n.flat).padStart(4)}  ${String(n.distinctJumps).padStart(8)}  ${o.maxFrobeniusSquared} (≈ ${approx})  ${o.maxAbsEntry}`,
+        `${String(n.layer).padStart(5)}  ${String(n.neuron).padStart(6)}  ${String(n.facets).padStart(6)}  ${String(n.alone).padStart(5)}  ${String(n.flat).padStart(4)}  ${String(n.distinctJumps).padStart(8)}  ${formatReadable(n.maxFrobeniusSquared, ctx.exact)} (≈ ${approx})  ${formatReadable(n.maxAbsEntry, ctx.exact)}`,
       );
     });
     ctx.io.stdout(lines.join("\n") + "\n");

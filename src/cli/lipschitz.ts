@@ -2,13 +2,14 @@
 // norm of a region's Jacobian), with the attaining region and an interior point.
 import { Command } from "commander";
 import { InputError } from "../errors.js";
-import { formatRational } from "../exact/rational.js";
+import { formatRational, type Rational } from "../exact/rational.js";
 import { formatPattern } from "../network/evaluate.js";
 import { lipschitzConstant, type LipschitzNorm } from "../analysis/lipschitz.js";
 import { printJson, type CliContext } from "./context.js";
 import { readCommandInput } from "./command-input.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
+import { formatReadable } from "../exact/readable.js";
 
 interface LipschitzFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly norm: string;
@@ -40,8 +41,9 @@ export function lipschitzCommand(ctx: CliContext): Command {
       point: r.region.point.map(formatRational),
     };
     if (flags.json) return printJson(ctx, { norm: r.norm, constant: formatRational(r.constant), region: region ?? null, complete: r.complete, regions: r.enumeration.regions });
-    const lines = [`lipschitz  ${formatRational(r.constant)} (l-${r.norm} norm)${r.complete ? "" : ` — a lower bound (incomplete: ${r.enumeration.status})`}`];
-    if (region) lines.push(`region     ${region.id} (pattern ${region.pattern})`, `point      (${region.point.join(", ")})`, `jacobian   [${region.jacobian.map((row) => row.join(", ")).join("; ")}]`);
+    const readable = (v: Rational): string => formatReadable(v, ctx.exact);
+    const lines = [`lipschitz  ${readable(r.constant)} (l-${r.norm} norm)${r.complete ? "" : ` — a lower bound (incomplete: ${r.enumeration.status})`}`];
+    if (r.region) lines.push(`region     ${r.region.id} (pattern ${formatPattern(r.region.pattern)})`, `point      (${r.region.point.map(readable).join(", ")})`, `jacobian   [${r.region.jacobian.map((row) => row.map(readable).join(", ")).join("; ")}]`);
     lines.push(`regions    ${r.enumeration.regions}`);
     ctx.io.stdout(lines.join("\n") + "\n");
   });

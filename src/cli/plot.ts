@@ -62,7 +62,7 @@ export function plotCommand(ctx: CliContext): Command {
       onRegion: (r) => regions.push(r),
     });
     if (regions.some((r) => !r.bounded)) {
-      throw new UsageError(`plot: the domain (${describeDomain(domainToJson(domain))}) is unbounded; bound it with --box`);
+      throw new UsageError(`plot: the domain (${describeDomain(domain)}) is unbounded; bound it with --box`);
     }
     const svgRegions: SvgRegion[] = regions.map((r) => {
       const value = dot(RationalField, r.map.A[k - 1]!, r.witness).add(r.map.c[k - 1]!);
@@ -77,7 +77,7 @@ export function plotCommand(ctx: CliContext): Command {
       axisNames,
       title: `${file}: ${result.regions} linear regions`,
       caption: [
-        `domain: ${describeDomain(domainToJson(domain))}`,
+        `domain: ${describeDomain(domain)}`,
         `${result.regions} regions${result.complete ? "" : ` (incomplete: ${result.status})`}, every region certified; colour: ${flags.color}`,
       ],
     });

@@ -49,6 +49,10 @@ export function createProgram(ctx: CliContext): Command {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");
     cmd.option("--max-file-size <bytes>", "largest input file tessera reads (default 256M; suffixes K, M, G)");
+    cmd.option("--exact", "print every rational in full (human output shortens those of more than 20 digits; --json never does)");
+    cmd.hook("preAction", (command) => {
+      ctx.exact = Boolean(command.opts().exact);
+    });
     program.addCommand(cmd);
   }
   // Limits that every reader honours, set before the command runs (runCli restores the defaults after it).

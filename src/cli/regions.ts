@@ -2,7 +2,7 @@
 // split-tree certificate, as a region map (JSON, or NDJSON with --ndjson), streamed as regions are found.
 import { openTextFile } from "./output-file.js";
 import { Command } from "commander";
-import { formatRational } from "../exact/rational.js";
+import { formatReadable } from "../exact/readable.js";
 import { formatPattern } from "../network/evaluate.js";
 import { RegionMapWriter, regionMapHeader } from "../regions/region-map.js";
 import type { Region } from "../regions/types.js";
@@ -11,7 +11,7 @@ import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } 
 import { runEnumeration } from "./enumeration-run.js";
 import { LinearPieceTracker } from "../graph/piece-tracker.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
-import { describeDomain, domainToJson } from "../formats/domain.js";
+import { describeDomain } from "../formats/domain.js";
 import { readCommandInput } from "./command-input.js";
 
 interface RegionsFlags extends NetworkFlags, DomainFlags, LimitFlags {
@@ -54,8 +54,8 @@ export function regionsCommand(ctx: CliContext): Command {
         writer = new RegionMapWriter(sink.write, flags.ndjson ? "ndjson" : "json", regionMapHeader(net, domain, file));
         onRegion = (r) => (pieces.add(r), flags.ndjson ? writer!.region(r) : void held.push(r));
       } else {
-        ctx.io.stdout(`domain ${describeDomain(domainToJson(domain))}\n`);
-        onRegion = (r) => (pieces.add(r), ctx.io.stdout(`${r.id}\t${formatPattern(r.pattern)}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map(formatRational).join(", ")})\n`));
+        ctx.io.stdout(`domain ${describeDomain(domain, ctx.exact)}\n`);
+        onRegion = (r) => (pieces.add(r), ctx.io.stdout(`${r.id}\t${formatPattern(r.pattern)}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map((v) => formatReadable(v, ctx.exact)).join(", ")})\n`));
       }
       const result = await runEnumeration(ctx, net, { domain, domainLabel, maxRegions, timeoutMs, certify: flags.certify, irredundant: true, collectVertices: Boolean(flags.vertices), keepCertificates: true, onRegion });
       const [pieceOf, linearPieces] = pieces.finish(result.domain.network, result.domain.polyhedron);

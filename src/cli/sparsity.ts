@@ -13,6 +13,7 @@ import { readCsvRows } from "./neurons.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
 import { parsePositiveInteger } from "./parse.js";
 import { estimate } from "./signal.js";
+import { formatReadable } from "../exact/readable.js";
 
 interface SparsityFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly data?: string;
@@ -23,7 +24,11 @@ interface SparsityFlags extends NetworkFlags, DomainFlags, LimitFlags {
 
 const DEFAULT_SAMPLES = 2000;
 
-const exactText = (r: Rational): string => `${formatRational(r)} (${estimate(rationalToNumber(r))})`;
+/** "3/8 (0.375)"; a long fraction is already "≈ decimal (exact: …)" (src/exact/readable.ts). */
+const exactText = (r: Rational, exact?: boolean): string => {
+  const text = formatReadable(r, exact);
+  return text.startsWith("≈") ? text : `${text} (${estimate(rationalToNumber(r))})`;
+};
 
 export function sparsityCommand(ctx: CliContext): Command {
   const cmd = new Command("sparsity")
@@ -71,8 +76,8 @@ export function sparsityCommand(ctx: CliContext): Command {
       });
     }
     const lines: string[] = [];
-    if (domain) lines.push(`domain     ${describeDomain(domainToJson(domain))}`);
-    if (r.enumeration) lines.push(`exact      ${r.enumeration.regions} regions, area ${formatRational(r.enumeration.area)}${r.enumeration.complete ? "" : ` (incomplete: ${r.enumeration.status}; no exact fractions)`}`);
+    if (domain) lines.push(`domain     ${describeDomain(domain, ctx.exact)}`);
+    if (r.enumeration) lines.push(`exact      ${r.enumeration.regions} regions, area ${formatReadable(r.enumeration.area, ctx.exact)}${r.enumeration.complete ? "" : ` (incomplete: ${r.enumeration.status}; no exact fractions)`}`);
     if (r.sampler) lines.push(`sampled    ${samples} ${r.sampler === "standard-normal" ? "standard normal" : "uniform"} inputs, seed ${seed} (estimate ± 95% interval)`);
     if (r.rows !== undefined) lines.push(`data       ${r.rows} rows (exact)`);
     const cols = ["formula (est.)", ...(r.sampler ? ["sampled (est.)"] : []), ...(r.rows !== undefined ? ["data (exact)"] : []), ...(r.neurons.some((n) => n.exact) ? ["exact area fraction"] : [])];
@@ -82,8 +87,8 @@ export function sparsityCommand(ctx: CliContext): Command {
       const cells = [
         v.formula !== undefined ? estimate(v.formula) : "-",
         ...(r.sampler ? [v.sampled ?? "-"] : []),
-        ...(r.rows !== undefined ? [v.data ? exactText(v.data) : "-"] : []),
-        ...(hasExact ? [v.exact ? exactText(v.exact) : "-"] : []),
+        ...(r.rows !== undefined ? [v.data ? exactText(v.data, ctx.exact) : "-"] : []),
+        ...(hasExact ? [v.exact ? exactText(v.exact, ctx.exact) : "-"] : []),
       ];
       return `${label}${cells.map((c) => c.padEnd(26)).join("")}`.trimEnd();
     };

@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { createHash } from "node:crypto";
 import { relative, dirname, resolve } from "node:path";
 import { InternalError, InputError } from "../errors.js";
-import { formatRational } from "../exact/rational.js";
+import { formatRational, type Rational } from "../exact/rational.js";
 import { inputSize, outputSize } from "../network/ir.js";
 import { loadVnnlib } from "../formats/vnnlib.js";
 import { verify, type VerifyOutcome } from "../analysis/verify.js";
@@ -16,6 +16,7 @@ import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./ne
 import { parsePositiveSeconds } from "./parse.js";
 import { writeTextFile } from "./output-file.js";
 import { readFileBytes } from "../formats/load.js";
+import { formatReadable } from "../exact/readable.js";
 
 interface VerifyFlags extends NetworkFlags {
   readonly property: string;
@@ -107,9 +108,14 @@ export function verifyCommand(ctx: CliContext): Command {
       const leaves = outcome.stats.leaves;
       lines.push(`certificate  ${flags.certificate ? `${flags.certificate} (${leaves} leaves; re-check with: tessera check ${flags.certificate} ${file})` : "not built (write one with --certificate FILE)"}`);
     }
-    if (counterexample) {
+    if (outcome.result === "violated") {
       lines.push("counterexample (re-checked in exact arithmetic):");
-      lines.push(...counterexample.input.map((v, i) => `  X_${i} = ${v}`), ...counterexample.output.map((v, i) => `  Y_${i} = ${v}`));
+      // "Y_0 = 3/2", or "Y_0 ≈ -0.020312 (exact: …)" for a long value.
+      const line = (name: string) => (v: Rational, i: number): string => {
+        const text = formatReadable(v, ctx.exact);
+        return `  ${name}_${i} ${text.startsWith("≈") ? text : `= ${text}`}`;
+      };
+      lines.push(...outcome.counterexample.input.map(line("X")), ...outcome.counterexample.output.map(line("Y")));
     }
     if (outcome.result === "unknown") lines.push(`reason       ${outcome.reason}`);
     lines.push(`time         ${(s.elapsedMs / 1000).toFixed(3)} s (${s.nodes} branches, ${s.leaves} leaves, depth ${s.maxDepth}, ${s.searchPoints} search points)`);

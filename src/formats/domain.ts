@@ -5,6 +5,7 @@
 // types and their geometry (resolving against a network, slices as an affine layer) live in geometry/.
 import { InputError } from "../errors.js";
 import { formatRational, notRationalMessage, tryParseRational, type Rational } from "../exact/rational.js";
+import { formatReadable } from "../exact/readable.js";
 import { lessEq, sliceDomain } from "../geometry/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
 import { JsonReader, parseJsonText, type JsonObject } from "./json-path.js";
@@ -149,16 +150,17 @@ function polytopeFromJson(r: JsonReader, obj: JsonObject, path: string, n?: numb
   return { kind: "polytope", polyhedron: { dim, halfspaces: A.map((a, i) => lessEq(a, b[i]!)) }, file: r.file };
 }
 
-/** One line describing a domain for human output ("box -1:1,0:1", "line through (0,0), (1,1)"). */
-export function describeDomain(d: DomainJson): string {
+/** One line describing a domain for human output ("box -1:1,0:1", "line through (0,0), (1,1)"); long rationals shortened unless `exact`. */
+export function describeDomain(d: DomainSpec, exact = false): string {
+  const f = (v: Rational): string => formatReadable(v, exact);
   switch (d.kind) {
     case "all":
       return `all of R^${d.dim}`;
     case "box":
-      return `box ${d.lo.map((lo, i) => `${lo}:${d.hi[i]}`).join(",")}`;
+      return `box ${d.lo.map((lo, i) => `${f(lo)}:${f(d.hi[i]!)}`).join(",")}`;
     case "polytope":
-      return `polytope with ${d.b.length} half-spaces${d.file ? ` (${d.file})` : ""}`;
+      return `polytope with ${d.polyhedron.halfspaces.length} half-spaces${d.file ? ` (${d.file})` : ""}`;
     case "slice":
-      return `${d.shape} through ${d.points.map((p) => `(${p.join(",")})`).join(", ")}${d.within ? `, within ${describeDomain(d.within)}` : ""}`;
+      return `${d.shape} through ${d.points.map((p) => `(${p.map(f).join(",")})`).join(", ")}${d.within ? `, within ${describeDomain(d.within, exact)}` : ""}`;
   }
 }
