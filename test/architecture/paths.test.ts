@@ -16,7 +16,7 @@ const SCANNED_FILES = ["README.md", "package.json", "tsconfig.json", "tsconfig.b
 const TEXT = /\.(ts|mjs|js|md|json|sh|py|txt)$|^[^.]+$/;
 
 /** System paths that are the point where they appear (an interpreter line, a null device, a full disk, an endless file). */
-const ALLOWED_SYSTEM_PATHS = new Set(["/usr/bin/env", "/usr/bin/python3", "/dev/null", "/dev/full", "/dev/zero", "/usr/bin/time"]);
+const ALLOWED_SYSTEM_PATHS = new Set(["/usr/bin/env", "/usr/bin/python3", "/dev/null", "/dev/full", "/dev/zero", "/dev/stdout", "/usr/bin/time"]);
 
 /**
  * A path of the writing machine: a sibling checkout, a home folder, or an absolute path under one of the
