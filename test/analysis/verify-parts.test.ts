@@ -1,5 +1,6 @@
 // The verifier in parts, re-entrant (worker threads run it side by side): no module of src/analysis keeps
 // mutable state at module level, and two runs of the same problem give identical counters.
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { loadNetwork } from "../../src/formats/load.js";
@@ -8,8 +9,8 @@ import { loadVnnlib } from "../../src/formats/vnnlib.js";
 import { verify } from "../../src/analysis/verify.js";
 import { problemFromVnnlib } from "../../src/analysis/problem.js";
 
-const SRC = new URL("../../src/analysis", import.meta.url).pathname;
-const TEST = new URL("../../fixtures/vnncomp/test", import.meta.url).pathname;
+const SRC = fileURLToPath(new URL("../../src/analysis", import.meta.url));
+const TEST = fileURLToPath(new URL("../../fixtures/vnncomp/test", import.meta.url));
 
 describe("verify is re-entrant", () => {
   it("no analysis module declares a mutable array or a `let` at module level (caches are WeakMaps keyed by network)", () => {
