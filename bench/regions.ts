@@ -1,10 +1,13 @@
 // Benchmark of the region engine (prints tables; not a test): regions/s and LPs per region on PyTorch-made
 // MLPs (fixtures/bench) on [-1,1]^n and on ACAS Xu 1_1 over prop 1's box, with certification on and off,
-// next to nnenum's numbers from issue 3; then the float LP proposers (dense simplex vs HiGHS) per LP.
-// Run: npm run bench -- bench/regions.ts            (BENCH_SECONDS=20 per run by default)
-//      npm run bench -- bench/regions.ts --quick    (3 s per run, small LP table)
+// next to nnenum's numbers (docs/performance.md); then the float LP proposers (dense simplex vs HiGHS) per LP.
+// Run: npm run bench -- bench/regions.ts              (BENCH_SECONDS=20 per run by default)
+//      npm run bench -- bench/regions.ts --quick      (3 s per run, small LP table)
+//      npm run bench -- bench/regions.ts --corpus DIR (every .json/.onnx/.nnet network in DIR, on [-1,1]^n,
+//                                                      instead of the default networks inside the repository)
 import { fileURLToPath } from "node:url";
-import { existsSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { rat, parseRational, type Rational } from "../src/exact/rational.js";
 import { loadNetwork } from "../src/formats/load.js";
 import type { DomainSpec } from "../src/geometry/types.js";
@@ -37,12 +40,22 @@ const prop1 = (): DomainSpec => ({
   hi: ["0.679857769", "0.5", "0.5", "0.5", "-0.45"].map(parseRational),
 });
 
-const cases: Case[] = [
-  { name: "2-16-16-2 on [-1,1]^2", file: "fixtures/bench/mlp-2-16-16-2.json", domain: unitBox },
-  { name: "3-32-32-32-2 on [-1,1]^3", file: "fixtures/bench/mlp-3-32-32-32-2.json", domain: unitBox },
-  { name: "5-50-50-50-5 on [-1,1]^5", file: "fixtures/bench/mlp-5-50-50-50-5.json", domain: unitBox },
-  ...(existsSync(ACAS) ? [{ name: "ACAS Xu 1_1 on prop 1", file: ACAS, domain: prop1 }] : []),
-];
+const fixture = (path: string): string => fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url));
+const corpusAt = process.argv.indexOf("--corpus");
+const corpus = corpusAt >= 0 ? process.argv[corpusAt + 1] : undefined;
+if (corpusAt >= 0 && corpus === undefined) throw new Error("bench/regions.ts: --corpus needs a folder");
+
+const cases: Case[] = corpus
+  ? readdirSync(resolve(corpus))
+      .filter((name) => /\.(json|onnx|nnet)$/i.test(name))
+      .sort()
+      .map((name) => ({ name: `${name} on [-1,1]^n`, file: join(resolve(corpus), name), domain: unitBox }))
+  : [
+      { name: "2-16-16-2 on [-1,1]^2", file: fixture("bench/mlp-2-16-16-2.json"), domain: unitBox },
+      { name: "3-32-32-32-2 on [-1,1]^3", file: fixture("bench/mlp-3-32-32-32-2.json"), domain: unitBox },
+      { name: "5-50-50-50-5 on [-1,1]^5", file: fixture("bench/mlp-5-50-50-50-5.json"), domain: unitBox },
+      { name: "ACAS Xu 1_1 on prop 1", file: ACAS, domain: prop1 },
+    ];
 
 function row(cells: (string | number)[]): string {
   return "| " + cells.map(String).join(" | ") + " |";
@@ -82,7 +95,7 @@ for (const c of cases) {
     );
   }
 }
-console.log("\nnnenum (exact mode, one process; issue 3): 3-32-32-32-2 on [-1,1]^3: 12,259 regions in 3.8 s ≈ 3,200 regions/s;");
+console.log("\nnnenum (exact mode, one process; measured 2026-11-29, docs/performance.md): 3-32-32-32-2 on [-1,1]^3: 12,259 regions in 3.8 s ≈ 3,200 regions/s;");
 console.log("ACAS Xu 1_1 on prop 1: 39,835 regions in 15.7 s ≈ 2,500 regions/s. (nnenum's 3-32-32-32-2 is its own random net.)\n");
 
 // Full region maps (what `tessera regions` computes: irredundant H-forms, certificates kept) and `check`.

@@ -1,9 +1,10 @@
 // Benchmark of `verify` on ACAS Xu (VNN-COMP instances: properties 1–4 on all 45 networks, 116 s each):
 // prints a table of verdicts and times (network load + verify, per instance, in one process) and totals.
 // Not a test. Run: npm run bench -- bench/verify.ts [--props 1,2,3,4] [--nets 1_1,2_1|all] [--timeout 116]
-//                  [--out results.ndjson]   (one JSON line per instance, appended as it finishes; instances
+//                  [--corpus DIR (default fixtures/acasxu)] [--out results.ndjson]   (one JSON line per instance, appended as it finishes; instances
 //                                            already in the file are skipped, so a run can be resumed)
 import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { loadNetwork } from "../src/formats/load.js";
 import "../src/formats/index.js";
@@ -12,12 +13,13 @@ import { problemFromVnnlib } from "../src/analysis/problem.js";
 import { verify } from "../src/analysis/verify.js";
 import { recheckCounterexample } from "../src/analysis/counterexample.js";
 
-const DATA = fileURLToPath(new URL("../fixtures/acasxu", import.meta.url));
-
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
+
+/** The networks and properties: a folder laid out as fixtures/acasxu (onnx/, vnnlib/); that one by default. */
+const DATA = resolve(arg("corpus", fileURLToPath(new URL("../fixtures/acasxu", import.meta.url))));
 
 const props = arg("props", "1,2,3,4").split(",").map(Number);
 const allNets = Array.from({ length: 45 }, (_, i) => `${Math.floor(i / 9) + 1}_${(i % 9) + 1}`);

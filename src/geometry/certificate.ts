@@ -1,4 +1,4 @@
-// The certificate algebra of the LP (DESIGN.md, exactness contract 2): a bound certificate y ≥ 0 with
+// The certificate algebra of the LP (docs/architecture.md, exactness contract 2): a bound certificate y ≥ 0 with
 // Σ y_i a_i = w proves w·x ≤ Σ y_i b_i on {x : a_i·x ≤ b_i}; a ray r with a_i·r ≤ 0 and w·r > 0 proves w·x
 // unbounded. Here: checking both exactly, the bound a certificate gives, and re-solving a proposed basis
 // exactly into a certificate (fraction-free, exact-solve.ts). The LP that proposes them is lp.ts.

@@ -1,4 +1,4 @@
-// LP with exact certificates (DESIGN.md, exactness contract 1–2): floats propose, exact arithmetic decides.
+// LP with exact certificates (docs/architecture.md, exactness contract 1–2): floats propose, exact arithmetic decides.
 // The one question the region engine asks is "how large can z(x) = w·x + c get on {x : a_i·x ≤ b_i}?".
 // `upperBound` answers it with either
 //   - a bound certificate y ≥ 0 with Σ y_i a_i = w exactly, so z ≤ Σ y_i b_i + c on the whole set, or

@@ -1,4 +1,4 @@
-// `--decimal-weights` (DESIGN.md, exactness contract 3): replace every float-valued weight by the shortest
+// `--decimal-weights` (docs/architecture.md, exactness contract 3): replace every float-valued weight by the shortest
 // decimal that rounds to the same float — the number a person wrote, e.g. 0.1 instead of float32(0.1) =
 // 13421773/134217728 — and say so in the network's approximations. Values that are not floats stay as they are.
 import { dyadicFromFloat32, dyadicFromFloat64 } from "../exact/float.js";

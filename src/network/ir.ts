@@ -1,4 +1,4 @@
-// The network IR (DESIGN.md "Core model"): a DAG of nodes in topological order. Node 0 is the input.
+// The network IR (docs/architecture.md, "Core model"): a DAG of nodes in topological order. Node 0 is the input.
 // An affine node multiplies the concatenation of earlier node outputs by a rational matrix and adds a
 // bias; an activation node applies a scalar continuous piecewise-linear function element-wise.
 // Everything downstream (regions, graph, analysis) sees only this; formats lower into it.

@@ -1,8 +1,9 @@
-// No import circle in src/: every module can be read (and tested) after the modules it imports. The imports
+// No import circle in src/, and imports point down the layers of docs/architecture.md: every module can be
+// read (and tested) after the modules it imports. The imports
 // are read from the source text with TypeScript's own pre-processor, so `import type`, `export … from` and
 // `import("…")` types count too. A circle is reported as the list of files around it.
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -103,5 +104,26 @@ describe("the import graph of src/", () => {
     }
     const graph = new Map([...edges].map(([f, targets]) => [f, targets.filter((t) => !allowed.has(`${name(f)} -> ${name(t)}`))] as const));
     expect(circles(graph).map((c) => c.map(name).join(" ↔ "))).toEqual([]);
+  });
+});
+
+/**
+ * The folders of src/ from the bottom up (docs/architecture.md, "Layout"): a file imports only from its own
+ * folder and the folders before it. src/errors.ts is importable from everywhere; src/index.ts imports anything.
+ */
+const LAYERS = ["errors.ts", "exact", "network", "geometry", "formats", "regions", "check", "graph", "analysis", "cli", "index.ts"];
+
+describe("the layers of src/", () => {
+  const files = sourceFiles(src);
+  const known = new Set(files);
+  const layer = (f: string): number => LAYERS.indexOf(relative(src, f).split(sep)[0]!);
+
+  it("every file is in a known layer", () => {
+    expect(files.filter((f) => layer(f) < 0).map((f) => relative(src, f))).toEqual([]);
+  });
+
+  it("imports point down only", () => {
+    const upward = files.flatMap((f) => importsOf(f, known).filter((t) => layer(t) > layer(f)).map((t) => `${relative(src, f)} -> ${relative(src, t)}`));
+    expect(upward).toEqual([]);
   });
 });
