@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { describeNetwork } from "../network/describe.js";
 import { printJson, type CliContext } from "./context.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
+import { formatReadable } from "../exact/readable.js";
 
 interface InfoFlags extends NetworkFlags {
   readonly json?: boolean;
@@ -27,7 +28,7 @@ export function infoCommand(ctx: CliContext): Command {
       `parameters  ${d.parameters}`,
     ];
     if (d.activationLayers.length) lines.push(`widths      ${d.activationLayers.map((l) => l.size).join("-")}`);
-    if (d.inputBox) lines.push(`input box   ${d.inputBox.join(", ")}`);
+    if (net.inputBox) lines.push(`input box   ${net.inputBox.map(([lo, hi]) => `${formatReadable(lo, ctx.exact)}:${formatReadable(hi, ctx.exact)}`).join(", ")}`);
     if (d.sourceOps) lines.push(`source ops  ${Object.entries(d.sourceOps).map(([k, v]) => `${k}×${v}`).join(", ")}`);
     for (const a of d.approximations) lines.push(`approximation: ${a}`);
     ctx.io.stdout(lines.join("\n") + "\n");

@@ -11,6 +11,7 @@ import { printJson, type CliContext } from "./context.js";
 import { readCommandInput } from "./command-input.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
+import { formatReadable } from "../exact/readable.js";
 
 interface NeuronsFlags extends NetworkFlags, DomainFlags, LimitFlags {
   readonly data?: string;
@@ -64,11 +65,12 @@ export function neuronsCommand(ctx: CliContext): Command {
       ...(n.preActivation ? { preActivation: { lo: formatRational(n.preActivation.lo), hi: formatRational(n.preActivation.hi) } } : {}),
       ...(data ? { activeOnData: data.activeCounts[n.layer]![n.neuron]! } : {}),
     }));
-    const dataOut = data && {
+    const meanActiveShare = data && data.activeShare.reduce((s, v) => s.add(v), data.activeShare[0]!.mul(0)).div(data.rows);
+    const dataOut = data && meanActiveShare && {
       rows: data.rows,
       deadOnData: data.deadOnData,
       activeShare: data.activeShare.map(formatRational),
-      meanActiveShare: formatRational(data.activeShare.reduce((s, v) => s.add(v), data.activeShare[0]!.mul(0)).div(data.rows)),
+      meanActiveShare: formatRational(meanActiveShare),
     };
     if (flags.json) return printJson(ctx, { neurons, counts: r.counts, complete: r.complete, ...(dataOut ? { data: dataOut } : {}) });
     const c = r.counts;
@@ -77,7 +79,7 @@ export function neuronsCommand(ctx: CliContext): Command {
       if (n.status === "unstable") continue;
       lines.push(`  layer ${n.layer} neuron ${n.neuron}: ${n.status} (proof: ${n.proof})`);
     }
-    if (dataOut) lines.push(`data       ${dataOut.rows} rows; never active on the data: ${dataOut.deadOnData.length}; mean share of active neurons ${dataOut.meanActiveShare}`);
+    if (dataOut && meanActiveShare) lines.push(`data       ${dataOut.rows} rows; never active on the data: ${dataOut.deadOnData.length}; mean share of active neurons ${formatReadable(meanActiveShare, ctx.exact)}`);
     ctx.io.stdout(lines.join("\n") + "\n");
   });
   return cmd;

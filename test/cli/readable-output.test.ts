@@ -14,6 +14,7 @@ const files = tempFiles({
   "huge.json": dense("1e400"),
   "big.json": dense("1e30"),
   "tiny.json": dense(`1/${THREE_50}`),
+  "boxed.json": JSON.stringify({ format: "tessera-network", version: 1, inputs: 1, inputBox: [`0:1/${THREE_50}`], layers: [{ type: "relu" }] }),
   "unsafe.vnnlib": "(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert (>= X_0 0))\n(assert (<= X_0 1))\n(assert (>= Y_0 1))\n",
 });
 const HUGE = files["huge.json"]!;
@@ -71,6 +72,11 @@ describe("long rationals in human output", () => {
     const json = JSON.parse((await cli("verify", BIG, "--property", files["unsafe.vnnlib"]!, "--json")).stdout);
     expect(json.counterexample.output).toEqual([formatRational(x.mul(rat(10n ** 30n)))]);
     expect(run.stdout).toMatch(/\n {2}Y_0 ≈ \d(\.\d+)?e\+\d+ \(exact: \d{4}…, \d+ digits\)\n/);
+  });
+
+  it("info: the network's input box 0:1/3^50", async () => {
+    expect((await cli("info", files["boxed.json"]!)).stdout).toContain("input box   0:≈ 1.393e-24 (exact: 1/7178…, 25 digits)");
+    expect((await cli("info", files["boxed.json"]!, "--exact")).stdout).toContain(`input box   0:1/${THREE_50}`);
   });
 
   it("every command takes --exact", async () => {
