@@ -11,6 +11,7 @@ import { gaussianSampler, normalCdf } from "../../src/analysis/gaussian.js";
 import { writeNetworkJson, readNetworkJson } from "../../src/formats/network-json.js";
 import { signalPropagation } from "../../src/analysis/signal.js";
 import type { AffineNode } from "../../src/network/ir.js";
+import { projectFile } from "../project.js";
 
 const dense = (net: ReturnType<typeof initialiseNetwork>): AffineNode[] => net.nodes.filter((n): n is AffineNode => n.kind === "affine");
 const values = (node: AffineNode): number[] => node.weights.flat().map(rationalToNumber);
@@ -57,7 +58,7 @@ describe("initialiseNetwork", () => {
   });
 
   it("the written network validates against docs/schema/network.schema.json and reads back to the same weights", () => {
-    const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync("docs/schema/network.schema.json", "utf8")));
+    const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(projectFile("docs/schema/network.schema.json"), "utf8")));
     const net = initialiseNetwork({ layers: [2, 5, 5, 1], scheme: "pytorch", seed: 3 });
     const text = writeNetworkJson(net);
     expect(validate(JSON.parse(text)), JSON.stringify(validate.errors)).toBe(true);

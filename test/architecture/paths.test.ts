@@ -81,6 +81,13 @@ describe("no path outside the repository", () => {
     expect(hits).toEqual([]);
   });
 
+  it("project files are not read from the working directory (readFileSync(\"fixtures/…\") works only from the repository root)", () => {
+    const fromCwd = /\b(?:readFileSync|existsSync|readdirSync|statSync)\(\s*["'`](?:fixtures|docs|src|test|bench|scripts)\//;
+    const code = scannedFiles().filter((f) => /\.(ts|mjs|js)$/.test(f) && f !== fileURLToPath(import.meta.url));
+    const hits = code.filter((f) => fromCwd.test(readFileSync(f, "utf8"))).map((f) => relative(root, f));
+    expect(hits).toEqual([]);
+  });
+
   it("project files are found with fileURLToPath, never URL.pathname (which keeps %20 for a space in the folder name)", () => {
     const code = scannedFiles().filter((f) => /\.(ts|mjs|js)$/.test(f) && f !== fileURLToPath(import.meta.url));
     const hits = code.filter((f) => readFileSync(f, "utf8").includes("import.meta.url).pathname")).map((f) => relative(root, f));

@@ -4,9 +4,10 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { cli, tempFiles } from "./run.js";
+import { projectFile } from "../project.js";
 
 const BN = "fixtures/onnx/batchnorm1d.onnx";
-const schema = JSON.parse(readFileSync("docs/schema/region-map.schema.json", "utf8"));
+const schema = JSON.parse(readFileSync(projectFile("docs/schema/region-map.schema.json"), "utf8"));
 
 describe("approximations in every output", () => {
   it("count --json lists the sqrt approximation and stderr has the note", async () => {

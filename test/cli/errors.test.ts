@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cli, cliProcess, tempFiles } from "./run.js";
+import { projectFile } from "../project.js";
 
 const SEED = "fixtures/seed-three-neurons.json";
 
@@ -121,7 +122,7 @@ function expectMessage(stderr: string, file: string, message: string | RegExp): 
 
 describe("docs/errors.md: networks and eval", () => {
   it("every row of the section has a case here, and every case is a row", () => {
-    const doc = readFileSync("docs/errors.md", "utf8");
+    const doc = readFileSync(projectFile("docs/errors.md"), "utf8");
     const section = doc.slice(doc.indexOf("## Networks (tessera JSON) and `eval`"), doc.indexOf("\n## ", doc.indexOf("## Networks (tessera JSON)") + 5) >>> 0 || undefined);
     const ids = [...section.replace(/^\| id \|.*$/m, "").matchAll(/^\| ([a-z][a-z0-9-]*)( \/ [^|]*)? \|/gm)].flatMap((m) => {
       if (!m[2]) return [m[1]!];

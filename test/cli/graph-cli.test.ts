@@ -7,10 +7,11 @@ import Ajv from "ajv";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { cli, tempFiles } from "./run.js";
 import { parseRational } from "../../src/exact/rational.js";
+import { projectFile } from "../project.js";
 
 const SEED = "fixtures/seed-three-neurons.json";
 const RELU = JSON.stringify({ format: "tessera-network", version: 1, inputs: 1, layers: [{ type: "relu" }] });
-const schema = JSON.parse(readFileSync("docs/schema/graph.schema.json", "utf8")) as object;
+const schema = JSON.parse(readFileSync(projectFile("docs/schema/graph.schema.json"), "utf8")) as object;
 const AjvClass = (Ajv as unknown as { default?: typeof Ajv }).default ?? Ajv;
 const validate = new (AjvClass as unknown as new (o: object) => { compile: (s: object) => ((d: unknown) => boolean) & { errors?: unknown } })({ allErrors: true }).compile(schema);
 
@@ -153,7 +154,7 @@ describe("count and regions: linear pieces", () => {
   it("regions gives each region its piece (JSON, valid against the region-map schema); NDJSON lists them at the end", async () => {
     const { "net.json": file } = tempFiles({ "net.json": NET });
     const doc = JSON.parse((await cli("regions", file!, "--json")).stdout);
-    const mapSchema = JSON.parse(readFileSync("docs/schema/region-map.schema.json", "utf8")) as object;
+    const mapSchema = JSON.parse(readFileSync(projectFile("docs/schema/region-map.schema.json"), "utf8")) as object;
     const check = new (AjvClass as unknown as new (o: object) => { compile: (s: object) => ((d: unknown) => boolean) & { errors?: unknown } })({ allErrors: true }).compile(mapSchema);
     expect(check(doc), JSON.stringify(check.errors)).toBe(true);
     const sorted = [...doc.regions].sort((p: { witness: string[] }, q: { witness: string[] }) => parseRational(p.witness[0]!).compare(parseRational(q.witness[0]!)));

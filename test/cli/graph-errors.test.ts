@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { cli, tempFiles } from "./run.js";
+import { projectFile } from "../project.js";
 
 const SEED = "fixtures/seed-three-neurons.json";
 
@@ -25,7 +26,7 @@ const cases: Record<string, Case> = {
 };
 
 function sectionIds(): string[] {
-  const doc = readFileSync("docs/errors.md", "utf8");
+  const doc = readFileSync(projectFile("docs/errors.md"), "utf8");
   const start = doc.indexOf("## Region graph, Clarke Jacobian and jumps");
   expect(start).toBeGreaterThan(0);
   const end = doc.indexOf("\n## ", start + 5);

@@ -11,12 +11,13 @@ import { parseRational } from "../../src/exact/rational.js";
 import { writeNetworkJson } from "../../src/formats/network-json.js";
 import { randomMlp } from "../regions/helpers.js";
 import { seededRandom } from "../../src/exact/random.js";
+import { projectFile } from "../project.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-regions-cli-"));
 const seed = "fixtures/seed-three-neurons.json";
 const net = join(dir, "net.json");
 writeFileSync(net, writeNetworkJson(randomMlp(seededRandom(7), [2, 8, 8, 2])));
-const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync("docs/schema/region-map.schema.json", "utf8")) as object);
+const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(projectFile("docs/schema/region-map.schema.json"), "utf8")) as object);
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -141,7 +142,7 @@ const rows: [id: string, args: () => string[], message: string | RegExp][] = [
 ];
 
 describe("bad inputs (docs/errors.md: Domains, limits and region maps)", () => {
-  const documented = readFileSync("docs/errors.md", "utf8");
+  const documented = readFileSync(projectFile("docs/errors.md"), "utf8");
   const section = documented.slice(documented.indexOf("## Domains, limits and region maps"));
   for (const [id, args, message] of rows) {
     it(id, async () => {

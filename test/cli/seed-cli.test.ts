@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { cli, tempFiles } from "./run.js";
+import { projectFile } from "../project.js";
 
 const SEED = "fixtures/seed-three-neurons.json";
 const files = tempFiles({
@@ -104,7 +105,7 @@ const rows: Record<string, { args: string[]; message: string }> = {
 };
 
 describe("bad inputs (docs/errors.md: Gradients, initialisation, signal, sparsity)", () => {
-  const doc = readFileSync("docs/errors.md", "utf8");
+  const doc = readFileSync(projectFile("docs/errors.md"), "utf8");
   const section = doc.slice(doc.indexOf("## Gradients, initialisation, signal, sparsity"));
   for (const [id, row] of Object.entries(rows)) {
     it(id, async () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempFiles } from "./run.js";
+import { projectFile } from "../project.js";
 
 const TEST = fileURLToPath(new URL("../../fixtures/vnncomp/test", import.meta.url));
 const ACAS = fileURLToPath(new URL("../../fixtures/acasxu", import.meta.url));
@@ -117,7 +118,7 @@ const rows: Record<string, { args: string[]; message: string }> = {
 };
 
 describe("bad inputs (docs/errors.md: Verification, bounds, neurons, lipschitz)", () => {
-  const doc = readFileSync("docs/errors.md", "utf8");
+  const doc = readFileSync(projectFile("docs/errors.md"), "utf8");
   const section = doc.slice(doc.indexOf("## Verification, bounds, neurons, lipschitz"));
   for (const [id, row] of Object.entries(rows)) {
     it(id, async () => {

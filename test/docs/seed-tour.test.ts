@@ -3,10 +3,11 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { renderTour, TOUR } from "../../scripts/seed-tour.js";
+import { projectFile } from "../project.js";
 
 describe("docs/seed-tour.md", () => {
   it("is exactly what scripts/seed-tour.ts renders from the commands' current output", async () => {
-    const committed = readFileSync("docs/seed-tour.md", "utf8");
+    const committed = readFileSync(projectFile("docs/seed-tour.md"), "utf8");
     // when a command's output changes on purpose, regenerate the page: npx tsx scripts/seed-tour.ts
     expect(await renderTour(), "docs/seed-tour.md is stale: run `npx tsx scripts/seed-tour.ts`").toBe(committed);
   }, 120_000);

@@ -9,15 +9,16 @@ import { evaluate } from "../../src/network/evaluate.js";
 import { NetworkBuilder } from "../../src/network/build.js";
 import { formatRational, parseRational, rat } from "../../src/exact/rational.js";
 import { InputError } from "../../src/errors.js";
+import { projectFile } from "../project.js";
 
-const schema = JSON.parse(readFileSync("docs/schema/network.schema.json", "utf8"));
+const schema = JSON.parse(readFileSync(projectFile("docs/schema/network.schema.json"), "utf8"));
 const validate = new Ajv({ allErrors: true }).compile(schema);
 
 const jsonFixtures = readdirSync("fixtures").filter((f) => f.endsWith(".json") && !f.startsWith("expected"));
 
 describe("formats/network-json", () => {
   it.each(jsonFixtures)("fixture %s validates against docs/schema/network.schema.json and loads", (file) => {
-    const doc = JSON.parse(readFileSync(`fixtures/${file}`, "utf8"));
+    const doc = JSON.parse(readFileSync(projectFile(`fixtures/${file}`), "utf8"));
     if (doc.format !== "tessera-network") return;
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     expect(() => readNetworkJson(JSON.stringify(doc), file)).not.toThrow();

@@ -14,6 +14,7 @@ import type { DomainSpec } from "../../src/geometry/types.js";
 import { buildRegionGraph } from "../../src/graph/adjacency.js";
 import { choose, inGeneralPosition, randomRational } from "./helpers.js";
 import { seededRandom } from "../../src/exact/random.js";
+import { projectFile } from "../project.js";
 
 async function graphOf(net: Network, domain?: DomainSpec) {
   const { regions, result } = await collectRegions(net, domain);
@@ -35,7 +36,7 @@ function jacobianAt(net: Network, q: readonly Rational[], h: Rational): Rational
 
 describe("graph/adjacency in R^d", () => {
   it("the seed network over R^2: 7 regions, 9 edges (3 lines: m² facets), 7 linear pieces", async () => {
-    const net = readNetworkJson(readFileSync("fixtures/seed-three-neurons.json", "utf8"), "seed");
+    const net = readNetworkJson(readFileSync(projectFile("fixtures/seed-three-neurons.json"), "utf8"), "seed");
     const { graph, linearPieces } = await graphOf(net);
     expect([graph.order, graph.size, linearPieces]).toEqual([7, 9, 7]);
   });

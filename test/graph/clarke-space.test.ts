@@ -13,8 +13,9 @@ import { inClosure } from "../../src/graph/facets.js";
 import { formatPattern } from "../../src/network/evaluate.js";
 import type { DomainSpec } from "../../src/geometry/types.js";
 import fc from "fast-check";
+import { projectFile } from "../project.js";
 
-const seed = () => readNetworkJson(readFileSync("fixtures/seed-three-neurons.json", "utf8"), "seed");
+const seed = () => readNetworkJson(readFileSync(projectFile("fixtures/seed-three-neurons.json"), "utf8"), "seed");
 const text = (J: readonly (readonly Rational[])[]) => J.map((row) => row.map((v) => v.toFraction()).join(",")).join(";");
 
 describe("graph/clarke in R^2", () => {

@@ -9,6 +9,7 @@ import { evaluate } from "../../src/network/evaluate.js";
 import type { Network } from "../../src/network/ir.js";
 import { readNetworkJson } from "../../src/formats/network-json.js";
 import { localNetwork } from "../../src/graph/local-network.js";
+import { projectFile } from "../project.js";
 
 const EPS = rat(1, 2 ** 50);
 const small = fc.integer({ min: -20, max: 20 }).chain((n) => fc.integer({ min: 1, max: 7 }).map((d) => rat(n, d)));
@@ -28,19 +29,19 @@ function checkLocal(net: Network, x: readonly Rational[], runs = 200): void {
 
 describe("graph/local-network", () => {
   it("should throw if the point has the wrong size", () => {
-    const net = readNetworkJson(readFileSync("fixtures/seed-three-neurons.json", "utf8"), "seed");
+    const net = readNetworkJson(readFileSync(projectFile("fixtures/seed-three-neurons.json"), "utf8"), "seed");
     expect(() => localNetwork(net, [rat(1)])).toThrow(/graph\/local-network: the network takes 2 inputs/);
   });
 
   it("the seed network at (2, 1), where lines 0 and 1 cross: two tied neurons, one local ReLU each", () => {
-    const net = readNetworkJson(readFileSync("fixtures/seed-three-neurons.json", "utf8"), "seed");
+    const net = readNetworkJson(readFileSync(projectFile("fixtures/seed-three-neurons.json"), "utf8"), "seed");
     const local = localNetwork(net, [rat(2), rat(1)]);
     expect(local.tiedLayers).toEqual([[{ layer: 0, neuron: 0 }, { layer: 0, neuron: 1 }]]);
     checkLocal(net, [rat(2), rat(1)]);
   });
 
   it("a point with no tie: the local network is linear (the Jacobian of its region)", () => {
-    const net = readNetworkJson(readFileSync("fixtures/seed-three-neurons.json", "utf8"), "seed");
+    const net = readNetworkJson(readFileSync(projectFile("fixtures/seed-three-neurons.json"), "utf8"), "seed");
     const local = localNetwork(net, [rat(3), rat(1, 2)]);
     expect(local.tiedLayers).toEqual([]);
     checkLocal(net, [rat(3), rat(1, 2)]);

@@ -10,6 +10,7 @@ import { evaluate, evaluateDyadic, formatPattern, isDyadicNetwork, parsePattern 
 import type { ActivationSpec } from "../../src/network/ir.js";
 import { pwlProblem } from "../../src/network/activation.js";
 import { readNetworkJson } from "../../src/formats/network-json.js";
+import { projectFile } from "../project.js";
 
 const q = (text: string): Rational => parseRational(text);
 const qs = (...texts: string[]): Rational[] => texts.map(q);
@@ -22,7 +23,7 @@ function oneNeuron(activation: ActivationSpec) {
 
 describe("network/evaluate", () => {
   it("the seed network at (3, 1/2) is 49/20 with pattern 101", () => {
-    const net = readNetworkJson(readFileSync("fixtures/seed-three-neurons.json", "utf8"), "seed");
+    const net = readNetworkJson(readFileSync(projectFile("fixtures/seed-three-neurons.json"), "utf8"), "seed");
     // By hand: pre-activations 3-1 = 2, -3+1/2+1 = -3/2, 6+1/2-2 = 9/2 → relu 2, 0, 9/2;
     // output 2 + (1/3)·0 + (1/10)·(9/2) = 2 + 9/20 = 49/20.
     const r = evaluate(net, qs("3", "1/2"));
@@ -32,7 +33,7 @@ describe("network/evaluate", () => {
   });
 
   it("a pre-activation exactly at 0 takes the inactive piece and is a tie", () => {
-    const net = readNetworkJson(readFileSync("fixtures/seed-three-neurons.json", "utf8"), "seed");
+    const net = readNetworkJson(readFileSync(projectFile("fixtures/seed-three-neurons.json"), "utf8"), "seed");
     // x = (2, 1): neuron 0: 2 - 2 = 0 (tie), neuron 1: -2+1+1 = 0 (tie), neuron 2: 4+1-2 = 3.
     const r = evaluate(net, qs("2", "1"));
     expect(formatPattern(r.pattern)).toBe("001");

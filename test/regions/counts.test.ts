@@ -13,6 +13,7 @@ import { sequential } from "../../src/network/build.js";
 import { collectRegions, enumerateRegions } from "../../src/regions/enumerate.js";
 import { binomial, oneLayer, randomMatrix, randomMlp, randomRational } from "./helpers.js";
 import { seededRandom } from "../../src/exact/random.js";
+import { projectFile } from "../project.js";
 
 async function count(net: Network, domain?: Parameters<typeof enumerateRegions>[1]): Promise<number> {
   const result = await enumerateRegions(net, domain, { irredundant: false });
@@ -76,7 +77,7 @@ describe("degenerate hyperplanes change nothing", () => {
 });
 
 it("the seed network has 7 regions over R^2", async () => {
-  const net = readNetworkJson(readFileSync("fixtures/seed-three-neurons.json", "utf8"), "fixtures/seed-three-neurons.json");
+  const net = readNetworkJson(readFileSync(projectFile("fixtures/seed-three-neurons.json"), "utf8"), "fixtures/seed-three-neurons.json");
   expect(await count(net)).toBe(7);
 });
 

@@ -10,6 +10,7 @@ import { runCli } from "../../src/cli/main.js";
 import { enumerateRegions } from "../../src/regions/enumerate.js";
 import { randomMlp } from "./helpers.js";
 import { seededRandom } from "../../src/exact/random.js";
+import { projectFile } from "../project.js";
 
 const net = randomMlp(seededRandom(61), [2, 8, 8, 1]);
 const box = { kind: "box" as const, lo: [rat(-1), rat(-1)] as Rational[], hi: [rat(1), rat(1)] as Rational[] };
@@ -52,7 +53,7 @@ describe("CLI domains", () => {
     return { code, out, err };
   }
   it("the network's input box is the default domain", async () => {
-    const seed = JSON.parse(readFileSync("fixtures/seed-three-neurons.json", "utf8")) as Record<string, unknown>;
+    const seed = JSON.parse(readFileSync(projectFile("fixtures/seed-three-neurons.json"), "utf8")) as Record<string, unknown>;
     const file = join(dir, "boxed.json");
     writeFileSync(file, JSON.stringify({ ...seed, inputBox: ["-1:1", "-1:1"] }));
     const r = JSON.parse((await cli(["count", file, "--json"])).out) as { regions: number; domain: { kind: string } };
