@@ -3,7 +3,7 @@
 // regenerates docs/seed-tour.md from a fresh clone (commands run in-process through the CLI, from the repository
 // root); test/docs/seed-tour.test.ts checks the committed doc is what the commands print now.
 // Run: npx tsx scripts/seed-tour.ts
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,8 +16,14 @@ interface Step {
   readonly quote: string;
   /** What the output shows, in one or two sentences. */
   readonly note: string;
-  /** Commands (argv after `tessera`); "$T/" names the tour's scratch folder, shown as bare file names. */
+  /**
+   * Commands (argv after `tessera`); "$T/" names the tour's scratch folder and "$D/" the folder of pictures kept
+   * next to the page (docs/seed-tour/ when the script writes the page, the scratch folder in the test); both are
+   * shown as bare file names.
+   */
   readonly commands: readonly (readonly string[])[];
+  /** A picture one of the commands writes into "$D/", shown under the output (path relative to docs/). */
+  readonly picture?: string;
 }
 
 interface Section {
@@ -117,7 +123,8 @@ export const TOUR: readonly Section[] = [
       {
         quote: "By drawing initial weights from a distribution (e.g., Gaussian) with mean 0 and variance $2/n$, we ensure that signals propagate through deep ReLU networks without systematically shrinking or growing … This contrasts with the older Xavier/Glorot initialization ($\\mathrm{Var}(w_{ij}) = 1/n$)",
         note: "The same architecture and seed are used with He (2/n) and Xavier (1/n). E[z²] stays near 2 with He and halves at every ReLU layer with Xavier, and the mean-field `predicted` column agrees. All of these are estimates over 1000 standard normal inputs.",
-        commands: [["init", "--layers", "2,32,32,32,1", "--init", "xavier", "--seed", "7", "-o", "$T/xavier.json"], ["signal", "$T/he.json", "$T/xavier.json", "--samples", "1000", "--seed", "1"]],
+        commands: [["init", "--layers", "2,32,32,32,1", "--init", "xavier", "--seed", "7", "-o", "$T/xavier.json"], ["signal", "$T/he.json", "$T/xavier.json", "--samples", "1000", "--seed", "1", "-o", "$D/signal.svg"]],
+        picture: "seed-tour/signal.svg",
       },
     ],
   },
@@ -143,20 +150,21 @@ function normalise(text: string): string {
   return text.replace(/^time( +)[0-9.]+ s(.*)$/gm, "time$1(varies)$2");
 }
 
-async function run(argv: readonly string[], scratch: string): Promise<{ shown: string; output: string }> {
-  const args = argv.map((a) => a.replace("$T/", `${scratch}/`));
+async function run(argv: readonly string[], scratch: string, pictures: string): Promise<{ shown: string; output: string }> {
+  const args = argv.map((a) => a.replace("$T/", `${scratch}/`).replace("$D/", `${pictures}/`));
   let out = "";
   let err = "";
   const code = await runCli([...args], { stdout: (s) => void (out += s), stderr: (s) => void (err += s), stderrIsTTY: false });
-  const hide = (s: string): string => s.replaceAll(`${scratch}/`, "");
-  const shown = `$ tessera ${argv.map((a) => a.replace("$T/", "")).map((a) => (/[\s;"|]/.test(a) ? `"${a}"` : a)).join(" ")}`;
+  const hide = (s: string): string => s.replaceAll(`${scratch}/`, "").replaceAll(`${pictures}/`, "");
+  const shown = `$ tessera ${argv.map((a) => a.replace("$T/", "").replace("$D/", "")).map((a) => (/[\s;"|]/.test(a) ? `"${a}"` : a)).join(" ")}`;
   const text = hide(normalise(out + err)).trimEnd();
   return { shown, output: code === 0 ? text : `${text}\n(exit code ${code})` };
 }
 
-/** The whole document, running every command. */
-export async function renderTour(): Promise<string> {
+/** The whole document, running every command; pictures go to `pictures` (default: the scratch folder). */
+export async function renderTour(pictures?: string): Promise<string> {
   const scratch = mkdtempSync(join(tmpdir(), "tessera-tour-"));
+  const pictureDir = pictures ?? scratch;
   try {
     const parts: string[] = [
       "# A tour of the ReLU article with tessera",
@@ -178,10 +186,11 @@ export async function renderTour(): Promise<string> {
         parts.push(`> ${step.quote}`, "", step.note, "", "```");
         const blocks: string[] = [];
         for (const cmd of step.commands) {
-          const r = await run(cmd, scratch);
+          const r = await run(cmd, scratch, pictureDir);
           blocks.push(r.output ? `${r.shown}\n${r.output}` : r.shown);
         }
         parts.push(blocks.join("\n\n"), "```", "");
+        if (step.picture) parts.push(`![${step.picture}](${step.picture})`, "");
       }
     }
     return parts.join("\n");
@@ -191,6 +200,7 @@ export async function renderTour(): Promise<string> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  writeFileSync("docs/seed-tour.md", await renderTour());
+  mkdirSync("docs/seed-tour", { recursive: true });
+  writeFileSync("docs/seed-tour.md", await renderTour("docs/seed-tour"));
   process.stdout.write("wrote docs/seed-tour.md\n");
 }

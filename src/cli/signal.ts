@@ -26,7 +26,7 @@ export function signalCommand(ctx: CliContext): Command {
     .argument("<networks...>", "one or more network files (.json, .onnx, .nnet), compared side by side")
     .option("--samples <n>", "number of standard normal input samples", "2000")
     .option("--seed <n>", "seed of the input sampler", "1")
-    .option("-o, --output <file>", "also write an SVG chart of the variance per layer (log scale)")
+    .option("-o, --output <file>", "also write an SVG chart of E[z²] per layer, measured and predicted (log scale)")
     .option("--json", "print machine-readable JSON");
   cmd.addHelpText(
     "after",
@@ -41,10 +41,17 @@ export function signalCommand(ctx: CliContext): Command {
     const seed = parseSeed(flags.seed);
     const results: { file: string; result: SignalResult }[] = files.map((file) => ({ file, result: signalPropagation(loadNetworkFromFlags(ctx, file, flags), { samples, seed }) }));
     if (flags.output) {
-      const series = results.map(({ file, result }) => ({ name: file.replace(/^.*\//, ""), points: result.layers.map((l, k) => [k + 1, l.variance] as const) }));
+      const name = (file: string): string => file.replace(/^.*\//, "");
+      const series = [
+        ...results.map(({ file, result }) => ({ name: `${name(file)} E[z²]`, points: result.layers.map((l, k) => [k + 1, l.meanSquare] as const) })),
+        ...results.map(({ file, result }) => ({
+          name: `${name(file)} predicted`, dashed: true,
+          points: result.layers.flatMap((l, k) => (l.predictedMeanSquare !== undefined ? [[k + 1, l.predictedMeanSquare] as const] : [])),
+        })),
+      ];
       writeTextFile(flags.output, writeLineChartSvg(series, {
-        title: "variance of pre-activations per layer", xLabel: "layer (last: output)", yLabel: "Var(z), log₂ scale", logY: true,
-        caption: [`${samples} standard normal inputs, seed ${seed}; sample estimates`],
+        title: "mean square of pre-activations per layer", xLabel: "layer (last: output)", yLabel: "E[z²], log₂ scale", logY: true, integerX: true,
+        caption: [`${samples} standard normal inputs, seed ${seed}; solid: sample estimates, dashed: mean-field prediction`],
       }));
     }
     if (flags.json) {

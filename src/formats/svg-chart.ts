@@ -17,6 +17,8 @@ export interface ChartOptions {
   /** Plot log₂ of the values on this axis (points with a value ≤ 0 are left out). */
   readonly logX?: boolean;
   readonly logY?: boolean;
+  /** Ticks on the x axis only at whole numbers (layer indices, counts). */
+  readonly integerX?: boolean;
   readonly caption?: readonly string[];
 }
 
@@ -44,7 +46,7 @@ export function writeLineChartSvg(series: readonly ChartSeries[], options: Chart
     `<rect x="${M.left}" y="${M.top}" width="${W}" height="${H}" fill="none" stroke="#000"/>`,
   ];
   const label = (v: number, log: boolean | undefined): string => (log ? `2^${fmt(v)}` : fmt(v));
-  for (const t of ticks(xlo, xhi)) out.push(`<text x="${px(t).toFixed(1)}" y="${M.top + H + 16}" text-anchor="middle">${escapeXml(label(t, options.logX))}</text>`);
+  for (const t of ticks(xlo, xhi).filter((t) => !options.integerX || Number.isInteger(t))) out.push(`<text x="${px(t).toFixed(1)}" y="${M.top + H + 16}" text-anchor="middle">${escapeXml(label(t, options.logX))}</text>`);
   for (const t of ticks(ylo, yhi)) {
     out.push(`<line x1="${M.left}" x2="${M.left + W}" y1="${py(t).toFixed(1)}" y2="${py(t).toFixed(1)}" stroke="#ddd"/>`);
     out.push(`<text x="${M.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end">${escapeXml(label(t, options.logY))}</text>`);
