@@ -6,5 +6,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Commands default to one worker thread per core; tests run in this thread unless they pass --workers
+    // (test/regions/workers.test.ts and the shard tests exercise the threads).
+    env: { TESSERA_WORKERS: "1" },
   },
 });

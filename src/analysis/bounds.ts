@@ -11,7 +11,8 @@ import { exactUpperBound, lpRows, newLpStats, upperBound, type LpStats } from ".
 import type { DomainSpec } from "../geometry/types.js";
 import type { Network } from "../network/ir.js";
 import { outputSize } from "../network/ir.js";
-import { enumerateRegions, type EnumerationResult } from "../regions/enumerate.js";
+import type { EnumerationResult } from "../regions/enumerate.js";
+import { enumerate } from "../regions/run.js";
 import type { Region } from "../regions/types.js";
 import { evaluate } from "../network/evaluate.js";
 
@@ -37,6 +38,8 @@ export interface BoundsResult {
 export interface BoundsOptions {
   readonly maxRegions?: number;
   readonly timeoutMs?: number;
+  /** Worker threads (regions/run.ts); default 1. */
+  readonly workers?: number;
 }
 
 /** Exact min and max of every output of `net` over `domain` (default: the network's box, else R^d). */
@@ -73,7 +76,7 @@ export async function outputBounds(net: Network, domain?: DomainSpec, options: B
       }
     }
   };
-  const enumeration = await enumerateRegions(net, domain, { ...options, onRegion });
+  const enumeration = await enumerate(net, domain, { ...options, onRegion });
   const spec = enumeration.domain.spec;
   const toInput = (e: Extreme): Extreme => (e.kind === "attained" ? { ...e, point: inputPoint(spec, e.point) } : e);
   const outputs = best.map(([mx, mn]) => ({ max: toInput(mx!), min: toInput(flip(mn!)) }));

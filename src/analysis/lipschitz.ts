@@ -6,7 +6,8 @@
 import { Rational } from "../exact/rational.js";
 import type { DomainSpec } from "../geometry/types.js";
 import type { Network } from "../network/ir.js";
-import { enumerateRegions, type EnumerationResult } from "../regions/enumerate.js";
+import type { EnumerationResult } from "../regions/enumerate.js";
+import { enumerate } from "../regions/run.js";
 import type { Region } from "../regions/types.js";
 import { inputPoint } from "./bounds.js";
 
@@ -36,11 +37,11 @@ export async function lipschitzConstant(
   net: Network,
   domain: DomainSpec | undefined,
   norm: LipschitzNorm,
-  options: { readonly maxRegions?: number; readonly timeoutMs?: number } = {},
+  options: { readonly maxRegions?: number; readonly timeoutMs?: number; readonly workers?: number } = {},
 ): Promise<LipschitzResult> {
   let constant = new Rational(0n, 1n);
   let best: Region | undefined;
-  const enumeration = await enumerateRegions(net, domain, {
+  const enumeration = await enumerate(net, domain, {
     ...options,
     irredundant: false,
     onRegion: (r) => {

@@ -14,7 +14,7 @@ import { evaluate, evaluateDyadic, isDyadicNetwork } from "../network/evaluate.j
 import { floatNet, floatForward, type FloatActivation } from "./float-net.js";
 import type { Network } from "../network/ir.js";
 import { activationNodeIds } from "../network/ir.js";
-import { enumerateRegions } from "../regions/enumerate.js";
+import { enumerate } from "../regions/run.js";
 import { inputPoint } from "./bounds.js";
 import { exactPropagate, floorDyadic, ceilDyadic } from "./exact-bounds.js";
 import { seededRandom } from "../exact/random.js";
@@ -48,6 +48,8 @@ export interface NeuronsOptions {
   readonly maxRegions?: number;
   readonly timeoutMs?: number;
   readonly seed?: number;
+  /** Worker threads for the enumeration (regions/run.ts); default 1. */
+  readonly workers?: number;
 }
 
 interface Acc {
@@ -128,7 +130,8 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
   // 3. The rest from the region enumeration (every region's pattern holds on an open set of the domain).
   let complete = true;
   if (acc.some((row) => row.some((a) => !decided(a)))) {
-    const res = await enumerateRegions(net, domain, {
+    const res = await enumerate(net, domain, {
+      workers: options.workers ?? 1,
       irredundant: false,
       maxRegions: options.maxRegions ?? Infinity,
       timeoutMs: options.timeoutMs ?? Infinity,

@@ -6,11 +6,12 @@ import { formatRational } from "../exact/rational.js";
 import { attains, outputBounds, type Extreme } from "../analysis/bounds.js";
 import { printJson, type CliContext } from "./context.js";
 import { readCommandInput } from "./command-input.js";
+import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { formatReadable } from "../exact/readable.js";
 
-interface BoundsFlags extends NetworkFlags, DomainFlags, LimitFlags {
+interface BoundsFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags {
   readonly json?: boolean;
 }
 
@@ -24,6 +25,7 @@ export function boundsCommand(ctx: CliContext): Command {
     .option("--json", "print machine-readable JSON");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addWorkersOption(cmd);
   cmd.addHelpText(
     "after",
     "\nThe regions of the domain are enumerated; on each the output is affine and its extremes are exact LPs.\n" +
@@ -32,7 +34,7 @@ export function boundsCommand(ctx: CliContext): Command {
   );
   addNetworkOptions(cmd).action(async (file: string, flags: BoundsFlags) => {
     const { net, domain, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
-    const r = await outputBounds(net, domain, { maxRegions, timeoutMs });
+    const r = await outputBounds(net, domain, { maxRegions, timeoutMs, workers: workersFromFlags(flags) });
     r.outputs.forEach((o, i) => {
       if (!attains(net, i, o.min) || !attains(net, i, o.max)) throw new InternalError(`analysis/bounds: output ${i}: an extreme failed its exact re-check`);
     });

@@ -2,7 +2,8 @@
 // orderly stop (the output still comes, marked complete: false), and a progress bar on stderr only when
 // stderr is a terminal. Shared by `count` and `regions`.
 import { InputError } from "../errors.js";
-import { EmptyDomainError, enumerateRegions, type EnumerationResult } from "../regions/enumerate.js";
+import { EmptyDomainError } from "../regions/enumerate.js";
+import { enumerate, type RunOptions, type RunResult } from "../regions/run.js";
 import type { Region } from "../regions/types.js";
 import type { DomainSpec } from "../geometry/types.js";
 import type { Network } from "../network/ir.js";
@@ -20,16 +21,33 @@ export interface RunSettings {
   /** Keep certificates in the regions (region maps; default true); `count` verifies them without keeping them. */
   readonly keepCertificates?: boolean;
   readonly onRegion?: (region: Region) => void;
+  /** Cheaper sinks for worker threads (regions/run.ts): a region's key, or its map entry. */
+  readonly onRegionKey?: RunOptions["onRegionKey"];
+  readonly onRegionJson?: RunOptions["onRegionJson"];
+  /** Worker threads (cli/workers-option.ts); default 1. */
+  readonly workers?: number;
+  /** Work units, finished segments, checkpoints (shards and --resume). */
+  readonly units?: RunOptions["units"];
+  readonly segments?: RunOptions["segments"];
+  readonly checkpoint?: RunOptions["checkpoint"];
+  readonly retain?: boolean;
 }
 
 /** Enumerate with SIGINT handling and an optional progress bar. */
-export async function runEnumeration(ctx: CliContext, net: Network, s: RunSettings): Promise<EnumerationResult> {
+export async function runEnumeration(ctx: CliContext, net: Network, s: RunSettings): Promise<RunResult> {
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once("SIGINT", onSigint);
   const tty = ctx.io.stderrIsTTY;
   try {
-    const result = await enumerateRegions(net, s.domain, {
+    const result = await enumerate(net, s.domain, {
+      workers: s.workers ?? 1,
+      ...(s.onRegionKey ? { onRegionKey: s.onRegionKey } : {}),
+      ...(s.onRegionJson ? { onRegionJson: s.onRegionJson } : {}),
+      ...(s.units ? { units: s.units } : {}),
+      ...(s.segments ? { segments: s.segments } : {}),
+      ...(s.checkpoint ? { checkpoint: s.checkpoint } : {}),
+      ...(s.retain ? { retain: true } : {}),
       maxRegions: s.maxRegions,
       timeoutMs: s.timeoutMs,
       certify: s.certify,
@@ -42,7 +60,8 @@ export async function runEnumeration(ctx: CliContext, net: Network, s: RunSettin
         ? {
             onProgress: (p) => {
               const rate = p.elapsedMs > 0 ? Math.round((p.regions * 1000) / p.elapsedMs) : 0;
-              ctx.io.stderr(`\r\x1b[Kregions ${p.regions}  ${rate}/s  depth ${p.depth}/${p.neurons}  ${(p.elapsedMs / 1000).toFixed(1)}s`);
+              const where = (s.workers ?? 1) > 1 ? `${s.workers} workers` : `depth ${p.depth}/${p.neurons}`;
+              ctx.io.stderr(`\r\x1b[Kregions ${p.regions}  ${rate}/s  ${where}  ${(p.elapsedMs / 1000).toFixed(1)}s`);
             },
           }
         : {}),

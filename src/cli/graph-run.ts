@@ -19,7 +19,7 @@ export interface GraphRun {
 }
 
 /** Enumerate the regions of the command's domain and build their graph (`points`: facet points, one LP at most per edge). */
-export async function runRegionGraph(ctx: CliContext, input: CommandInput, points: boolean): Promise<GraphRun> {
+export async function runRegionGraph(ctx: CliContext, input: CommandInput, points: boolean, workers = 1): Promise<GraphRun> {
   const { net, domain, domainLabel, maxRegions, timeoutMs } = input;
   const regions: Region[] = [];
   const enumeration = await runEnumeration(ctx, net, {
@@ -30,6 +30,7 @@ export async function runRegionGraph(ctx: CliContext, input: CommandInput, point
     certify: true,
     irredundant: true,
     collectVertices: false,
+    workers,
     onRegion: (r) => void regions.push(r),
   });
   const start = performance.now();

@@ -13,6 +13,7 @@ import { inputSize, outputSize } from "../network/ir.js";
 import { writeTextFile } from "./output-file.js";
 import { printJson, type CliContext } from "./context.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { runRegionGraph } from "./graph-run.js";
 import { readCommandInput } from "./command-input.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
@@ -22,7 +23,7 @@ const FORMATS = ["json", "gexf", "graphml", "dot"] as const;
 type GraphFormat = (typeof FORMATS)[number];
 const EXTENSIONS: Record<string, GraphFormat> = { ".json": "json", ".gexf": "gexf", ".graphml": "graphml", ".dot": "dot", ".gv": "dot" };
 
-interface GraphFlags extends NetworkFlags, DomainFlags, LimitFlags {
+interface GraphFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags {
   readonly json?: boolean;
   readonly format?: string;
   readonly output?: string;
@@ -50,6 +51,7 @@ export function graphCommand(ctx: CliContext): Command {
     .option("-o, --output <file>", "write the graph to a file (format from --format, else from the extension)");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addWorkersOption(cmd);
   cmd.addHelpText(
     "after",
     "\nEdges point from the side where the flipped neuron has the lower piece (ReLU: inactive → active); the jump is\n" +
@@ -60,7 +62,7 @@ export function graphCommand(ctx: CliContext): Command {
   addNetworkOptions(cmd).action(async (file: string, flags: GraphFlags) => {
     const input = readCommandInput(ctx, file, flags);
     const format = graphFormat(flags);
-    const run = await runRegionGraph(ctx, input, true);
+    const run = await runRegionGraph(ctx, input, true, workersFromFlags(flags));
     const { graph } = run.graph;
     let text: string;
     if (format === "json" || format === undefined) {

@@ -7,12 +7,13 @@ import { describeDomain, domainToJson } from "../formats/domain.js";
 import { jumpStatistics } from "../graph/jump-stats.js";
 import { printJson, type CliContext } from "./context.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { runRegionGraph } from "./graph-run.js";
 import { readCommandInput } from "./command-input.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { formatReadable, sqrtApproximation } from "../exact/readable.js";
 
-interface JumpsFlags extends NetworkFlags, DomainFlags, LimitFlags {
+interface JumpsFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags {
   readonly json?: boolean;
 }
 
@@ -23,6 +24,7 @@ export function jumpsCommand(ctx: CliContext): Command {
     .option("--json", "print machine-readable JSON");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addWorkersOption(cmd);
   cmd.addHelpText(
     "after",
     "\nfacets: edges of the region graph where the neuron flips; alone: of those, where no other neuron flips;\n" +
@@ -31,7 +33,7 @@ export function jumpsCommand(ctx: CliContext): Command {
       "Examples:\n  $ tessera jumps fixtures/seed-three-neurons.json\n  $ tessera jumps net.json --box=-1:1 --json\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: JumpsFlags) => {
-    const run = await runRegionGraph(ctx, readCommandInput(ctx, file, flags), false);
+    const run = await runRegionGraph(ctx, readCommandInput(ctx, file, flags), false, workersFromFlags(flags));
     const stats = jumpStatistics(run.enumeration.domain.network, run.graph.graph);
     const out = {
       complete: run.graph.complete,

@@ -7,11 +7,12 @@ import { formatPattern } from "../network/evaluate.js";
 import { lipschitzConstant, type LipschitzNorm } from "../analysis/lipschitz.js";
 import { printJson, type CliContext } from "./context.js";
 import { readCommandInput } from "./command-input.js";
+import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { formatReadable } from "../exact/readable.js";
 
-interface LipschitzFlags extends NetworkFlags, DomainFlags, LimitFlags {
+interface LipschitzFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags {
   readonly norm: string;
   readonly json?: boolean;
 }
@@ -24,6 +25,7 @@ export function lipschitzCommand(ctx: CliContext): Command {
     .option("--json", "print machine-readable JSON");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addWorkersOption(cmd);
   cmd.addHelpText(
     "after",
     "\nThe constant is max over the regions of the induced norm of the region's Jacobian (the same norm on inputs\n" +
@@ -33,7 +35,7 @@ export function lipschitzCommand(ctx: CliContext): Command {
   addNetworkOptions(cmd).action(async (file: string, flags: LipschitzFlags) => {
     if (flags.norm !== "inf" && flags.norm !== "1") throw new InputError("--norm", "", `${JSON.stringify(flags.norm)} is not a norm tessera computes (inf or 1)`);
     const { net, domain, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
-    const r = await lipschitzConstant(net, domain, flags.norm as LipschitzNorm, { maxRegions, timeoutMs });
+    const r = await lipschitzConstant(net, domain, flags.norm as LipschitzNorm, { maxRegions, timeoutMs, workers: workersFromFlags(flags) });
     const region = r.region && {
       id: r.region.id,
       pattern: formatPattern(r.region.pattern),

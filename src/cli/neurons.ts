@@ -9,11 +9,12 @@ import { inputSize } from "../network/ir.js";
 import { classifyNeurons, dataActivity } from "../analysis/neurons.js";
 import { printJson, type CliContext } from "./context.js";
 import { readCommandInput } from "./command-input.js";
+import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { formatReadable } from "../exact/readable.js";
 
-interface NeuronsFlags extends NetworkFlags, DomainFlags, LimitFlags {
+interface NeuronsFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags {
   readonly data?: string;
   readonly json?: boolean;
 }
@@ -44,6 +45,7 @@ export function neuronsCommand(ctx: CliContext): Command {
     .option("--json", "print machine-readable JSON");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addWorkersOption(cmd);
   cmd.addHelpText(
     "after",
     "\nDead: never leaves its lowest piece (a ReLU that never fires). Always active: always on its highest piece\n" +
@@ -54,7 +56,7 @@ export function neuronsCommand(ctx: CliContext): Command {
   addNetworkOptions(cmd).action(async (file: string, flags: NeuronsFlags) => {
     const { net, domain, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
     const data = flags.data ? dataActivity(net, readCsvRows(flags.data, inputSize(net))) : undefined;
-    const r = await classifyNeurons(net, domain, { maxRegions, timeoutMs });
+    const r = await classifyNeurons(net, domain, { maxRegions, timeoutMs, workers: workersFromFlags(flags) });
     const neurons = r.neurons.map((n) => ({
       layer: n.layer,
       neuron: n.neuron,

@@ -8,6 +8,7 @@ import { dot } from "../exact/linalg.js";
 import { resolveDomain } from "../geometry/domain.js";
 import { describeDomain, domainToJson } from "../formats/domain.js";
 import { readCommandInput } from "./command-input.js";
+import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { formatPattern } from "../network/evaluate.js";
 import { writeRegionSvg, type SvgColoring, type SvgRegion } from "../formats/svg.js";
 import type { Region } from "../regions/types.js";
@@ -18,7 +19,7 @@ import { runEnumeration } from "./enumeration-run.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { parsePositiveInteger } from "./parse.js";
 
-interface PlotFlags extends NetworkFlags, DomainFlags, LimitFlags {
+interface PlotFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags {
   readonly output: string;
   readonly color: string;
   readonly outputIndex: string;
@@ -37,6 +38,7 @@ export function plotCommand(ctx: CliContext): Command {
     .option("--json", "print a machine-readable summary");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addWorkersOption(cmd);
   cmd.addHelpText(
     "after",
     "\nThe domain must be 2-D and bounded: a box of a 2-input network, or --plane (with --box to bound it).\n\n" +
@@ -58,7 +60,7 @@ export function plotCommand(ctx: CliContext): Command {
     if (k > outputs) throw new UsageError(`--output-index: ${k} is above the number of outputs (${outputs})`);
     const regions: Region[] = [];
     const result = await runEnumeration(ctx, net, {
-      domain, domainLabel, maxRegions, timeoutMs, certify: true, irredundant: true, collectVertices: true,
+      domain, domainLabel, maxRegions, timeoutMs, certify: true, irredundant: true, collectVertices: true, workers: workersFromFlags(flags),
       onRegion: (r) => regions.push(r),
     });
     if (regions.some((r) => !r.bounded)) {

@@ -1,6 +1,5 @@
 // The commander program: registers one command per file in src/cli and nothing else.
 import { Command, type OutputConfiguration } from "commander";
-import { readFileSync } from "node:fs";
 import type { CliContext } from "./context.js";
 import { setMaxFileSize } from "../formats/load.js";
 import { parseByteSize } from "./parse.js";
@@ -22,11 +21,9 @@ import { gradCommand } from "./grad.js";
 import { initCommand } from "./init.js";
 import { signalCommand } from "./signal.js";
 import { sparsityCommand } from "./sparsity.js";
+import { packageVersion } from "./version.js";
+import { mergeCommand } from "./merge.js";
 
-function packageVersion(): string {
-  const url = new URL("../../package.json", import.meta.url);
-  return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
-}
 
 /** Commander's output, with its usage errors as one line: "tessera: error: <what> (see --help)". */
 function output(ctx: CliContext): OutputConfiguration {
@@ -44,7 +41,7 @@ export function createProgram(ctx: CliContext): Command {
     .option("--debug", "print stack traces on errors")
     .configureOutput(output(ctx))
     .exitOverride();
-  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx), boundsCommand(ctx), neuronsCommand(ctx), lipschitzCommand(ctx), gradCommand(ctx), initCommand(ctx), signalCommand(ctx), sparsityCommand(ctx)];
+  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx), boundsCommand(ctx), neuronsCommand(ctx), lipschitzCommand(ctx), gradCommand(ctx), initCommand(ctx), signalCommand(ctx), sparsityCommand(ctx), mergeCommand(ctx)];
   for (const cmd of commands) {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");

@@ -3,9 +3,9 @@
 import { openTextFile } from "./output-file.js";
 import { Command } from "commander";
 import { formatReadable } from "../exact/readable.js";
-import { formatPattern } from "../network/evaluate.js";
-import { RegionMapWriter, regionMapHeader } from "../regions/region-map.js";
-import type { Region } from "../regions/types.js";
+import { parseRational } from "../exact/rational.js";
+import { RegionMapWriter, mapDigest, regionMapHeader, type RegionJson } from "../regions/region-map.js";
+import type { UnitSettings } from "../regions/unit-runner.js";
 import type { CliContext } from "./context.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { runEnumeration } from "./enumeration-run.js";
@@ -13,8 +13,10 @@ import { LinearPieceTracker } from "../graph/piece-tracker.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { describeDomain } from "../formats/domain.js";
 import { readCommandInput } from "./command-input.js";
+import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
+import { addUnitOptions, planUnits, type UnitFlags } from "./work-units.js";
 
-interface RegionsFlags extends NetworkFlags, DomainFlags, LimitFlags {
+interface RegionsFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, UnitFlags {
   readonly json?: boolean;
   readonly output?: string;
   readonly ndjson?: boolean;
@@ -34,33 +36,48 @@ export function regionsCommand(ctx: CliContext): Command {
     .option("--no-certify", "benchmark only: decide with floats, no exact certificates (the map cannot be checked)");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addWorkersOption(cmd);
+  addUnitOptions(cmd);
   cmd.addHelpText(
     "after",
     "\nThe map is documented in docs/formats/region-map.md; `tessera check MAP NET` re-verifies it.\n\n" +
-      "Examples:\n  $ tessera regions fixtures/seed-three-neurons.json --json\n  $ tessera regions net.json --box=-1:1 --vertices -o map.json\n  $ tessera regions net.json --plane \"0,0,0;1,0,0;0,1,0\" --ndjson -o map.ndjson\n",
+      "Examples:\n  $ tessera regions fixtures/seed-three-neurons.json --json\n  $ tessera regions net.json --box=-1:1 --vertices -o map.json\n  $ tessera regions net.json --plane \"0,0,0;1,0,0;0,1,0\" --ndjson -o map.ndjson\n  $ tessera regions net.json --shard 3/8 -o part-3.json   (then: tessera merge part-*.json -o map.json)\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: RegionsFlags) => {
     const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
+    const workers = workersFromFlags(flags);
+    const settings: UnitSettings = { certify: flags.certify, irredundant: true, keepCertificates: true, collectVertices: Boolean(flags.vertices), detail: "json" };
+    const plan = planUnits(flags, { command: "regions", net, file, domain, settings });
+    const run = { domain, domainLabel, maxRegions, timeoutMs, ...settings, workers, ...plan.run };
+    if (plan.shard) {
+      // A shard writes its part (-o) for `tessera merge`, not a map.
+      const result = await runEnumeration(ctx, net, { ...run, onRegionJson: () => undefined });
+      plan.finish(result, workers);
+      ctx.io.stderr(`tessera: shard ${plan.shard.index}/${plan.shard.count}: ${result.regions} regions written to ${flags.output}${result.complete ? "" : " (complete: false)"}\n`);
+      return;
+    }
     const machine = Boolean(flags.json || flags.output || flags.ndjson);
     const sink = flags.output ? openTextFile(flags.output) : { write: (t: string) => ctx.io.stdout(t), close: () => undefined, discard: () => undefined };
     try {
-      let onRegion: (r: Region) => void;
+      let onRegionJson: (r: RegionJson) => void;
       let writer: RegionMapWriter | undefined;
       // Linear pieces (src/graph/piece-tracker.ts): a JSON map holds its regions until the end to give each its
       // "piece"; NDJSON streams them and lists the pieces by region id in its closing line.
       const pieces = new LinearPieceTracker();
-      const held: Region[] = [];
+      const held: RegionJson[] = [];
+      const track = (r: RegionJson): void => pieces.addKey(r.id, r.pattern, mapDigest(r.map));
       if (machine) {
         writer = new RegionMapWriter(sink.write, flags.ndjson ? "ndjson" : "json", regionMapHeader(net, domain, file));
-        onRegion = (r) => (pieces.add(r), flags.ndjson ? writer!.region(r) : void held.push(r));
+        onRegionJson = (r) => (track(r), flags.ndjson ? writer!.entry(r) : void held.push(r));
       } else {
         ctx.io.stdout(`domain ${describeDomain(domain, ctx.exact)}\n`);
-        onRegion = (r) => (pieces.add(r), ctx.io.stdout(`${r.id}\t${formatPattern(r.pattern)}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map((v) => formatReadable(v, ctx.exact)).join(", ")})\n`));
+        onRegionJson = (r) => (track(r), ctx.io.stdout(`${r.id}\t${r.pattern}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map((v) => formatReadable(parseRational(v), ctx.exact)).join(", ")})\n`));
       }
-      const result = await runEnumeration(ctx, net, { domain, domainLabel, maxRegions, timeoutMs, certify: flags.certify, irredundant: true, collectVertices: Boolean(flags.vertices), keepCertificates: true, onRegion });
+      const result = await runEnumeration(ctx, net, { ...run, onRegionJson });
+      if (plan.unitsNeeded) plan.finish(result, workers);
       const [pieceOf, linearPieces] = pieces.finish(result.domain.network, result.domain.polyhedron);
-      for (const r of held) writer!.region(r, pieceOf[r.id]);
-      if (writer) writer.end(result, { count: linearPieces, ...(flags.ndjson ? { ofId: pieceOf } : {}) });
+      for (const r of held) writer!.entry(r, pieceOf[r.id]);
+      if (writer) writer.end(result, { count: linearPieces, ...(flags.ndjson ? { ofId: pieceOf } : {}) }, result.parallel);
       else ctx.io.stdout(`${result.regions} regions, ${linearPieces} linear pieces${result.complete ? "" : ` (incomplete: ${result.status})`}\n`);
       sink.close();
       if (flags.output) ctx.io.stderr(`tessera: wrote ${result.regions} regions to ${flags.output}${result.complete ? "" : " (complete: false)"}\n`);

@@ -6,24 +6,17 @@
 // group with an exactly equal map, an exact interior-point LP confirms the constraint is a facet (d−1
 // dimensional) before the two are joined (union-find). Piece ids are numbered by smallest region id — the same
 // ids as linearPieces on the full graph.
-import { createHash } from "node:crypto";
-import { formatRational } from "../exact/rational.js";
 import { invariant } from "../errors.js";
 import type { Polyhedron } from "../geometry/types.js";
 import { formatPattern, parsePattern } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";
 import type { Region, RegionConstraint } from "../regions/types.js";
+import { mapDigest, mapToJson } from "../regions/region-map.js";
 import { layerFunctions, outputForm, patternForms, preActivationForms, type AffineForm } from "./affine-forms.js";
 import { crossFacet } from "./crossing.js";
 import { halfspaceOf } from "./facets.js";
 import { facetInteriorPoint } from "./facet-point.js";
 import { sameAffineMap } from "./gradient-jump.js";
-
-/** A digest of an exact affine map (equal maps give equal digests; a collision only costs a check). */
-export function mapDigest(map: Region["map"]): string {
-  const text = map.A.map((row) => row.map(formatRational).join(",")).join(";") + "|" + map.c.map(formatRational).join(",");
-  return createHash("sha1").update(text).digest("base64");
-}
 
 /**
  * The constraints of the region with this pattern, rebuilt exactly: for every neuron whose pre-activation is
@@ -54,11 +47,15 @@ export class LinearPieceTracker {
 
   /** Record one region (ids must be distinct; any order). Keeps its pattern text and a digest of its map. */
   add(region: Region): void {
-    const pattern = formatPattern(region.pattern);
+    this.addKey(region.id, formatPattern(region.pattern), mapDigest(mapToJson(region.map)));
+  }
+
+  /** Record one region by its id, pattern text and map digest (regions/region-map.ts, mapDigest). */
+  addKey(id: number, pattern: string, digest: string): void {
     invariant(!this.ids.has(pattern), `graph/piece-tracker: pattern ${pattern} seen twice`);
-    this.ids.set(pattern, region.id);
-    this.digests[region.id] = mapDigest(region.map);
-    this.patterns[region.id] = pattern;
+    this.ids.set(pattern, id);
+    this.digests[id] = digest;
+    this.patterns[id] = pattern;
   }
 
   /**

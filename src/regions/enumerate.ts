@@ -22,7 +22,8 @@ import { buildRegion } from "./leaf-to-region.js";
 import { boxRecord, regionBox, type RegionBox } from "./box-filter.js";
 import { resolveOptions, type EnumerateOptions, type ResolvedOptions } from "./options.js";
 import { RowStack } from "./row-stack.js";
-import type { Decision, EnumerationStatus, Region, TreeRecord } from "./types.js";
+import type { Child, Decision, EnumerationStatus, Region, TreeRecord } from "./types.js";
+import { ROOT_UNIT, comparePaths, pathKey, type WorkUnit } from "./work-unit.js";
 
 export interface EnumerationStats {
   /** Split-tree decisions (neuron × node). */
@@ -62,6 +63,33 @@ export class EmptyDomainError extends UsageError {
  */
 const BOX_REUSE = 8;
 
+/** Where a running unit stands: the next node it will visit, and its decisions so far (owned ones only). */
+export interface UnitCursor {
+  readonly path: number[];
+  readonly decisions: number;
+  readonly splits: number;
+}
+
+/** What a search offers its driver after each decision. */
+export interface TickHooks {
+  /** The next node this unit will visit: the rest of its interval starts there. */
+  cursor(): UnitCursor;
+  /**
+   * Give away the rest of the interval after the shallowest node still waiting (nnenum's donation of the
+   * subtrees nearest the root): the returned unit; this search then stops at its start. Undefined when
+   * nothing is waiting.
+   */
+  donate(): WorkUnit | undefined;
+}
+
+/** A driver's hooks into the search of one work unit (src/regions/unit-runner.ts). */
+export interface SearchControl {
+  /** After each decision; returning true stops the search here (its remaining work was handed over). */
+  tick(hooks: TickHooks): boolean;
+  /** A bounding box was made on entering the node `path` (its identity across units). */
+  onBox?(id: number, path: readonly number[]): void;
+}
+
 /** A split-tree node on the search stack: neuron j decided on the node with rowCount rows; next child to visit. */
 interface Frame<T> {
   readonly j: number;
@@ -74,7 +102,15 @@ interface Frame<T> {
  * The search as a generator of regions (`true` stands for a region nobody asked to build); `null` is a
  * tick, yielded every few decisions so the driver can stop the search and let the event loop run.
  */
-function* search<T>(F: Field<T>, maps: PathMaps<T>, resolved: ResolvedDomain, opts: ResolvedOptions, stats: EnumerationStats): Generator<Region | true | null, void> {
+function* search<T>(
+  F: Field<T>,
+  maps: PathMaps<T>,
+  resolved: ResolvedDomain,
+  opts: ResolvedOptions,
+  stats: EnumerationStats,
+  unit: WorkUnit,
+  control: SearchControl | undefined,
+): Generator<Region | true | null, void> {
   const d = resolved.polyhedron.dim;
   const neurons = maps.neurons;
   const N = neurons.length;
@@ -93,15 +129,22 @@ function* search<T>(F: Field<T>, maps: PathMaps<T>, resolved: ResolvedDomain, op
   // The bounding box of the region at the entry of each layer (valid for the whole subtree of that layer).
   const boxes: (RegionBox<T> | undefined)[] = new Array<RegionBox<T> | undefined>(maps.layers).fill(undefined);
   let boxCount = 0;
-  const newBox = (): RegionBox<T> => {
+  // The piece of neuron j on the current path (the path of choices from the root), j < depth.
+  const path: number[] = [];
+  const newBox = (depth: number): RegionBox<T> => {
     const box = regionBox(F, rows, stats.lp, boxCount++);
+    control?.onBox?.(box.id, path.slice(0, depth));
     if (ctx.keepRecords) pending.push(boxRecord(box));
     return box;
   };
-  if (maps.layers > 0) boxes[0] = newBox();
+  if (maps.layers > 0) boxes[0] = newBox(0);
   // Regions are built only when someone consumes them (count just counts).
   const build = opts.onRegion !== undefined;
+  // Decisions made since the previous region: their records ride on the next region, so a unit that stops
+  // before that region hands them (and their counts) to the unit that owns them (work-unit.md, "Ownership").
+  let sinceLeaf = { decisions: 0, splits: 0 };
   const emit = (witness: readonly T[]): Region | true => {
+    sinceLeaf = { decisions: 0, splits: 0 };
     if (!build) {
       id++;
       pending = [];
@@ -120,23 +163,22 @@ function* search<T>(F: Field<T>, maps: PathMaps<T>, resolved: ResolvedDomain, op
   const decideAt = (j: number, p: readonly T[]): Frame<T> => {
     const decision = decider.decide(rows, p, j, boxes[neurons[j]!.layer]);
     stats.decisions++;
-    if (decision.children.length > 1) stats.splits++;
+    sinceLeaf.decisions++;
+    if (decision.children.length > 1) {
+      stats.splits++;
+      sinceLeaf.splits++;
+    }
     if (ctx.keepRecords) pending.push(decision.record);
     return { j, rowCount: rows.length, decision, next: 0 };
   };
-  const stack: Frame<T>[] = [decideAt(0, p0)];
-  let sinceTick = 0;
-  while (stack.length > 0) {
-    const f = stack[stack.length - 1]!;
-    const { keep, children, row } = f.decision;
-    if (f.next >= children.length) {
-      stack.pop();
-      continue;
-    }
-    const child = children[f.next++]!;
+  // Entering child `child` of frame f: its split constraints, its piece in the pattern, the next layer's maps
+  // and bounding box when it completes a layer.
+  const enter = (f: Frame<T>, child: Child<T>): void => {
+    const { keep, row } = f.decision;
     rows.truncate(f.rowCount);
     const info = neurons[f.j]!;
     const s = child.piece;
+    path[f.j] = s;
     if (row) {
       const bp = info.breakpoints;
       if (s > keep[0]) rows.push(row.w.map((v) => F.neg(v)), F.sub(row.c, bp[s - 1]!), { kind: "neuron", layer: info.layer, neuron: info.neuron, breakpoint: s - 1 });
@@ -150,20 +192,151 @@ function* search<T>(F: Field<T>, maps: PathMaps<T>, resolved: ResolvedDomain, op
         // Few constraints added since the previous layer's box: keep it (still valid, slightly loose).
         const prev = boxes[info.layer];
         // The verdict cache is per layer entry: the next layer's pre-activations depend on this path's pattern.
-        boxes[info.layer + 1] = prev && rows.length - prev.rowCount <= BOX_REUSE ? { ...prev, decided: new Map() } : newBox();
+        boxes[info.layer + 1] = prev && rows.length - prev.rowCount <= BOX_REUSE ? { ...prev, decided: new Map() } : newBox(f.j + 1);
       }
     }
+  };
+  const stack: Frame<T>[] = [];
+  // A unit that starts below the root: replay the decisions along its start path (work-unit.md).
+  const replayed = replayStart(unit.start, p0, decideAt, enter, stack, N, () => pending.length);
+  // Records of the replayed nodes this unit does not own were emitted by the unit before it.
+  pending = pending.slice(replayed.keepFrom);
+  stats.decisions -= replayed.unowned.decisions;
+  stats.splits -= replayed.unowned.splits;
+  sinceLeaf = { ...replayed.owned };
+  if (unit.start.length === N) yield emit(replayed.witness);
+  else stack.push(decideAt(unit.start.length, replayed.witness));
+  let end = unit.end;
+  let endMatch = end ? commonPrefix(unit.start, end) : 0;
+  // True when the node `path[0..j-1] + s` is at or after `end` in preorder (then so is everything left).
+  const atEnd = (j: number, s: number): boolean => {
+    if (!end || endMatch < j) return false;
+    if (j >= end.length) return true;
+    if (s !== end[j]) {
+      if (s > end[j]!) return true;
+      endMatch = j;
+      return false;
+    }
+    if (j === end.length - 1) return true;
+    endMatch = j + 1;
+    return false;
+  };
+  const hooks: TickHooks = {
+    cursor: () => {
+      const top = stack[stack.length - 1]!;
+      return { path: [...path.slice(0, top.j), top.decision.children[top.next]!.piece], decisions: stats.decisions - sinceLeaf.decisions, splits: stats.splits - sinceLeaf.splits };
+    },
+    donate: () => {
+      const top = stack[stack.length - 1];
+      for (const f of stack) {
+        const children = f.decision.children;
+        // The top frame was just decided: its first child is where this unit goes next, so it keeps that one.
+        const from = f === top && f.next === 0 ? 1 : f.next;
+        if (from >= children.length) continue;
+        const start = [...path.slice(0, f.j), children[from]!.piece];
+        if (end && comparePaths(start, end) >= 0) continue;
+        const given: WorkUnit = { start, ...(end ? { end } : {}) };
+        // This unit now ends where the given one starts (its path shares the first f.j choices with ours).
+        end = start;
+        endMatch = f.j;
+        return given;
+      }
+      return undefined;
+    },
+  };
+  let sinceTick = 0;
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1]!;
+    const children = f.decision.children;
+    if (f.next >= children.length) {
+      stack.pop();
+      continue;
+    }
+    const child = children[f.next++]!;
+    if (atEnd(f.j, child.piece)) break;
+    enter(f, child);
     if (f.j + 1 === N) {
       yield emit(child.witness);
       continue;
     }
     stack.push(decideAt(f.j + 1, child.witness));
     stats.depth = f.j + 1;
+    if (control?.tick(hooks)) break;
     if (++sinceTick >= 64) {
       sinceTick = 0;
       yield null;
     }
   }
+  // Decisions whose records were not emitted (a unit stopped between regions) belong to the unit that
+  // continues from here; after a region, nothing is left over.
+  stats.decisions -= sinceLeaf.decisions;
+  stats.splits -= sinceLeaf.splits;
+}
+
+/** Length of the common prefix of two paths. */
+function commonPrefix(a: readonly number[], b: readonly number[]): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+interface Replay<T> {
+  readonly witness: readonly T[];
+  /** Decisions and splits of the replayed nodes this unit owns (their records ride on its first region). */
+  readonly owned: { decisions: number; splits: number };
+  readonly unowned: { decisions: number; splits: number };
+  /** Index in the pending records from which the unit owns them. */
+  readonly keepFrom: number;
+}
+
+/**
+ * Replay the decisions along `start` (a path of pieces), leaving on `stack` the frames of its ancestors with
+ * `next` just past the path's child, so the depth-first search continues in preorder after `start`'s subtree.
+ * A replayed node's record is owned by this unit when every choice below it on the path is a first child
+ * (then the first region after that node in preorder is this unit's first region); the rest were emitted by
+ * the unit before. Throws when the path is not a node of this network's split tree.
+ */
+function replayStart<T>(
+  start: readonly number[],
+  p0: readonly T[],
+  decideAt: (j: number, p: readonly T[]) => Frame<T>,
+  enter: (f: Frame<T>, child: Child<T>) => void,
+  stack: Frame<T>[],
+  N: number,
+  pendingLength: () => number,
+): Replay<T> {
+  if (start.length > N) throw new UsageError(`regions/enumerate: work unit ${pathKey(start)} is deeper than the ${N} neurons of the network`);
+  let p = p0;
+  const first: boolean[] = [];
+  const split: boolean[] = [];
+  // Pending records after the decision at depth j, before entering its child (which may add a box record).
+  const mark: number[] = [];
+  for (let j = 0; j < start.length; j++) {
+    const f = decideAt(j, p);
+    const children = f.decision.children;
+    const index = children.findIndex((c) => c.piece === start[j]);
+    if (index < 0) throw new UsageError(`regions/enumerate: work unit ${pathKey(start)} is not a node of this network's split tree (neuron ${j} has no piece ${start[j]} there)`);
+    f.next = index + 1;
+    first.push(index === 0);
+    split.push(children.length > 1);
+    stack.push(f);
+    mark.push(pendingLength());
+    enter(f, children[index]!);
+    p = children[index]!.witness;
+  }
+  // Owned from depth r on: every choice path[r..] is a first child.
+  let r = start.length;
+  while (r > 0 && first[r - 1]) r--;
+  const owned = { decisions: 0, splits: 0 };
+  const unowned = { decisions: 0, splits: 0 };
+  for (let j = 0; j < start.length; j++) {
+    const side = j >= r ? owned : unowned;
+    side.decisions++;
+    if (split[j]) side.splits++;
+  }
+  // Records: the decision at depth j (owned when j ≥ r) is followed by the box made on entering its child
+  // (owned when j + 1 ≥ r). With r = 0, everything, the root box included.
+  return { witness: p, owned, unowned, keepFrom: r === 0 ? 0 : mark[r - 1]! };
 }
 
 /** Run the search until its next region (true when there is none: the search is complete). */
@@ -175,12 +348,27 @@ function searchIsDone(gen: Generator<Region | true | null, void>): boolean {
   }
 }
 
-/** The search in the number type the network and domain allow: the fixed-point engine on dyadics, else rationals. */
-function searchFor(resolved: ResolvedDomain, opts: ResolvedOptions, stats: EnumerationStats): { gen: Generator<Region | true | null, void>; arithmetic: "dyadic" | "rational" } {
-  const d = resolved.polyhedron.dim;
+/** "dyadic" when every weight and domain value is dyadic (the fixed-point engine), else "rational". */
+export function arithmeticOf(resolved: ResolvedDomain): "dyadic" | "rational" {
   const dyadic = isDyadicNetwork(resolved.network) && resolved.polyhedron.halfspaces.every((h) => isDyadicRational(h.b) && h.a.every(isDyadicRational));
-  if (dyadic) return { gen: search<Dyadic>(DyadicField, new FixedPointMaps(resolved.network, d), resolved, opts, stats), arithmetic: "dyadic" };
-  return { gen: search<Rational>(RationalField, new FieldMaps(RationalField, resolved.network, d), resolved, opts, stats), arithmetic: "rational" };
+  return dyadic ? "dyadic" : "rational";
+}
+
+/**
+ * The search in the number type the network and domain allow: the fixed-point engine on dyadics, else
+ * rationals. `unit` (default: the whole tree) and `control` serve the work-unit runner (unit-runner.ts).
+ */
+export function searchFor(
+  resolved: ResolvedDomain,
+  opts: ResolvedOptions,
+  stats: EnumerationStats,
+  unit: WorkUnit = ROOT_UNIT,
+  control?: SearchControl,
+): { gen: Generator<Region | true | null, void>; arithmetic: "dyadic" | "rational" } {
+  const d = resolved.polyhedron.dim;
+  const arithmetic = arithmeticOf(resolved);
+  if (arithmetic === "dyadic") return { gen: search<Dyadic>(DyadicField, new FixedPointMaps(resolved.network, d), resolved, opts, stats, unit, control), arithmetic };
+  return { gen: search<Rational>(RationalField, new FieldMaps(RationalField, resolved.network, d), resolved, opts, stats, unit, control), arithmetic };
 }
 
 /**

@@ -1,10 +1,11 @@
 // The region map document (docs/formats/region-map.md, docs/schema/region-map.schema.json): regions as
 // JSON with rationals as "p/q" strings, written as one JSON document or as NDJSON (a header line, one
 // region a line, a closing line). Both writers stream: a region is written as soon as it is found.
-import { formatRational, type Rational } from "../exact/rational.js";
+import { createHash } from "node:crypto";
+import { formatRational, parseRational, type Rational } from "../exact/rational.js";
 import { domainToJson, type DomainJson } from "../formats/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
-import { formatPattern } from "../network/evaluate.js";
+import { formatPattern, parsePattern } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";
 import { inputSize, outputSize } from "../network/ir.js";
 import { networkSha256 } from "../formats/network-json.js";
@@ -59,9 +60,31 @@ export interface RegionMapFooter {
   /** NDJSON closing line: the linear piece of every region, by region id. */
   pieces?: number[];
   certificates: { kind: "split-tree"; version: 1; certified: boolean; neuronOrder: "topological" };
+  /** How the work was spread (informational; the one part of a map that depends on --workers). */
+  stats?: RunStats;
+  /** A map merged from shards with some missing (`tessera merge`): their indices; complete is then false. */
+  missingShards?: number[];
+}
+
+/** Worker threads, work units run and donations made (docs/scale.md). */
+export interface RunStats {
+  readonly workers: number;
+  readonly units: number;
+  readonly donations: number;
 }
 
 const vec = (v: readonly Rational[]): string[] => v.map(formatRational);
+
+/** A digest of a region's exact affine map in its JSON form (equal maps give equal digests; a collision only costs a check). */
+/** An exact affine map as JSON (rationals as strings). */
+export function mapToJson(map: Region["map"]): RegionJson["map"] {
+  return { A: map.A.map(vec), c: vec(map.c) };
+}
+
+export function mapDigest(map: RegionJson["map"]): string {
+  const text = map.A.map((row) => row.join(",")).join(";") + "|" + map.c.join(",");
+  return createHash("sha1").update(text).digest("base64");
+}
 
 function certToJson(c: BoundCertificateRecord | BoxCertificateRecord): CertificateJson | { box: number } {
   return "box" in c ? { box: c.box } : { rows: [...c.rows], y: vec(c.y) };
@@ -86,11 +109,36 @@ export function regionToJson(r: Region, piece?: number): RegionJson {
     pattern: formatPattern(r.pattern),
     ...(piece !== undefined ? { piece } : {}),
     witness: vec(r.witness),
-    map: { A: r.map.A.map(vec), c: vec(r.map.c) },
+    map: mapToJson(r.map),
     constraints: r.constraints.map((k) => ({ a: vec(k.a), b: formatRational(k.b), source: k.source })),
     bounded: r.bounded,
     ...(r.vertices ? { vertices: r.vertices.map(vec) } : {}),
     ...(r.splits ? { splits: r.splits.map(splitToJson) } : {}),
+  };
+}
+
+/** A region back from its map entry (the inverse of regionToJson; rationals parsed exactly). */
+export function regionFromJson(json: RegionJson): Region {
+  const vecR = (v: readonly string[]): Rational[] => v.map(parseRational);
+  const cert = (c: CertificateJson | { box: number }): BoundCertificateRecord | BoxCertificateRecord => ("box" in c ? { box: c.box } : { rows: [...c.rows], y: vecR(c.y) });
+  const axis = (c: CertificateJson | null): BoundCertificateRecord | null => (c ? { rows: [...c.rows], y: vecR(c.y) } : null);
+  return {
+    id: json.id,
+    pattern: parsePattern(json.pattern),
+    witness: vecR(json.witness),
+    map: { A: json.map.A.map(vecR), c: vecR(json.map.c) },
+    constraints: json.constraints.map((k) => ({ a: vecR(k.a), b: parseRational(k.b), source: k.source })),
+    bounded: json.bounded,
+    ...(json.vertices ? { vertices: json.vertices.map(vecR) } : {}),
+    ...(json.splits
+      ? {
+          splits: json.splits.map((s): TreeRecord =>
+            "neuron" in s
+              ? { neuron: s.neuron, keep: [s.keep[0], s.keep[1]], ...(s.lower ? { lower: cert(s.lower) } : {}), ...(s.upper ? { upper: cert(s.upper) } : {}) }
+              : { box: s.box, upper: s.upper.map(axis), lower: s.lower.map(axis) },
+          ),
+        }
+      : {}),
   };
 }
 
@@ -118,6 +166,12 @@ export function regionMapFooter(result: EnumerationResult): RegionMapFooter {
   };
 }
 
+/** The entry with its linear piece, in the field order regionToJson gives. */
+function withPiece(json: RegionJson, piece: number): RegionJson {
+  const { id, pattern, ...rest } = json;
+  return { id, pattern, piece, ...rest };
+}
+
 /** Streams a region map to `write` as one JSON document or as NDJSON. */
 export class RegionMapWriter {
   private count = 0;
@@ -135,18 +189,28 @@ export class RegionMapWriter {
   }
 
   region(r: Region, piece?: number): void {
-    const line = JSON.stringify(regionToJson(r, piece));
+    this.entry(regionToJson(r), piece);
+  }
+
+  /** A region given as its map entry (from a worker thread or a part file). */
+  entry(json: RegionJson, piece?: number): void {
+    const line = JSON.stringify(piece === undefined ? json : withPiece(json, piece));
     if (this.mode === "ndjson") this.write(line + "\n");
     else this.write((this.count === 0 ? "\n    " : ",\n    ") + line);
     this.count++;
   }
 
   /** `pieces`: the number of linear pieces, and (NDJSON) the piece of every region by id. */
-  end(result: EnumerationResult, pieces?: { readonly count: number; readonly ofId?: readonly number[] }): void {
+  end(result: EnumerationResult, pieces?: { readonly count: number; readonly ofId?: readonly number[] }, stats?: RunStats, missingShards?: readonly number[]): void {
     const base = regionMapFooter(result);
-    const footer: RegionMapFooter = pieces
+    const withPieces: RegionMapFooter = pieces
       ? { ...base, counts: { ...base.counts, linearPieces: pieces.count }, ...(pieces.ofId ? { pieces: [...pieces.ofId] } : {}) }
       : base;
+    const footer: RegionMapFooter = {
+      ...withPieces,
+      ...(stats ? { stats: { workers: stats.workers, units: stats.units, donations: stats.donations } } : {}),
+      ...(missingShards ? { missingShards: [...missingShards] } : {}),
+    };
     if (this.mode === "ndjson") {
       this.write(JSON.stringify(footer) + "\n");
       return;

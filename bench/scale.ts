@@ -1,0 +1,223 @@
+// Benchmarks of the work-unit engine (docs/scale.md; results in docs/performance.md, "Scale"). Prints tables;
+// not a test. Needs the built CLI (npm run build): every run is a real `bin/tessera` process, timed by
+// /usr/bin/time (wall, user+sys CPU of all threads, peak RSS) and, for thread runs, each worker thread's own
+// CPU time (count --json stats.threadCpuMs). The machine's load average is printed beside every row.
+//
+//   npm run bench -- bench/scale.ts speedup [--rounds 3]      2 workers vs 1, interleaved
+//   npm run bench -- bench/scale.ts shards                    --shard i/N for N = 2, 4, 8, one after another
+//   npm run bench -- bench/scale.ts simulate                  the donation policy on 1…512 simulated workers
+//   npm run bench -- bench/scale.ts memory [--regions 1e6]    regions --ndjson peak RSS on a generated net
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { rat, type Rational } from "../src/exact/rational.js";
+import { loadNetwork } from "../src/formats/load.js";
+import { writeNetworkJson } from "../src/formats/network-json.js";
+import { sequential } from "../src/network/build.js";
+import { parsePattern } from "../src/network/evaluate.js";
+import { enumerate } from "../src/regions/run.js";
+import type { DomainSpec } from "../src/geometry/types.js";
+
+const args = process.argv.slice(2);
+const mode = args[0] ?? "speedup";
+const flag = (name: string, fallback: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+};
+
+interface Case {
+  readonly name: string;
+  readonly argv: string[];
+}
+
+const ACAS_1_1 = "fixtures/acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx";
+// Property 1's box, with the first input narrowed to its upper 1/64 so that one count finishes in about a
+// minute of CPU (the whole box has far more regions than a benchmark on a shared 2-core machine can wait for).
+const ACAS_PROP1_SLICE = "--box=0.6:0.6798577687,-0.5:0.5,-0.5:0.5,0.45:0.5,-0.5:-0.45";
+const CASES: Case[] = [
+  { name: "3-32-32-32-2 on [-1,1]^3", argv: ["fixtures/bench/mlp-3-32-32-32-2.json", "--box=-1:1"] },
+  { name: "ACAS Xu 1_1, prop 1 box (x0 in its top 1/64)", argv: [ACAS_1_1, ACAS_PROP1_SLICE] },
+];
+
+interface Timed {
+  wall: number;
+  cpu: number;
+  rssMb: number;
+  load: number;
+  out: { regions: number; linearPieces?: number; complete?: boolean; stats?: { decisions: number; threadCpuMs?: number[] } };
+}
+
+/** Run bin/tessera under /usr/bin/time; the JSON on stdout is parsed. */
+function timed(argv: string[]): Timed {
+  const load = loadavg()[0]!;
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S %M", process.execPath, "bin/tessera", ...argv], { encoding: "utf8", maxBuffer: 1 << 30 });
+  const line = r.stderr.split("\n").find((l) => l.startsWith("TIME "));
+  if (r.status !== 0 || !line) throw new Error(`tessera ${argv.join(" ")} failed: ${r.stderr}`);
+  const [wall, user, sys, rss] = line.slice(5).split(" ").map(Number) as [number, number, number, number];
+  const text = r.stdout.trim();
+  return { wall, cpu: user + sys, rssMb: rss / 1024, load, out: text.startsWith("{") ? JSON.parse(text) : { regions: NaN } };
+}
+
+const f1 = (x: number): string => x.toFixed(1);
+const f2 = (x: number): string => x.toFixed(2);
+
+function speedup(): void {
+  const rounds = Number(flag("--rounds", "3"));
+  console.log("| case | round | load | 1 worker wall s | 1 worker CPU s | 2 workers wall s | 2 workers CPU s (threads) | wall speed-up | CPU-normalised speed-up |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
+  for (const c of CASES) {
+    for (let round = 1; round <= rounds; round++) {
+      const one = timed(["count", ...c.argv, "--json", "--workers", "1"]);
+      const two = timed(["count", ...c.argv, "--json", "--workers", "2"]);
+      if (one.out.regions !== two.out.regions || one.out.stats?.decisions !== two.out.stats?.decisions) throw new Error(`${c.name}: answers differ`);
+      const threads = two.out.stats?.threadCpuMs ?? [];
+      // On an idle machine the run lasts as long as its busiest thread: T1 / max thread CPU.
+      const critical = Math.max(...threads) / 1000;
+      console.log(`| ${c.name} (${one.out.regions} regions) | ${round} | ${f1((one.load + two.load) / 2)} | ${f1(one.wall)} | ${f1(one.cpu)} | ${f1(two.wall)} | ${f1(two.cpu)} (${threads.map((t) => f1(t / 1000)).join(" + ")}) | ${f2(one.wall / two.wall)}× | ${f2(one.cpu / critical)}× |`);
+    }
+  }
+}
+
+function shards(): void {
+  const c = CASES[1]!;
+  const dir = mkdtempSync(join(tmpdir(), "tessera-bench-shards-"));
+  const single = timed(["count", ...c.argv, "--json", "--workers", "1"]);
+  console.log(`single run: ${single.out.regions} regions, CPU ${f1(single.cpu)} s, load ${f1(single.load)}`);
+  console.log("| N | sum of shard CPU s | sum / single | slowest shard CPU s | mean shard CPU s | slowest / mean | merged regions | load |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const n of [2, 4, 8]) {
+    const runs: Timed[] = [];
+    const parts: string[] = [];
+    for (let i = 1; i <= n; i++) {
+      const part = join(dir, `part-${n}-${i}.json`);
+      runs.push(timed(["count", ...c.argv, "--workers", "1", "--shard", `${i}/${n}`, "-o", part]));
+      parts.push(part);
+    }
+    const merged = JSON.parse(spawnSync(process.execPath, ["bin/tessera", "merge", ...parts, "--json"], { encoding: "utf8" }).stdout) as { regions: number; complete: boolean };
+    if (merged.regions !== single.out.regions || !merged.complete) throw new Error(`N=${n}: merged ${merged.regions}, single ${single.out.regions}`);
+    const cpus = runs.map((r) => r.cpu);
+    const sum = cpus.reduce((a, b) => a + b, 0);
+    const mean = sum / n;
+    const slowest = Math.max(...cpus);
+    console.log(`| ${n} | ${f1(sum)} | ${f2(sum / single.cpu)} | ${f1(slowest)} | ${f1(mean)} | ${f2(slowest / mean)} | ${merged.regions} | ${f1(runs.reduce((s, r) => s + r.load, 0) / n)} |`);
+  }
+}
+
+/**
+ * The split tree of a full run, rebuilt from its regions' patterns (a trie: internal nodes are decisions,
+ * leaves are regions), and P simulated workers running it with the donation policy of src/regions/pool.ts:
+ * one node per worker per step; an idle worker receives the shallowest pending siblings of a busy worker
+ * and first pays one step per level of the donated start path (the replay). Returns steps to finish.
+ */
+function simulate(children: Int32Array[], depth: Int32Array, workers: number): { steps: number; donations: number; replay: number } {
+  const stacks: number[][] = Array.from({ length: workers }, () => []);
+  const stall = new Int32Array(workers);
+  stacks[0]!.push(0);
+  let remaining = children.length;
+  let steps = 0;
+  let donations = 0;
+  let replay = 0;
+  let cursor = 0;
+  while (remaining > 0) {
+    steps++;
+    for (let w = 0; w < workers; w++) {
+      if (stall[w]! > 0) {
+        stall[w]!--;
+        continue;
+      }
+      const stack = stacks[w]!;
+      if (stack.length === 0) {
+        // Idle: take the shallowest pending nodes of the next busy worker that has more than one.
+        for (let k = 0; k < workers; k++) {
+          const donor = stacks[(cursor + k) % workers]!;
+          if (donor.length < 2) continue;
+          const shallowest = depth[donor[0]!]!;
+          let take = 0;
+          while (take < donor.length - 1 && depth[donor[take]!] === shallowest) take++;
+          if (take === 0) continue;
+          stack.push(...donor.splice(0, take));
+          donations++;
+          stall[w] = shallowest;
+          replay += shallowest;
+          cursor = (cursor + k + 1) % workers;
+          break;
+        }
+        continue;
+      }
+      const node = stack.pop()!;
+      remaining--;
+      const kids = children[node]!;
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+    }
+  }
+  return { steps, donations, replay };
+}
+
+async function simulateMode(): Promise<void> {
+  const net = loadNetwork("fixtures/bench/mlp-3-32-32-32-2.json");
+  const domain: DomainSpec = { kind: "box", lo: [rat(-1), rat(-1), rat(-1)], hi: [rat(1), rat(1), rat(1)] };
+  const patterns: number[][] = [];
+  await enumerate(net, domain, { irredundant: false, onRegionKey: (_, key) => void patterns.push(parsePattern(key.pattern).flat()) });
+  // The trie of the leaf paths (patterns arrive in tree order).
+  const kids: number[][] = [[]];
+  const depthList: number[] = [0];
+  const path: number[] = [0];
+  let prev: number[] = [];
+  for (const p of patterns) {
+    let common = 0;
+    while (common < p.length && p[common] === prev[common]) common++;
+    for (let j = common; j < p.length; j++) {
+      const id = kids.length;
+      kids.push([]);
+      depthList.push(j + 1);
+      kids[path[j]!]!.push(id);
+      path[j + 1] = id;
+    }
+    prev = p;
+  }
+  const children = kids.map((k) => Int32Array.from(k));
+  const depth = Int32Array.from(depthList);
+  console.log(`3-32-32-32-2 on [-1,1]^3: ${patterns.length} regions, ${children.length - patterns.length} decisions, ${children.length} nodes (one step each)`);
+  console.log("| workers | steps | predicted speed-up | efficiency | donations | replay steps |");
+  console.log("|---|---|---|---|---|---|");
+  const total = children.length;
+  for (const p of [1, 2, 8, 64, 512]) {
+    const r = simulate(children, depth, p);
+    console.log(`| ${p} | ${r.steps} | ${f1(total / r.steps)}× | ${f2(total / r.steps / p)} | ${r.donations} | ${r.replay} |`);
+  }
+}
+
+/** A 1-input sawtooth (tent maps stacked): `layers` layers of 2 ReLUs, 2^layers regions on [0,1]. */
+function sawtooth(layers: number): string {
+  const two: Rational = rat(2);
+  const hidden = Array.from({ length: layers }, (_, l) =>
+    l === 0 ? { weights: [[rat(1)], [rat(1)]], bias: [rat(0), rat(-1, 2)] } : { weights: [[two, rat(-4)], [two, rat(-4)]], bias: [rat(0), rat(-1, 2)] },
+  );
+  const net = sequential(1, [...hidden, { weights: [[two, rat(-4)]], bias: [rat(0)] }], { kind: "relu" });
+  const file = join(mkdtempSync(join(tmpdir(), "tessera-bench-saw-")), `sawtooth-${layers}.json`);
+  writeFileSync(file, writeNetworkJson(net));
+  return file;
+}
+
+function memory(): void {
+  const target = Number(flag("--regions", "1e6"));
+  const layers = Math.ceil(Math.log2(target));
+  const file = sawtooth(layers);
+  console.log(`sawtooth net, ${layers} layers of 2 ReLUs on [0,1]: ${2 ** layers} regions expected`);
+  console.log("| workers | regions written | NDJSON MB | wall s | CPU s | peak RSS MB | load |");
+  console.log("|---|---|---|---|---|---|---|");
+  for (const workers of ["1", "2"]) {
+    const out = join(tmpdir(), `tessera-bench-mem-${workers}.ndjson`);
+    const t = timed(["regions", file, "--box=0:1", "--ndjson", "-o", out, "--workers", workers]);
+    const text = readFileSync(out, "utf8");
+    const lines = text.split("\n").length - 3;
+    console.log(`| ${workers} | ${lines} | ${f1(text.length / 2 ** 20)} | ${f1(t.wall)} | ${f1(t.cpu)} | ${f1(t.rssMb)} | ${f1(t.load)} |`);
+  }
+}
+
+if (mode === "speedup") speedup();
+else if (mode === "shards") shards();
+else if (mode === "simulate") await simulateMode();
+else if (mode === "memory") memory();
+else throw new Error(`unknown mode ${mode}: speedup, shards, simulate or memory`);

@@ -1,0 +1,133 @@
+// The work-unit flags of `count` and `regions` (docs/scale.md): --shard i/N (a deterministic share of the
+// tree, written as a part file for `tessera merge`), --checkpoint FILE (the finished segments and the open
+// units, rewritten atomically every few seconds) and --resume FILE (continue a checkpoint after a kill).
+import type { Command } from "commander";
+import { InputError } from "../errors.js";
+import { domainToJson } from "../formats/domain.js";
+import type { DomainSpec } from "../geometry/types.js";
+import { readFileBytes } from "../formats/load.js";
+import { networkSha256, networkToJson } from "../formats/network-json.js";
+import { inputSize, outputSize, type Network } from "../network/ir.js";
+import { CHECKPOINT_FORMAT, PART_FORMAT, PART_VERSION, readPart, segmentFromJson, segmentToJson, type PartCommand, type PartDoc } from "../regions/part-file.js";
+import type { RunResult, RunOptions } from "../regions/run.js";
+import { UNITS_PER_SHARD, cutTree, shardOf } from "../regions/shards.js";
+import type { LedgerSnapshot } from "../regions/unit-ledger.js";
+import { UnitEngine, type UnitSettings } from "../regions/unit-runner.js";
+import { WORK_UNIT_VERSION, unitFromJson, unitToJson, type WorkUnit } from "../regions/work-unit.js";
+import { writeTextFile } from "./output-file.js";
+import { parsePositiveSeconds } from "./parse.js";
+import { packageVersion } from "./version.js";
+
+export interface UnitFlags {
+  readonly shard?: string;
+  readonly checkpoint?: string;
+  readonly checkpointEvery?: string;
+  readonly resume?: string;
+  readonly output?: string;
+}
+
+export function addUnitOptions(cmd: Command): Command {
+  return cmd
+    .option("--shard <i/N>", "run shard i of N (1 ≤ i ≤ N) and write a part file with -o, for `tessera merge`")
+    .option("--checkpoint <file>", "save the run's state to this file every few seconds (atomically), for --resume")
+    .option("--checkpoint-every <seconds>", "seconds between checkpoints (default 5)")
+    .option("--resume <file>", "continue the run saved in this checkpoint (same network, domain and flags)");
+}
+
+/** "i/N" with 1 ≤ i ≤ N, as vitest --shard. */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!m) throw new InputError("--shard", "", `${JSON.stringify(text)} is not of the form i/N (e.g. 2/8)`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1) throw new InputError("--shard", "", `${JSON.stringify(text)}: the number of shards N must be at least 1`);
+  if (index < 1 || index > count) throw new InputError("--shard", "", `${JSON.stringify(text)}: the shard index i must be between 1 and N = ${count}`);
+  return { index, count };
+}
+
+/** What the flags ask of a run: the units to run and joined segments, checkpoint writes, and what to do at the end. */
+export interface UnitPlan {
+  readonly run: Pick<RunOptions, "units" | "segments" | "checkpoint" | "retain">;
+  /** True when the run must go through work units even on one thread. */
+  readonly unitsNeeded: boolean;
+  readonly shard?: { index: number; count: number };
+  /** After the run: write the part file or the last checkpoint. */
+  finish(result: RunResult, workers: number): void;
+}
+
+interface PlanInput {
+  readonly command: PartCommand;
+  readonly net: Network;
+  readonly file: string;
+  readonly domain: DomainSpec;
+  readonly settings: UnitSettings;
+}
+
+export function planUnits(flags: UnitFlags, input: PlanInput): UnitPlan {
+  const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+  if (shard && (flags.checkpoint || flags.resume)) throw new InputError("--shard", "", "cannot be combined with --checkpoint or --resume (checkpoint a whole run, or rerun the shard)");
+  if (shard && !flags.output) throw new InputError("--shard", "", "needs -o PART: the file the shard's part is written to");
+  const everyMs = flags.checkpointEvery !== undefined ? parsePositiveSeconds(flags.checkpointEvery, "--checkpoint-every") * 1000 : 5000;
+  if (flags.checkpointEvery !== undefined && !flags.checkpoint) throw new InputError("--checkpoint-every", "", "needs --checkpoint FILE");
+  const start = performance.now();
+  const doc = (format: PartDoc["format"], units: readonly WorkUnit[], snapshot: LedgerSnapshot, complete: boolean, status: string, stats: Omit<PartDoc["stats"], "elapsedMs">): PartDoc => ({
+    format,
+    version: PART_VERSION,
+    workUnitVersion: WORK_UNIT_VERSION,
+    tessera: packageVersion(),
+    command: input.command,
+    ...(shard ? { shard } : {}),
+    network: { sha256: networkSha256(input.net), inputs: inputSize(input.net), outputs: outputSize(input.net), file: input.file },
+    networkJson: networkToJson(input.net),
+    domain: domainToJson(input.domain),
+    settings: input.settings,
+    complete,
+    status,
+    units: units.map(unitToJson),
+    open: snapshot.open.map(unitToJson),
+    segments: snapshot.segments.map(segmentToJson),
+    stats: { ...stats, elapsedMs: Math.round(performance.now() - start) },
+  });
+  let units: WorkUnit[] | undefined;
+  let segments: RunOptions["segments"];
+  let resumed: PartDoc | undefined;
+  if (shard) {
+    const engine = new UnitEngine(input.net, input.domain, input.settings);
+    units = shardOf(cutTree(engine, shard.count === 1 ? 1 : UNITS_PER_SHARD * shard.count), shard.index, shard.count);
+  } else if (flags.resume) {
+    resumed = readCheckpoint(flags.resume, input);
+    units = resumed.open.map((u, i) => unitFromJson(u, flags.resume!, `open[${i}]`));
+    segments = resumed.segments.map(segmentFromJson);
+  }
+  const rootUnits: WorkUnit[] = [{ start: [] }];
+  const checkpointFile = flags.checkpoint;
+  return {
+    unitsNeeded: Boolean(shard || flags.checkpoint || flags.resume),
+    ...(shard ? { shard } : {}),
+    run: {
+      retain: Boolean(shard || checkpointFile),
+      ...(units ? { units } : {}),
+      ...(segments ? { segments } : {}),
+      ...(checkpointFile
+        ? { checkpoint: { everyMs, write: (snapshot: LedgerSnapshot) => writeTextFile(checkpointFile, JSON.stringify(doc(CHECKPOINT_FORMAT, rootUnits, snapshot, false, "running", { workers: 0, units: 0, donations: 0 })) + "\n", "--checkpoint") } }
+        : {}),
+    },
+    finish: (result, workers) => {
+      const snapshot = result.snapshot!;
+      const stats = { workers, units: result.parallel.units, donations: result.parallel.donations };
+      const complete = snapshot.open.length === 0;
+      if (shard) writeTextFile(flags.output!, JSON.stringify(doc(PART_FORMAT, units!, snapshot, complete, complete ? "complete" : result.status, stats)) + "\n", "-o");
+      if (checkpointFile) writeTextFile(checkpointFile, JSON.stringify(doc(CHECKPOINT_FORMAT, rootUnits, snapshot, complete, complete ? "complete" : result.status, stats)) + "\n", "--checkpoint");
+    },
+  };
+}
+
+/** A checkpoint to resume: of this network, this domain, this command and these settings. */
+function readCheckpoint(file: string, input: PlanInput): PartDoc {
+  const doc = readPart(new TextDecoder().decode(readFileBytes(file)), file, CHECKPOINT_FORMAT);
+  if (doc.network.sha256 !== networkSha256(input.net)) throw new InputError(file, "network.sha256", `is the checkpoint of another network (${doc.network.file ?? "unnamed"}), not of ${input.file}`);
+  if (JSON.stringify(doc.domain) !== JSON.stringify(domainToJson(input.domain))) throw new InputError(file, "domain", "is another domain than the one these flags give");
+  if (doc.command !== input.command) throw new InputError(file, "command", `is a checkpoint of \`${doc.command}\`, not of \`${input.command}\``);
+  if (JSON.stringify(doc.settings) !== JSON.stringify(input.settings)) throw new InputError(file, "settings", "were other engine settings (--no-certify, --vertices) than these flags give");
+  return doc;
+}

@@ -1,0 +1,170 @@
+// Part files and checkpoints (docs/formats/part.md, docs/schema/part.schema.json): a shard's result or a run's
+// saved state as one JSON document — which network (its canonical hash, and the network itself so that
+// `tessera merge` needs no other file), which domain and engine settings, which work units were asked for,
+// the finished segments with their regions, and the units still open. `tessera merge` joins parts into one
+// run's answer (unit-ledger.ts); `--resume` continues a checkpoint.
+import { InputError } from "../errors.js";
+import type { DomainJson } from "../formats/domain.js";
+import type { RegionJson } from "./region-map.js";
+import type { Segment } from "./unit-ledger.js";
+import type { RegionKey, UnitItem, UnitSettings } from "./unit-runner.js";
+import { WORK_UNIT_VERSION, comparePaths, unitFromJson, unitToJson, type WorkUnit, type WorkUnitJson } from "./work-unit.js";
+
+export const PART_FORMAT = "tessera-part";
+export const CHECKPOINT_FORMAT = "tessera-checkpoint";
+export const PART_VERSION = 1;
+
+export type PartCommand = "count" | "regions";
+
+export interface SegmentJson {
+  start: number[];
+  end: number[] | null;
+  decisions: number;
+  splits: number;
+  /** Local box id → the tree position of the node where the box was made (work-unit.ts, pathKey). */
+  boxes: [number, string][];
+  /** Region keys (count) or region map entries with local ids (regions), in tree order. */
+  regions: UnitItem[];
+}
+
+export interface PartDoc {
+  format: typeof PART_FORMAT | typeof CHECKPOINT_FORMAT;
+  version: typeof PART_VERSION;
+  workUnitVersion: number;
+  /** The tessera version that wrote it (parts of different versions are not merged). */
+  tessera: string;
+  command: PartCommand;
+  shard?: { index: number; count: number };
+  network: { sha256: string; inputs: number; outputs: number; file?: string };
+  /** The network itself (tessera network JSON), so that merge can count linear pieces and write the map. */
+  networkJson: object;
+  domain: DomainJson;
+  settings: UnitSettings;
+  complete: boolean;
+  status: string;
+  /** The work units this part was asked for (a shard's share of the cut; the root for a checkpoint). */
+  units: WorkUnitJson[];
+  open: WorkUnitJson[];
+  segments: SegmentJson[];
+  stats: { workers: number; units: number; donations: number; elapsedMs: number };
+}
+
+export function segmentToJson(s: Segment): SegmentJson {
+  return { start: [...s.start], end: s.end ? [...s.end] : null, decisions: s.decisions, splits: s.splits, boxes: [...s.boxes], regions: s.items };
+}
+
+type Json = Record<string, unknown>;
+
+function fail(file: string, where: string, what: string): never {
+  throw new InputError(file, where, what);
+}
+
+function nat(v: unknown, file: string, where: string): number {
+  if (!Number.isSafeInteger(v) || (v as number) < 0) fail(file, where, `${JSON.stringify(v)} is not an integer ≥ 0`);
+  return v as number;
+}
+
+function obj(v: unknown, file: string, where: string): Json {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(file, where, "is not an object");
+  return v as Json;
+}
+
+function arr(v: unknown, file: string, where: string): unknown[] {
+  if (!Array.isArray(v)) fail(file, where, "is not an array");
+  return v;
+}
+
+function str(v: unknown, file: string, where: string): string {
+  if (typeof v !== "string") fail(file, where, "is not a string");
+  return v;
+}
+
+function readItem(v: unknown, detail: UnitSettings["detail"], file: string, where: string): UnitItem {
+  const o = obj(v, file, where);
+  if (detail === "key") return { pattern: str(o.pattern, file, `${where}.pattern`), digest: str(o.digest, file, `${where}.digest`) } satisfies RegionKey;
+  nat(o.id, file, `${where}.id`);
+  str(o.pattern, file, `${where}.pattern`);
+  obj(o.map, file, `${where}.map`);
+  arr(o.witness, file, `${where}.witness`);
+  arr(o.constraints, file, `${where}.constraints`);
+  // The region itself is checked exactly by `tessera check` on the merged map.
+  const region: unknown = o;
+  return region as RegionJson;
+}
+
+/** Parse and check a part or checkpoint document; every error names the file and the JSON path. */
+export function readPart(text: string, file: string, format: PartDoc["format"]): PartDoc {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    fail(file, "", `is not a complete JSON document (${(error as Error).message}); a part cut short cannot be merged`);
+  }
+  const doc = obj(json, file, "(document)");
+  if (doc.format !== format) fail(file, "format", `${JSON.stringify(doc.format)} is not "${format}"`);
+  if (doc.version !== PART_VERSION) fail(file, "version", `${JSON.stringify(doc.version)} is not a version this tessera reads (${PART_VERSION})`);
+  if (doc.workUnitVersion !== WORK_UNIT_VERSION) fail(file, "workUnitVersion", `${JSON.stringify(doc.workUnitVersion)} is not the work-unit format of this tessera (${WORK_UNIT_VERSION})`);
+  str(doc.tessera, file, "tessera");
+  if (doc.command !== "count" && doc.command !== "regions") fail(file, "command", `${JSON.stringify(doc.command)} is not count or regions`);
+  if (doc.shard !== undefined) {
+    const shard = obj(doc.shard, file, "shard");
+    const count = nat(shard.count, file, "shard.count");
+    const index = nat(shard.index, file, "shard.index");
+    if (count < 1 || index < 1 || index > count) fail(file, "shard", `${index}/${count} is not a shard i/N with 1 ≤ i ≤ N`);
+  }
+  const network = obj(doc.network, file, "network");
+  str(network.sha256, file, "network.sha256");
+  obj(doc.networkJson, file, "networkJson");
+  obj(doc.domain, file, "domain");
+  const settings = obj(doc.settings, file, "settings");
+  for (const k of ["certify", "irredundant", "keepCertificates", "collectVertices"]) if (typeof settings[k] !== "boolean") fail(file, `settings.${k}`, "is not true or false");
+  if (settings.detail !== "key" && settings.detail !== "json") fail(file, "settings.detail", `${JSON.stringify(settings.detail)} is not key or json`);
+  const detail = settings.detail;
+  if (typeof doc.complete !== "boolean") fail(file, "complete", "is not true or false");
+  str(doc.status, file, "status");
+  const units = arr(doc.units, file, "units").map((u, i) => unitToJson(unitFromJson(u, file, `units[${i}]`)));
+  const open = arr(doc.open, file, "open").map((u, i) => unitToJson(unitFromJson(u, file, `open[${i}]`)));
+  const segments = arr(doc.segments, file, "segments").map((v, i): SegmentJson => {
+    const where = `segments[${i}]`;
+    const s = obj(v, file, where);
+    const unit = unitFromJson({ start: s.start, end: s.end }, file, where);
+    return {
+      ...unitToJson(unit),
+      decisions: nat(s.decisions, file, `${where}.decisions`),
+      splits: nat(s.splits, file, `${where}.splits`),
+      boxes: arr(s.boxes, file, `${where}.boxes`).map((b, k) => {
+        const pair = arr(b, file, `${where}.boxes[${k}]`);
+        return [nat(pair[0], file, `${where}.boxes[${k}][0]`), str(pair[1], file, `${where}.boxes[${k}][1]`)] as [number, string];
+      }),
+      regions: arr(s.regions, file, `${where}.regions`).map((r, k) => readItem(r, detail, file, `${where}.regions[${k}]`)),
+    };
+  });
+  if (doc.complete !== (open.length === 0)) fail(file, "complete", `is ${String(doc.complete)} but ${open.length} units are open`);
+  obj(doc.stats, file, "stats");
+  const checked: unknown = doc;
+  return { ...(checked as PartDoc), units, open, segments };
+}
+
+export function segmentFromJson(s: SegmentJson): Segment {
+  return { start: s.start, ...(s.end ? { end: s.end } : {}), items: s.regions, boxes: new Map(s.boxes), decisions: s.decisions, splits: s.splits };
+}
+
+/**
+ * Check that intervals (segments and open units) of one run tile the whole tree in tree order: the first
+ * starts at the root, each ends where the next starts, the last runs to the end. Returns the gaps (missing
+ * intervals) as units; throws on an overlap.
+ */
+export function gapsIn(intervals: readonly WorkUnit[], file: string): WorkUnit[] {
+  const sorted = [...intervals].sort((a, b) => comparePaths(a.start, b.start));
+  const gaps: WorkUnit[] = [];
+  let at: readonly number[] | undefined = [];
+  for (const u of sorted) {
+    if (at === undefined) fail(file, "", `work unit ${u.start.join(".") || "/"} lies after the end of the tree: the parts overlap`);
+    const c = comparePaths(at, u.start);
+    if (c > 0) fail(file, "", `work unit ${u.start.join(".") || "/"} overlaps the one before it: the parts overlap (a shard given twice?)`);
+    if (c < 0) gaps.push({ start: at, end: u.start });
+    at = u.end;
+  }
+  if (at !== undefined) gaps.push({ start: at });
+  return gaps;
+}

@@ -1,0 +1,178 @@
+// The bookkeeping of a run made of work units (threads, shards, checkpoints): which intervals of the split
+// tree are finished, running or still open, the regions each produced, and the one canonical answer they
+// join into: regions in depth-first tree order with ids 0, 1, 2, ... and bounding boxes renumbered in order
+// of appearance (their ids then equal a one-thread run's, so a joined map is byte-identical and passes
+// `tessera check`). Regions are emitted in tree order as soon as every interval before them is finished.
+import type { RegionJson } from "./region-map.js";
+import type { RegionKey, UnitItem } from "./unit-runner.js";
+import { comparePaths, type WorkUnit } from "./work-unit.js";
+
+/** A finished interval [start, end) and what it produced (also the form stored in part and checkpoint files). */
+export interface Segment {
+  readonly start: readonly number[];
+  readonly end?: readonly number[];
+  readonly items: UnitItem[];
+  /** Local box id → tree position of the node where the box was made. */
+  readonly boxes: Map<number, string>;
+  decisions: number;
+  splits: number;
+}
+
+interface Entry extends Segment {
+  end?: readonly number[];
+  finished: boolean;
+  /** Items already emitted (only the front entry emits). */
+  emitted: number;
+  /** The latest cursor: items before it, and the node where the rest starts. */
+  cursor?: { path: number[]; items: number; decisions: number; splits: number };
+}
+
+/** Counts and the open frontier of a snapshot (checkpoints) or of a stopped run. */
+export interface LedgerSnapshot {
+  readonly segments: Segment[];
+  readonly open: WorkUnit[];
+}
+
+/** True for a key item (count), false for a region map entry. */
+export function isKey(item: UnitItem): item is RegionKey {
+  return "digest" in item;
+}
+
+export class UnitLedger {
+  /** Entries sorted by start (disjoint intervals). */
+  private readonly entries: Entry[] = [];
+  private readonly byId = new Map<number, Entry>();
+  private nextRegionId = 0;
+  private readonly boxIds = new Map<string, number>();
+  regions = 0;
+
+  /**
+   * `emit` receives every region in tree order with its final id (box ids already renumbered in JSON items).
+   * `retain` keeps emitted items (needed for snapshots and for counting linear pieces at the end).
+   */
+  constructor(
+    private readonly emit: (item: UnitItem, id: number) => void,
+    private readonly retain: boolean,
+  ) {}
+
+  /** A unit that will run (or a finished segment read from a file, with finished = true). Call flush() after the first ones. */
+  add(id: number, unit: WorkUnit, finished?: Segment): void {
+    const entry: Entry = {
+      start: unit.start,
+      ...(unit.end ? { end: unit.end } : {}),
+      items: finished ? finished.items : [],
+      boxes: finished ? finished.boxes : new Map(),
+      decisions: finished?.decisions ?? 0,
+      splits: finished?.splits ?? 0,
+      finished: Boolean(finished),
+      emitted: 0,
+    };
+    if (finished) this.regions += finished.items.length;
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (comparePaths(this.entries[mid]!.start, unit.start) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.entries.splice(lo, 0, entry);
+    this.byId.set(id, entry);
+  }
+
+  /** Unit `donor` gave away the rest of its interval as unit `id`. */
+  donated(donor: number, id: number, given: WorkUnit): void {
+    this.byId.get(donor)!.end = given.start;
+    this.add(id, given);
+  }
+
+  items(id: number, items: readonly UnitItem[], boxes: readonly (readonly [number, string])[]): void {
+    const entry = this.byId.get(id)!;
+    for (const [box, key] of boxes) entry.boxes.set(box, key);
+    for (const item of items) entry.items.push(item);
+    this.regions += items.length;
+    this.flush();
+  }
+
+  cursor(id: number, path: number[], decisions: number, splits: number): void {
+    const entry = this.byId.get(id)!;
+    entry.cursor = { path, items: entry.items.length, decisions, splits };
+  }
+
+  /** The unit ended. A stopped unit gives `rest`: its interval is cut there and the rest becomes open unit `rest.id`. */
+  finish(id: number, decisions: number, splits: number, rest?: { readonly id: number; readonly start: readonly number[] }): void {
+    const entry = this.byId.get(id)!;
+    entry.decisions = decisions;
+    entry.splits = splits;
+    entry.finished = true;
+    if (rest) {
+      const end = entry.end;
+      entry.end = rest.start;
+      this.add(rest.id, { start: rest.start, ...(end ? { end } : {}) });
+    }
+    this.flush();
+  }
+
+  /** A stopped run: emit every region held, in tree order, across the intervals left open. */
+  drain(): void {
+    for (const e of this.entries) while (e.emitted < e.items.length) this.emitOne(e, e.items[e.emitted++]!);
+  }
+
+  get decisions(): number {
+    return this.entries.reduce((s, e) => s + e.decisions, 0);
+  }
+
+  get splits(): number {
+    return this.entries.reduce((s, e) => s + e.splits, 0);
+  }
+
+  /** Finished segments as they stand (with their items), and the open frontier: running units from their latest cursor, queued ones whole. */
+  snapshot(): LedgerSnapshot {
+    const segments: Segment[] = [];
+    const open: WorkUnit[] = [];
+    for (const e of this.entries) {
+      const end = e.end ? { end: e.end } : {};
+      if (e.finished) segments.push({ start: e.start, ...end, items: e.items, boxes: e.boxes, decisions: e.decisions, splits: e.splits });
+      else if (e.cursor) {
+        segments.push({ start: e.start, end: e.cursor.path, items: e.items.slice(0, e.cursor.items), boxes: e.boxes, decisions: e.cursor.decisions, splits: e.cursor.splits });
+        open.push({ start: e.cursor.path, ...end });
+      } else open.push({ start: e.start, ...end });
+    }
+    return { segments, open };
+  }
+
+  /** Emit what can be emitted in tree order: the front entries' items, while every entry before them is finished. */
+  flush(): void {
+    for (const e of this.entries) {
+      while (e.emitted < e.items.length) this.emitOne(e, e.items[e.emitted++]!);
+      if (!e.finished) return;
+    }
+  }
+
+  private emitOne(e: Entry, item: UnitItem): void {
+    const id = this.nextRegionId++;
+    this.emit(isKey(item) ? item : renumber(item, id, e.boxes, this.boxIds), id);
+    if (!this.retain) e.items[e.emitted - 1] = EMPTY;
+  }
+}
+
+const EMPTY: UnitItem = { pattern: "", digest: "" };
+
+/** A region map entry with its final id and canonical box ids (a box gets the next id where its record appears). */
+function renumber(region: RegionJson, id: number, local: Map<number, string>, global: Map<string, number>): RegionJson {
+  if (!region.splits) return { ...region, id };
+  const boxId = (localId: number): number => {
+    const key = local.get(localId) ?? `?${localId}`;
+    let g = global.get(key);
+    if (g === undefined) {
+      g = global.size;
+      global.set(key, g);
+    }
+    return g;
+  };
+  const ref = <C>(c: C): C => (c && typeof c === "object" && "box" in c ? ({ box: boxId((c as { box: number }).box) } as C) : c);
+  const splits = region.splits.map((s) => {
+    if ("neuron" in s) return { ...s, ...(s.lower ? { lower: ref(s.lower) } : {}), ...(s.upper ? { upper: ref(s.upper) } : {}) };
+    return { ...s, box: boxId(s.box) };
+  });
+  return { ...region, id, splits };
+}
