@@ -33,3 +33,12 @@ export function binomial(n: number, k: number): number {
   for (let i = 0; i < k; i++) r = (r * (n - i)) / (i + 1);
   return Math.round(r);
 }
+
+/** A 2-5-3-1 ReLU net with small integer weights (33 regions on [-2,2]^2): tessera network JSON text. */
+export const TWO_LAYER_NET_JSON = JSON.stringify({ format: "tessera-network", version: 1, inputs: 2, layers: [
+  { type: "dense", weights: [["1", "2"], ["-1", "1"], ["3", "-1"], ["1", "1"], ["2", "-3"]], bias: ["1/2", "0", "-1", "1/3", "1/5"] },
+  { type: "relu" },
+  { type: "dense", weights: [["1", "-1", "2", "1", "-1"], ["1", "1", "1", "-2", "1"], ["-1", "2", "1", "1", "1"]], bias: ["0", "1", "-1/2"] },
+  { type: "relu" },
+  { type: "dense", weights: [["1", "2", "-1"]], bias: ["0"] },
+] });

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeNetworkJson } from "../../src/formats/network-json.js";
-import { binomial, oneLayer, randomMatrix, randomRational } from "./helpers.js";
+import { TWO_LAYER_NET_JSON, binomial, oneLayer, randomMatrix, randomRational } from "./helpers.js";
 import { seededRandom as rng } from "../../src/exact/random.js";
 import { cli } from "../cli/run.js";
 
@@ -23,13 +23,7 @@ writeFileSync(zaslavsky, writeNetworkJson(oneLayer(next, randomMatrix(next, 7, 2
 const ZASLAVSKY_REGIONS = binomial(7, 0) + binomial(7, 1) + binomial(7, 2);
 
 const twoLayer = path("two-layer.json");
-writeFileSync(twoLayer, JSON.stringify({ format: "tessera-network", version: 1, inputs: 2, layers: [
-  { type: "dense", weights: [["1", "2"], ["-1", "1"], ["3", "-1"], ["1", "1"], ["2", "-3"]], bias: ["1/2", "0", "-1", "1/3", "1/5"] },
-  { type: "relu" },
-  { type: "dense", weights: [["1", "-1", "2", "1", "-1"], ["1", "1", "1", "-2", "1"], ["-1", "2", "1", "1", "1"]], bias: ["0", "1", "-1/2"] },
-  { type: "relu" },
-  { type: "dense", weights: [["1", "2", "-1"]], bias: ["0"] },
-] }));
+writeFileSync(twoLayer, TWO_LAYER_NET_JSON);
 
 interface CountOut {
   regions: number;

@@ -14,9 +14,10 @@ import { runPool, usableCores } from "../../src/regions/pool.js";
 import { regionToJson, type RegionJson } from "../../src/regions/region-map.js";
 import type { DomainSpec } from "../../src/geometry/types.js";
 import type { Network } from "../../src/network/ir.js";
-import { binomial, oneLayer, randomMatrix, randomMlp, randomRational } from "./helpers.js";
+import { TWO_LAYER_NET_JSON, binomial, oneLayer, randomMatrix, randomMlp, randomRational } from "./helpers.js";
 import { seededRandom as rng } from "../../src/exact/random.js";
 import { cli } from "../cli/run.js";
+import { workersFromFlags } from "../../src/cli/workers-option.js";
 
 const box = (d: number, r: number): DomainSpec => ({ kind: "box", lo: new Array<Rational>(d).fill(rat(-r * 4, 4)), hi: new Array<Rational>(d).fill(rat(r * 4, 4)) });
 
@@ -81,13 +82,7 @@ describe("region maps are byte-identical for any number of threads", () => {
 describe("the CLI with --workers", () => {
   const dir = mkdtempSync(join(tmpdir(), "tessera-workers-"));
   const netFile = join(dir, "net.json");
-  writeFileSync(netFile, JSON.stringify({ format: "tessera-network", version: 1, inputs: 2, layers: [
-    { type: "dense", weights: [["1", "2"], ["-1", "1"], ["3", "-1"], ["1", "1"], ["2", "-3"]], bias: ["1/2", "0", "-1", "1/3", "1/5"] },
-    { type: "relu" },
-    { type: "dense", weights: [["1", "-1", "2", "1", "-1"], ["1", "1", "1", "-2", "1"], ["-1", "2", "1", "1", "1"]], bias: ["0", "1", "-1/2"] },
-    { type: "relu" },
-    { type: "dense", weights: [["1", "2", "-1"]], bias: ["0"] },
-  ] }));
+  writeFileSync(netFile, TWO_LAYER_NET_JSON);
 
   it("regions --json: the same bytes for --workers 1 and 3 except the stats object; both maps pass check", async () => {
     const outs: string[] = [];
@@ -165,6 +160,13 @@ describe("failures and limits", () => {
   it("a unit that is not a node of the tree stops the run with an error naming it", async () => {
     const net = oneLayer(rng(5), randomMatrix(rng(5), 3, 2), [rat(0), rat(1), rat(-1)]);
     await expect(runPool(net, undefined, { workers: 2, settings: { certify: true, irredundant: false, keepCertificates: false, collectVertices: false, detail: "key" }, units: [{ start: [7] }], onItem: () => undefined })).rejects.toThrow("work unit 7 is not a node of this network's split tree");
+  });
+
+  it("TESSERA_WORKERS sets the default; a bad value is refused naming it", () => {
+    expect(workersFromFlags({}, { TESSERA_WORKERS: "3" })).toBe(3);
+    expect(workersFromFlags({ workers: "2" }, { TESSERA_WORKERS: "3" })).toBe(2);
+    expect(() => workersFromFlags({}, { TESSERA_WORKERS: "abc" })).toThrow('TESSERA_WORKERS: "abc" is not a positive integer');
+    expect(workersFromFlags({}, {})).toBe(usableCores());
   });
 
   it("the usable cores follow a cgroup CPU quota", () => {
