@@ -12,6 +12,7 @@ import { writeNetworkJson } from "../../src/formats/network-json.js";
 import { TWO_LAYER_NET_JSON, binomial, oneLayer, randomMatrix, randomRational } from "./helpers.js";
 import { seededRandom as rng } from "../../src/exact/random.js";
 import { cli } from "../cli/run.js";
+import { projectFile } from "../project.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-shards-"));
 const path = (name: string): string => join(dir, name);
@@ -106,8 +107,8 @@ describe("regions --shard i/N + merge", () => {
 describe("part files and checkpoints validate against docs/schema/part.schema.json", () => {
   it("count and regions parts, and a checkpoint", async () => {
     const ajv = new Ajv({ allErrors: true });
-    ajv.addSchema(JSON.parse(readFileSync("docs/schema/work-unit.schema.json", "utf8")) as object, "work-unit.schema.json");
-    const validate = ajv.compile(JSON.parse(readFileSync("docs/schema/part.schema.json", "utf8")) as object);
+    ajv.addSchema(JSON.parse(readFileSync(projectFile("docs/schema/work-unit.schema.json"), "utf8")) as object, "work-unit.schema.json");
+    const validate = ajv.compile(JSON.parse(readFileSync(projectFile("docs/schema/part.schema.json"), "utf8")) as object);
     const checkpoint = path("schema.ckpt");
     expect((await cli("count", twoLayer, "--box=-2:2", "--workers", "1", "--checkpoint", checkpoint)).code).toBe(0);
     const files = [...(await shards("count", twoLayer, 2, "schema-c")), ...(await shards("regions", twoLayer, 2, "schema-r")), checkpoint];
@@ -124,7 +125,7 @@ describe("part files and checkpoints validate against docs/schema/part.schema.js
 
 describe("checkpoint and resume", () => {
   it("a run killed with SIGKILL after a checkpoint resumes to the same count", async () => {
-    const net = "fixtures/bench/mlp-2-16-16-2.json";
+    const net = projectFile("fixtures/bench/mlp-2-16-16-2.json");
     const expected = await countJson(net, "--box=-2:2", "--workers", "1");
     const checkpoint = path("run.ckpt");
     const args = ["count", net, "--box=-2:2", "--workers", "1", "--checkpoint", checkpoint, "--checkpoint-every", "0.2", "--json"];

@@ -17,6 +17,7 @@ import type { Network } from "../../src/network/ir.js";
 import { TWO_LAYER_NET_JSON, binomial, oneLayer, randomMatrix, randomMlp, randomRational } from "./helpers.js";
 import { seededRandom as rng } from "../../src/exact/random.js";
 import { cli } from "../cli/run.js";
+import { projectFile } from "../project.js";
 import { workersFromFlags } from "../../src/cli/workers-option.js";
 
 const box = (d: number, r: number): DomainSpec => ({ kind: "box", lo: new Array<Rational>(d).fill(rat(-r * 4, 4)), hi: new Array<Rational>(d).fill(rat(r * 4, 4)) });
@@ -52,11 +53,11 @@ describe("region maps are byte-identical for any number of threads", () => {
   const cases: [string, () => { net: Network; domain?: DomainSpec }][] = [
     ["a random 2-8-8-8-1 ReLU net on [-3,3]^2", () => ({ net: randomMlp(rng(41), [2, 8, 8, 8, 1]), domain: box(2, 3) })],
     ["the residual ONNX fixture on [-1/2,1/2]^n", () => {
-      const net = loadNetwork("fixtures/onnx/residual.onnx");
+      const net = loadNetwork(projectFile("fixtures/onnx/residual.onnx"));
       return { net, domain: box(net.nodes[0]!.size, 1 / 2) };
     }],
     ["the hardtanh ONNX fixture (two breakpoints a neuron) on [-1,1]^n", () => {
-      const net = loadNetwork("fixtures/onnx/hardtanh.onnx");
+      const net = loadNetwork(projectFile("fixtures/onnx/hardtanh.onnx"));
       return { net, domain: box(net.nodes[0]!.size, 1) };
     }],
   ];
