@@ -40,8 +40,9 @@ const CASES: Case[] = [
   { name: "3-32-32-32-2 on [-1,1]^3", argv: ["fixtures/bench/mlp-3-32-32-32-2.json", "--box=-1:1"] },
   { name: "ACAS Xu 1_1, prop 1 box, first 3,000 regions", argv: [ACAS_1_1, "--property", PROP_1, "--max-regions", "3000"] },
 ];
-// Shards need complete runs: property 1's box with x0 narrowed to [0.6, 0.6 + 1/4096] (all other bounds as in the property).
-const SHARD_CASE: Case = { name: "ACAS Xu 1_1, prop 1 box with x0 in [0.6, 0.6+1/4096]", argv: [ACAS_1_1, "--box=0.6:0.600244140625,-0.5:0.5,-0.5:0.5,0.45:0.5,-0.5:-0.45"] };
+// Shards need complete runs, and even property 1's box with x0 narrowed to 1/4096 of its range has more than
+// 14,000 regions (28 CPU-s without finishing): the shard table uses the 3-32-32-32-2 net.
+const SHARD_CASE: Case = CASES[0]!;
 
 interface Timed {
   wall: number;
