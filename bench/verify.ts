@@ -1,87 +1,135 @@
-// Benchmark of `verify` on ACAS Xu (VNN-COMP instances: properties 1–4 on all 45 networks, 116 s each):
-// prints a table of verdicts and times (network load + verify, per instance, in one process) and totals.
-// Not a test. Run: npm run bench -- bench/verify.ts [--props 1,2,3,4] [--nets 1_1,2_1|all] [--timeout 116]
-//                  [--corpus DIR (default fixtures/acasxu)] [--out results.ndjson]   (one JSON line per instance, appended as it finishes; instances
-//                                            already in the file are skipped, so a run can be resumed)
+// Benchmark of `verify` on VNN-COMP instance lists (ACAS Xu by default; mnist_fc with --benchmark mnist_fc), as
+// the competition runs them: one whole process per instance through scripts/vnncomp/run_instance.sh. Per
+// instance: the verdict and CPU time without a certificate; the verdict, CPU time and certificate size with
+// `--certificate` (.ndjson); the CPU time of `tessera check` on that certificate (with its own limit); and
+// nnenum's verdict and CPU time on the same machine, interleaved, when NNENUM_DIR names an nnenum source tree
+// (its `src` folder goes on PYTHONPATH, with NNENUM_SHIM before it when set; python3 from NNENUM_PYTHON,
+// default python3; one process) — the column is empty otherwise. tessera runs with one worker (`--workers 1`
+// is the default and only mode here). Not a test.
+//
+// Run: npm run bench -- bench/verify.ts [--benchmark acasxu|mnist_fc] [--corpus DIR] [--out results.ndjson] [--limit N]
+//        [--only 1_1,prop_2] [--check-timeout 600] [--no-certificate] [--no-check] [--certificates DIR]
+// (--certificates DIR keeps every certificate there, named after the instance, for a later `tessera check`.)
+// Needs `npm run build` first (bin/tessera). Results are appended to --out (default
+// bench-verify-<benchmark>.ndjson) one JSON line per instance as it finishes; instances already in the file
+// are skipped, so a run of hours resumes where it stopped.
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { resolve } from "node:path";
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
-import { loadNetwork } from "../src/formats/load.js";
-import "../src/formats/index.js";
-import { loadVnnlib } from "../src/formats/vnnlib.js";
-import { problemFromVnnlib } from "../src/analysis/problem.js";
-import { verify } from "../src/analysis/verify.js";
-import { recheckCounterexample } from "../src/analysis/counterexample.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
+const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 
-/** The networks and properties: a folder laid out as fixtures/acasxu (onnx/, vnnlib/); that one by default. */
-const DATA = resolve(arg("corpus", fileURLToPath(new URL("../fixtures/acasxu", import.meta.url))));
-
-const props = arg("props", "1,2,3,4").split(",").map(Number);
-const allNets = Array.from({ length: 45 }, (_, i) => `${Math.floor(i / 9) + 1}_${(i % 9) + 1}`);
-const nets = arg("nets", "all") === "all" ? allNets : arg("nets", "").split(",");
-const timeout = Number(arg("timeout", "116"));
-const out = arg("out", "");
+const benchmark = arg("benchmark", "acasxu");
+/** The instance folder (instances.csv with onnx/ and vnnlib/ beside it); the benchmark's fixtures folder by default. */
+const DATA = resolve(arg("corpus", join(ROOT, "fixtures", benchmark === "acasxu" ? "acasxu" : `vnncomp/${benchmark}`)));
+const out = arg("out", `bench-verify-${benchmark}.ndjson`);
+const limit = Number(arg("limit", "Infinity"));
+const only = arg("only", "");
+const checkTimeout = Number(arg("check-timeout", "600"));
+const nnenumDir = process.env.NNENUM_DIR;
+const keep = arg("certificates", "");
 
 interface Row {
-  net: string;
-  prop: number;
+  instance: string;
+  timeout: number;
   result: string;
-  seconds: number;
-  nodes: number;
-  leaves: number;
+  cpu: number;
+  certResult?: string;
+  certCpu?: number;
+  certBytes?: number;
+  check?: string;
+  checkCpu?: number;
+  nnenum?: string;
+  nnenumCpu?: number;
 }
 
-const done = new Map<string, Row>();
-if (out && existsSync(out)) {
-  for (const line of readFileSync(out, "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    const r = JSON.parse(line) as Row;
-    done.set(`${r.net}/${r.prop}`, r);
+/** Run a command under /usr/bin/time and return its exit code, output and user+system CPU seconds (children included). */
+function timed(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, wallLimit?: number): { code: number; stdout: string; stderr: string; cpu: number } {
+  const dir = mkdtempSync(join(tmpdir(), "tessera-bench-"));
+  const tfile = join(dir, "time");
+  const r = spawnSync("/usr/bin/time", ["-f", "%U %S", "-o", tfile, cmd, ...args], { encoding: "utf8", env, ...(wallLimit ? { timeout: wallLimit * 1000 } : {}), maxBuffer: 1 << 26 });
+  let cpu = NaN;
+  if (existsSync(tfile)) {
+    const last = readFileSync(tfile, "utf8").trim().split("\n").pop() ?? "";
+    const [u, s] = last.split(" ").map(Number);
+    cpu = (u ?? NaN) + (s ?? NaN);
   }
+  rmSync(dir, { recursive: true, force: true });
+  return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "", cpu };
 }
 
-const rows: Row[] = [];
-for (const net of nets) {
-  for (const prop of props) {
-    const key = `${net}/${prop}`;
-    const prev = done.get(key);
-    if (prev) {
-      rows.push(prev);
-      continue;
+/** The verdict in a VNN-COMP result file: holds (unsat), violated (sat), timeout, unknown or error. */
+function verdict(file: string): string {
+  if (!existsSync(file)) return "error";
+  const first = readFileSync(file, "utf8").trim().split("\n")[0]!.trim();
+  return ({ unsat: "holds", sat: "violated", holds: "holds", violated: "violated" } as Record<string, string>)[first] ?? first;
+}
+
+const done = new Set<string>();
+if (existsSync(out)) for (const line of readFileSync(out, "utf8").split("\n")) if (line.trim()) done.add((JSON.parse(line) as Row).instance);
+
+const instances = readFileSync(join(DATA, "instances.csv"), "utf8")
+  .trim()
+  .split("\n")
+  .map((l) => l.split(",").map((s) => s.trim()))
+  .filter((p) => p.length >= 3 && (only === "" || only.split(",").every((w) => p[0]!.includes(w) || p[1]!.includes(w))))
+  .slice(0, limit);
+
+const work = mkdtempSync(join(tmpdir(), "tessera-bench-"));
+for (const [onnxRel, vnnlibRel, t] of instances) {
+  const instance = `${onnxRel} ${vnnlibRel}`;
+  if (done.has(instance)) continue;
+  const onnx = join(DATA, onnxRel!);
+  const vnnlib = join(DATA, vnnlibRel!);
+  const timeout = Number(t);
+  const res = join(work, "result.txt");
+  const plain = timed("bash", [join(ROOT, "scripts/vnncomp/run_instance.sh"), "v1", benchmark, onnx, vnnlib, res, String(timeout)]);
+  const row: Row = { instance, timeout, result: verdict(res), cpu: plain.cpu };
+  if (nnenumDir) {
+    const env = { ...process.env, PYTHONPATH: [process.env.NNENUM_SHIM, join(nnenumDir, "src")].filter(Boolean).join(":"), OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" };
+    const nres = join(work, "nnenum.txt");
+    rmSync(nres, { force: true });
+    const n = timed(process.env.NNENUM_PYTHON ?? "python3", ["-m", "nnenum.nnenum", onnx, vnnlib, String(timeout), nres, "1"], env, timeout + 60);
+    Object.assign(row, { nnenum: verdict(nres), nnenumCpu: n.cpu });
+  }
+  if (!flag("no-certificate")) {
+    const cert = keep ? join(keep, `${onnxRel!.replace(/.*\//, "").replace(/\.onnx$/, "")}__${vnnlibRel!.replace(/.*\//, "").replace(/\.vnnlib$/, "")}.ndjson`) : join(work, "cert.ndjson");
+    rmSync(cert, { force: true });
+    const cres = join(work, "cert-result.txt");
+    const c = timed("node", [join(ROOT, "bin/tessera"), "verify", onnx, "--property", vnnlib, "--timeout", String(timeout - 1), "--result-file", cres, "--certificate", cert]);
+    Object.assign(row, { certResult: verdict(cres), certCpu: c.cpu });
+    if (existsSync(cert)) {
+      row.certBytes = statSync(cert).size;
+      if (!flag("no-check")) {
+        const k = timed("node", [join(ROOT, "bin/tessera"), "check", cert, onnx, "--property", vnnlib], process.env, checkTimeout);
+        Object.assign(row, { check: k.code === 0 ? "accepted" : k.code === -1 ? "timeout" : `rejected: ${k.stderr.trim().slice(0, 200)}`, checkCpu: k.cpu });
+      }
     }
-    const start = performance.now();
-    const network = loadNetwork(`${DATA}/onnx/ACASXU_run2a_${net}_batch_2000.onnx`);
-    const problem = problemFromVnnlib(loadVnnlib(`${DATA}/vnnlib/prop_${prop}.vnnlib`));
-    const outcome = verify(network, problem, { timeoutSeconds: timeout, certificate: "none" });
-    if (outcome.result === "violated" && !recheckCounterexample(network, problem, outcome.counterexample)) throw new Error(`${key}: counterexample failed its re-check`);
-    const row: Row = {
-      net,
-      prop,
-      result: outcome.result,
-      seconds: (performance.now() - start) / 1000,
-      nodes: outcome.stats.nodes,
-      leaves: outcome.stats.leaves,
-    };
-    rows.push(row);
-    if (out) appendFileSync(out, JSON.stringify(row) + "\n");
-    process.stderr.write(`${net} prop_${prop}: ${row.result} ${row.seconds.toFixed(2)} s\n`);
   }
+  appendFileSync(out, JSON.stringify(row) + "\n");
+  process.stderr.write(`${instance}: ${JSON.stringify(row)}\n`);
 }
+rmSync(work, { recursive: true, force: true });
 
-console.log("| network | property | verdict | time (s) | branches | leaves |");
-console.log("|---|---|---|---|---|---|");
-for (const r of rows) console.log(`| ${r.net} | ${r.prop} | ${r.result} | ${r.seconds.toFixed(2)} | ${r.nodes} | ${r.leaves} |`);
-console.log("\n| property | instances | holds | violated | unknown | total time (s) | max (s) |");
-console.log("|---|---|---|---|---|---|---|");
-for (const p of [...props, 0]) {
-  const sel = rows.filter((r) => p === 0 || r.prop === p);
-  const count = (v: string): number => sel.filter((r) => r.result === v).length;
-  const total = sel.reduce((s, r) => s + r.seconds, 0);
-  const max = sel.reduce((s, r) => Math.max(s, r.seconds), 0);
-  console.log(`| ${p === 0 ? "all" : p} | ${sel.length} | ${count("holds")} | ${count("violated")} | ${count("unknown")} | ${total.toFixed(1)} | ${max.toFixed(1)} |`);
+const rows = readFileSync(out, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as Row);
+const f = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? "" : v.toFixed(2));
+console.log("| instance | verdict | CPU s | with certificate | CPU s | certificate bytes | check | check CPU s | nnenum | nnenum CPU s |");
+console.log("|---|---|---|---|---|---|---|---|---|---|");
+for (const r of rows) {
+  console.log(`| ${r.instance} | ${r.result} | ${f(r.cpu)} | ${r.certResult ?? ""} | ${f(r.certCpu)} | ${r.certBytes ?? ""} | ${r.check ?? ""} | ${f(r.checkCpu)} | ${r.nnenum ?? ""} | ${f(r.nnenumCpu)} |`);
 }
+const sum = (k: keyof Row): number => rows.reduce((s, r) => s + (typeof r[k] === "number" && !Number.isNaN(r[k]) ? (r[k] as number) : 0), 0);
+const count = (k: keyof Row, v: string): number => rows.filter((r) => r[k] === v).length;
+console.log(`\ninstances ${rows.length}; holds ${count("result", "holds")}, violated ${count("result", "violated")}, other ${rows.length - count("result", "holds") - count("result", "violated")}`);
+console.log(`CPU total: tessera ${sum("cpu").toFixed(1)} s, with certificate ${sum("certCpu").toFixed(1)} s, check ${sum("checkCpu").toFixed(1)} s, nnenum ${sum("nnenumCpu").toFixed(1)} s`);
+const disagree = rows.filter((r) => r.nnenum && ["holds", "violated"].includes(r.nnenum) && ["holds", "violated"].includes(r.result) && r.nnenum !== r.result);
+console.log(`verdicts that disagree with nnenum: ${disagree.length}${disagree.length ? ": " + disagree.map((r) => r.instance).join("; ") : ""}`);
+console.log(`certificates accepted ${count("check", "accepted")}, check timeouts ${count("check", "timeout")}, rejected ${rows.filter((r) => r.check?.startsWith("rejected")).length}`);

@@ -28,10 +28,6 @@ export interface CaseContext {
   /** Date.now() limit. */
   readonly deadline: number;
   readonly stats: SearchStats;
-  /** Sub-split leaves closed with back-substitution until plain symbolic bounds close them (cheap to check). */
-  readonly fastCheck: boolean;
-  /** Children reuse their parent's bounds (no certificate: a leaf's proof then depends on its ancestors). */
-  readonly inherit: boolean;
 }
 
 /** A node's box: outward floats for bounds, inward floats inside which split points keep the exact box. */
@@ -47,7 +43,7 @@ interface Branch extends BranchBox {
   tree: TreeNode;
   /** Priority: lower is bounded first. */
   key: number;
-  /** The parent's proved bounds (only when certificates are not needed). */
+  /** The parent's proved bounds (a box containing this one: sound to intersect with). */
   inherit?: { readonly lo: readonly Float64Array[]; readonly hi: readonly Float64Array[] };
 }
 
@@ -55,21 +51,18 @@ export type CaseResult = { readonly tree: TreeNode } | Counterexample | { readon
 
 /** Sign-gradient steps of the local counterexample search at every branch node. */
 const LOCAL_DESCENT_STEPS = 8;
-/** Passes of re-chosen lower lines per objective in "none" mode (retunedBound; ACAS Xu 3_3 prop 2: 1 pass 31,561 branches, 2 passes 25,593, 3 passes 25,435); 0 turns it off. */
+/** Passes of re-chosen lower lines per objective (retunedBound; ACAS Xu 3_3 prop 2: 1 pass 31,561 branches, 2 passes 25,593, 3 passes 25,435); 0 turns it off. */
 const RETUNE_PASSES = 2;
-/** lowerSlopeRatio of propagate in "none" mode (a = 1 only when u > 2·(−l)); certificate modes keep 1. */
-const NO_CERTIFICATE_SLOPE_RATIO = 2;
-/** Nodes a refined leaf may be sub-split into for a cheap-to-check certificate before it stays refined. */
-const FAST_CHECK_BUDGET = 512;
+/** The lowerSlopeRatio of every node's bounds (a = 1 only when u > 2·(−l)), recorded in the certificate. */
+export const LOWER_SLOPE_RATIO = 2;
 /** Float violation below which a node's proposals are checked exactly. */
 const PROPOSAL_TOLERANCE = 1e-9;
 
 /**
- * Branch and bound on one case from `root`. With `refine`, nodes get back-substitution bounds for their
- * unstable neurons and counterexample proposals; without, plain symbolic bounds and no proposals (the mode
- * used to sub-split a refined leaf, whose box is already known to be safe).
+ * Branch and bound on one case from `root`. Every node gets bounds refined by back-substitution, intersected
+ * with its parent's (the rule the certificate records and the checker replays), and proposes counterexamples.
  */
-export function branchAndBound(ctx: CaseContext, root: BranchBox, refine: boolean, maxNodes: number): CaseResult {
+export function branchAndBound(ctx: CaseContext, root: BranchBox, maxNodes: number): CaseResult {
   const { search, disjunct, objectives: objs, deadline, stats } = ctx;
   const { fn, boxIndex } = search;
   const tree: TreeNode = {};
@@ -78,28 +71,20 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox, refine: boolea
   const queue = new MinQueue<Branch>();
   queue.push({ lo: root.lo, hi: root.hi, loIn: root.loIn, hiIn: root.hiIn, depth: root.depth, tree, key: -Infinity });
   const d = fn.inputSize;
-  const retune = RETUNE_PASSES > 0 && refine && ctx.inherit ? RETUNE_PASSES : 0;
   let nodes = 0;
   while (queue.length) {
     const br = queue.pop()!;
     if (Date.now() > deadline) return { reason: "timeout" };
     if (nodes++ >= maxNodes) return { reason: `max-nodes (${maxNodes}) reached on box ${boxIndex}, disjunct ${disjunct}` };
-    if (refine) stats.nodes++;
+    stats.nodes++;
     stats.maxDepth = Math.max(stats.maxDepth, br.depth);
     const box = { lo: br.lo, hi: br.hi };
-    const options: PropagateOptions = { refine, ...(ctx.inherit ? { lowerSlopeRatio: NO_CERTIFICATE_SLOPE_RATIO } : {}), ...(refine && ctx.inherit && br.inherit ? { inherit: br.inherit } : {}) };
+    const options: PropagateOptions = { refine: true, lowerSlopeRatio: LOWER_SLOPE_RATIO, ...(br.inherit ? { inherit: br.inherit } : {}) };
     const fb = propagate(fn, box, options);
-    const closed = closeNode(fn, fb, box, objs, retune);
+    const closed = closeNode(fn, fb, box, objs, RETUNE_PASSES);
     if (closed.closed) {
-      if (refine && ctx.fastCheck) {
-        const sub = branchAndBound(ctx, br, false, FAST_CHECK_BUDGET);
-        if ("tree" in sub) {
-          Object.assign(br.tree, sub.tree);
-          continue;
-        }
-      }
       br.tree.mu = closed.mu;
-      if (refine) br.tree.refine = true;
+      if (closed.lower && closed.lower.size > 0) br.tree.lower = closed.lower;
       continue;
     }
     const { coef, lambda: bestLambda, margin } = closed;
@@ -109,15 +94,13 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox, refine: boolea
     }
     // Propose the vertex that minimizes the best linear lower bound, and the centre.
     const vertex = Float64Array.from({ length: d }, (_, i) => (coef[i]! > 0 ? br.loIn[i]! : br.hiIn[i]!));
-    if (refine) {
-      for (const x of [vertex, Float64Array.from({ length: d }, (_, i) => (br.lo[i]! + br.hi[i]!) / 2)]) {
-        const cx = proposeCandidate(search, x, floatForward(fn, x)[fn.output]!, PROPOSAL_TOLERANCE);
-        if (cx) return cx;
-      }
-      // A short local descent from the vertex, inside this node's box.
-      const cx = descend(search, br.loIn, br.hiIn, vertex, LOCAL_DESCENT_STEPS);
+    for (const x of [vertex, Float64Array.from({ length: d }, (_, i) => (br.lo[i]! + br.hi[i]!) / 2)]) {
+      const cx = proposeCandidate(search, x, floatForward(fn, x)[fn.output]!, PROPOSAL_TOLERANCE);
       if (cx) return cx;
     }
+    // A short local descent from the vertex, inside this node's box.
+    const local = descend(search, br.loIn, br.hiIn, vertex, LOCAL_DESCENT_STEPS);
+    if (local) return local;
     // Split on the input with the largest smear score that can still be split.
     const score = smear(fn, fb, bestLambda, coef, br);
     const order = Array.from({ length: d }, (_, i) => i).sort((a, b) => score[b]! - score[a]! || br.hi[b]! - br.lo[b]! - (br.hi[a]! - br.lo[a]!));
@@ -132,9 +115,9 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox, refine: boolea
       }
     }
     if (dim < 0) return { reason: `a branch cannot be split further (box ${boxIndex}, disjunct ${disjunct}, depth ${br.depth})` };
-    const inherit = ctx.inherit ? { lo: fb.lo, hi: fb.hi } : undefined;
-    const left: Branch = { lo: br.lo, hi: Float64Array.from(br.hi), loIn: br.loIn, hiIn: Float64Array.from(br.hiIn), depth: br.depth + 1, tree: {}, key: margin, ...(inherit ? { inherit } : {}) };
-    const right: Branch = { lo: Float64Array.from(br.lo), hi: br.hi, loIn: Float64Array.from(br.loIn), hiIn: br.hiIn, depth: br.depth + 1, tree: {}, key: margin, ...(inherit ? { inherit } : {}) };
+    const inherit = { lo: fb.lo, hi: fb.hi };
+    const left: Branch = { lo: br.lo, hi: Float64Array.from(br.hi), loIn: br.loIn, hiIn: Float64Array.from(br.hiIn), depth: br.depth + 1, tree: {}, key: margin, inherit };
+    const right: Branch = { lo: Float64Array.from(br.lo), hi: br.hi, loIn: Float64Array.from(br.loIn), hiIn: br.hiIn, depth: br.depth + 1, tree: {}, key: margin, inherit };
     left.hi[dim] = at;
     left.hiIn[dim] = at;
     right.lo[dim] = at;

@@ -1,95 +1,198 @@
-// The independent checker of `holds` certificates ("tessera-verify-certificate"). It re-proves, in exact
-// arithmetic, that the unsafe set is empty: every (input box, unsafe disjunct) pair has exactly one tree;
-// every split point lies in its box, so the leaves cover the box; and at every leaf, with μ ≥ 0 from the
-// certificate, the exact lower bound of Σ μ_k (a_k·y − b_k) over the leaf box (exact-bounds.ts, on the box
-// rounded outward to dyadics) is > 0, so no input of the leaf satisfies all the disjunct's constraints.
-// It imports nothing from the verifier: only the certificate's data types, the exact bounds and the
+// The independent checker of `holds` certificates ("tessera-verify-certificate", version 2). It replays, in
+// exact arithmetic, what the fast verifier proved: for every (input box, unsafe disjunct) pair exactly one
+// tree; every split point lies in its node's box, so the leaves cover the box; at every node the exact bounds of
+// the recorded relaxation rule (exact-bounds.ts: symbolic bounds refined by back-substitution, intersected with
+// the parent node's exact bounds, lower lines by the recorded ratio) on the node box rounded outward to dyadics;
+// and at every leaf, with μ ≥ 0 and the recorded lower-line slopes a ∈ [0, 1], the exact lower bound of
+// Σ μ_k (a_k·y − b_k) over the leaf box is > 0, so no input of the leaf satisfies all the disjunct's constraints.
+// It imports nothing from the verifier: only the certificate's data types, the exact bound modules and the
 // VNN-LIB reader. Registered with `tessera check` under its format name.
-import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { readFileBytes } from "../formats/load.js";
-import { dirname, isAbsolute, resolve } from "node:path";
 import { Rational, formatRational } from "../exact/rational.js";
+import { Dyadic } from "../exact/dyadic.js";
 import type { Network } from "../network/ir.js";
 import { inputSize, outputSize } from "../network/ir.js";
+import { networkSha256 } from "../formats/network-json.js";
 import { loadVnnlib } from "../formats/vnnlib.js";
 import { registerChecker } from "../check/index.js";
-import { CheckFailure, type CheckReport } from "../check/types.js";
+import { CheckFailure, type CheckInput, type CheckReport } from "../check/types.js";
 import { InputError } from "../errors.js";
-import { VERIFY_CERTIFICATE_FORMAT, parseCertificateNode, parseProblem, type ParsedNode } from "./certificate.js";
+import { VERIFY_CERTIFICATE_FORMAT, VERIFY_CERTIFICATE_VERSION, parseCertificateNode, parseProblem, problemSha256, type ParsedNode } from "./certificate.js";
 import { problemFromVnnlib, type VerificationProblem } from "./problem.js";
-import { exactPropagate, exactObjectiveLowerBound, floorDyadic, ceilDyadic, type DyadicBox } from "./exact-bounds.js";
+import { exactPropagate, exactObjectiveLowerBound, floorDyadic, ceilDyadic, type DyadicBox, type ExactBounds } from "./exact-bounds.js";
+import { prepare, SLOPE_BITS } from "./exact-fixed.js";
+import { isRelu } from "./exact-relax.js";
 
-/** Leaf boxes are rounded outward to multiples of 2^BOX_EXPONENT when their bounds are not dyadic. */
+/** Node boxes are rounded outward to multiples of 2^BOX_EXPONENT when their bounds are not dyadic. */
 const BOX_EXPONENT = -80;
 
 export interface CertificateCheckResult {
   /** Leaves re-proved. */
   readonly leaves: number;
+  /** Nodes (splits and leaves) whose exact bounds were recomputed. */
+  readonly nodes: number;
   readonly cases: number;
 }
 
+/** A source of tree nodes in pre-order, and the header fields of the document. */
+interface CertificateSource {
+  readonly header: Record<string, unknown>;
+  /** The cases in document order: their box, disjunct and JSON path, and their nodes in pre-order. */
+  readonly cases: Iterable<{ readonly box: unknown; readonly disjunct: unknown; readonly path: string; readonly nodes: Iterator<ParsedNode> }>;
+  /** Called after the last case: throws when the document was cut short. */
+  readonly finish: (leaves: number) => void;
+}
+
+const asCheckFailure = <T>(f: () => T): T => {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof InputError) throw new CheckFailure(`${error.location}: ${error.reason}`);
+    throw error;
+  }
+};
+
+/** Pre-order nodes of a nested JSON tree. */
+function* jsonTreeNodes(tree: unknown, file: string, path: string): Generator<ParsedNode> {
+  const stack: { node: unknown; path: string }[] = [{ node: tree, path }];
+  while (stack.length) {
+    const { node, path: p } = stack.pop()!;
+    const parsed = asCheckFailure(() => parseCertificateNode(node, file, p));
+    yield parsed;
+    if (parsed.kind === "split") {
+      const children = (node as { children?: unknown }).children;
+      if (!Array.isArray(children) || children.length !== 2) throw new CheckFailure(`${p}.children: is not an array of two nodes`);
+      stack.push({ node: children[1], path: `${p}.children[1]` }, { node: children[0], path: `${p}.children[0]` });
+    }
+  }
+}
+
+function jsonSource(doc: Record<string, unknown>, file: string): CertificateSource {
+  if (!Array.isArray(doc.cases)) throw new CheckFailure("cases: is not an array");
+  const cases = (doc.cases as unknown[]).map((raw, ci) => {
+    const c = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+    return { box: c.box, disjunct: c.disjunct, path: `cases[${ci}]`, nodes: jsonTreeNodes(c.tree, file, `cases[${ci}].tree`) };
+  });
+  return { header: doc, cases, finish: () => undefined };
+}
+
+/** The NDJSON form (certificate.ts, certificateLines): header, then per case a case line and its nodes, then the end line. */
+function ndjsonSource(lines: readonly Record<string, unknown>[], file: string): CertificateSource {
+  const header = lines[0]!;
+  let at = 1;
+  const lineNodes = function* (): Generator<ParsedNode> {
+    while (at < lines.length && !("case" in lines[at]!) && !("end" in lines[at]!)) {
+      const i = at++;
+      yield asCheckFailure(() => parseCertificateNode(lines[i], file, `line ${i + 1}`));
+    }
+  };
+  const cases = function* () {
+    while (at < lines.length && "case" in lines[at]!) {
+      const c = (lines[at]!.case ?? {}) as Record<string, unknown>;
+      const path = `line ${at + 1}`;
+      at++;
+      yield { box: c.box, disjunct: c.disjunct, path, nodes: lineNodes() };
+    }
+  };
+  return {
+    header,
+    cases: cases(),
+    finish: (leaves) => {
+      const end = lines[at];
+      if (!end || end.end !== true) throw new CheckFailure(`line ${at + 1}: expected the end line {"end": true, …}: the certificate was cut short or has extra lines`);
+      if (end.leaves !== leaves) throw new CheckFailure(`line ${at + 1}: the end line counts ${JSON.stringify(end.leaves)} leaves, the trees have ${leaves}`);
+      if (at + 1 !== lines.length) throw new CheckFailure(`line ${at + 2}: a line after the end line`);
+      if (header.cases !== undefined && header.cases !== countCaseLines(lines)) throw new CheckFailure(`line 1: cases: the header announces ${JSON.stringify(header.cases)} cases`);
+    },
+  };
+}
+
+const countCaseLines = (lines: readonly Record<string, unknown>[]): number => lines.filter((l) => "case" in l).length;
+
 /**
- * Check a parsed certificate document against a network and a problem; throws CheckFailure naming the first
- * place that does not verify (JSON path in the certificate).
+ * Check a certificate against a network and a problem; throws CheckFailure naming the first place that does not
+ * verify. `problem` is the property to prove (the embedded one, or the user's --property once it matched).
  */
-export function checkVerifyCertificate(net: Network, problem: VerificationProblem, doc: Record<string, unknown>, file = "(certificate)"): CertificateCheckResult {
-  if (doc.format !== VERIFY_CERTIFICATE_FORMAT) throw new CheckFailure(`format: expected "${VERIFY_CERTIFICATE_FORMAT}", got ${JSON.stringify(doc.format)}`);
-  if (doc.version !== 1) throw new CheckFailure(`version: expected 1, got ${JSON.stringify(doc.version)}`);
+export function checkVerifyCertificate(net: Network, problem: VerificationProblem, input: CheckInput, file = "(certificate)"): CertificateCheckResult {
+  const source = input.kind === "json" ? jsonSource(input.doc, file) : ndjsonSource(input.lines, file);
+  const header = source.header;
+  checkHeader(header, net);
   if (problem.inputSize !== inputSize(net) || problem.outputSize !== outputSize(net)) {
     throw new CheckFailure(`the property has ${problem.inputSize} inputs and ${problem.outputSize} outputs; the network ${inputSize(net)} and ${outputSize(net)}`);
   }
-  if (!Array.isArray(doc.cases)) throw new CheckFailure("cases: is not an array");
+  const rule = header.relaxation as { lowerSlopeRatio?: unknown } | undefined;
+  const ratio = rule?.lowerSlopeRatio;
+  if (typeof ratio !== "number" || !Number.isInteger(ratio) || ratio < 1 || ratio > 1024) throw new CheckFailure("relaxation.lowerSlopeRatio: is not an integer from 1 to 1024");
   const seen = new Set<string>();
   let leaves = 0;
-  (doc.cases as unknown[]).forEach((raw, ci) => {
-    const c = raw as Record<string, unknown>;
-    const b = c?.box;
-    const j = c?.disjunct;
-    if (typeof b !== "number" || !Number.isInteger(b) || b < 0 || b >= problem.boxes.length) throw new CheckFailure(`cases[${ci}].box: not an input box of the property`);
-    if (typeof j !== "number" || !Number.isInteger(j) || j < 0 || j >= problem.disjuncts.length) throw new CheckFailure(`cases[${ci}].disjunct: not a disjunct of the property`);
+  let nodes = 0;
+  for (const c of source.cases) {
+    const b = c.box;
+    const j = c.disjunct;
+    if (typeof b !== "number" || !Number.isInteger(b) || b < 0 || b >= problem.boxes.length) throw new CheckFailure(`${c.path}.box: not an input box of the property`);
+    if (typeof j !== "number" || !Number.isInteger(j) || j < 0 || j >= problem.disjuncts.length) throw new CheckFailure(`${c.path}.disjunct: not a disjunct of the property`);
     const key = `${b}/${j}`;
-    if (seen.has(key)) throw new CheckFailure(`cases[${ci}]: box ${b} with disjunct ${j} appears twice`);
+    if (seen.has(key)) throw new CheckFailure(`${c.path}: box ${b} with disjunct ${j} appears twice`);
     seen.add(key);
-    let tree: ParsedNode;
-    try {
-      tree = parseCertificateNode(c.tree, file, `cases[${ci}].tree`);
-    } catch (error) {
-      if (error instanceof InputError) throw new CheckFailure(`${error.location}: ${error.reason}`);
-      throw error;
-    }
-    leaves += checkTree(net, problem, b, j, tree);
-  });
+    const r = checkTree(net, problem, b, j, c.nodes, BigInt(ratio), c.path);
+    leaves += r.leaves;
+    nodes += r.nodes;
+  }
+  source.finish(leaves);
   for (let b = 0; b < problem.boxes.length; b++) {
     for (let j = 0; j < problem.disjuncts.length; j++) {
       if (!seen.has(`${b}/${j}`)) throw new CheckFailure(`cases: no tree for input box ${b} with unsafe disjunct ${j}`);
     }
   }
-  return { leaves, cases: seen.size };
+  return { leaves, nodes, cases: seen.size };
 }
 
-function checkTree(net: Network, problem: VerificationProblem, boxIndex: number, disjunct: number, root: ParsedNode): number {
+function checkHeader(header: Record<string, unknown>, net: Network): void {
+  if (header.format !== VERIFY_CERTIFICATE_FORMAT) throw new CheckFailure(`format: expected "${VERIFY_CERTIFICATE_FORMAT}", got ${JSON.stringify(header.format)}`);
+  if (header.version !== VERIFY_CERTIFICATE_VERSION) {
+    throw new CheckFailure(`version: this tessera checks version ${VERIFY_CERTIFICATE_VERSION} certificates, found ${JSON.stringify(header.version)} (re-run tessera verify --certificate)`);
+  }
+  const recorded = (header.network as { sha256?: unknown } | undefined)?.sha256;
+  const sha = networkSha256(net);
+  if (recorded !== sha) throw new CheckFailure(`network.sha256: the certificate is for another network (certificate ${JSON.stringify(recorded)}, network ${sha})`);
+}
+
+interface Frame {
+  readonly lo: Rational[];
+  readonly hi: Rational[];
+  readonly inherit: ExactBounds | undefined;
+}
+
+function checkTree(net: Network, problem: VerificationProblem, boxIndex: number, disjunct: number, nodes: Iterator<ParsedNode>, ratio: bigint, casePath: string): { leaves: number; nodes: number } {
   const conj = problem.disjuncts[disjunct]!;
   const box = problem.boxes[boxIndex]!;
   let leaves = 0;
-  const stack: { node: ParsedNode; lo: Rational[]; hi: Rational[] }[] = [{ node: root, lo: [...box.lo], hi: [...box.hi] }];
-  while (stack.length) {
-    const { node, lo, hi } = stack.pop()!;
+  let count = 0;
+  const pending: Frame[] = [{ lo: [...box.lo], hi: [...box.hi], inherit: undefined }];
+  while (pending.length) {
+    const frame = pending.pop()!;
+    const next = nodes.next();
+    if (next.done) throw new CheckFailure(`${casePath}: the tree ends before every split has two children (a node is missing)`);
+    const node = next.value;
+    const { lo, hi } = frame;
+    count++;
+    const dbox: DyadicBox = { lo: lo.map((v) => floorDyadic(v, BOX_EXPONENT)), hi: hi.map((v) => ceilDyadic(v, BOX_EXPONENT)) };
     if (node.kind === "split") {
       const { dim, at } = node;
       if (dim >= lo.length) throw new CheckFailure(`${node.path}.split.dim: ${dim} is not an input index`);
       if (at.compare(lo[dim]!) < 0 || at.compare(hi[dim]!) > 0) {
         throw new CheckFailure(`${node.path}.split.at: ${formatRational(at)} is outside [${formatRational(lo[dim]!)}, ${formatRational(hi[dim]!)}]`);
       }
+      const eb = exactPropagate(net, dbox, { refine: true, lowerSlopeRatio: ratio, ...(frame.inherit ? { inherit: frame.inherit } : {}) });
       const leftHi = [...hi];
       leftHi[dim] = at;
       const rightLo = [...lo];
       rightLo[dim] = at;
-      stack.push({ node: node.children[1], lo: rightLo, hi }, { node: node.children[0], lo, hi: leftHi });
+      pending.push({ lo: rightLo, hi, inherit: eb }, { lo, hi: leftHi, inherit: eb });
       continue;
     }
     if (node.mu.length !== conj.length) throw new CheckFailure(`${node.path}.mu: has ${node.mu.length} multipliers, the disjunct has ${conj.length} constraints`);
     if (node.mu.some((m) => m.s < 0n && m.n !== 0n)) throw new CheckFailure(`${node.path}.mu: a multiplier is negative`);
+    if (node.mu.every((m) => m.n === 0n)) throw new CheckFailure(`${node.path}.mu: all multipliers are zero`);
     let c = new Array<Rational>(problem.outputSize).fill(new Rational(0n, 1n));
     let rhs = new Rational(0n, 1n);
     node.mu.forEach((m, k) => {
@@ -97,57 +200,73 @@ function checkTree(net: Network, problem: VerificationProblem, boxIndex: number,
       c = c.map((v, i) => v.add(m.mul(conj[k]!.a[i]!)));
       rhs = rhs.add(m.mul(conj[k]!.b));
     });
-    if (node.mu.every((m) => m.n === 0n)) throw new CheckFailure(`${node.path}.mu: all multipliers are zero`);
-    const dbox: DyadicBox = { lo: lo.map((v) => floorDyadic(v, BOX_EXPONENT)), hi: hi.map((v) => ceilDyadic(v, BOX_EXPONENT)) };
-    const eb = exactPropagate(net, dbox, { refine: node.refine });
-    const bound = exactObjectiveLowerBound(net, eb, dbox, c);
+    const eb = exactPropagate(net, dbox, { refine: true, lowerSlopeRatio: ratio, ...(frame.inherit ? { inherit: frame.inherit } : {}) });
+    const bound = exactObjectiveLowerBound(net, withLowerLines(net, eb, node), dbox, c);
     if (bound.compare(rhs) <= 0) {
-      throw new CheckFailure(
-        `${node.path}: the exact lower bound ${formatRational(bound)} of Σ μ_k a_k·y does not exceed Σ μ_k b_k = ${formatRational(rhs)} on the leaf box`,
-      );
+      throw new CheckFailure(`${node.path}: the exact lower bound ${formatRational(bound)} of Σ μ_k a_k·y does not exceed Σ μ_k b_k = ${formatRational(rhs)} on the leaf box`);
     }
     leaves++;
   }
-  return leaves;
-}
-
-function sha256(file: string): string {
-  return createHash("sha256").update(readFileBytes(file)).digest("hex");
+  return { leaves, nodes: count };
 }
 
 /**
- * The `tessera check` entry: the property comes from the certificate's property file when it is found
- * (next to the certificate, or as written) with the recorded SHA-256, else from the embedded copy.
+ * The leaf's recorded lower lines put into the exact relaxation: for each listed activation node, a ∈ [0, 1]
+ * (a multiple of 2^-SLOPE_BITS) per neuron; used for the ReLUs that are unstable on the leaf box (any such a with
+ * intercept 0 is a valid lower line), ignored for the others, whose relaxation is exact.
  */
-export function checkVerifyCertificateDocument(doc: Record<string, unknown>, net: Network, file: string): CheckReport {
-  let problem: VerificationProblem;
-  let source = "the property embedded in the certificate";
-  try {
-    problem = parseProblem(doc.problem, file);
-  } catch (error) {
-    if (error instanceof InputError) throw new CheckFailure(`${error.location}: ${error.reason}`);
-    throw error;
+function withLowerLines(net: Network, eb: ExactBounds, leaf: Extract<ParsedNode, { kind: "leaf" }>): ExactBounds {
+  if (leaf.lower.length === 0) return eb;
+  const nodes = prepare(net);
+  const relax = [...eb.relax];
+  const zero = new Rational(0n, 1n);
+  const one = new Rational(1n, 1n);
+  const seen = new Set<number>();
+  leaf.lower.forEach(({ node: id, a }, i) => {
+    const where = `${leaf.path}.lower[${i}]`;
+    const node = nodes[id];
+    if (!node || node.kind !== "activation") throw new CheckFailure(`${where}.node: ${id} is not an activation node of the network`);
+    if (seen.has(id)) throw new CheckFailure(`${where}.node: node ${id} is listed twice`);
+    seen.add(id);
+    if (a.length !== node.size) throw new CheckFailure(`${where}.a: has ${a.length} slopes, the node has ${node.size} neurons`);
+    const rx = relax[id]!;
+    const slopes = [...rx.a];
+    a.forEach((v, j) => {
+      if (v.compare(zero) < 0 || v.compare(one) > 0) throw new CheckFailure(`${where}.a[${j}]: the slope ${formatRational(v)} is outside [0, 1]`);
+      const d = Dyadic.fromRational(v);
+      if (!d || d.e < -SLOPE_BITS) throw new CheckFailure(`${where}.a[${j}]: the slope ${formatRational(v)} is not a multiple of 2^-${SLOPE_BITS}`);
+      const l = eb.lo[node.input]![j]!;
+      const u = eb.hi[node.input]![j]!;
+      if (isRelu(node.fns[j]!) && l.sign() < 0 && u.sign() > 0) slopes[j] = d;
+    });
+    relax[id] = { ...rx, a: slopes };
+  });
+  return { ...eb, relax };
+}
+
+/**
+ * The `tessera check` entry. The property proved is the one embedded in the certificate (its SHA-256 must match);
+ * with `property` (a VNN-LIB file) it must be that property, else the check fails.
+ */
+export function checkVerifyCertificateDocument(input: CheckInput, net: Network, file: string, options: { readonly property?: string } = {}): CheckReport {
+  const header = input.kind === "json" ? input.doc : input.lines[0]!;
+  checkHeader(header, net);
+  const problem = asCheckFailure(() => parseProblem(header.problem, file));
+  const sha = problemSha256(problem);
+  const recorded = (header.property as { sha256?: unknown } | undefined)?.sha256;
+  if (recorded !== sha) throw new CheckFailure(`property.sha256: ${JSON.stringify(recorded)} is not the SHA-256 of the embedded problem (${sha}): the certificate was altered`);
+  if (options.property !== undefined) {
+    const given = problemSha256(problemFromVnnlib(loadVnnlib(options.property)));
+    if (given !== sha) throw new CheckFailure(`--property ${options.property} is not the property this certificate proves (its problem's SHA-256 is ${given}, the certificate's ${sha})`);
   }
-  const prop = doc.property as { file?: unknown; sha256?: unknown } | undefined;
-  if (prop && typeof prop.file === "string") {
-    const candidates = isAbsolute(prop.file) ? [prop.file] : [resolve(dirname(file), prop.file), resolve(prop.file)];
-    const found = candidates.find((f) => existsSync(f));
-    if (found && (typeof prop.sha256 !== "string" || sha256(found) === prop.sha256)) {
-      problem = problemFromVnnlib(loadVnnlib(found));
-      source = found;
-    }
-  }
-  const r = checkVerifyCertificate(net, problem, doc, file);
+  const r = checkVerifyCertificate(net, problem, input, file);
   return {
     ok: true,
     format: VERIFY_CERTIFICATE_FORMAT,
     items: r.leaves,
     complete: true,
-    message: `the property holds: ${r.leaves} leaves in ${r.cases} case(s) re-proved exactly (property: ${source})`,
+    message: `the property holds: ${r.leaves} leaves (${r.nodes} nodes) in ${r.cases} case(s) re-proved exactly (property ${options.property ?? "embedded in the certificate"}, problem sha256 ${sha.slice(0, 12)}…)`,
   };
 }
 
-registerChecker(VERIFY_CERTIFICATE_FORMAT, (input, net, file) => {
-  if (input.kind !== "json") throw new CheckFailure("a verification certificate is one JSON document, not NDJSON");
-  return checkVerifyCertificateDocument(input.doc, net, file);
-});
+registerChecker(VERIFY_CERTIFICATE_FORMAT, (input, net, file, options) => checkVerifyCertificateDocument(input, net, file, options ?? {}));

@@ -1,28 +1,48 @@
-// Writing the `holds` certificate: the verifier's branch tree (float split points and multipliers, built by
-// branch-and-bound.ts) turned into the exact document of certificate.ts. Every float is a dyadic, so the
-// conversion is exact.
+// Writing the `holds` certificate: the verifier's branch tree (float split points, multipliers and re-chosen
+// lower lines, built by branch-and-bound.ts) turned into the exact document of certificate.ts. Every float is a
+// dyadic, so the conversion is exact.
 import { formatRational } from "../exact/rational.js";
 import { dyadicFromFloat64 } from "../exact/float.js";
+import type { Network } from "../network/ir.js";
+import { networkSha256 } from "../formats/network-json.js";
 import type { VerificationProblem } from "./problem.js";
-import { VERIFY_CERTIFICATE_FORMAT, serializeProblem, type CertificateCase, type CertificateNode, type VerifyCertificate } from "./certificate.js";
+import type { FloatNet } from "./float-net.js";
+import type { LowerLineChoice } from "./close-node.js";
+import {
+  VERIFY_CERTIFICATE_FORMAT,
+  VERIFY_CERTIFICATE_VERSION,
+  problemSha256,
+  serializeProblem,
+  type CertificateCase,
+  type CertificateNode,
+  type LowerLines,
+  type RelaxationRule,
+  type VerifyCertificate,
+} from "./certificate.js";
 
 /** The verifier's tree while it is built: an input split with two children, or a closed leaf. */
 export interface TreeNode {
   split?: { dim: number; at: number };
   children?: [TreeNode, TreeNode];
   mu?: number[];
-  /** Closed with back-substitution bounds (the checker must refine too). */
-  refine?: boolean;
+  /** Lower-line slopes re-chosen for this leaf (retunedBound), by activation node. */
+  lower?: LowerLineChoice;
 }
 
 const exact = (v: number): string => formatRational(dyadicFromFloat64(v)!.toRational());
 
-/** The certificate form of a closed tree. */
-export function certificateTree(root: TreeNode): CertificateNode {
+/** The certificate form of a closed tree; lower-line slopes are written for the ReLUs (0 for other neurons, which the checker ignores). */
+export function certificateTree(root: TreeNode, fn: FloatNet): CertificateNode {
+  const lines = (lower: LowerLineChoice): LowerLines[] =>
+    [...lower].map(([node, a]) => {
+      const act = fn.nodes[node]!;
+      const relu = act.kind === "activation" ? act.neurons.map((f) => f.relu) : [];
+      return { node, a: Array.from(a, (v, j) => (relu[j] ? exact(v) : "0")) };
+    });
   const build = (t: TreeNode): CertificateNode => {
     if (t.mu !== undefined) {
       const mu = t.mu.map(exact);
-      return t.refine ? { mu, refine: true } : { mu };
+      return t.lower && t.lower.size > 0 ? { mu, lower: lines(t.lower) } : { mu };
     }
     const [a, b] = t.children!;
     return { split: { dim: t.split!.dim, at: exact(t.split!.at) }, children: [build(a), build(b)] };
@@ -30,20 +50,21 @@ export function certificateTree(root: TreeNode): CertificateNode {
   return build(root);
 }
 
-/** Recorded in the certificate so `tessera check` finds the files. */
+/** Recorded in the certificate (informational): the files' names as the user gave them. */
 export interface CertificateFiles {
-  readonly network?: { file?: string; sha256?: string };
-  readonly property?: { file?: string; sha256?: string };
+  readonly network?: string;
+  readonly property?: string;
 }
 
 /** The certificate document for the problem, one tree per (input box, disjunct) case. */
-export function certificateDocument(problem: VerificationProblem, cases: readonly CertificateCase[], files: CertificateFiles = {}): VerifyCertificate {
+export function certificateDocument(net: Network, problem: VerificationProblem, relaxation: RelaxationRule, cases: readonly CertificateCase[], files: CertificateFiles = {}): VerifyCertificate {
   return {
     format: VERIFY_CERTIFICATE_FORMAT,
-    version: 1,
-    network: files.network ?? {},
-    property: files.property ?? {},
+    version: VERIFY_CERTIFICATE_VERSION,
+    network: { ...(files.network === undefined ? {} : { file: files.network }), sha256: networkSha256(net) },
+    property: { ...(files.property === undefined ? {} : { file: files.property }), sha256: problemSha256(problem) },
     problem: serializeProblem(problem),
+    relaxation,
     cases,
   };
 }

@@ -1,19 +1,31 @@
-// The `holds` certificate of `tessera verify` (format "tessera-verify-certificate"): for every pair of an
-// input box and an unsafe disjunct of the property, a branch tree of input splits whose leaves each carry
-// nonnegative multipliers μ over the disjunct's constraints a_k·y ≤ b_k. A leaf is valid when
-// Σ μ_k (a_k·y − b_k) > 0 for every input in the leaf box, which an independent checker re-proves with
-// exact symbolic bounds (certificate-check.ts). This file holds only the data types and their JSON form,
-// so the checker and the verifier share nothing else.
+// The `holds` certificate of `tessera verify` (format "tessera-verify-certificate", version 2): what the
+// verifier proved, recorded so an independent checker can replay it in exact arithmetic (certificate-check.ts).
+// For every pair of an input box and an unsafe disjunct of the property, the branch tree of input splits; at
+// every node the checker recomputes the exact bounds of the fast verifier's relaxation (refined by
+// back-substitution, inheriting the parent node's bounds, lower lines by the recorded ratio rule), and at every
+// leaf the recorded choices: nonnegative multipliers μ over the disjunct's constraints a_k·y ≤ b_k and, when the
+// verifier re-chose them, the lower-line slopes of the ReLUs. A leaf is valid when Σ μ_k (a_k·y − b_k) > 0 on
+// its box. The document is one JSON object, or NDJSON (a header line, one line per tree node in pre-order, an
+// end line) for trees too large for one string. This file holds the data types and their JSON form only, so
+// the checker and the verifier share nothing else.
+import { createHash } from "node:crypto";
 import { InputError } from "../errors.js";
 import { formatRational, tryParseRational, type Rational } from "../exact/rational.js";
 import type { VerificationProblem } from "./problem.js";
 
 export const VERIFY_CERTIFICATE_FORMAT = "tessera-verify-certificate";
+export const VERIFY_CERTIFICATE_VERSION = 2;
 
-/** An input split x_dim ≤ at (first child) / x_dim ≥ at (second child), or a leaf with its multipliers. */
+/** The lower-line slopes a ∈ [0, 1] of the ReLUs of one activation node (one per neuron, rationals). */
+export interface LowerLines {
+  readonly node: number;
+  readonly a: readonly string[];
+}
+
+/** An input split x_dim ≤ at (first child) / x_dim ≥ at (second child), or a leaf with its relaxation choices. */
 export type CertificateNode =
   | { readonly split: { readonly dim: number; readonly at: string }; readonly children: readonly [CertificateNode, CertificateNode] }
-  | { readonly mu: readonly string[]; readonly refine?: boolean };
+  | { readonly mu: readonly string[]; readonly lower?: readonly LowerLines[] };
 
 export interface CertificateCase {
   /** Index of the input box (VNN-LIB disjunction of boxes, in file order). */
@@ -23,14 +35,26 @@ export interface CertificateCase {
   readonly tree: CertificateNode;
 }
 
-export interface VerifyCertificate {
+/** The relaxation rule every node is bounded with (the fast verifier's), replayed by the checker. */
+export interface RelaxationRule {
+  /** An unstable ReLU's lower line is a = 1 when u > −r·l, else 0 (a positive integer r). */
+  readonly lowerSlopeRatio: number;
+}
+
+/** Everything but the trees: the header line of an NDJSON certificate. */
+export interface CertificateHeader {
   readonly format: typeof VERIFY_CERTIFICATE_FORMAT;
-  readonly version: 1;
-  /** The files the certificate is about, with their SHA-256, so `tessera check` can load and compare them. */
-  readonly network: { readonly file?: string; readonly sha256?: string };
-  readonly property: { readonly file?: string; readonly sha256?: string };
-  /** The property itself (the unsafe set), so the certificate can be checked without the file. */
+  readonly version: typeof VERIFY_CERTIFICATE_VERSION;
+  /** The network proved about: its file name (informational) and the SHA-256 of its exact weights (networkSha256). */
+  readonly network: { readonly file?: string; readonly sha256: string };
+  /** The property file (informational), and the SHA-256 of the embedded problem's canonical JSON. */
+  readonly property: { readonly file?: string; readonly sha256: string };
+  /** The property itself (the unsafe set). */
   readonly problem: SerializedProblem;
+  readonly relaxation: RelaxationRule;
+}
+
+export interface VerifyCertificate extends CertificateHeader {
   readonly cases: readonly CertificateCase[];
 }
 
@@ -51,6 +75,11 @@ export function serializeProblem(p: VerificationProblem): SerializedProblem {
       conj.map((c) => (c.strict ? { a: c.a.map(formatRational), b: formatRational(c.b), strict: true } : { a: c.a.map(formatRational), b: formatRational(c.b) })),
     ),
   };
+}
+
+/** SHA-256 of a problem's canonical JSON (serializeProblem, keys in that order, rationals in lowest terms). */
+export function problemSha256(p: VerificationProblem): string {
+  return createHash("sha256").update(JSON.stringify(serializeProblem(p))).digest("hex");
 }
 
 /** Decode an embedded problem, throwing an InputError naming the JSON path of the first bad value. */
@@ -83,38 +112,45 @@ export function parseProblem(value: unknown, file: string): VerificationProblem 
   };
 }
 
-/** Parsed form of a tree (rationals decoded), as the checker walks it. */
+/** One node of a tree as the checker reads it (rationals decoded; children follow in pre-order). */
 export type ParsedNode =
-  | { readonly kind: "split"; readonly dim: number; readonly at: Rational; readonly children: readonly [ParsedNode, ParsedNode]; readonly path: string }
-  | { readonly kind: "leaf"; readonly mu: readonly Rational[]; readonly refine: boolean; readonly path: string };
+  | { readonly kind: "split"; readonly dim: number; readonly at: Rational; readonly path: string }
+  | { readonly kind: "leaf"; readonly mu: readonly Rational[]; readonly lower: readonly { readonly node: number; readonly a: readonly Rational[] }[]; readonly path: string };
 
-/** Decode a certificate tree, throwing an InputError naming the JSON path of the first malformed node. */
+/** Decode one tree node (not its children), throwing an InputError naming the JSON path of the first bad value. */
 export function parseCertificateNode(node: unknown, file: string, path: string): ParsedNode {
-  // Iterative along the first child to keep deep trees off the call stack as much as possible.
-  if (typeof node !== "object" || node === null) throw new InputError(file, path, "is not an object");
+  if (typeof node !== "object" || node === null || Array.isArray(node)) throw new InputError(file, path, "is not an object");
   const o = node as Record<string, unknown>;
-  if ("mu" in o) {
-    if (!Array.isArray(o.mu)) throw new InputError(file, `${path}.mu`, "is not an array");
-    const mu = o.mu.map((m, i) => {
+  const rationals = (v: unknown, where: string): Rational[] => {
+    if (!Array.isArray(v)) throw new InputError(file, where, "is not an array");
+    return v.map((m, i) => {
       const r = typeof m === "string" ? tryParseRational(m) : undefined;
-      if (r === undefined) throw new InputError(file, `${path}.mu[${i}]`, "is not a rational string");
+      if (r === undefined) throw new InputError(file, `${where}[${i}]`, "is not a rational string");
       return r;
     });
-    return { kind: "leaf", mu, refine: o.refine === true, path };
+  };
+  if ("mu" in o) {
+    if ("split" in o) throw new InputError(file, path, 'has both "mu" and "split"');
+    const mu = rationals(o.mu, `${path}.mu`);
+    const lower = o.lower === undefined ? [] : Array.isArray(o.lower) ? o.lower : undefined;
+    if (!lower) throw new InputError(file, `${path}.lower`, "is not an array");
+    return {
+      kind: "leaf",
+      mu,
+      lower: lower.map((l, i) => {
+        const ll = (typeof l === "object" && l !== null ? l : {}) as Record<string, unknown>;
+        if (typeof ll.node !== "number" || !Number.isInteger(ll.node) || ll.node < 0) throw new InputError(file, `${path}.lower[${i}].node`, "is not a node index");
+        return { node: ll.node, a: rationals(ll.a, `${path}.lower[${i}].a`) };
+      }),
+      path,
+    };
   }
   const split = o.split as Record<string, unknown> | undefined;
   if (!split || typeof split !== "object") throw new InputError(file, path, 'has neither "mu" nor "split"');
   if (typeof split.dim !== "number" || !Number.isInteger(split.dim) || split.dim < 0) throw new InputError(file, `${path}.split.dim`, "is not an input index");
   const at = typeof split.at === "string" ? tryParseRational(split.at) : undefined;
   if (at === undefined) throw new InputError(file, `${path}.split.at`, "is not a rational string");
-  if (!Array.isArray(o.children) || o.children.length !== 2) throw new InputError(file, `${path}.children`, "is not an array of two nodes");
-  return {
-    kind: "split",
-    dim: split.dim,
-    at,
-    children: [parseCertificateNode(o.children[0], file, `${path}.children[0]`), parseCertificateNode(o.children[1], file, `${path}.children[1]`)],
-    path,
-  };
+  return { kind: "split", dim: split.dim, at, path };
 }
 
 /** Number of leaves of a certificate tree. */
@@ -127,4 +163,35 @@ export function countLeaves(node: CertificateNode): number {
     else stack.push(x.children[0], x.children[1]);
   }
   return n;
+}
+
+/** The header of a certificate (everything but its trees). */
+export function certificateHeader(doc: VerifyCertificate): CertificateHeader {
+  const { cases: _cases, ...header } = doc;
+  return header;
+}
+
+/**
+ * The NDJSON form, line by line: the header (with "cases": the number of cases), then per case a line
+ * {"case": {"box", "disjunct"}} followed by its nodes in pre-order (a split line {"split": …} is followed by its
+ * first subtree, then its second), and a last line {"end": true, "leaves": N} that marks the file complete.
+ */
+export function* certificateLines(doc: VerifyCertificate): Generator<string> {
+  yield JSON.stringify({ ...certificateHeader(doc), cases: doc.cases.length });
+  let leaves = 0;
+  for (const c of doc.cases) {
+    yield JSON.stringify({ case: { box: c.box, disjunct: c.disjunct } });
+    const stack: CertificateNode[] = [c.tree];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if ("mu" in n) {
+        leaves++;
+        yield JSON.stringify(n);
+      } else {
+        yield JSON.stringify({ split: n.split });
+        stack.push(n.children[1], n.children[0]);
+      }
+    }
+  }
+  yield JSON.stringify({ end: true, leaves });
 }

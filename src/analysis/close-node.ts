@@ -38,8 +38,11 @@ export interface Proposal {
   readonly y: Float64Array;
 }
 
+/** Lower-line slopes re-chosen by retunedBound: per activation node id whose slopes changed, one a per neuron. */
+export type LowerLineChoice = ReadonlyMap<number, Float64Array>;
+
 export type NodeClosure =
-  | { readonly closed: true; readonly mu: number[] }
+  | { readonly closed: true; readonly mu: number[]; readonly lower?: LowerLineChoice }
   | {
       readonly closed: false;
       /** The best objective's final linear bound on the input, its back-substitution multipliers, its margin. */
@@ -73,8 +76,8 @@ export function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: re
   const proposals: Proposal[] = [];
   if (retunePasses > 0) {
     for (let j = 0; j < m; j++) {
-      const b = retunedBound(fn, fb, box, objs[j]!, bs.coef.subarray(j * d, (j + 1) * d), retunePasses, proposals);
-      if (b > objs[j]!.bUp) return { closed: true, mu: single(j) };
+      const r = retunedBound(fn, fb, box, objs[j]!, bs.coef.subarray(j * d, (j + 1) * d), retunePasses, proposals);
+      if (r.bound > objs[j]!.bUp) return { closed: true, mu: single(j), lower: r.lower };
     }
   }
   if (m > 1) {
@@ -95,11 +98,12 @@ export function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: re
 /**
  * A second lower bound of one objective with the lower lines of the unstable ReLUs re-chosen at the input vertex
  * x* that minimizes the previous bound: a = 1 where z(x*) > 0, else 0 (the line that is tight at x*), for up to
- * `passes` passes. Sound for any choice in [0, 1]; the caller keeps the larger bound. Each x* (with its float
- * output) is appended to `proposals`.
+ * `passes` passes. Sound for any choice in [0, 1]; the caller keeps the larger bound, with the slopes that gave
+ * it (the nodes whose slopes changed). Each x* (with its float output) is appended to `proposals`.
  */
-function retunedBound(fn: FloatNet, fb: FloatBounds, box: FloatBox, o: Objective, coef: Float64Array, passes: number, proposals: Proposal[]): number {
+function retunedBound(fn: FloatNet, fb: FloatBounds, box: FloatBox, o: Objective, coef: Float64Array, passes: number, proposals: Proposal[]): { bound: number; lower: LowerLineChoice } {
   let best = -Infinity;
+  let lower: LowerLineChoice = new Map();
   let rx = fb.relax;
   let cf = coef;
   for (let it = 0; it < passes; it++) {
@@ -128,10 +132,17 @@ function retunedBound(fn: FloatNet, fb: FloatBounds, box: FloatBox, o: Objective
     });
     if (!changed) break;
     const res = objectiveLowerBound(fn, { ...fb, relax: rx }, box, o.c, o.cErr);
-    if (res.bound > best) best = res.bound;
+    if (res.bound > best) {
+      best = res.bound;
+      const changedNodes = new Map<number, Float64Array>();
+      rx.forEach((r, id) => {
+        if (r && r !== fb.relax[id]) changedNodes.set(id, r.a);
+      });
+      lower = changedNodes;
+    }
     cf = res.coef;
   }
-  return best;
+  return { bound: best, lower };
 }
 
 /** Sound check that Σ μ_k (a_k·y − b_k) > 0 on the box: the combined objective's bound against Σ μ_k b_k rounded up. */

@@ -11,6 +11,7 @@ import { floatForward, floatGradient, type FloatNet } from "./float-net.js";
 import { satisfiesAll, inBox, type InputBox, type OutputConstraint, type VerificationProblem } from "./problem.js";
 import { rationalToNumber } from "../exact/rational.js";
 import { seededRandom } from "../exact/random.js";
+import { evaluateFloat32 } from "../network/float32.js";
 
 export interface Counterexample {
   /** Exact input inside `problem.boxes[box]`. */
@@ -20,6 +21,25 @@ export interface Counterexample {
   readonly box: number;
   /** A disjunct of the unsafe output set that the output satisfies. */
   readonly disjunct: number;
+  /** Informational: the float32 forward pass (network/float32.ts) at `input` rounded to float32. */
+  readonly float32: Float32Replay;
+}
+
+/** The float32 replay of a counterexample, as VNN-COMP's onnxruntime check would see it (up to summation order). */
+export interface Float32Replay {
+  readonly input: readonly number[];
+  readonly output: readonly number[];
+  /** Whether the float32 output satisfies an unsafe disjunct (compared exactly). */
+  readonly violates: boolean;
+}
+
+/** The float32 replay at an exact input (informational). */
+export function float32Replay(net: Network, problem: VerificationProblem, input: readonly Rational[]): Float32Replay {
+  const x = input.map((v) => Math.fround(rationalToNumber(v)));
+  const output = evaluateFloat32(net, x);
+  const y = output.map((v) => dyadicFromFloat64(v)?.toRational());
+  const violates = y.every((v): v is Rational => v !== undefined) && problem.disjuncts.some((conj) => satisfiesAll(conj, y));
+  return { input: x, output, violates };
 }
 
 /** Float form of one conjunction of output constraints. */
@@ -66,12 +86,24 @@ export function exactOutput(net: Network, x: readonly Rational[]): Rational[] {
   return evaluate(net, x).output;
 }
 
-/** Check a float proposal exactly: the counterexample, or undefined when the exact point is safe. */
+/**
+ * Check a float proposal exactly: the counterexample, or undefined when the exact point is safe. The proposal
+ * rounded to float32 is tried first when it lies in the box: a counterexample that the float32 replay confirms
+ * too is preferred (VNN-COMP replays in float32); otherwise an exact counterexample is returned anyway, with its
+ * float32 replay reported beside it. No further search is made for agreement.
+ */
 export function checkCandidate(net: Network, problem: VerificationProblem, boxIndex: number, x: ArrayLike<number>): Counterexample | undefined {
-  const input = clampExact(problem.boxes[boxIndex]!, x);
-  const output = exactOutput(net, input);
-  const disjunct = problem.disjuncts.findIndex((conj) => satisfiesAll(conj, output));
-  return disjunct < 0 ? undefined : { input, output, box: boxIndex, disjunct };
+  const box = problem.boxes[boxIndex]!;
+  const at = (input: Rational[]): Counterexample | undefined => {
+    const output = exactOutput(net, input);
+    const disjunct = problem.disjuncts.findIndex((conj) => satisfiesAll(conj, output));
+    return disjunct < 0 ? undefined : { input, output, box: boxIndex, disjunct, float32: float32Replay(net, problem, input) };
+  };
+  const x32 = Array.from(x, (v) => Math.fround(v));
+  const input32 = x32.every((v, i) => v === x[i]) ? undefined : x32.map((v) => dyadicFromFloat64(v)!.toRational());
+  const first = input32 && inBox(box, input32) ? at(input32) : undefined;
+  if (first?.float32.violates) return first;
+  return at(clampExact(box, x)) ?? first;
 }
 
 /** Re-check a counterexample from scratch with rational arithmetic (what the CLI does before printing). */

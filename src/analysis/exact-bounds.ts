@@ -15,8 +15,22 @@ import { exactObjectiveLowerBound } from "./exact-back-substitution.js";
 export { floorDyadic, ceilDyadic, type ExactBounds, type DyadicBox } from "./exact-fixed.js";
 export { exactObjectiveLowerBound } from "./exact-back-substitution.js";
 
+/** The options of exactPropagate: the same as float-bounds.ts's PropagateOptions, in exact dyadics. */
+export interface ExactPropagateOptions {
+  /** Tighten the bounds of every neuron that would be unstable by exact back-substitution (DeepPoly/CROWN). */
+  readonly refine?: boolean;
+  /**
+   * Bounds proved on a box containing this one (the parent node of a certificate tree): intersected with each
+   * affine node's bounds before refinement, so neurons stable there are not refined again.
+   */
+  readonly inherit?: { readonly lo: readonly (readonly Dyadic[])[]; readonly hi: readonly (readonly Dyadic[])[] };
+  /** An unstable ReLU's lower line is a = 1 when u > −r·l, else 0 (exact-relax.ts, lowerLineSlope; default 1). */
+  readonly lowerSlopeRatio?: bigint;
+}
+
 /** Forward exact symbolic propagation over the box; `refine` adds back-substitution bounds for unstable neurons. */
-export function exactPropagate(net: Network, box: DyadicBox, options: { readonly refine?: boolean } = {}): ExactBounds {
+export function exactPropagate(net: Network, box: DyadicBox, options: ExactPropagateOptions = {}): ExactBounds {
+  const ratio = options.lowerSlopeRatio ?? 1n;
   const nodes = prepare(net);
   const feeds = nodes.map((_, id) => nodes.some((m) => m.kind === "activation" && m.input === id));
   const d = box.lo.length;
@@ -121,10 +135,19 @@ export function exactPropagate(net: Network, box: DyadicBox, options: { readonly
       }
       U = shrink({ m: um, e }, n, d, mCeil, true);
       L = shrink({ m: lm, e }, n, d, mCeil, false);
-      lo.push(concretize(L, n, false));
-      hi.push(concretize(U, n, true));
+      const l = concretize(L, n, false);
+      const h = concretize(U, n, true);
+      const id = lo.length;
+      const inh = options.inherit;
+      if (inh) {
+        for (let j = 0; j < n; j++) {
+          if (inh.lo[id]![j]!.compare(l[j]!) > 0) l[j] = inh.lo[id]![j]!;
+          if (inh.hi[id]![j]!.compare(h[j]!) < 0) h[j] = inh.hi[id]![j]!;
+        }
+      }
+      lo.push(l);
+      hi.push(h);
       relax.push(undefined);
-      const id = lo.length - 1;
       if (options.refine && feeds[id] && !node.inputs.every((src) => src === 0)) refine(net, { lo, hi, relax, unstable }, box, id);
     } else {
       const zl = lo[node.input]!;
@@ -150,7 +173,7 @@ export function exactPropagate(net: Network, box: DyadicBox, options: { readonly
         rtu.push(r.tu);
         // Back-substitution's lower line (DeepPoly's a ∈ {0, 1} for an unstable ReLU, else the parallel one).
         const relu = isRelu(node.fns[j]!) && r.unstable;
-        ra.push(relu ? lowerLineSlope(zl[j]!, zh[j]!, 1n) : dy(r.s, -SLOPE_BITS));
+        ra.push(relu ? lowerLineSlope(zl[j]!, zh[j]!, ratio) : dy(r.s, -SLOPE_BITS));
         rta.push(relu ? Dyadic.ZERO : r.tl);
         nlo.push(r.lo);
         nhi.push(r.hi);

@@ -14,7 +14,7 @@ import { floatConjunction, searchCounterexample, type Counterexample, type Searc
 import { countLeaves, type CertificateCase, type VerifyCertificate } from "./certificate.js";
 import { certificateDocument, certificateTree, type CertificateFiles } from "./certificate-writer.js";
 import { objectives } from "./close-node.js";
-import { branchAndBound, type CaseContext } from "./branch-and-bound.js";
+import { branchAndBound, LOWER_SLOPE_RATIO, type CaseContext } from "./branch-and-bound.js";
 
 export interface VerifyOptions {
   /** Wall-clock limit in seconds for the whole run (default: none). */
@@ -24,13 +24,11 @@ export interface VerifyOptions {
   /** The counterexample search run before branching (see SearchOptions). */
   readonly search?: SearchOptions;
   /**
-   * "fast-check" (default): leaves closed with back-substitution bounds are sub-split until plain symbolic bounds
-   * close them (at most 512 nodes each), so the exact checker mostly runs its cheap pass. "compact": keep them
-   * as refined leaves (fewer leaves, faster verify, slower check). "none": no certificate (the outcome has
-   * none); children then reuse their parent's proved bounds, the fastest mode (`verify` without --certificate).
+   * Return the `holds` certificate (default false). It records what the search proved; it never changes how
+   * the verdict is found (one algorithm whatever the output), and costs only its serialization.
    */
-  readonly certificate?: "fast-check" | "compact" | "none";
-  /** Recorded in the certificate so `tessera check` finds the files. */
+  readonly certificate?: boolean;
+  /** The file names recorded in the certificate (informational). */
   readonly files?: CertificateFiles;
 }
 
@@ -94,17 +92,15 @@ export function verify(net: Network, problem: VerificationProblem, options: Veri
         objectives: objectives(problem.disjuncts[j]!),
         deadline,
         stats,
-        fastCheck: options.certificate === undefined || options.certificate === "fast-check",
-        inherit: options.certificate === "none",
       };
-      const out = branchAndBound(ctx, boxes[b]!, true, options.maxNodes ?? Infinity);
+      const out = branchAndBound(ctx, boxes[b]!, options.maxNodes ?? Infinity);
       if ("input" in out) return done({ result: "violated", counterexample: out, stats });
       if ("reason" in out) return done({ result: "unknown", reason: out.reason, stats });
-      const tree = certificateTree(out.tree);
+      const tree = certificateTree(out.tree, fn);
       stats.leaves += countLeaves(tree);
       cases.push({ box: b, disjunct: j, tree });
     }
   }
-  if (options.certificate === "none") return done({ result: "holds", stats });
-  return done({ result: "holds", certificate: certificateDocument(problem, cases, options.files), stats });
+  if (options.certificate !== true) return done({ result: "holds", stats });
+  return done({ result: "holds", certificate: certificateDocument(net, problem, { lowerSlopeRatio: LOWER_SLOPE_RATIO }, cases, options.files), stats });
 }

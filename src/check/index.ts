@@ -5,9 +5,9 @@ import { readFileBytes } from "../formats/load.js";
 import { InputError } from "../errors.js";
 import type { Network } from "../network/ir.js";
 import { RegionMapChecker } from "./region-map.js";
-import { CheckFailure, type CheckInput, type CheckReport, type Checker } from "./types.js";
+import { CheckFailure, type CheckInput, type CheckOptions, type CheckReport, type Checker } from "./types.js";
 
-export { CheckFailure, type CheckInput, type CheckReport, type Checker };
+export { CheckFailure, type CheckInput, type CheckOptions, type CheckReport, type Checker };
 
 const checkers = new Map<string, Checker>();
 
@@ -60,12 +60,12 @@ export function readCheckInput(file: string): CheckInput {
 }
 
 /** Check a document against the network it was made from; throws CheckFailure on the first failure. */
-export function checkDocument(input: CheckInput, net: Network, file: string): CheckReport {
+export function checkDocument(input: CheckInput, net: Network, file: string, options: CheckOptions = {}): CheckReport {
   const head = input.kind === "json" ? input.doc : input.lines[0]!;
   const format = head.format;
   const checker = typeof format === "string" ? checkers.get(format) : undefined;
   if (!checker) {
     throw new InputError(file, "format", `${JSON.stringify(format)} is not a format tessera can check (known: ${[...checkers.keys()].join(", ")})`);
   }
-  return checker(input, net, file);
+  return checker(input, net, file, options);
 }

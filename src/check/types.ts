@@ -18,8 +18,14 @@ export interface CheckReport {
   readonly message: string;
 }
 
+/** What the user gave besides the document and the network (`tessera check --property P`). */
+export interface CheckOptions {
+  /** A property file the document must be about (verification certificates). */
+  readonly property?: string;
+}
+
 /** A checker for one document format: returns a report or throws CheckFailure naming the first failure. */
-export type Checker = (input: CheckInput, net: Network, file: string) => CheckReport;
+export type Checker = (input: CheckInput, net: Network, file: string, options?: CheckOptions) => CheckReport;
 
 /** The first thing that did not verify, with its place in the document (exit code 1). */
 export class CheckFailure extends TesseraError {

@@ -9,6 +9,7 @@ import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./ne
 
 interface CheckFlags extends NetworkFlags {
   readonly json?: boolean;
+  readonly property?: string;
 }
 
 export function checkCommand(ctx: CliContext): Command {
@@ -17,17 +18,20 @@ export function checkCommand(ctx: CliContext): Command {
     .argument("<map>", "the document to check (JSON or NDJSON)")
     .argument("<network>", "the network it was made from")
     .option("--json", "print machine-readable JSON")
+    .option("--property <file>", "for a verification certificate: the VNN-LIB property it must prove (rejected when it differs)")
     .addHelpText(
       "after",
       "\nEvery witness, pattern, affine map and split-tree certificate is re-verified in exact arithmetic\n" +
         "(docs/certificates.md). Exit code 0: all verified; 1: the first failure is named.\n\n" +
-        "Examples:\n  $ tessera regions net.json --box=-1:1 -o map.json && tessera check map.json net.json\n",
+        "Examples:\n  $ tessera regions net.json --box=-1:1 -o map.json && tessera check map.json net.json\n" +
+        "  $ tessera verify net.onnx --property prop.vnnlib --certificate cert.ndjson\n" +
+        "  $ tessera check cert.ndjson net.onnx --property prop.vnnlib\n",
     );
   addNetworkOptions(cmd).action((mapFile: string, netFile: string, flags: CheckFlags) => {
     const net = loadNetworkFromFlags(ctx, netFile, flags);
     const input = readCheckInput(mapFile);
     try {
-      const report = checkDocument(input, net, mapFile);
+      const report = checkDocument(input, net, mapFile, flags.property === undefined ? {} : { property: flags.property });
       if (flags.json) return printJson(ctx, { ...report, file: mapFile });
       ctx.io.stdout(`ok: ${mapFile}: ${report.message}\n`);
     } catch (error) {

@@ -1,8 +1,8 @@
-// `tessera verify NET --property SPEC.vnnlib`: holds (exit 0, with a certificate for `tessera check`),
-// violated (exit 10, with a counterexample re-checked exactly before it is printed) or unknown (exit 20).
+// `tessera verify NET --property SPEC.vnnlib`: holds (exit 0; with --certificate FILE a certificate for
+// `tessera check`), violated (exit 10, with a counterexample re-checked exactly before it is printed) or unknown
+// (exit 20). The output flags (--json, --result-file, --certificate) never change how the verdict is found.
 import { Command } from "commander";
-import { createHash } from "node:crypto";
-import { relative, dirname, resolve } from "node:path";
+import { basename } from "node:path";
 import { InternalError, InputError } from "../errors.js";
 import { formatRational, type Rational } from "../exact/rational.js";
 import { inputSize, outputSize } from "../network/ir.js";
@@ -10,12 +10,12 @@ import { loadVnnlib } from "../formats/vnnlib.js";
 import { verify, type VerifyOutcome } from "../analysis/verify.js";
 import { problemFromVnnlib } from "../analysis/problem.js";
 import { recheckCounterexample, vnncompWitness } from "../analysis/counterexample.js";
+import { certificateLines, type VerifyCertificate } from "../analysis/certificate.js";
 import "../analysis/certificate-check.js";
 import { printJson, type CliContext } from "./context.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
 import { parsePositiveSeconds } from "./parse.js";
-import { writeTextFile } from "./output-file.js";
-import { readFileBytes } from "../formats/load.js";
+import { openTextFile, writeTextFile } from "./output-file.js";
 import { formatReadable } from "../exact/readable.js";
 
 interface VerifyFlags extends NetworkFlags {
@@ -24,17 +24,20 @@ interface VerifyFlags extends NetworkFlags {
   readonly resultFile?: string;
   readonly timeout?: string;
   readonly certificate?: string;
-  readonly compactCertificate?: boolean;
 }
 
 export const VERIFY_EXIT = { holds: 0, violated: 10, unknown: 20 } as const;
 
-function sha256(file: string): string {
-  return createHash("sha256").update(readFileBytes(file)).digest("hex");
-}
-
 function writeOut(file: string, flag: string, text: string): void {
   writeTextFile(file, text, flag);
+}
+
+/** Write the certificate: NDJSON line by line when the file name ends in .ndjson, else one JSON document. */
+function writeCertificate(file: string, cert: VerifyCertificate): void {
+  if (!file.endsWith(".ndjson")) return writeOut(file, "--certificate", JSON.stringify(cert) + "\n");
+  const out = openTextFile(file, "--certificate");
+  for (const line of certificateLines(cert)) out.write(line + "\n");
+  out.close();
 }
 
 export function verifyCommand(ctx: CliContext): Command {
@@ -45,50 +48,43 @@ export function verifyCommand(ctx: CliContext): Command {
     .option("--json", "print machine-readable JSON")
     .option("--result-file <file>", "also write the VNN-COMP result: unsat, sat with ((X_0 v) ... (Y_0 v) ...), or timeout/unknown")
     .option("--timeout <seconds>", "give up with unknown (exit 20) after this many seconds")
-    .option("--certificate <file>", "write the holds certificate to this file (JSON shows it inline otherwise)")
-    .option("--compact-certificate", "fewer, refined leaves: a faster verify and a slower `tessera check`")
+    .option("--certificate <file>", "write the holds certificate to this file (.ndjson: one tree node per line, for large trees)")
     .addHelpText(
       "after",
       "\nExit codes: 0 holds, 10 violated, 20 unknown (a limit was hit), 1 bad input.\n" +
-        "A holds answer comes with a certificate (a tree of input splits with exact leaf proofs) that\n" +
-        "`tessera check CERT NET` re-proves in exact arithmetic; a counterexample is an exact rational input\n" +
-        "whose exact output is in the unsafe set.\n\n" +
+        "With --certificate, a holds answer is written as a certificate (the split tree with every leaf's\n" +
+        "relaxation choices) that `tessera check CERT NET --property SPEC` replays in exact arithmetic; the\n" +
+        "search is the same with or without it. A counterexample is an exact rational input whose exact output\n" +
+        "is in the unsafe set.\n\n" +
         "Examples:\n" +
         "  $ tessera verify ACASXU_run2a_1_1_batch_2000.onnx --property prop_1.vnnlib --certificate cert.json\n" +
-        "  $ tessera check cert.json ACASXU_run2a_1_1_batch_2000.onnx\n" +
+        "  $ tessera check cert.json ACASXU_run2a_1_1_batch_2000.onnx --property prop_1.vnnlib\n" +
         "  $ tessera verify net.onnx --property spec.vnnlib --timeout 116 --result-file out.txt --json\n",
     );
   addNetworkOptions(cmd).action((file: string, flags: VerifyFlags) => {
     const timeoutSeconds = flags.timeout === undefined ? undefined : parsePositiveSeconds(flags.timeout, "--timeout");
     const net = loadNetworkFromFlags(ctx, file, flags);
     const problem = problemFromVnnlib(loadVnnlib(flags.property), { inputs: inputSize(net), outputs: outputSize(net) });
-    const certDir = flags.certificate ? dirname(resolve(flags.certificate)) : process.cwd();
-    // No certificate when nobody sees it (the fastest mode: children reuse their parent's bounds); one that is
-    // written or printed is made fast to check unless --compact-certificate.
-    const shown = flags.certificate !== undefined || flags.json === true;
     const outcome: VerifyOutcome = verify(net, problem, {
       ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
-      certificate: !shown ? "none" : flags.compactCertificate ? "compact" : "fast-check",
-      files: {
-        network: { file: relative(certDir, resolve(file)), sha256: sha256(file) },
-        property: { file: relative(certDir, resolve(flags.property)), sha256: sha256(flags.property) },
-      },
+      certificate: flags.certificate !== undefined,
+      files: { network: basename(file), property: basename(flags.property) },
     });
     ctx.exitCode = VERIFY_EXIT[outcome.result];
-    let certificate: unknown = null;
-    let counterexample: { input: string[]; output: string[] } | null = null;
+    let certificate: string | null = null;
+    let counterexample: { input: string[]; output: string[]; float32: { input: readonly number[]; output: readonly number[]; violates: boolean } } | null = null;
     let resultText: string;
     if (outcome.result === "violated") {
       // Re-check from scratch, in rationals, before anything is printed.
       if (!recheckCounterexample(net, problem, outcome.counterexample)) throw new InternalError("analysis/verify: a counterexample failed its exact re-check");
-      counterexample = { input: outcome.counterexample.input.map(formatRational), output: outcome.counterexample.output.map(formatRational) };
+      const cx = outcome.counterexample;
+      counterexample = { input: cx.input.map(formatRational), output: cx.output.map(formatRational), float32: cx.float32 };
       resultText = `sat\n${vnncompWitness(outcome.counterexample)}\n`;
     } else if (outcome.result === "holds") {
-      if (!outcome.certificate) certificate = null;
-      else if (flags.certificate) {
-        writeOut(flags.certificate, "--certificate", JSON.stringify(outcome.certificate) + "\n");
+      if (outcome.certificate && flags.certificate) {
+        writeCertificate(flags.certificate, outcome.certificate);
         certificate = flags.certificate;
-      } else certificate = outcome.certificate;
+      }
       resultText = "unsat\n";
     } else resultText = outcome.reason === "timeout" ? "timeout\n" : "unknown\n";
     if (flags.resultFile) writeOut(flags.resultFile, "--result-file", resultText);
@@ -106,7 +102,7 @@ export function verifyCommand(ctx: CliContext): Command {
     const lines = [`result       ${outcome.result}`, `property     ${flags.property} (${problem.boxes.length} input box(es), ${problem.disjuncts.length} unsafe disjunct(s))`];
     if (outcome.result === "holds") {
       const leaves = outcome.stats.leaves;
-      lines.push(`certificate  ${flags.certificate ? `${flags.certificate} (${leaves} leaves; re-check with: tessera check ${flags.certificate} ${file})` : "not built (write one with --certificate FILE)"}`);
+      lines.push(`certificate  ${flags.certificate ? `${flags.certificate} (${leaves} leaves; re-check with: tessera check ${flags.certificate} ${file} --property ${flags.property})` : "not written (write one with --certificate FILE)"}`);
     }
     if (outcome.result === "violated") {
       lines.push("counterexample (re-checked in exact arithmetic):");
@@ -116,6 +112,11 @@ export function verifyCommand(ctx: CliContext): Command {
         return `  ${name}_${i} ${text.startsWith("≈") ? text : `= ${text}`}`;
       };
       lines.push(...outcome.counterexample.input.map(line("X")), ...outcome.counterexample.output.map(line("Y")));
+      lines.push(
+        outcome.counterexample.float32.violates
+          ? "float32      the float32 forward pass (sequential sums, informational) violates the property too"
+          : "float32      the float32 forward pass (sequential sums, informational) does NOT violate the property here; the exact counterexample stands",
+      );
     }
     if (outcome.result === "unknown") lines.push(`reason       ${outcome.reason}`);
     lines.push(`time         ${(s.elapsedMs / 1000).toFixed(3)} s (${s.nodes} branches, ${s.leaves} leaves, depth ${s.maxDepth}, ${s.searchPoints} search points)`);

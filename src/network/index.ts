@@ -3,5 +3,6 @@ export * from "./ir.js";
 export * from "./activation.js";
 export * from "./build.js";
 export * from "./evaluate.js";
+export * from "./float32.js";
 export * from "./describe.js";
 export * from "./decimal-weights.js";

@@ -42,21 +42,51 @@ describe("tessera verify", () => {
     const ok = await cli("check", cert, `${TEST}/test_unsat.onnx`);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("the property holds");
-    const doc = JSON.parse(readFileSync(cert, "utf8")) as { cases: { tree: unknown }[] };
-    doc.cases[0]!.tree = { mu: ["1", "1", "1", "1"] };
+    // The embedded property made weaker (a bigger unsafe bound) without its hash: rejected as altered.
+    const doc = JSON.parse(readFileSync(cert, "utf8")) as { problem: { disjuncts: { b: string }[][] } };
+    doc.problem.disjuncts[0]![0]!.b = "1000";
     writeFileSync(join(dir, "bad-cert.json"), JSON.stringify(doc));
     const bad = await cli("check", join(dir, "bad-cert.json"), `${TEST}/test_unsat.onnx`);
     expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("the certificate was altered");
     expect(bad.stderr).toContain("check failed");
+  });
+
+  it("--json prints no certificate and finds the same verdict; --certificate FILE.ndjson streams one that check accepts, with the right --property only", async () => {
+    const args = [`${TEST}/test_unsat.onnx`, "--property", `${TEST}/test_prop.vnnlib`];
+    const plain = await cli("verify", ...args, "--json");
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ result: "holds", certificate: null });
+    const cert = join(dir, "cert.ndjson");
+    const written = await cli("verify", ...args, "--json", "--certificate", cert);
+    expect(JSON.parse(written.stdout)).toMatchObject({ result: "holds", certificate: cert });
+    expect(JSON.parse(written.stdout).stats.nodes).toBe(JSON.parse(plain.stdout).stats.nodes);
+    const lines = readFileSync(cert, "utf8").trim().split("\n");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ format: "tessera-verify-certificate", version: 2 });
+    expect(JSON.parse(lines[lines.length - 1]!)).toMatchObject({ end: true });
+    const ok = await cli("check", cert, `${TEST}/test_unsat.onnx`, "--property", `${TEST}/test_prop.vnnlib`);
+    expect(ok.code).toBe(0);
+    const other = await cli("check", cert, `${TEST}/test_unsat.onnx`, "--property", `${TEST}/test_nano.vnnlib`);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain("is not the property this certificate proves");
+    expect(other.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    writeFileSync(join(dir, "cut.ndjson"), lines.slice(0, -1).join("\n") + "\n");
+    const cut = await cli("check", join(dir, "cut.ndjson"), `${TEST}/test_unsat.onnx`);
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toContain("cut short");
+    const wrongNet = await cli("check", cert, `${TEST}/test_sat.onnx`);
+    expect(wrongNet.code).toBe(1);
+    expect(wrongNet.stderr).toContain("the certificate is for another network");
   });
 
   it("violated: exit 10, the counterexample in JSON and in the VNN-COMP result file", async () => {
     const res = join(dir, "r2.txt");
     const r = await cli("verify", `${TEST}/test_sat.onnx`, "--property", `${TEST}/test_prop.vnnlib`, "--json", "--result-file", res);
     expect(r.code).toBe(10);
-    const out = JSON.parse(r.stdout) as { result: string; counterexample: { input: string[]; output: string[] }; elapsedMs: number; stats: object };
+    const out = JSON.parse(r.stdout) as { result: string; counterexample: { input: string[]; output: string[]; float32: { output: number[]; violates: boolean } }; elapsedMs: number; stats: object };
     expect(out.result).toBe("violated");
     expect(out.counterexample.input).toHaveLength(5);
+    expect(out.counterexample.float32.output).toHaveLength(5);
     expect(out.counterexample.output).toHaveLength(5);
     expect(typeof out.elapsedMs).toBe("number");
     const text = readFileSync(res, "utf8");
