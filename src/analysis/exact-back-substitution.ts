@@ -11,19 +11,59 @@ import { PRECISION, SLOPE_BITS, absBig, ceilDyadic, dy, floorDyadic, floorUnits,
  * `exactPropagate` (c rational; its non-dyadic part is bounded with the output bounds).
  */
 export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: DyadicBox, c: readonly Rational[], start: number = net.output): Rational {
-  const nodes = prepare(net);
-  let K = Dyadic.ZERO;
-  /** Slack subtracted at the end (≥ 0): every truncation, bounded with the node bounds. */
-  let err = Dyadic.ZERO;
-  const mag = (id: number, i: number): Dyadic => maxAbs(eb.lo[id]![i]!, eb.hi[id]![i]!);
-  const lam: (Block | undefined)[] = nodes.map(() => undefined);
   const eC = -PRECISION - 64;
   const cm = c.map((v) => floorUnits(v, eC));
+  let err = Dyadic.ZERO;
+  const mag = (i: number): Dyadic => maxAbs(eb.lo[start]![i]!, eb.hi[start]![i]!);
   c.forEach((v, i) => {
+    if (v.d === 1n) return;
     const rem = v.sub(dy(cm[i]!, eC).toRational());
-    if (rem.n !== 0n) err = err.add(ceilDyadic(rem.abs(), eC - 64).mul(mag(start, i)));
+    if (rem.n !== 0n) err = err.add(ceilDyadic(rem.abs(), eC - 64).mul(mag(i)));
   });
-  lam[start] = { m: cm, e: eC };
+  return lowerBound(net, eb, box, start, { m: cm, e: eC }).sub(err).toRational();
+}
+
+/** An exact lower bound of ±(value j of node `start`) over the box (sign +1 or −1): the refinement objective, all in dyadics. */
+export function exactUnitLowerBound(net: Network, eb: ExactBounds, box: DyadicBox, start: number, j: number, sign: 1n | -1n): Dyadic {
+  const m = new Array<bigint>(eb.lo[start]!.length).fill(0n);
+  m[j] = sign;
+  return lowerBound(net, eb, box, start, { m, e: 0 });
+}
+
+/** An exact sum of dyadics m·2^e kept unnormalized (one shift per term, no gcd or trailing-zero work). */
+class DyadicSum {
+  private m = 0n;
+  private e = 0;
+  add(m: bigint, e: number): void {
+    if (m === 0n) return;
+    if (this.m === 0n) {
+      this.m = m;
+      this.e = e;
+      return;
+    }
+    if (e < this.e) {
+      this.m <<= BigInt(this.e - e);
+      this.e = e;
+    }
+    this.m += m << BigInt(e - this.e);
+  }
+  addDyadic(d: Dyadic): void {
+    this.add(d.m, d.e);
+  }
+  value(): Dyadic {
+    return dy(this.m, this.e);
+  }
+}
+
+/** The back-substitution from multipliers `c0` (mantissas at one exponent) on node `start`: an exact dyadic lower bound. */
+function lowerBound(net: Network, eb: ExactBounds, box: DyadicBox, start: number, c0: Block): Dyadic {
+  const nodes = prepare(net);
+  const K = new DyadicSum();
+  /** Slack subtracted at the end (≥ 0): every truncation, bounded with the node bounds. */
+  const err = new DyadicSum();
+  const mag = (id: number, i: number): Dyadic => maxAbs(eb.lo[id]![i]!, eb.hi[id]![i]!);
+  const lam: (Block | undefined)[] = nodes.map(() => undefined);
+  lam[start] = c0;
   const addInto = (src: number, m: bigint[], e: number): void => {
     const prev = lam[src];
     if (!prev) lam[src] = { m, e };
@@ -42,9 +82,10 @@ export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: Dya
     const sh = bitLength(top) - PRECISION;
     if (sh > 0) {
       lb = { m: lb.m.map((v) => v >> BigInt(sh)), e: lb.e + sh };
-      let total = Dyadic.ZERO;
-      for (let i = 0; i < node.size; i++) total = total.add(mag(id, i));
-      err = err.add(total.mul(dy(1n, lb.e)));
+      for (let i = 0; i < node.size; i++) {
+        const g = mag(id, i);
+        err.add(g.m, g.e + lb.e);
+      }
     }
     const e = lb.e;
     if (node.kind === "affine") {
@@ -52,7 +93,8 @@ export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: Dya
         const l = lb.m[r]!;
         if (l === 0n) continue;
         const bd = node.biasDy?.[r];
-        K = K.add(bd ? bd.mul(dy(l, e)) : floorDyadic(node.bias[r]!.mul(new Rational(l, 1n)), -PRECISION - 64 - e).mul(dy(1n, e)));
+        if (bd) K.add(bd.m * l, bd.e + e);
+        else K.addDyadic(floorDyadic(node.bias[r]!.mul(new Rational(l, 1n)), -PRECISION - 64 - e).mul(dy(1n, e)));
       }
       node.inputs.forEach((src, idx) => {
         const size = nodes[src]!.size;
@@ -67,7 +109,7 @@ export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: Dya
             // An input that is exactly 0 on the box contributes nothing (its multiplier may stay 0).
             if (w !== 0n && !zeroValue[col]) out[col] += l * w;
             const we = node.Werr?.[wo + col];
-            if (we) err = err.add(ceilDyadic(we.mul(new Rational(absBig(l), 1n)), -PRECISION - 64).mul(dy(1n, e)).mul(mag(src, col)));
+            if (we) err.addDyadic(ceilDyadic(we.mul(new Rational(absBig(l), 1n)), -PRECISION - 64).mul(dy(1n, e)).mul(mag(src, col)));
           }
         }
         addInto(src, out, e + node.eW);
@@ -80,7 +122,7 @@ export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: Dya
         if (l === 0n) continue;
         out[j] = l * units(l > 0n ? rx.a[j]! : rx.s[j]!, -SLOPE_BITS);
         const t = l > 0n ? rx.ta[j]! : rx.tu[j]!;
-        if (!t.isZero()) K = K.add(t.mul(dy(l, e)));
+        if (!t.isZero()) K.add(t.m * l, t.e + e);
       }
       addInto(node.input, out, e - SLOPE_BITS);
     }
@@ -88,9 +130,11 @@ export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: Dya
   const li = lam[0];
   if (li) {
     li.m.forEach((v, k) => {
-      if (v !== 0n) K = K.add(dy(v, li.e).mul(v > 0n ? box.lo[k]! : box.hi[k]!));
+      if (v === 0n) return;
+      const b = v > 0n ? box.lo[k]! : box.hi[k]!;
+      K.add(v * b.m, li.e + b.e);
     });
   }
-  return K.sub(err).toRational();
+  return K.value().sub(err.value());
 }
 

@@ -10,7 +10,7 @@ import { Rational, bitLength } from "../exact/rational.js";
 import type { Network } from "../network/ir.js";
 import { PRECISION, SLOPE_BITS, absBig, ceilUnits, dy, floorUnits, maxAbs, prepare, shiftUnits, units, type Block, type DyadicBox, type ExactBounds, type ExactNode } from "./exact-fixed.js";
 import { isRelu, lowerLineSlope, relaxNeuron } from "./exact-relax.js";
-import { exactObjectiveLowerBound } from "./exact-back-substitution.js";
+import { exactUnitLowerBound } from "./exact-back-substitution.js";
 
 export { floorDyadic, ceilDyadic, type ExactBounds, type DyadicBox } from "./exact-fixed.js";
 export { exactObjectiveLowerBound } from "./exact-back-substitution.js";
@@ -210,19 +210,21 @@ function refine(net: Network, eb: ExactBounds, box: DyadicBox, id: number): void
   const lo = eb.lo[id] as Dyadic[];
   const hi = eb.hi[id] as Dyadic[];
   const users = nodes.filter((m): m is Extract<ExactNode, { kind: "activation" }> => m.kind === "activation" && m.input === id);
-  const zero = new Rational(0n, 1n);
   for (let j = 0; j < lo.length; j++) {
-    const l = lo[j]!.toRational();
-    const u = hi[j]!.toRational();
-    const straddles = users.some((m) => m.fns[j]!.breakpoints.some((b) => b.compare(l) > 0 && b.compare(u) < 0));
+    const l = lo[j]!;
+    const u = hi[j]!;
+    const straddles = users.some((m) => {
+      const f = m.fns[j]!;
+      if (isRelu(f)) return l.sign() < 0 && u.sign() > 0;
+      const lr = l.toRational();
+      const ur = u.toRational();
+      return f.breakpoints.some((b) => b.compare(lr) > 0 && b.compare(ur) < 0);
+    });
     if (!straddles) continue;
-    const c = new Array<Rational>(lo.length).fill(zero);
-    c[j] = new Rational(1n, 1n);
-    const nl = exactObjectiveLowerBound(net, eb, box, c, id);
-    c[j] = new Rational(-1n, 1n);
-    const nu = exactObjectiveLowerBound(net, eb, box, c, id).neg();
-    if (nl.compare(l) > 0) lo[j] = Dyadic.fromRational(nl)!;
-    if (nu.compare(u) < 0) hi[j] = Dyadic.fromRational(nu)!;
+    const nl = exactUnitLowerBound(net, eb, box, id, j, 1n);
+    const nu = exactUnitLowerBound(net, eb, box, id, j, -1n).neg();
+    if (nl.compare(l) > 0) lo[j] = nl;
+    if (nu.compare(u) < 0) hi[j] = nu;
   }
 }
 

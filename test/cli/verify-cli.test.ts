@@ -52,29 +52,34 @@ describe("tessera verify", () => {
     expect(bad.stderr).toContain("check failed");
   });
 
-  it("--json prints no certificate and finds the same verdict; --certificate FILE.ndjson streams one that check accepts, with the right --property only", async () => {
-    const args = [`${TEST}/test_unsat.onnx`, "--property", `${TEST}/test_prop.vnnlib`];
-    const plain = await cli("verify", ...args, "--json");
+  const unsatArgs = [`${TEST}/test_unsat.onnx`, "--property", `${TEST}/test_prop.vnnlib`];
+  const ndjsonCert = join(dir, "cert.ndjson");
+
+  it("--json prints no certificate; --certificate FILE.ndjson streams one after the same search", async () => {
+    const plain = await cli("verify", ...unsatArgs, "--json");
     expect(plain.code).toBe(0);
     expect(JSON.parse(plain.stdout)).toMatchObject({ result: "holds", certificate: null });
-    const cert = join(dir, "cert.ndjson");
-    const written = await cli("verify", ...args, "--json", "--certificate", cert);
-    expect(JSON.parse(written.stdout)).toMatchObject({ result: "holds", certificate: cert });
+    const written = await cli("verify", ...unsatArgs, "--json", "--certificate", ndjsonCert);
+    expect(JSON.parse(written.stdout)).toMatchObject({ result: "holds", certificate: ndjsonCert });
     expect(JSON.parse(written.stdout).stats.nodes).toBe(JSON.parse(plain.stdout).stats.nodes);
-    const lines = readFileSync(cert, "utf8").trim().split("\n");
+    const lines = readFileSync(ndjsonCert, "utf8").trim().split("\n");
     expect(JSON.parse(lines[0]!)).toMatchObject({ format: "tessera-verify-certificate", version: 2 });
     expect(JSON.parse(lines[lines.length - 1]!)).toMatchObject({ end: true });
-    const ok = await cli("check", cert, `${TEST}/test_unsat.onnx`, "--property", `${TEST}/test_prop.vnnlib`);
+  });
+
+  it("check accepts the NDJSON certificate with its --property, and rejects another property, a cut file, another network", async () => {
+    const ok = await cli("check", ndjsonCert, `${TEST}/test_unsat.onnx`, "--property", `${TEST}/test_prop.vnnlib`);
     expect(ok.code).toBe(0);
-    const other = await cli("check", cert, `${TEST}/test_unsat.onnx`, "--property", `${TEST}/test_nano.vnnlib`);
+    const other = await cli("check", ndjsonCert, `${TEST}/test_unsat.onnx`, "--property", `${TEST}/test_nano.vnnlib`);
     expect(other.code).toBe(1);
     expect(other.stderr).toContain("is not the property this certificate proves");
     expect(other.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    const lines = readFileSync(ndjsonCert, "utf8").trim().split("\n");
     writeFileSync(join(dir, "cut.ndjson"), lines.slice(0, -1).join("\n") + "\n");
     const cut = await cli("check", join(dir, "cut.ndjson"), `${TEST}/test_unsat.onnx`);
     expect(cut.code).toBe(1);
     expect(cut.stderr).toContain("cut short");
-    const wrongNet = await cli("check", cert, `${TEST}/test_sat.onnx`);
+    const wrongNet = await cli("check", ndjsonCert, `${TEST}/test_sat.onnx`);
     expect(wrongNet.code).toBe(1);
     expect(wrongNet.stderr).toContain("the certificate is for another network");
   });
