@@ -55,6 +55,23 @@ class DyadicSum {
   }
 }
 
+/**
+ * Σ_i max(|lo_i|, |hi_i|) of one node's bounds, cached per bounds array. Bounds only ever tighten after the array
+ * is made (refinement), so a cached total can only be too large: still a valid bound of the truncation error.
+ */
+const magnitudeTotals = new WeakMap<readonly Dyadic[], Dyadic>();
+function magnitudeTotal(eb: ExactBounds, id: number): Dyadic {
+  const key = eb.lo[id]!;
+  let total = magnitudeTotals.get(key);
+  if (!total) {
+    const sum = new DyadicSum();
+    for (let i = 0; i < key.length; i++) sum.addDyadic(maxAbs(key[i]!, eb.hi[id]![i]!));
+    total = sum.value();
+    magnitudeTotals.set(key, total);
+  }
+  return total;
+}
+
 /** The back-substitution from multipliers `c0` (mantissas at one exponent) on node `start`: an exact dyadic lower bound. */
 function lowerBound(net: Network, eb: ExactBounds, box: DyadicBox, start: number, c0: Block): Dyadic {
   const nodes = prepare(net);
@@ -82,10 +99,8 @@ function lowerBound(net: Network, eb: ExactBounds, box: DyadicBox, start: number
     const sh = bitLength(top) - PRECISION;
     if (sh > 0) {
       lb = { m: lb.m.map((v) => v >> BigInt(sh)), e: lb.e + sh };
-      for (let i = 0; i < node.size; i++) {
-        const g = mag(id, i);
-        err.add(g.m, g.e + lb.e);
-      }
+      const g = magnitudeTotal(eb, id);
+      err.add(g.m, g.e + lb.e);
     }
     const e = lb.e;
     if (node.kind === "affine") {

@@ -28,6 +28,7 @@ const files = tempFiles({
   "header-only.csv": "x\n",
   "five-inputs.vnnlib": "(declare-const X_0 Real)\n(declare-const X_1 Real)\n(declare-const X_2 Real)\n(declare-const X_3 Real)\n(declare-const X_4 Real)\n(declare-const Y_0 Real)\n(assert (<= X_0 1))\n(assert (>= X_0 0))\n(assert (<= Y_0 0))\n",
   "polytope.vnnlib": "(declare-const X_0 Real)\n(declare-const X_1 Real)\n(declare-const Y_0 Real)\n(assert (<= (+ X_0 X_1) 1))\n(assert (>= X_0 0))\n(assert (>= X_1 0))\n(assert (<= Y_0 0))\n",
+  "empty-box.vnnlib": "(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert (>= X_0 1))\n(assert (<= X_0 0))\n(assert (<= Y_0 0))\n",
   "net2.json": JSON.stringify({ format: "tessera-network", version: 1, inputs: 2, layers: [{ type: "dense", weights: [["1", "1"]], bias: ["0"] }] }),
 });
 const dir = files.dir!;
@@ -145,6 +146,7 @@ const rows: Record<string, { args: string[]; message: string }> = {
     args: ["verify", `${TEST}/test_nano.onnx`, "--property", `${TEST}/test_nano.vnnlib`, "--certificate", "$dir/no/such/dir/c.json"],
     message: "--certificate: cannot write $dir/no/such/dir/c.json (ENOENT: its folder does not exist)",
   },
+  "verify-empty-box": { args: ["verify", "$net", "--property", "$dir/empty-box.vnnlib"], message: "analysis/verify: input box 0 is empty: X_0 ≥ 1 and ≤ 0" },
   "lipschitz-norm": { args: ["lipschitz", "$net", "--box=-1:1", "--norm", "2"], message: '--norm: "2" is not a norm tessera computes (inf or 1)' },
   "neurons-data-missing": { args: ["neurons", "$net", "--box=-1:1", "--data", "$dir/nope.csv"], message: "$dir/nope.csv: no such file" },
   "neurons-data-value": { args: ["neurons", "$net", "--box=-1:1", "--data", "$dir/bad-value.csv"], message: '$dir/bad-value.csv: line 3, column 1: "x" is not a rational number' },
