@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import Ajv from "ajv";
+import { projectFile } from "../project.js";
 import { evaluate } from "../../src/network/evaluate.js";
 import { Rational } from "../../src/exact/rational.js";
 import { readNetworkJson } from "../../src/formats/network-json.js";
@@ -60,7 +61,7 @@ describe("verify certificates: the fast verifier's tree, replayed exactly", () =
   });
 
   it("the JSON certificate validates against docs/schema/verify-certificate.schema.json", () => {
-    const schema = JSON.parse(readFileSync("docs/schema/verify-certificate.schema.json", "utf8")) as object;
+    const schema = JSON.parse(readFileSync(projectFile("docs/schema/verify-certificate.schema.json"), "utf8")) as object;
     const AjvClass = (Ajv as unknown as { default?: typeof Ajv }).default ?? Ajv;
     const validate = new (AjvClass as unknown as new (o: object) => { compile: (s: object) => ((d: unknown) => boolean) & { errors?: unknown } })({ allErrors: true }).compile(schema);
     expect(validate(json(cert).doc), JSON.stringify(validate.errors)).toBe(true);
