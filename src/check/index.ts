@@ -29,6 +29,7 @@ export const checkRegionMap: Checker = (input, net, file) => {
   const footer = rest.length > 0 && !("id" in rest[rest.length - 1]!) ? rest.pop()! : undefined;
   if (!footer) throw new CheckFailure("the NDJSON map has no closing line (counts, complete): it was cut short");
   const checker = new RegionMapChecker(header!, net, file);
+  checker.expectPiecesAtEnd();
   rest.forEach((r, i) => checker.region(r, i));
   return checker.finish(footer);
 };

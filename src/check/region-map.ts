@@ -17,6 +17,7 @@ import { evaluate, evaluateDyadic, formatPattern, isDyadicNetwork } from "../net
 import type { Network } from "../network/ir.js";
 import { activationNodeIds, inputSize, outputSize } from "../network/ir.js";
 import { SymbolicPass } from "./symbolic.js";
+import { checkBoundingBox, checkRegionGeometry, sourceKey, type KeyedRow } from "./hform.js";
 import { CheckFailure, type CheckReport } from "./types.js";
 
 interface Row<T> {
@@ -78,6 +79,12 @@ export class RegionMapChecker<T = unknown> {
   private depth = 0;
   private regions = 0;
   private exhausted = false;
+  /** The domain is bounded (a box, or its `domainBounds` certificate verified). */
+  private readonly domainBounded: boolean;
+  /** Linear pieces: the map of each piece id (same piece ⇒ same map), and the next new id expected. */
+  private readonly pieceMaps = new Map<number, string>();
+  private decisions = 0;
+  private splitNodes = 0;
 
   /** The value in the field, or undefined when it is not representable (a non-dyadic value under dyadics). */
   private toField(r: Rational): T | undefined {
@@ -113,6 +120,9 @@ export class RegionMapChecker<T = unknown> {
       for (let i = 0; i < node.size; i++) this.neurons.push({ layer, neuron: i, bp: neuronFunction(node.activation, i).breakpoints.map((b) => F.fromRational(b)) });
     });
     this.pattern = this.pass.layerSizes().map((n) => new Array<number>(n).fill(-1));
+    const domainRows: KeyedRow[] = resolved.polyhedron.halfspaces.map((h, i) => ({ key: `d${i}`, a: h.a, b: h.b }));
+    if (header.domainBounds !== undefined) checkBoundingBox(rat, header.domainBounds, domainRows, this.d, "domainBounds");
+    this.domainBounded = (header.domain as Json | undefined)?.kind === "box" || header.domainBounds !== undefined;
   }
 
   /** Verify the next region of the map (in order). */
@@ -144,6 +154,8 @@ export class RegionMapChecker<T = unknown> {
       fail(`${where}.keep`, `is not a piece range within 0..${k}`);
     }
     const [lo, hi] = keep as [number, number];
+    this.decisions++;
+    if (lo < hi) this.splitNodes++;
     const F = this.F;
     const { w, c } = this.pass.preactivation(info.layer, info.neuron, this.pattern);
     if (lo > 0) this.bound(s.lower, `${where}.lower`, w.map((v) => F.neg(v)), F.sub(c, info.bp[lo - 1]!));
@@ -300,16 +312,29 @@ export class RegionMapChecker<T = unknown> {
     cs.forEach((v, r) => {
       if (!equal(v, map.v[r]!)) fail(`${where}.map.c[${r}]`, `is ${v.toFraction()}, the exact map has ${F.toRational(map.v[r]!).toFraction()}`);
     });
-    this.constraints(json.constraints, `${where}.constraints`);
+    this.constraints(json.constraints, `${where}.constraints`, json);
+    if ("piece" in json) this.piece(json.piece, json.map, `${where}.piece`);
+    this.regionMaps?.push(JSON.stringify(json.map));
   }
 
-  /** Every listed constraint must be a row of the path (same source, same coefficients). */
-  private constraints(list: unknown, where: string): void {
+  /** NDJSON maps list pieces in the closing line: the regions' maps are kept (as text) to check them there. */
+  private regionMaps: string[] | undefined;
+
+  /** Call before the regions of an NDJSON map (pieces come in its closing line). */
+  expectPiecesAtEnd(): void {
+    this.regionMaps = [];
+  }
+
+  /**
+   * Every listed constraint must be a row of the path (same source, same coefficients); then the geometry
+   * fields (facets, implied rows, bounded, vertices) are verified by check/hform.ts.
+   */
+  private constraints(list: unknown, where: string, region: Json): void {
     if (!Array.isArray(list)) return fail(where, "is not an array");
     const byKey = new Map(this.rows.map((r) => [r.key, r]));
+    const listed: KeyedRow[] = [];
     list.forEach((item: Json, i) => {
-      const src = item.source as Json | undefined;
-      const key = src?.kind === "domain" ? `d${src.index}` : src?.kind === "neuron" ? `n${src.layer}.${src.neuron}.${src.breakpoint}` : "?";
+      const key = sourceKey(item?.source);
       const row = byKey.get(key);
       if (!row) return fail(`${where}[${i}].source`, "is not a constraint of this region's split-tree path");
       const a = ratVec(item.a, `${where}[${i}].a`, this.d).map((v) => this.toField(v));
@@ -318,7 +343,22 @@ export class RegionMapChecker<T = unknown> {
       if (b === undefined || F.compare(b, row.b) !== 0 || a.some((v, k) => v === undefined || F.compare(v, row.a[k]!) !== 0)) {
         fail(`${where}[${i}]`, "differs from the path's constraint with the same source");
       }
+      listed.push({ key, a: a.map((v) => F.toRational(v!)), b: F.toRational(b!) });
     });
+    const F = this.F;
+    const pathRows = this.rows.map((r) => ({ key: r.key, a: r.a.map((v) => F.toRational(v)), b: F.toRational(r.b) }));
+    checkRegionGeometry(region, where.replace(/\.constraints$/, ""), { read: rat, d: this.d, pathRows, listed, domainBounded: this.domainBounded });
+  }
+
+  /** `piece` (JSON maps) or the closing line's `pieces` (NDJSON): same piece ⇒ the same affine map; ids 0, 1, … by first region. */
+  private piece(piece: unknown, map: unknown, where: string): void {
+    if (!Number.isInteger(piece) || (piece as number) < 0 || (piece as number) > this.pieceMaps.size) {
+      fail(where, `is ${JSON.stringify(piece)}; pieces are numbered 0, 1, … by their first region (next new id ${this.pieceMaps.size})`);
+    }
+    const text = JSON.stringify(map);
+    const known = this.pieceMaps.get(piece as number);
+    if (known === undefined) this.pieceMaps.set(piece as number, text);
+    else if (known !== text) fail(where, `is ${String(piece)}, but its affine map differs from that piece's (one linear piece has one map)`);
   }
 
   /** Final verdict: completeness of the tree against the document's claim. */
@@ -332,6 +372,28 @@ export class RegionMapChecker<T = unknown> {
       fail("regions", `region(s) missing: piece ${f.next - 1} of neuron ${f.neuron} at depth ${f.neuron} leads to no region`);
     }
     if (complete && this.regions === 0) fail("regions", "a complete map of a domain with interior has at least one region");
-    return { ok: true, format: "tessera-region-map", items: this.regions, complete, message: complete ? `all ${this.regions} regions verified; the split tree proves no region is missing` : `${this.regions} regions verified; the map is incomplete (complete: false), so completeness is not claimed` };
+    if (counts!.neurons !== this.neurons.length) fail("counts.neurons", `says ${JSON.stringify(counts!.neurons)}, the network has ${this.neurons.length}`);
+    // A map cut short may have made decisions below its last region: the tree counts are checked when complete.
+    if (complete && counts!.decisions !== this.decisions) fail("counts.decisions", `says ${JSON.stringify(counts!.decisions)}, the split tree has ${this.decisions}`);
+    if (complete && counts!.splits !== this.splitNodes) fail("counts.splits", `says ${JSON.stringify(counts!.splits)}, the split tree has ${this.splitNodes} nodes that keep ≥ 2 pieces`);
+    if (this.regionMaps) {
+      const pieces = footer.pieces;
+      if (pieces !== undefined) {
+        if (!Array.isArray(pieces) || pieces.length !== this.regions) fail("pieces", `must list the piece of each of the ${this.regions} regions`);
+        this.regionMaps.forEach((m, i) => this.piece((pieces as unknown[])[i], JSON.parse(m), `pieces[${i}]`));
+      }
+    }
+    if (counts!.linearPieces !== undefined && this.pieceMaps.size > 0 && counts!.linearPieces !== this.pieceMaps.size) {
+      fail("counts.linearPieces", `says ${JSON.stringify(counts!.linearPieces)}, the regions name ${this.pieceMaps.size} pieces`);
+    }
+    const what = `witness, pattern, map, irredundant constraints (facets, none missing), bounded, vertices${this.pieceMaps.size ? ", piece maps" : ""}`;
+    const note = this.pieceMaps.size ? "; that each linear piece is connected and maximal is informational (not checked)" : "";
+    return {
+      ok: true,
+      format: "tessera-region-map",
+      items: this.regions,
+      complete,
+      message: (complete ? `all ${this.regions} regions verified (${what}); the split tree proves no region is missing` : `${this.regions} regions verified (${what}); the map is incomplete (complete: false), so completeness is not claimed`) + note,
+    };
   }
 }

@@ -3,22 +3,78 @@
 // an exact bound certificate; it is kept when an exact point satisfies the others and violates row i.
 // Rows are tested in order against the rows still kept, so one copy of a repeated row survives.
 import type { Field } from "../exact/field.js";
-import { certificateBound } from "./certificate.js";
+import { ONE, Rational, ZERO } from "../exact/rational.js";
+import { certificateBound, type BoundCertificate } from "./certificate.js";
 import { exactUpperBound, lpRows, upperBound, type LpRows, type LpStats } from "./lp.js";
+
+/** Multipliers y ≥ 0 over rows (by index): the certificate that Σ y_i a_i·x ≤ Σ y_i b_i. */
+export type Multipliers = ReadonlyMap<number, Rational>;
+
+/**
+ * The certificates of an irredundant H-form (docs/formats/region-map.md), so a checker needs no LP:
+ * `facetPoints[j]`: an exact point on kept row j's hyperplane, strictly inside every other kept row (row j is
+ * a facet); `implied`: for every dropped row, multipliers over the kept rows (positions in `kept`) with
+ * Σ y a = a_row and Σ y b ≤ b_row (the row adds nothing, so no facet is missing).
+ */
+export interface HFormCertificates {
+  readonly facetPoints: readonly (readonly Rational[])[];
+  readonly implied: readonly { readonly row: number; readonly y: Multipliers }[];
+}
 
 /**
  * Indices of an irredundant subset of the rows describing the same set. `inside`, a point strictly inside
  * every row (the region's witness), lets most irredundant rows be confirmed without the exact simplex.
  */
 export function irredundantRows<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, certify = true, inside?: readonly T[]): number[] {
+  return irredundant(F, P, stats, certify, inside).kept;
+}
+
+/** irredundantRows with the certificates of the H-form (needs `inside`, a point strictly inside every row). */
+export function certifiedIrredundantRows<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, inside: readonly T[]): { kept: number[]; certificates: HFormCertificates } {
+  const r = irredundant(F, P, stats, true, inside, true);
+  return { kept: r.kept, certificates: r.certificates! };
+}
+
+function irredundant<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, certify: boolean, inside: readonly T[] | undefined, collect = false): { kept: number[]; certificates?: HFormCertificates } {
   let kept: number[] = [];
-  for (let i = 0; i < P.a.length; i++) if (P.a[i]!.some((v) => F.sign(v) !== 0)) kept.push(i);
+  const dropped: { row: number; y: Map<number, Rational> }[] = [];
+  for (let i = 0; i < P.a.length; i++) {
+    if (P.a[i]!.some((v) => F.sign(v) !== 0)) kept.push(i);
+    else if (collect) dropped.push({ row: i, y: new Map() }); // 0·x ≤ b with b > 0 (the witness is inside)
+  }
+  const facet = new Map<number, Rational[]>();
   for (const i of [...kept]) {
     const others = kept.filter((j) => j !== i);
     const Q = lpRows(F, P.d, others.map((j) => P.a[j]!), others.map((j) => P.b[j]!));
-    if (rowIsRedundant(F, Q, P.a[i]!, P.b[i]!, stats, certify, inside)) kept = others;
+    const verdict = decideRow(F, Q, P.a[i]!, P.b[i]!, stats, certify, inside, collect);
+    if (verdict.redundant) {
+      kept = others;
+      if (collect) dropped.push({ row: i, y: multipliers(verdict.cert!, others) });
+    } else if (collect) facet.set(i, verdict.facetPoint!);
   }
-  return kept;
+  if (!collect) return { kept };
+  // A row dropped at step t is implied by the rows kept then: the final ones and rows dropped after t.
+  // Substituting the later rows' multipliers (last dropped first) leaves multipliers over the final rows.
+  const composed = new Map<number, Map<number, Rational>>();
+  for (let t = dropped.length - 1; t >= 0; t--) {
+    const y = new Map<number, Rational>();
+    for (const [j, v] of dropped[t]!.y) {
+      const sub = composed.get(j);
+      for (const [k, w] of sub ?? ([[j, ONE]] as [number, Rational][])) y.set(k, (y.get(k) ?? ZERO).add(v.mul(w)));
+    }
+    composed.set(dropped[t]!.row, y);
+  }
+  const position = new Map(kept.map((row, j) => [row, j]));
+  const implied = dropped.map(({ row }) => ({ row, y: new Map([...composed.get(row)!].filter(([, v]) => v.n !== 0n).map(([k, v]) => [position.get(k)!, v])) }));
+  return { kept, certificates: { facetPoints: kept.map((i) => facet.get(i)!), implied } };
+}
+
+function multipliers(cert: BoundCertificate, rows: readonly number[]): Map<number, Rational> {
+  const y = new Map<number, Rational>();
+  cert.indices.forEach((q, j) => {
+    if (cert.num[j] !== 0n) y.set(rows[q]!, new Rational(cert.num[j]!, cert.den));
+  });
+  return y;
 }
 
 function provesAtMost<T>(F: Field<T>, Q: LpRows<T>, cert: { indices: readonly number[]; num: readonly bigint[]; den: bigint }, b: T): boolean {
@@ -27,14 +83,49 @@ function provesAtMost<T>(F: Field<T>, Q: LpRows<T>, cert: { indices: readonly nu
 
 /** Is a·x ≤ b implied by the rows Q? Decided exactly (certificate, or a separating point, or exact simplex). */
 export function rowIsRedundant<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, stats: LpStats, certify = true, inside?: readonly T[]): boolean {
+  return decideRow(F, Q, a, b, stats, certify, inside, false).redundant;
+}
+
+interface RowVerdict {
+  readonly redundant: boolean;
+  /** Redundant: the bound certificate over Q (when asked for). */
+  readonly cert?: BoundCertificate;
+  /** Irredundant: a point on a·x = b strictly inside Q (when asked for; needs `inside`). */
+  readonly facetPoint?: Rational[];
+}
+
+/**
+ * The point where the segment from `inside` (strictly inside Q, a·p < b) to q (in Q, a·q > b) crosses a·x = b:
+ * strictly inside every row of Q, since it is a proper convex combination with weight on `inside`.
+ */
+function crossing<T>(F: Field<T>, a: readonly T[], b: T, inside: readonly T[], q: readonly Rational[]): Rational[] {
+  const p = inside.map((v) => F.toRational(v));
+  const ar = a.map((v) => F.toRational(v));
+  const dot = (x: readonly Rational[]): Rational => x.reduce((s, v, k) => (v.n === 0n ? s : s.add(v.mul(ar[k]!))), new Rational(0n, 1n));
+  const ap = dot(p);
+  const lambda = F.toRational(b).sub(ap).div(dot(q).sub(ap));
+  return p.map((v, k) => v.add(lambda.mul(q[k]!.sub(v))));
+}
+
+function decideRow<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, stats: LpStats, certify: boolean, inside: readonly T[] | undefined, collect: boolean): RowVerdict {
+  const keep = (q: () => Rational[]): RowVerdict => (collect && inside ? { redundant: false, facetPoint: crossing(F, a, b, inside, q()) } : { redundant: false });
   const ub = upperBound(F, Q, a, stats);
-  if (ub.kind === "unbounded") return false;
-  if (provesAtMost(F, Q, ub.cert, b)) return true;
-  if (!certify) return false;
+  if (ub.kind === "unbounded") {
+    // inside + ray: a·(inside + t·ray) grows without bound while staying in Q.
+    return keep(() => {
+      const p = inside!.map((v) => F.toRational(v));
+      const ap = F.toRational(F.dot(a, inside!));
+      const slope = F.toRational(F.dot(a, ub.ray));
+      const t = F.toRational(b).sub(ap).div(slope).mul(2);
+      return p.map((v, k) => v.add(t.mul(F.toRational(ub.ray[k]!))));
+    });
+  }
+  if (provesAtMost(F, Q, ub.cert, b)) return { redundant: true, cert: ub.cert };
+  if (!certify) return { redundant: false };
   // Not proved redundant: confirm with an exact point satisfying Q and violating a·x ≤ b.
   if (ub.xf) {
     const x = Array.from(ub.xf, (v) => F.fromFloat(v));
-    if (separates(F, Q, a, b, x)) return false;
+    if (separates(F, Q, a, b, x)) return keep(() => x.map((v) => F.toRational(v)));
     // The float vertex often lies a rounding error outside Q: pull it toward a point strictly inside,
     // stopping beyond the crossing of a·x = b (points p + λ(x − p), λ from the crossing towards 1).
     if (inside) {
@@ -48,13 +139,21 @@ export function rowIsRedundant<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b:
         for (let k = 1; k <= 12; k++) {
           const lambda = cross + (1 - cross) * 2 ** -k;
           const q = pf.map((v, j) => F.fromFloat(v + lambda * (ub.xf![j]! - v)));
-          if (separates(F, Q, a, b, q)) return false;
+          if (separates(F, Q, a, b, q)) return keep(() => q.map((v) => F.toRational(v)));
         }
       }
     }
   }
   const ex = exactUpperBound(F, Q, a, stats);
-  return ex.bound.kind === "bounded" && provesAtMost(F, Q, ex.bound.cert, b);
+  if (ex.bound.kind === "bounded" && provesAtMost(F, Q, ex.bound.cert, b)) return { redundant: true, cert: ex.bound.cert };
+  if (ex.bound.kind === "bounded") return keep(() => [...(ex as { point: readonly Rational[] }).point]);
+  const ray = ex.bound.ray;
+  return keep(() => {
+    const p = inside!.map((v) => F.toRational(v));
+    const ap = F.toRational(F.dot(a, inside!));
+    const t = F.toRational(b).sub(ap).div(F.toRational(F.dot(a, ray))).mul(2);
+    return p.map((v, k) => v.add(t.mul(F.toRational(ray[k]!))));
+  });
 }
 
 /** Exactly: q satisfies every row of Q and violates a·x ≤ b (so a·x ≤ b is not implied by Q). */
@@ -74,3 +173,26 @@ export function isBounded<T>(F: Field<T>, P: LpRows<T>, stats: LpStats): boolean
   return true;
 }
 
+
+/**
+ * Boundedness with its certificate: bounded, with multipliers over the rows proving x_k ≤ U_k (`upper[k]`) and
+ * -x_k ≤ L_k (`lower[k]`) for every k; or unbounded, with an exact recession direction r ≠ 0 (a_i·r ≤ 0 for all i).
+ */
+export function boundednessCertificate<T>(
+  F: Field<T>,
+  P: LpRows<T>,
+  stats: LpStats,
+): { bounded: true; upper: Multipliers[]; lower: Multipliers[] } | { bounded: false; ray: Rational[] } {
+  const upper: Multipliers[] = [];
+  const lower: Multipliers[] = [];
+  const rows = P.a.map((_, i) => i);
+  for (let k = 0; k < P.d; k++) {
+    for (const up of [true, false]) {
+      const e = Array.from({ length: P.d }, (_, j) => (j === k ? (up ? F.one : F.neg(F.one)) : F.zero));
+      const ub = upperBound(F, P, e, stats);
+      if (ub.kind === "unbounded") return { bounded: false, ray: ub.ray.map((v) => F.toRational(v)) };
+      (up ? upper : lower).push(multipliers(ub.cert, rows));
+    }
+  }
+  return { bounded: true, upper, lower };
+}

@@ -3,12 +3,12 @@
 import type { Field } from "../exact/field.js";
 import type { Rational } from "../exact/rational.js";
 import { lpRows, type LpStats } from "../geometry/lp.js";
-import { irredundantRows, isBounded } from "../geometry/redundancy.js";
+import { boundednessCertificate, certifiedIrredundantRows, irredundantRows, isBounded } from "../geometry/redundancy.js";
 import { MAX_VERTEX_SUBSETS, polytopeVertices } from "../geometry/vertices.js";
 import type { NodeMap } from "./affine-maps.js";
 import type { ResolvedOptions } from "./options.js";
 import type { RowStack } from "./row-stack.js";
-import type { Region, RegionConstraint, TreeRecord } from "./types.js";
+import type { Region, RegionConstraint, RegionHFormCertificates, TreeRecord } from "./types.js";
 
 /** Largest input dimension for which vertices are listed. */
 export const MAX_VERTEX_DIMENSION = 3;
@@ -37,7 +37,19 @@ export function buildRegion<T>(F: Field<T>, leaf: LeafInput<T>): Region {
   const d = rows.d;
   let kept: number[];
   let bounded: boolean;
-  if (opts.irredundant) {
+  let hform: RegionHFormCertificates | undefined;
+  if (opts.irredundant && opts.certify && opts.keepCertificates) {
+    const certified = certifiedIrredundantRows(F, rows, leaf.stats, leaf.witness);
+    kept = certified.kept;
+    const { facetPoints, implied } = certified.certificates;
+    const boundedness = leaf.domainBounded ? undefined : boundednessCertificate(F, lpRows(F, d, kept.map((i) => rows.a[i]!), kept.map((i) => rows.b[i]!)), leaf.stats);
+    bounded = leaf.domainBounded || boundedness!.bounded;
+    hform = {
+      facetPoints,
+      implied: implied.map(({ row, y }) => ({ source: rows.sources[row]!, y })),
+      ...(boundedness ? { boundedness: boundedness.bounded ? { upper: boundedness.upper, lower: boundedness.lower } : { ray: boundedness.ray } } : {}),
+    };
+  } else if (opts.irredundant) {
     kept = irredundantRows(F, rows, leaf.stats, opts.certify, leaf.witness);
     bounded = leaf.domainBounded || isBounded(F, lpRows(F, d, kept.map((i) => rows.a[i]!), kept.map((i) => rows.b[i]!)), leaf.stats);
   } else {
@@ -56,6 +68,7 @@ export function buildRegion<T>(F: Field<T>, leaf: LeafInput<T>): Region {
     map: { A: leaf.map.M.map((row) => row.map(R)), c: leaf.map.v.map(R) },
     constraints,
     bounded,
+    ...(hform ? { hform } : {}),
     ...(vertices ? { vertices } : {}),
     ...(opts.certify && opts.keepCertificates ? { splits: leaf.splits } : {}),
   };

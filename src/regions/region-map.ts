@@ -2,15 +2,19 @@
 // JSON with rationals as "p/q" strings, written as one JSON document or as NDJSON (a header line, one
 // region a line, a closing line). Both writers stream: a region is written as soon as it is found.
 import { createHash } from "node:crypto";
+import { RationalField } from "../exact/field.js";
 import { formatRational, parseRational, type Rational } from "../exact/rational.js";
 import { domainToJson, type DomainJson } from "../formats/domain.js";
+import { resolveDomain } from "../geometry/domain.js";
+import { lpRows, newLpStats } from "../geometry/lp.js";
+import { boundednessCertificate, type Multipliers } from "../geometry/redundancy.js";
 import type { DomainSpec } from "../geometry/types.js";
 import { formatPattern, parsePattern } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";
 import { inputSize, outputSize } from "../network/ir.js";
 import { networkSha256 } from "../formats/network-json.js";
 import type { EnumerationResult } from "./enumerate.js";
-import type { BoundCertificateRecord, BoxCertificateRecord, ConstraintSource, Region, TreeRecord } from "./types.js";
+import type { BoundCertificateRecord, BoxCertificateRecord, ConstraintSource, Region, RegionHFormCertificates, TreeRecord } from "./types.js";
 
 export const REGION_MAP_FORMAT = "tessera-region-map";
 export const REGION_MAP_VERSION = 1;
@@ -33,6 +37,18 @@ export interface BoxJson {
   lower: (CertificateJson | null)[];
 }
 
+/** Multipliers over rows: y_t on row rows[t]. */
+export interface MultipliersJson {
+  rows: number[];
+  y: string[];
+}
+
+/** Bounding-box certificate: `upper[k]` proves x_k ≤ U_k, `lower[k]` proves -x_k ≤ L_k. */
+export interface BoundsJson {
+  upper: MultipliersJson[];
+  lower: MultipliersJson[];
+}
+
 export interface RegionJson {
   id: number;
   pattern: string;
@@ -40,8 +56,14 @@ export interface RegionJson {
   piece?: number;
   witness: string[];
   map: { A: string[][]; c: string[] };
-  constraints: { a: string[]; b: string; source: ConstraintSource }[];
+  /** `facetPoint`: a point on the constraint's hyperplane strictly inside every other listed constraint. */
+  constraints: { a: string[]; b: string; source: ConstraintSource; facetPoint?: string[] }[];
+  /** Rows of the split-tree path left out of `constraints`, each with multipliers over `constraints` implying it. */
+  implied?: ({ source: ConstraintSource } & MultipliersJson)[];
   bounded: boolean;
+  /** Certificate of `bounded` on an unbounded domain: a bounding box over `constraints`, or a recession direction. */
+  boundedBy?: BoundsJson;
+  recession?: string[];
   vertices?: string[][];
   splits?: (SplitJson | BoxJson)[];
 }
@@ -51,6 +73,8 @@ export interface RegionMapHeader {
   version: typeof REGION_MAP_VERSION;
   network: { sha256: string; inputs: number; outputs: number; file?: string; approximations?: readonly string[] };
   domain: DomainJson;
+  /** A bounded domain other than a box: multipliers over its half-spaces bounding every coordinate (every region is then bounded). */
+  domainBounds?: BoundsJson;
 }
 
 export interface RegionMapFooter {
@@ -103,15 +127,43 @@ export function splitToJson(s: TreeRecord): SplitJson | BoxJson {
   };
 }
 
+function multipliersToJson(y: Multipliers): MultipliersJson {
+  const entries = [...y].sort((p, q) => p[0] - q[0]);
+  return { rows: entries.map(([i]) => i), y: entries.map(([, v]) => formatRational(v)) };
+}
+
+function boundsToJson(b: { readonly upper: readonly Multipliers[]; readonly lower: readonly Multipliers[] }): BoundsJson {
+  return { upper: b.upper.map(multipliersToJson), lower: b.lower.map(multipliersToJson) };
+}
+
+function hformFromJson(json: RegionJson, vecR: (v: readonly string[]) => Rational[]): RegionHFormCertificates {
+  const mult = (m: MultipliersJson): Multipliers => new Map(m.rows.map((r, t) => [r, vecR([m.y[t]!])[0]!]));
+  return {
+    facetPoints: json.constraints.map((k) => vecR(k.facetPoint ?? [])),
+    implied: (json.implied ?? []).map((i) => ({ source: i.source, y: mult(i) })),
+    ...(json.recession ? { boundedness: { ray: vecR(json.recession) } } : json.boundedBy ? { boundedness: { upper: json.boundedBy.upper.map(mult), lower: json.boundedBy.lower.map(mult) } } : {}),
+  };
+}
+
+function hformToJson(h: RegionHFormCertificates): Pick<RegionJson, "implied" | "boundedBy" | "recession"> {
+  const b = h.boundedness;
+  return {
+    implied: h.implied.map(({ source, y }) => ({ source, ...multipliersToJson(y) })),
+    ...(b && "ray" in b ? { recession: vec(b.ray) } : b ? { boundedBy: boundsToJson(b) } : {}),
+  };
+}
+
 export function regionToJson(r: Region, piece?: number): RegionJson {
+  const h = r.hform;
   return {
     id: r.id,
     pattern: formatPattern(r.pattern),
     ...(piece !== undefined ? { piece } : {}),
     witness: vec(r.witness),
     map: mapToJson(r.map),
-    constraints: r.constraints.map((k) => ({ a: vec(k.a), b: formatRational(k.b), source: k.source })),
+    constraints: r.constraints.map((k, j) => ({ a: vec(k.a), b: formatRational(k.b), source: k.source, ...(h ? { facetPoint: vec(h.facetPoints[j]!) } : {}) })),
     bounded: r.bounded,
+    ...(h ? hformToJson(h) : {}),
     ...(r.vertices ? { vertices: r.vertices.map(vec) } : {}),
     ...(r.splits ? { splits: r.splits.map(splitToJson) } : {}),
   };
@@ -129,6 +181,7 @@ export function regionFromJson(json: RegionJson): Region {
     map: { A: json.map.A.map(vecR), c: vecR(json.map.c) },
     constraints: json.constraints.map((k) => ({ a: vecR(k.a), b: parseRational(k.b), source: k.source })),
     bounded: json.bounded,
+    ...(json.implied ? { hform: hformFromJson(json, vecR) } : {}),
     ...(json.vertices ? { vertices: json.vertices.map(vecR) } : {}),
     ...(json.splits
       ? {
@@ -142,7 +195,17 @@ export function regionFromJson(json: RegionJson): Region {
   };
 }
 
+/** The bounding-box certificate of a bounded domain that is not a box (a box is bounded by its own bounds). */
+function domainBounds(net: Network, domain: DomainSpec): BoundsJson | undefined {
+  if (domain.kind === "box") return undefined;
+  const P = resolveDomain(net, domain).polyhedron;
+  const F = RationalField;
+  const b = boundednessCertificate(F, lpRows(F, P.dim, P.halfspaces.map((h) => h.a), P.halfspaces.map((h) => h.b)), newLpStats());
+  return b.bounded ? boundsToJson(b) : undefined;
+}
+
 export function regionMapHeader(net: Network, domain: DomainSpec, file?: string): RegionMapHeader {
+  const bounds = domainBounds(net, domain);
   return {
     format: REGION_MAP_FORMAT,
     version: REGION_MAP_VERSION,
@@ -154,6 +217,7 @@ export function regionMapHeader(net: Network, domain: DomainSpec, file?: string)
       ...(net.meta.approximations.length ? { approximations: net.meta.approximations } : {}),
     },
     domain: domainToJson(domain),
+    ...(bounds ? { domainBounds: bounds } : {}),
   };
 }
 

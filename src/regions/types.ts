@@ -3,6 +3,7 @@
 // result of an enumeration. The graph, analysis and formats folders consume these.
 import type { Rational } from "../exact/rational.js";
 import type { AffineMap, Halfspace } from "../geometry/types.js";
+import type { Multipliers } from "../geometry/redundancy.js";
 
 /** Where a region's constraint comes from: a neuron's breakpoint hyperplane, or a domain half-space. */
 export type ConstraintSource =
@@ -11,6 +12,18 @@ export type ConstraintSource =
 
 export interface RegionConstraint extends Halfspace {
   readonly source: ConstraintSource;
+}
+
+/**
+ * The certificates of a region's H-form and boundedness (written into region maps so `tessera check` needs
+ * no LP): a point on each constraint's hyperplane strictly inside the others, the multipliers proving each
+ * dropped row of the split-tree path implied by the listed ones, and a bounding-box certificate (bounded,
+ * on an unbounded domain) or a recession direction (unbounded).
+ */
+export interface RegionHFormCertificates {
+  readonly facetPoints: readonly (readonly Rational[])[];
+  readonly implied: readonly { readonly source: ConstraintSource; readonly y: Multipliers }[];
+  readonly boundedness?: { readonly upper: readonly Multipliers[]; readonly lower: readonly Multipliers[] } | { readonly ray: readonly Rational[] };
 }
 
 export interface Region {
@@ -25,6 +38,8 @@ export interface Region {
   /** The region's irredundant H-form, domain constraints included. */
   readonly constraints: readonly RegionConstraint[];
   readonly bounded: boolean;
+  /** Certificates of `constraints` and `bounded`, when certificates are kept. */
+  readonly hform?: RegionHFormCertificates;
   /** Exact vertices (bounded regions, when asked for). */
   readonly vertices?: readonly (readonly Rational[])[];
   /**

@@ -1,0 +1,194 @@
+// The checker of a region's geometry fields (docs/formats/region-map.md, "Certificates of the H-form"), in
+// exact rationals and without any LP: the listed constraints are exactly the facets of the region (a point on
+// each hyperplane strictly inside the others; multipliers implying every other row of the split-tree path),
+// `bounded` (a bounding box by multipliers, or a recession direction), and the vertices (each a vertex, none
+// missing: counted against the facets with Euler's formula).
+import { Rational } from "../exact/rational.js";
+import { CheckFailure } from "./types.js";
+
+type Json = Record<string, unknown>;
+
+/** A constraint a·x ≤ b with its path key (d3, n0.1.0, …). */
+export interface KeyedRow {
+  readonly key: string;
+  readonly a: readonly Rational[];
+  readonly b: Rational;
+}
+
+const ZERO = new Rational(0n, 1n);
+
+const fail = (where: string, message: string): never => {
+  throw new CheckFailure(`${where}: ${message}`);
+};
+
+export function dotRational(a: readonly Rational[], x: readonly Rational[]): Rational {
+  let s = ZERO;
+  for (let k = 0; k < a.length; k++) if (a[k]!.n !== 0n && x[k]!.n !== 0n) s = s.add(a[k]!.mul(x[k]!));
+  return s;
+}
+
+/** Parses "p/q" strings (any length; the file size limit bounds them). */
+export type RationalReader = (value: unknown, where: string) => Rational;
+
+function vector(read: RationalReader, value: unknown, where: string, d: number): Rational[] {
+  if (!Array.isArray(value) || value.length !== d) return fail(where, `must be an array of ${d} rationals`);
+  return value.map((v, k) => read(v, `${where}[${k}]`));
+}
+
+/** Σ y_t rows[t] over `listed`, with y ≥ 0; returns Σ y a and Σ y b. */
+function combine(read: RationalReader, cert: unknown, listed: readonly KeyedRow[], d: number, where: string): { a: Rational[]; b: Rational } {
+  if (typeof cert !== "object" || cert === null) return fail(where, "is missing");
+  const { rows, y } = cert as Json;
+  if (!Array.isArray(rows) || !Array.isArray(y) || rows.length !== y.length) return fail(where, "rows and y must be arrays of the same length");
+  const a = new Array<Rational>(d).fill(ZERO);
+  let b = ZERO;
+  rows.forEach((i: unknown, t) => {
+    if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= listed.length) fail(`${where}.rows[${t}]`, `${JSON.stringify(i)} is not a listed constraint (there are ${listed.length})`);
+    const yt = read(y[t], `${where}.y[${t}]`);
+    if (yt.s < 0n && yt.n !== 0n) fail(`${where}.y[${t}]`, "is negative");
+    const row = listed[i as number]!;
+    for (let k = 0; k < d; k++) a[k] = a[k]!.add(yt.mul(row.a[k]!));
+    b = b.add(yt.mul(row.b));
+  });
+  return { a, b };
+}
+
+/** Multipliers proving every coordinate bounded above and below on the rows (x_k ≤ U_k, -x_k ≤ L_k). */
+export function checkBoundingBox(read: RationalReader, cert: unknown, rows: readonly KeyedRow[], d: number, where: string): void {
+  if (typeof cert !== "object" || cert === null) return fail(where, "is missing");
+  for (const side of ["upper", "lower"] as const) {
+    const list = (cert as Json)[side];
+    if (!Array.isArray(list) || list.length !== d) fail(`${where}.${side}`, `must have ${d} entries`);
+    (list as unknown[]).forEach((c, k) => {
+      const { a } = combine(read, c, rows, d, `${where}.${side}[${k}]`);
+      a.forEach((v, j) => {
+        const e = j === k ? (side === "upper" ? 1 : -1) : 0;
+        if (v.compare(e) !== 0) fail(`${where}.${side}[${k}]`, `Σ y_i a_i is not ${side === "upper" ? "" : "-"}e_${k}`);
+      });
+    });
+  }
+}
+
+/** Rank of a few rational vectors (Gaussian elimination; d ≤ 3 for vertices). */
+function rank(rows: readonly (readonly Rational[])[], d: number): number {
+  const m = rows.map((r) => [...r]);
+  let r = 0;
+  for (let c = 0; c < d && r < m.length; c++) {
+    const p = m.findIndex((row, i) => i >= r && row[c]!.n !== 0n);
+    if (p < 0) continue;
+    [m[r], m[p]] = [m[p]!, m[r]!];
+    for (let i = 0; i < m.length; i++) {
+      if (i === r || m[i]![c]!.n === 0n) continue;
+      const f = m[i]![c]!.div(m[r]![c]!);
+      m[i] = m[i]!.map((v, k) => v.sub(f.mul(m[r]![k]!)));
+    }
+    r++;
+  }
+  return r;
+}
+
+export interface HFormContext {
+  readonly read: RationalReader;
+  readonly d: number;
+  /** Every row of the region's split-tree path (domain half-spaces and kept-piece constraints). */
+  readonly pathRows: readonly KeyedRow[];
+  /** The listed constraints, in order, already matched to path rows by key. */
+  readonly listed: readonly KeyedRow[];
+  /** The domain is bounded (a box, or its `domainBounds` verified): every region is. */
+  readonly domainBounded: boolean;
+}
+
+/** Verify `constraints` (facets, none missing), `bounded` and `vertices` of one region. */
+export function checkRegionGeometry(json: Json, where: string, ctx: HFormContext): void {
+  const { read, d, listed } = ctx;
+  const constraints = json.constraints as Json[];
+  // Each listed row is a facet: a point on its hyperplane strictly inside every other listed row.
+  listed.forEach((row, i) => {
+    const w = `${where}.constraints[${i}].facetPoint`;
+    if (!("facetPoint" in constraints[i]!)) fail(w, "is missing: without it the constraint cannot be checked to be a facet");
+    const p = vector(read, constraints[i]!.facetPoint, w, d);
+    if (dotRational(row.a, p).compare(row.b) !== 0) fail(w, "is not on the constraint's hyperplane");
+    listed.forEach((other, j) => {
+      if (j !== i && dotRational(other.a, p).compare(other.b) >= 0) fail(w, `is not strictly inside constraint ${j}, so constraint ${i} is not shown to be a facet`);
+    });
+  });
+  // No facet is missing: every path row left out is implied by the listed ones.
+  const listedKeys = new Set(listed.map((r) => r.key));
+  const implied = json.implied;
+  if (!Array.isArray(implied)) return fail(`${where}.implied`, "is missing: without it no constraint is shown to be missing");
+  const byKey = new Map<string, Json>();
+  implied.forEach((item: Json, t) => {
+    const key = sourceKey(item?.source);
+    if (byKey.has(key) || listedKeys.has(key)) fail(`${where}.implied[${t}].source`, "repeats a constraint");
+    byKey.set(key, item);
+  });
+  for (const row of ctx.pathRows) {
+    if (listedKeys.has(row.key)) continue;
+    const item = byKey.get(row.key);
+    const w = `${where}.implied`;
+    if (!item) return fail(w, `the path's constraint ${row.key} is neither listed nor implied (a facet may be missing)`);
+    byKey.delete(row.key);
+    const { a, b } = combine(read, item, listed, d, `${w}[${implied.indexOf(item)}]`);
+    if (a.some((v, k) => v.compare(row.a[k]!) !== 0)) fail(`${w}[${implied.indexOf(item)}]`, "Σ y_i a_i differs from the implied constraint's normal");
+    if (b.compare(row.b) > 0) fail(`${w}[${implied.indexOf(item)}]`, "Σ y_i b_i exceeds the implied constraint's bound");
+  }
+  if (byKey.size > 0) fail(`${where}.implied`, `lists ${[...byKey.keys()][0]}, which is not a constraint of the region's split-tree path`);
+  // bounded
+  if (json.bounded === true) {
+    if (!ctx.domainBounded) checkBoundingBox(read, json.boundedBy, listed, d, `${where}.boundedBy`);
+  } else if (json.bounded === false) {
+    if (ctx.domainBounded) fail(`${where}.bounded`, "is false, but the domain is bounded");
+    const r = vector(read, json.recession, `${where}.recession`, d);
+    if (r.every((v) => v.n === 0n)) fail(`${where}.recession`, "is the zero vector");
+    listed.forEach((row, j) => {
+      if (dotRational(row.a, r).compare(ZERO) > 0) fail(`${where}.recession`, `leaves the region through constraint ${j}`);
+    });
+  } else fail(`${where}.bounded`, "must be true or false");
+  if ("vertices" in json) checkVertices(json, where, ctx);
+}
+
+export function sourceKey(src: unknown): string {
+  const s = src as Json | undefined;
+  return s?.kind === "domain" ? `d${String(s.index)}` : s?.kind === "neuron" ? `n${String(s.layer)}.${String(s.neuron)}.${String(s.breakpoint)}` : "?";
+}
+
+/** Each listed vertex is a vertex of the region; none is missing (V = F in 2-D, V − E + F = 2 in 3-D, V = 2 in 1-D). */
+function checkVertices(json: Json, where: string, ctx: HFormContext): void {
+  const { read, d, listed } = ctx;
+  const w = `${where}.vertices`;
+  if (json.bounded !== true) fail(w, "are listed for an unbounded region");
+  if (!Array.isArray(json.vertices)) return fail(w, "is not an array");
+  const vs = (json.vertices as unknown[]).map((v, i) => vector(read, v, `${w}[${i}]`, d));
+  const seen = new Set<string>();
+  const tight = vs.map((v, i) => {
+    const key = v.map((x) => x.toFraction()).join(",");
+    if (seen.has(key)) fail(`${w}[${i}]`, "is listed twice");
+    seen.add(key);
+    const t: number[] = [];
+    listed.forEach((row, j) => {
+      const c = dotRational(row.a, v).compare(row.b);
+      if (c > 0) fail(`${w}[${i}]`, `violates constraint ${j}`);
+      if (c === 0) t.push(j);
+    });
+    if (rank(t.map((j) => listed[j]!.a), d) < d) fail(`${w}[${i}]`, `is not a vertex (tight on fewer than ${d} independent constraints)`);
+    return new Set(t);
+  });
+  const V = vs.length;
+  const F = listed.length;
+  const missing = (): never => fail(w, `${V} vertices for a region with ${F} facets: a vertex is missing`);
+  if (d === 1 && V !== 2) missing();
+  if (d === 2) {
+    if (V !== F) missing();
+    for (let i = 0; i < V; i++) {
+      const [p, q, r] = [vs[i]!, vs[(i + 1) % V]!, vs[(i + 2) % V]!];
+      if (![...tight[i]!].some((j) => tight[(i + 1) % V]!.has(j))) fail(`${w}[${(i + 1) % V}]`, `does not follow vertex ${i} along an edge (the order is not the boundary's)`);
+      const turn = q[0]!.sub(p[0]!).mul(r[1]!.sub(q[1]!)).sub(q[1]!.sub(p[1]!).mul(r[0]!.sub(q[0]!)));
+      if (turn.compare(ZERO) <= 0) fail(`${w}[${(i + 1) % V}]`, "the vertices are not in counter-clockwise order");
+    }
+  }
+  if (d === 3) {
+    let E = 0;
+    for (let i = 0; i < F; i++) for (let j = i + 1; j < F; j++) if (tight.filter((t) => t.has(i) && t.has(j)).length >= 2) E++;
+    if (V - E + F !== 2) missing();
+  }
+}

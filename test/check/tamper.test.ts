@@ -1,0 +1,105 @@
+// `tessera check` verifies every field a region map prints: each kind of tampering below must be rejected
+// with "check failed" naming the field, while the untouched map passes. Maps come from the real CLI.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cli } from "../cli/run.js";
+
+const SEED = "fixtures/seed-three-neurons.json";
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let dir = "";
+/** A 3-input network (hyperplanes x0 = x1, x1 + x2 = 1/2) for the 3-D vertex checks. */
+let NET3 = "";
+const maps: Record<string, Json> = {};
+
+async function writeMap(name: string, ...args: string[]): Promise<void> {
+  const file = join(dir, name);
+  const run = await cli("regions", ...args, "--json", "-o", file);
+  expect(run.code).toBe(0);
+  maps[name] = JSON.parse(readFileSync(file, "utf8"));
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "tessera-tamper-"));
+  NET3 = join(dir, "net3.json");
+  writeFileSync(NET3, JSON.stringify({ format: "tessera-network", version: 1, inputs: 3, layers: [{ type: "dense", weights: [["1", "-1", "0"], ["0", "1", "1"]], bias: ["0", "-1/2"] }, { type: "relu" }, { type: "dense", weights: [["1", "2"]], bias: ["0"] }] }));
+  await writeMap("plane.json", SEED); // all of R^2: unbounded regions, recession directions, boundedBy
+  await writeMap("box.json", SEED, "--box=-1:1", "--vertices"); // bounded by the box, 2-D vertices
+  await writeMap("cube.json", NET3, "--box=0:1", "--vertices"); // 3-D vertices
+});
+
+async function check(doc: Json, net = SEED): Promise<{ code: number; out: string }> {
+  const file = join(dir, `t${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(doc));
+  const run = await cli("check", file, net);
+  return { code: run.code, out: run.stdout + run.stderr };
+}
+
+const copy = (name: string): Json => structuredClone(maps[name]!);
+
+describe("check verifies every printed field of a region map", () => {
+  it("the untouched maps pass, and say which fields are informational", async () => {
+    for (const [name, net] of [["plane.json", SEED], ["box.json", SEED], ["cube.json", NET3]] as const) {
+      const r = await check(copy(name), net);
+      expect(r.out).toMatch(/all \d+ regions verified \(witness, pattern, map, irredundant constraints \(facets, none missing\), bounded, vertices, piece maps\)/);
+      expect(r.out).toMatch(/connected and maximal is informational/);
+      expect(r.code).toBe(0);
+    }
+  });
+
+  const tamperings: Record<string, { map: string; net?: () => string; edit: (m: Json) => void; field: RegExp }> = {
+    "a constraint deleted from the irredundant list": { map: "box.json", edit: (m) => m.regions[0].constraints.pop(), field: /regions\[0\]\.implied(: the path's constraint .* is neither listed nor implied|\[\d+\]\.rows\[\d+\]: \d+ is not a listed constraint)/ },
+    "all constraints deleted": { map: "plane.json", edit: (m) => (m.regions[0].constraints = []), field: /regions\[0\]\.implied: the path's constraint/ },
+    "a redundant path row listed as a constraint": {
+      map: "box.json",
+      edit: (m) => {
+        const r = m.regions.find((x: Json) => x.implied.length > 0);
+        const extra = r.implied.shift();
+        // Its coefficients as the path has them: take them from another region that lists that source.
+        const donor = m.regions.flatMap((x: Json) => x.constraints).find((c: Json) => JSON.stringify(c.source) === JSON.stringify(extra.source));
+        r.constraints.push({ ...donor });
+      },
+      field: /regions\[\d+\]\.(constraints\[\d+\]\.facetPoint|implied)/,
+    },
+    "a facet point moved off its hyperplane": { map: "plane.json", edit: (m) => (m.regions[0].constraints[0].facetPoint = m.regions[0].witness), field: /regions\[0\]\.constraints\[0\]\.facetPoint: is not on the constraint's hyperplane/ },
+    "implied multipliers changed": {
+      map: "box.json",
+      edit: (m) => {
+        const r = m.regions.find((x: Json) => x.implied.some((i: Json) => i.y.length > 0));
+        r.implied.find((i: Json) => i.y.length > 0).y[0] = "1000";
+      },
+      field: /implied\[\d+\]: Σ y_i a_i differs|implied\[\d+\]: Σ y_i b_i exceeds/,
+    },
+    "bounded flipped to true on an unbounded region": { map: "plane.json", edit: (m) => (m.regions[0].bounded = true), field: /regions\[0\]\.boundedBy: is missing/ },
+    "bounded flipped to false inside a box": { map: "box.json", edit: (m) => (m.regions[0].bounded = false), field: /regions\[0\]\.bounded: is false, but the domain is bounded/ },
+    "a recession direction that leaves the region": {
+      map: "plane.json",
+      edit: (m) => {
+        const r = m.regions.find((x: Json) => x.bounded === false);
+        r.recession = r.recession.map((v: string) => (v.startsWith("-") ? v.slice(1) : `-${v}`));
+      },
+      field: /recession: (leaves the region|is the zero vector)/,
+    },
+    "piece changed to another piece's id": { map: "plane.json", edit: (m) => (m.regions[1].piece = 0), field: /regions\[1\]\.piece: is 0, but its affine map differs/ },
+    "piece ids out of order": { map: "plane.json", edit: (m) => (m.regions[0].piece = 3), field: /regions\[0\]\.piece: is 3; pieces are numbered 0, 1, …/ },
+    "a 2-D vertex moved": { map: "box.json", edit: (m) => (m.regions[0].vertices[0] = m.regions[0].witness), field: /regions\[0\]\.vertices\[0\]: is not a vertex/ },
+    "a 2-D vertex dropped": { map: "box.json", edit: (m) => m.regions[0].vertices.pop(), field: /regions\[0\]\.vertices: \d+ vertices for a region with \d+ facets: a vertex is missing/ },
+    "2-D vertices out of order": { map: "box.json", edit: (m) => m.regions[0].vertices.reverse(), field: /regions\[0\]\.vertices\[\d+\]: the vertices are not in counter-clockwise order/ },
+    "a 3-D vertex dropped": { map: "cube.json", net: () => NET3, edit: (m) => m.regions[0].vertices.pop(), field: /regions\[0\]\.vertices: \d+ vertices for a region with \d+ facets: a vertex is missing/ },
+    "a 3-D vertex moved outside": { map: "cube.json", net: () => NET3, edit: (m) => (m.regions[0].vertices[0] = ["2", "2", "2"]), field: /regions\[0\]\.vertices\[0\]: violates constraint/ },
+    "counts.decisions changed": { map: "plane.json", edit: (m) => (m.counts.decisions += 1), field: /counts\.decisions: says/ },
+    "counts.linearPieces changed": { map: "plane.json", edit: (m) => (m.counts.linearPieces += 1), field: /counts\.linearPieces: says/ },
+  };
+  for (const [name, t] of Object.entries(tamperings)) {
+    it(`rejects: ${name}`, async () => {
+      const doc = copy(t.map);
+      t.edit(doc);
+      const r = await check(doc, t.net?.() ?? SEED);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/check failed: /);
+      expect(r.out).toMatch(t.field);
+    });
+  }
+});
