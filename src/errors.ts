@@ -41,3 +41,12 @@ export class InternalError extends TesseraError {
 export function invariant(condition: unknown, message: string): asserts condition {
   if (!condition) throw new InternalError(message);
 }
+
+/** The one line the CLI prints for an error (after "tessera: "), also shown by the browser pages. */
+export function errorLine(error: unknown): string {
+  const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, " ");
+  if (error instanceof InternalError) return `internal error (a bug, please report it): ${oneLine(error.message)}`;
+  if (error instanceof TesseraError) return `error: ${oneLine(error.message)}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `unexpected error (a bug, please report it with --debug): ${oneLine(message)}`;
+}

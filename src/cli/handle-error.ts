@@ -1,7 +1,7 @@
 // The one place that turns a thrown error into an exit code and one line on stderr (no stack trace
 // unless --debug): input and usage errors exit 1; anything unexpected is reported as a bug.
 import { CommanderError } from "commander";
-import { InputError, TesseraError, UsageError, InternalError } from "../errors.js";
+import { errorLine } from "../errors.js";
 import type { CliContext } from "./context.js";
 
 export function handleError(ctx: CliContext, error: unknown, debug: boolean): void {
@@ -11,16 +11,6 @@ export function handleError(ctx: CliContext, error: unknown, debug: boolean): vo
     return;
   }
   ctx.exitCode = 1;
-  const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, " ");
-  if (error instanceof InputError || error instanceof UsageError) {
-    ctx.io.stderr(`tessera: error: ${oneLine(error.message)}\n`);
-  } else if (error instanceof InternalError) {
-    ctx.io.stderr(`tessera: internal error (a bug, please report it): ${oneLine(error.message)}\n`);
-  } else if (error instanceof TesseraError) {
-    ctx.io.stderr(`tessera: error: ${oneLine(error.message)}\n`);
-  } else {
-    const message = error instanceof Error ? error.message : String(error);
-    ctx.io.stderr(`tessera: unexpected error (a bug, please report it with --debug): ${oneLine(message)}\n`);
-  }
+  ctx.io.stderr(`tessera: ${errorLine(error)}\n`);
   if (debug && error instanceof Error && error.stack) ctx.io.stderr(error.stack + "\n");
 }

@@ -34,7 +34,7 @@ export function cannotWrite(file: string, error: unknown, flag?: string): InputE
 }
 
 export interface OutputFile {
-  write(text: string): void;
+  write(content: string | Uint8Array): void;
   /** The output is complete: close it (and rename the temporary file into place). */
   close(): void;
   /** The output failed: close it and remove the temporary file (a device or pipe is just closed). */
@@ -84,10 +84,10 @@ export function openTextFile(file: string, flag?: string): OutputFile {
     }
   };
   return {
-    write: (text) => {
+    write: (content) => {
       try {
         if (fd === undefined) throw new Error("the output is already closed");
-        const bytes = Buffer.from(text, "utf8");
+        const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
         for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
       } catch (error) {
         discard();
@@ -111,5 +111,12 @@ export function openTextFile(file: string, flag?: string): OutputFile {
 export function writeTextFile(file: string, text: string, flag?: string): void {
   const out = openTextFile(file, flag);
   out.write(text);
+  out.close();
+}
+
+/** Write binary content (PNG pictures) to `file`, the same way as writeTextFile. */
+export function writeBinaryFile(file: string, bytes: Uint8Array, flag?: string): void {
+  const out = openTextFile(file, flag);
+  out.write(bytes);
   out.close();
 }

@@ -13,6 +13,7 @@ import { graphCommand } from "./graph.js";
 import { clarkeCommand } from "./clarke.js";
 import { jumpsCommand } from "./jumps.js";
 import { plotCommand } from "./plot.js";
+import { viewCommand } from "./view.js";
 import { verifyCommand } from "./verify.js";
 import { boundsCommand } from "./bounds.js";
 import { neuronsCommand } from "./neurons.js";
@@ -41,7 +42,7 @@ export function createProgram(ctx: CliContext): Command {
     .option("--debug", "print stack traces on errors")
     .configureOutput(output(ctx))
     .exitOverride();
-  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx), boundsCommand(ctx), neuronsCommand(ctx), lipschitzCommand(ctx), gradCommand(ctx), initCommand(ctx), signalCommand(ctx), sparsityCommand(ctx), mergeCommand(ctx)];
+  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), viewCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx), boundsCommand(ctx), neuronsCommand(ctx), lipschitzCommand(ctx), gradCommand(ctx), initCommand(ctx), signalCommand(ctx), sparsityCommand(ctx), mergeCommand(ctx)];
   for (const cmd of commands) {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");

@@ -1,6 +1,5 @@
 // Loading a network file of any supported format, chosen by its extension (or its first bytes).
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { extname } from "node:path";
 import { InputError } from "../errors.js";
 import type { Network } from "../network/ir.js";
 import { readNetworkJson } from "./network-json.js";
@@ -74,8 +73,12 @@ export function readFileBytes(file: string, limit = maxFileSize): Uint8Array {
 
 /** Load a network from a file: tessera JSON (.json), ONNX (.onnx) or NNET (.nnet), chosen by the extension. */
 export function loadNetwork(file: string, options: LoadOptions = {}): Network {
-  const bytes = readFileBytes(file);
-  const ext = extname(file).toLowerCase();
+  return networkFromBytes(readFileBytes(file), file, options);
+}
+
+/** Read a network from the bytes of a file named `file` (the format from its extension); no file access. */
+export function networkFromBytes(bytes: Uint8Array, file: string, options: LoadOptions = {}): Network {
+  const ext = /\.[^./\\]*$/.exec(file)?.[0].toLowerCase() ?? "";
   const reader = readers.get(ext);
   if (!reader) {
     const known = [...readers.keys()].join(", ");
