@@ -1,6 +1,7 @@
 // The pieces every HTML page of `tessera view` shares: the bundled page scripts from dist/pages (built by
 // `npm run build`), script-safe text, and a head whose Content-Security-Policy lets no request leave the page.
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { UsageError } from "../errors.js";
 
 /** A bundled page script from dist/pages (built by `npm run build`). */
@@ -9,7 +10,7 @@ export function pageScript(name: "view-page" | "live-page" | "live-worker"): str
   try {
     return readFileSync(url, "utf8");
   } catch {
-    throw new UsageError(`view: the page scripts are not built (${url.pathname} is missing); run \`npm run build\``);
+    throw new UsageError(`view: the page scripts are not built (${fileURLToPath(url)} is missing); run \`npm run build\``);
   }
 }
 

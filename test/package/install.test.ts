@@ -57,6 +57,8 @@ afterAll(() => {
 describe("npm pack", () => {
   it("holds the CLI, the library with its declarations, the schemas and the README", () => {
     for (const f of ["package.json", "README.md", "bin/tessera", "dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "dist/exact/rational.d.ts"]) expect(files).toContain(f);
+    // The bundled page scripts `tessera view` inlines into the pages it writes.
+    for (const page of ["view-page", "live-page", "live-worker"]) expect(files).toContain(`dist/pages/${page}.js`);
     for (const schema of ["network", "region-map", "graph"]) expect(files).toContain(`docs/schema/${schema}.schema.json`);
   });
 
@@ -73,6 +75,12 @@ describe("installed into an empty folder", () => {
     const out = succeed(npx, ["tessera", "--help"], app);
     expect(out).toMatch(/Usage: tessera/);
     for (const command of ["eval", "count", "regions", "verify", "check"]) expect(out).toContain(command);
+  });
+
+  it("tessera view --live writes a page from the installed package (its bundled scripts are there)", () => {
+    const bin = join(app, "node_modules", ".bin", process.platform === "win32" ? "tessera.cmd" : "tessera");
+    succeed(bin, ["view", "--live", "-o", "live.html"], elsewhere);
+    expect(readFileSync(join(elsewhere, "live.html"), "utf8")).toContain('id="worker-src"');
   });
 
   it("tessera eval on the user's own file, from another working directory", () => {
