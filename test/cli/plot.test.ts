@@ -10,9 +10,10 @@ import { XMLParser } from "fast-xml-parser";
 import { PNG } from "pngjs";
 import Fraction from "fraction.js";
 import { cli, tempFiles } from "./run.js";
+import { projectFile } from "../project.js";
 
-const SEED = "fixtures/seed-three-neurons.json";
-const MLP = "fixtures/bench/mlp-2-16-16-2.json";
+const SEED = projectFile("fixtures/seed-three-neurons.json");
+const MLP = projectFile("fixtures/bench/mlp-2-16-16-2.json");
 
 type Attrs = Record<string, string> & { title?: string };
 function svgGroup(svgFile: string, id: string, tag: string): Attrs[] {
@@ -234,7 +235,7 @@ describe("tessera plot", () => {
   });
 
   const badOutput: [string, string, string[], RegExp][] = [
-    ["plot-dimension", "fixtures/bench/mlp-3-32-32-32-2.json", ["--box=-1:1", "-o", "x.svg"], /^tessera: error: plot: the domain is 3-dimensional; pictures are 1-D .* or 2-D /],
+    ["plot-dimension", projectFile("fixtures/bench/mlp-3-32-32-32-2.json"), ["--box=-1:1", "-o", "x.svg"], /^tessera: error: plot: the domain is 3-dimensional; pictures are 1-D .* or 2-D /],
     ["plot-extension", SEED, ["--box=-1:1", "-o", "x.gif"], /^tessera: error: -o: ".*x\.gif" has the unknown extension "\.gif" \(give \.svg or \.png\)$/],
     ["plot-unwritable", SEED, ["--box=-1:1", "-o", "no-such-dir/x.png"], /^tessera: error: .*no-such-dir\/x\.png: cannot be written \(ENOENT: its folder does not exist\)$/],
   ];
@@ -248,7 +249,7 @@ describe("tessera plot", () => {
   });
 
   it("docs/errors.md's Pictures section has exactly these cases", () => {
-    const doc = readFileSync("docs/errors.md", "utf8");
+    const doc = readFileSync(projectFile("docs/errors.md"), "utf8");
     const start = doc.indexOf("## Pictures");
     const section = doc.slice(start, doc.indexOf("\n## ", start + 5));
     const ids = [...section.matchAll(/^\| (plot-[a-z0-9-]+) \|/gm)].map((m) => m[1]);
@@ -256,15 +257,15 @@ describe("tessera plot", () => {
   });
 
   it("docs/gallery.md shows only committed pictures, drawn from committed networks (scripts/gallery.ts made it)", () => {
-    const md = readFileSync("docs/gallery.md", "utf8");
+    const md = readFileSync(projectFile("docs/gallery.md"), "utf8");
     const pictures = [...md.matchAll(/\]\((gallery\/[^)]+\.png)\)/g)].map((m) => `docs/${m[1]}`);
     expect(pictures.length).toBe(8);
     for (const file of pictures) {
-      const png = PNG.sync.read(readFileSync(file));
+      const png = PNG.sync.read(readFileSync(projectFile(file)));
       expect(png.width).toBeGreaterThanOrEqual(400);
     }
     const nets = [...md.matchAll(/tessera plot (\S+)/g)].map((m) => m[1]!);
     expect(nets.length).toBe(8);
-    for (const net of nets) expect(readFileSync(net).length).toBeGreaterThan(0);
+    for (const net of nets) expect(readFileSync(projectFile(net)).length).toBeGreaterThan(0);
   });
 });

@@ -6,12 +6,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cli, tempFiles } from "./run.js";
+import { projectFile } from "../project.js";
 import { DEFAULT_VIEW_MAX_REGIONS } from "../../src/cli/view.js";
 
-const SEED = "fixtures/seed-three-neurons.json";
+const SEED = projectFile("fixtures/seed-three-neurons.json");
 
 beforeAll(() => {
-  execFileSync(process.execPath, ["scripts/build-pages.mjs"]);
+  execFileSync(process.execPath, [projectFile("scripts/build-pages.mjs")]);
 });
 
 function pageData(html: string): { regions: { id: number; pattern: string; map: string; witness: string[] }[]; edges: unknown[]; neurons: { layer: number; neuron: number; status: string; segments: number }[]; complete: boolean; maxRegions: number } {
@@ -48,11 +49,11 @@ describe("tessera view", () => {
 
   it(`--max-regions defaults to ${DEFAULT_VIEW_MAX_REGIONS}; a page cut short says so at the top and in its data`, async () => {
     expect(DEFAULT_VIEW_MAX_REGIONS).toBe(5000);
-    expect(readFileSync("docs/cli.md", "utf8")).toContain(`at most ${DEFAULT_VIEW_MAX_REGIONS} regions`);
+    expect(readFileSync(projectFile("docs/cli.md"), "utf8")).toContain(`at most ${DEFAULT_VIEW_MAX_REGIONS} regions`);
     const { dir } = tempFiles({});
     const full = await cli("view", SEED, "--box=-3:3", "-o", `${dir}/a.html`, "--json");
     expect(JSON.parse(full.stdout).maxRegions).toBe(5000);
-    const cut = await cli("view", "fixtures/bench/mlp-2-16-16-2.json", "--box=-1:1", "--max-regions", "10", "-o", `${dir}/b.html`, "--json");
+    const cut = await cli("view", projectFile("fixtures/bench/mlp-2-16-16-2.json"), "--box=-1:1", "--max-regions", "10", "-o", `${dir}/b.html`, "--json");
     expect(JSON.parse(cut.stdout)).toMatchObject({ regions: 10, complete: false, status: "max-regions" });
     const html = readFileSync(`${dir}/b.html`, "utf8");
     expect(html).toContain(`<p id="status" class="warning">Incomplete: the page shows the first 10 regions only (stopped: --max-regions 10; raise it to draw more).</p>`);
@@ -62,7 +63,7 @@ describe("tessera view", () => {
 
   it("1-D: the sawtooth's page has one band per region, its breakpoints, and a path graph (31 edges for 32 regions)", async () => {
     const { dir } = tempFiles({});
-    const run = await cli("view", "fixtures/gallery/sawtooth-L5.json", "--box=0:1", "-o", `${dir}/saw.html`, "--json");
+    const run = await cli("view", projectFile("fixtures/gallery/sawtooth-L5.json"), "--box=0:1", "-o", `${dir}/saw.html`, "--json");
     expect(JSON.parse(run.stdout)).toMatchObject({ regions: 32, edges: 31, complete: true });
     const html = readFileSync(`${dir}/saw.html`, "utf8");
     expect((html.match(/<rect data-region=/g) ?? []).length).toBe(32);
@@ -91,7 +92,7 @@ describe("tessera view", () => {
   const bad: [string, string[], RegExp][] = [
     ["view-extension", [SEED, "--box=-1:1", "-o", "x.svg"], /^tessera: error: -o: ".*x\.svg" has the unknown extension "\.svg" \(give \.html\)$/],
     ["view-no-network", ["-o", "x.html"], /^tessera: error: view: give a network file \(or --live for a page that reads one\)$/],
-    ["view-dimension", ["fixtures/bench/mlp-3-32-32-32-2.json", "--box=-1:1", "-o", "x.html"], /^tessera: error: view: the domain is 3-dimensional; /],
+    ["view-dimension", [projectFile("fixtures/bench/mlp-3-32-32-32-2.json"), "--box=-1:1", "-o", "x.html"], /^tessera: error: view: the domain is 3-dimensional; /],
     ["view-unbounded", [SEED, "-o", "x.html"], /^tessera: error: view: the domain \(all of R\^2\) is unbounded; bound it with --box$/],
     ["view-unwritable", [SEED, "--box=-1:1", "-o", "no-such-dir/x.html"], /^tessera: error: .*no-such-dir\/x\.html: cannot be written \(ENOENT: its folder does not exist\)$/],
     ["view-live-not-a-network", ["--live", "notes.txt", "-o", "x.html"], /^tessera: error: .*notes\.txt: unknown network format "\.txt" \(known: \.json, \.onnx, \.nnet\)$/],

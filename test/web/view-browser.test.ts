@@ -11,17 +11,18 @@ import { basename } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { PNG } from "pngjs";
 import { cli, tempFiles } from "../cli/run.js";
+import { projectFile } from "../project.js";
 import { launchChromium, openFile } from "./browser.js";
 
-const SEED = "fixtures/seed-three-neurons.json";
-const ACAS = "fixtures/acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx";
+const SEED = projectFile("fixtures/seed-three-neurons.json");
+const ACAS = projectFile("fixtures/acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx");
 const PROP1_BOX = "0.6:0.679857769,-0.5:0.5,-0.5:0.5,0.45:0.5,-0.5:-0.45";
 
 let browser: BrowserContext;
 let dir: string;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ["scripts/build-pages.mjs"]);
+  execFileSync(process.execPath, [projectFile("scripts/build-pages.mjs")]);
   dir = tempFiles({}).dir!;
   browser = await launchChromium();
 });
@@ -152,7 +153,7 @@ describe("view page in Chromium", () => {
 
   it("--live: a slice with very many regions keeps the page responsive, stops on request and says how many it drew", async () => {
     const file = `${dir}/big.html`;
-    await cli("view", "--live", "fixtures/bench/mlp-5-50-50-50-5.json", "-o", file);
+    await cli("view", "--live", projectFile("fixtures/bench/mlp-5-50-50-50-5.json"), "-o", file);
     const { page, errors } = await openFile(browser, file);
     await page.goto(`file://${file}?draw=40`);
     await page.waitForSelector("body[data-loaded]");
