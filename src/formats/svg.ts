@@ -70,11 +70,16 @@ const Y_LABELS = 40;
 
 export const escapeXml = (s: string): string => s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
 
-/** A stable colour for a key (golden-angle hues, so neighbouring ids differ). */
+/** A stable colour for a key (golden-angle hues, so neighbouring ids differ), as CSS hsl(). */
 export function hueColor(index: number): string {
   const hue = (index * 137.508) % 360;
+  return `hsl(${hue.toFixed(1)}, 62%, ${index % 2 === 0 ? 68 : 58}%)`;
+}
+
+/** The same colour as hueColor, written #rrggbb (every renderer reads it, resvg for PNG included). */
+function fillColor(index: number): string {
+  const hue = (index * 137.508) % 360;
   const [s, l] = [0.62, index % 2 === 0 ? 0.68 : 0.58];
-  // HSL to RGB (written as #rrggbb: every renderer reads it, resvg included).
   const a = s * Math.min(l, 1 - l);
   const channel = (n: number): string => {
     const k = (n + hue / 30) % 12;
@@ -233,11 +238,11 @@ export function writeRegionSvg(regions: readonly SvgRegion[], options: SvgOption
   const vmin = Math.min(...values);
   const vmax = Math.max(...values);
   const fill = (r: SvgRegion): string => {
-    if (options.coloring === "region") return hueColor(r.id);
+    if (options.coloring === "region") return fillColor(r.id);
     if (options.coloring === "output" || options.coloring === "gradient-norm") return rampColor(vmax > vmin ? (r.value - vmin) / (vmax - vmin) : 0.5);
     const key = JSON.stringify([r.map.A.map((row) => row.map(formatRational)), r.map.c.map(formatRational)]);
     if (!mapKeys.has(key)) mapKeys.set(key, mapKeys.size);
-    return hueColor(mapKeys.get(key)!);
+    return fillColor(mapKeys.get(key)!);
   };
   const { open, close } = chrome(f, options.window, options, options.axisNames, options.legend);
   const out = [...open];
@@ -304,7 +309,7 @@ export function writeLineSvg(options: SvgLineOptions): string {
   for (const r of options.intervals) {
     const x1 = Number(f.px(rationalToNumber(r.lo)));
     const x2 = Number(f.px(rationalToNumber(r.hi)));
-    out.push(`<rect data-region="${r.id}" data-pattern="${escapeXml(r.pattern)}" x="${x1.toFixed(2)}" y="${bandTop.toFixed(2)}" width="${(x2 - x1).toFixed(2)}" height="10" fill="${hueColor(r.id)}"><title>${escapeXml(`region ${r.id} · pattern ${r.pattern} · ${options.axisName} in [${formatRational(r.lo)}, ${formatRational(r.hi)}]`)}</title></rect>`);
+    out.push(`<rect data-region="${r.id}" data-pattern="${escapeXml(r.pattern)}" x="${x1.toFixed(2)}" y="${bandTop.toFixed(2)}" width="${(x2 - x1).toFixed(2)}" height="10" fill="${fillColor(r.id)}"><title>${escapeXml(`region ${r.id} · pattern ${r.pattern} · ${options.axisName} in [${formatRational(r.lo)}, ${formatRational(r.hi)}]`)}</title></rect>`);
   }
   out.push(`</g>`);
   out.push(`<g id="pieces" stroke-width="2" fill="none">`);
