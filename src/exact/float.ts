@@ -73,3 +73,18 @@ export function rationalFromFloat64(x: number): Rational | undefined {
 export function rationalFromFloat32(x: number): Rational | undefined {
   return dyadicFromFloat32(x)?.toRational();
 }
+
+/** The next float64 above x (x itself for +Infinity and NaN). */
+export function nextUp(x: number): number {
+  if (Number.isNaN(x) || x === Infinity) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  scratch.setFloat64(0, x);
+  const bits = scratch.getBigUint64(0);
+  scratch.setBigUint64(0, x > 0 ? bits + 1n : bits - 1n);
+  return scratch.getFloat64(0);
+}
+
+/** The next float64 below x. */
+export function nextDown(x: number): number {
+  return -nextUp(-x);
+}

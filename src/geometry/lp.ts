@@ -27,6 +27,8 @@ export interface LpStats {
   lps: number;
   /** Decisions made by the bounding-box filter, without an LP. */
   boxDecisions: number;
+  /** Box decisions the float filter (proven error bound) could not make alone: the exact proof decided. */
+  filterFailures: number;
   simplexIterations: number;
   floatFailures: number;
   certifyFailures: number;
@@ -34,7 +36,7 @@ export interface LpStats {
 }
 
 export function newLpStats(): LpStats {
-  return { lps: 0, boxDecisions: 0, simplexIterations: 0, floatFailures: 0, certifyFailures: 0, exactFallbacks: 0 };
+  return { lps: 0, boxDecisions: 0, filterFailures: 0, simplexIterations: 0, floatFailures: 0, certifyFailures: 0, exactFallbacks: 0 };
 }
 
 /** Build LpRows from exact rows (float copies made once). */

@@ -8,6 +8,7 @@ import type { Field } from "../exact/field.js";
 import { neuronFunction } from "../network/activation.js";
 import type { Network } from "../network/ir.js";
 import { activationNodeIds } from "../network/ir.js";
+import type { FloatMaps } from "./float-maps.js";
 
 export interface NodeMap<T> {
   /** size × d. */
@@ -47,6 +48,8 @@ export interface PathMaps<T> {
   fixedRow(id: number, r: number): FixedRow | undefined;
   /** The output node's map. */
   output(): NodeMap<T>;
+  /** Float maps with proven error bounds that follow the path, when the engine keeps them. */
+  readonly float: FloatMaps | undefined;
 }
 
 /** The neurons of a network's activation layers in topological order, with their pieces in the field. */
@@ -82,6 +85,7 @@ export class FieldMaps<T> implements PathMaps<T> {
   private readonly maps: NodeMap<T>[] = [];
   private readonly zeroRow: T[];
   private readonly weightCache = new Map<number, T[][]>();
+  readonly float = undefined;
 
   constructor(
     private readonly F: Field<T>,

@@ -7,7 +7,9 @@
 // This file owns the box and the one filter (`boxKeepsInPiece`); regions/decide.ts turns its verdict into
 // a decision.
 import { Dyadic } from "../exact/dyadic.js";
-import type { Field } from "../exact/field.js";
+import { DyadicField, type Field } from "../exact/field.js";
+import { nextUp } from "../exact/float.js";
+import { gamma, inflate } from "../exact/float-error.js";
 import { Rational, bitLength } from "../exact/rational.js";
 import { certificateBound, type BoundCertificate } from "../geometry/certificate.js";
 import { upperBound, type LpStats } from "../geometry/lp.js";
@@ -21,8 +23,10 @@ interface AxisBound<T> {
   readonly upD: Dyadic;
   /** The same value in the field. */
   readonly up: T;
-  /** Float value of the bound (for the filter only). */
+  /** Float value of the bound (for the pre-check only). */
   readonly f: number;
+  /** A float ≥ upD (for the filtered proof). */
+  readonly fUp: number;
 }
 
 /** Bits kept when rounding a certified bound up to a dyadic. */
@@ -73,7 +77,10 @@ export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats, id 
     const ub = upperBound(F, rows, e, stats);
     if (ub.kind === "unbounded") return undefined;
     const upD = roundUpT(F, certificateBound(F, rows, ub.cert), ub.cert.den);
-    return { cert: ub.cert, upD, up: F.fromDyadic(upD), f: upD.toNumber() };
+    const f = upD.toNumber();
+    let fUp = f;
+    while (DyadicField.fromFloat(fUp).compare(upD) < 0) fUp = nextUp(fUp);
+    return { cert: ub.cert, upD, up: F.fromDyadic(upD), f, fUp };
   };
   return { upper: Array.from({ length: d }, (_, k) => axis(k, 1)), lower: Array.from({ length: d }, (_, k) => axis(k, -1)), decided: new Map(), rowCount: rows.length, id };
 }
@@ -193,4 +200,58 @@ function fixedProves<T>(box: RegionBox<T>, row: FixedRow, t: Dyadic, dir: 1 | -1
   const tm = dir === 1 ? t.m : -t.m;
   if (tm !== 0n) s -= t.e === E ? tm : tm << BigInt(t.e - E);
   return s <= 0n;
+}
+
+/**
+ * The filtered form of boxKeepsInPiece on a float row with a proven error bound (float-maps.ts): the row
+ * is vals[off..off+d] (w, then c) with |exact − float| ≤ e per entry. With the box's bounds rounded up to
+ * floats (x_k ≤ U_k, −x_k ≤ L_k, X_k = max(|U_k|, |L_k|)),
+ *   max z ≤ ĉ + Σ_k max(ŵ_k U_k, −ŵ_k L_k) + e·(1 + Σ_k X_k),
+ * and the float sum S of the first part is off by at most γ_{2d+6}·(Σ|terms| + |S|) (docs/algorithms/
+ * filtered-predicates.md). Returns 1 when this proves z stays in `piece` on the region (z ≤ tUp when
+ * piece < K, z ≥ tLo when piece > 0, with tUp ≤ β_piece and tLo ≥ β_{piece−1} floats), −1 when the float
+ * bound is certainly above (the exact box proof would fail too), 0 when it is too close to call.
+ */
+export function floatBoxVerdict<T>(box: RegionBox<T>, vals: Float64Array, off: number, d: number, e: number, needUp: boolean, tUp: number, needDown: boolean, tLo: number): -1 | 0 | 1 {
+  const c = vals[off + d]!;
+  let upS = c;
+  let downS = -c;
+  let upA = Math.abs(c);
+  let downA = upA;
+  let X = 1;
+  for (let k = 0; k < d; k++) {
+    const U = box.upper[k];
+    const L = box.lower[k];
+    if (!U || !L) return 0;
+    const Uf = U.fUp;
+    const Lf = L.fUp;
+    X += Math.max(Math.abs(Uf), Math.abs(Lf));
+    const w = vals[off + k]!;
+    if (w === 0) continue;
+    const mUp = Math.max(w * Uf, -w * Lf);
+    const mDown = Math.max(-w * Uf, w * Lf);
+    upS += mUp;
+    upA += Math.abs(mUp);
+    downS += mDown;
+    downA += Math.abs(mDown);
+  }
+  const g = gamma(2 * d + 6);
+  const ops = 6 * d + 12;
+  const E = e * X;
+  let verdict: -1 | 0 | 1 = 1;
+  if (needUp) {
+    const delta = inflate(E + g * (upA + Math.abs(upS) + Math.abs(tUp)), ops);
+    if (!(upS + delta <= tUp)) {
+      if (upS - 2 * delta > tUp) return -1;
+      verdict = 0;
+    }
+  }
+  if (needDown) {
+    const delta = inflate(E + g * (downA + Math.abs(downS) + Math.abs(tLo)), ops);
+    if (!(downS + delta <= -tLo)) {
+      if (downS - 2 * delta > -tLo) return -1;
+      verdict = 0;
+    }
+  }
+  return verdict;
 }

@@ -12,7 +12,8 @@ import { certificateBound, type BoundCertificate } from "../geometry/certificate
 import { exactUpperBound, floatUpperBound, upperBound, type LpStats } from "../geometry/lp.js";
 import { pieceOf } from "../network/activation.js";
 import type { FixedRow, NeuronInfo, PathMaps } from "./affine-maps.js";
-import { boxKeepsInPiece, type FilterRow, type RegionBox } from "./box-filter.js";
+import { boxKeepsInPiece, floatBoxVerdict, type FilterRow, type RegionBox } from "./box-filter.js";
+import { nextDown, nextUp } from "../exact/float.js";
 import type { RowStack } from "./row-stack.js";
 import type { BoundCertificateRecord, Child, Decision, SplitRecord } from "./types.js";
 import { interiorPointAlongTarget } from "./witness.js";
@@ -31,6 +32,9 @@ export interface DecideContext<T> {
  */
 export class NeuronDecider<T> {
   private readonly bpf: readonly (readonly number[])[];
+  /** Floats just below / above each breakpoint (bpDown ≤ β ≤ bpUp), for the filtered proofs. */
+  private readonly bpDown: readonly (readonly number[])[];
+  private readonly bpUp: readonly (readonly number[])[];
   private lastP: readonly T[] | undefined;
   private lastPf: number[] = [];
 
@@ -38,7 +42,20 @@ export class NeuronDecider<T> {
     private readonly ctx: DecideContext<T>,
     private readonly maps: PathMaps<T>,
   ) {
-    this.bpf = maps.neurons.map((info) => info.breakpoints.map((b) => ctx.F.toNumber(b)));
+    const F = ctx.F;
+    this.bpf = maps.neurons.map((info) => info.breakpoints.map((b) => F.toNumber(b)));
+    const below = (b: T): number => {
+      let f = F.toNumber(b);
+      while (F.compare(F.fromFloat(f), b) > 0) f = nextDown(f);
+      return f;
+    };
+    const above = (b: T): number => {
+      let f = F.toNumber(b);
+      while (F.compare(F.fromFloat(f), b) < 0) f = nextUp(f);
+      return f;
+    };
+    this.bpDown = maps.neurons.map((info) => info.breakpoints.map(below));
+    this.bpUp = maps.neurons.map((info) => info.breakpoints.map(above));
   }
 
   /** Decide neuron j (global index) on the node with these rows and witness p; box: the layer's box, if any. */
@@ -51,7 +68,26 @@ export class NeuronDecider<T> {
       return { keep: cached.keep, children: [{ piece: cached.keep[0], witness: p }], record: cached.record };
     }
     let guess: number | undefined;
-    if (box && cached === undefined) {
+    const fm = this.maps.float;
+    if (box && cached === undefined && fm) {
+      // The filtered kernel: the float row with its proven error bound decides, the exact proof only when too close to call.
+      const vals = fm.values[info.inputNode]!;
+      const d = rows.d;
+      const off = info.neuron * (d + 1);
+      guess = this.floatPieceAt(vals, off, d, p, j);
+      let nonzero = false;
+      for (let k = 0; k < d && !nonzero; k++) nonzero = vals[off + k] !== 0;
+      const K = info.breakpoints.length;
+      const verdict = floatBoxVerdict(box, vals, off, d, fm.error[info.inputNode]![info.neuron]!, guess < K, guess < K ? this.bpDown[j]![guess]! : 0, guess > 0, guess > 0 ? this.bpUp[j]![guess - 1]! : 0);
+      if (nonzero && verdict === 1) return this.byBox(box, p, j, guess, info);
+      // Too close to call (or a float row that rounded to w = 0): the exact proof on the fixed-point row.
+      if (verdict === 0 || !nonzero) {
+        ctx.stats.filterFailures++;
+        const fixed = this.maps.fixedRow(info.inputNode, info.neuron);
+        const row = fixed ? fixedFilterRow<T>(fixed) : undefined;
+        if (row && boxKeepsInPiece(ctx.F, box, row, guess, info.breakpoints, this.bpf[j]!)) return this.byBox(box, p, j, guess, info);
+      }
+    } else if (box && cached === undefined) {
       const fixed = this.maps.fixedRow(info.inputNode, info.neuron);
       const row = fixed ? fixedFilterRow<T>(fixed) : this.exactFilterRow(info);
       if (row) {
@@ -76,6 +112,20 @@ export class NeuronDecider<T> {
     const { w, c } = this.maps.row(info.inputNode, info.neuron);
     if (w.every((v) => F.sign(v) === 0)) return undefined;
     return { wf: w.map((v) => F.toNumber(v)), cf: F.toNumber(c), exact: { w, c } };
+  }
+
+  /** floatPiece on a row of the float maps. */
+  private floatPieceAt(vals: Float64Array, off: number, d: number, p: readonly T[], j: number): number {
+    if (p !== this.lastP) {
+      this.lastP = p;
+      this.lastPf = p.map((v) => this.ctx.F.toNumber(v));
+    }
+    let zf = vals[off + d]!;
+    for (let k = 0; k < d; k++) zf += vals[off + k]! * this.lastPf[k]!;
+    const bpf = this.bpf[j]!;
+    let piece = 0;
+    while (piece < bpf.length && bpf[piece]! < zf) piece++;
+    return piece;
   }
 
   /** The piece of the float value of z(p): a guess, which the box proof confirms or not. */

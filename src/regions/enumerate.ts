@@ -367,7 +367,7 @@ export function searchFor(
 ): { gen: Generator<Region | true | null, void>; arithmetic: "dyadic" | "rational" } {
   const d = resolved.polyhedron.dim;
   const arithmetic = arithmeticOf(resolved);
-  if (arithmetic === "dyadic") return { gen: search<Dyadic>(DyadicField, new FixedPointMaps(resolved.network, d), resolved, opts, stats, unit, control), arithmetic };
+  if (arithmetic === "dyadic") return { gen: search<Dyadic>(DyadicField, new FixedPointMaps(resolved.network, d, opts.filter), resolved, opts, stats, unit, control), arithmetic };
   return { gen: search<Rational>(RationalField, new FieldMaps(RationalField, resolved.network, d), resolved, opts, stats, unit, control), arithmetic };
 }
 

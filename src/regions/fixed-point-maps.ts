@@ -4,21 +4,40 @@
 // the values), so a row can be passed from node to node without rescaling, and a row is an immutable array:
 // an unchanged row keeps its identity, and an affine node updates its last product by the argument rows
 // that changed (a rank-k update). Rows become canonical Dyadics only when asked for (`row`, `output`).
+// When the network's parameters are float64 values, float maps with proven error bounds (float-maps.ts)
+// follow the path eagerly and the exact maps are computed lazily: a segment is brought up to date only
+// when an exact row of it (or the output map) is asked for.
 import { Dyadic } from "../exact/dyadic.js";
 import { DyadicField } from "../exact/field.js";
 import type { Network } from "../network/ir.js";
 import { neuronTable, type FixedRow, type NeuronInfo, type NodeMap, type PathMaps } from "./affine-maps.js";
+import { FloatMaps } from "./float-maps.js";
 
 export class FixedPointMaps implements PathMaps<Dyadic> {
   readonly neurons: NeuronInfo<Dyadic>[];
   readonly layerStart: number[];
+  readonly float: FloatMaps | undefined;
   private readonly acts: number[];
+  /** Segment of each node (the search recomputes segment s when it enters activation layer s). */
+  private readonly segmentOf: number[] = [];
+  /** Exact segments from this one on are stale (lazy mode). */
+  private staleFrom = Infinity;
+  private pattern: readonly (readonly number[])[] = [];
+  /** Exact segment computations (for the statistics). */
+  exactSegments = 0;
 
   constructor(
     private readonly net: Network,
     private readonly d: number,
+    lazy = true,
   ) {
     ({ acts: this.acts, neurons: this.neurons, layerStart: this.layerStart } = neuronTable(DyadicField, net));
+    this.float = lazy ? FloatMaps.build(net, d, this.acts, this.neurons, this.layerStart) : undefined;
+    let s = 0;
+    for (let id = 0; id < net.nodes.length; id++) {
+      if (s < this.acts.length && this.acts[s] === id) s++;
+      this.segmentOf.push(s);
+    }
   }
 
   get layers(): number {
@@ -26,6 +45,20 @@ export class FixedPointMaps implements PathMaps<Dyadic> {
   }
 
   computeSegment(s: number, pattern: readonly (readonly number[])[]): void {
+    if (!this.float) return this.exactSegment(s, pattern);
+    this.float.computeSegment(s, pattern);
+    this.pattern = pattern;
+    if (s < this.staleFrom) this.staleFrom = s;
+  }
+
+  /** Bring the exact maps up to date up to segment s (lazy mode). */
+  private ensureExact(s: number): void {
+    while (this.staleFrom <= s) this.exactSegment(this.staleFrom++, this.pattern);
+    if (this.staleFrom > this.acts.length) this.staleFrom = Infinity;
+  }
+
+  private exactSegment(s: number, pattern: readonly (readonly number[])[]): void {
+    this.exactSegments++;
     const from = s === 0 ? 0 : this.acts[s - 1]!;
     const to = s === this.acts.length ? this.net.nodes.length : this.acts[s]!;
     for (let id = from; id < to; id++) {
@@ -38,6 +71,7 @@ export class FixedPointMaps implements PathMaps<Dyadic> {
 
   /** The output node's map. */
   output(): NodeMap<Dyadic> {
+    this.ensureExact(this.acts.length);
     return this.nodeMap(this.net.output);
   }
 
@@ -245,6 +279,7 @@ export class FixedPointMaps implements PathMaps<Dyadic> {
    * since it was last converted (dyadic networks; otherwise read from the maps).
    */
   row(id: number, r: number): { w: readonly Dyadic[]; c: Dyadic } {
+    this.ensureExact(this.segmentOf[id]!);
     const fx = this.fx[id]!;
     const size = fx.rows.length;
     let dy = this.dyState.get(id);
@@ -267,6 +302,7 @@ export class FixedPointMaps implements PathMaps<Dyadic> {
 
   /** Row r of node id's map in fixed point (d entries and the constant, all times 2^E); dyadic networks only. */
   fixedRow(id: number, r: number): FixedRow | undefined {
+    this.ensureExact(this.segmentOf[id]!);
     const fx = this.fx[id];
     return fx ? { ints: fx.rows[r]!, E: fx.E } : undefined;
   }

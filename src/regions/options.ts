@@ -26,6 +26,12 @@ export interface EnumerateOptions {
   readonly irredundant?: boolean;
   /** Keep each decision's certificate in the regions' `splits` (for `check`); count turns it off. Default: true. */
   readonly keepCertificates?: boolean;
+  /**
+   * Decide with float maps and proven error bounds first (the filtered kernel), exact arithmetic only when
+   * the filter cannot decide and for what is printed. false: exact maps on every node (for tests that
+   * compare the two). Default: true.
+   */
+  readonly filter?: boolean;
   /** Exact vertices of bounded regions (input dimension ≤ 3). Default: false. */
   readonly collectVertices?: boolean;
   /** Aborting it stops the enumeration (status "interrupted"), e.g. on SIGINT. */
@@ -50,6 +56,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   certify: true,
   irredundant: true,
   keepCertificates: true,
+  filter: true,
   collectVertices: false,
   progressIntervalMs: 100,
 });
