@@ -1,12 +1,20 @@
-// Benchmark of the region engine (prints tables; not a test): regions/s and LPs per region on PyTorch-made
-// MLPs (fixtures/bench) on [-1,1]^n and on ACAS Xu 1_1 over prop 1's box, with certification on and off,
-// next to nnenum's numbers (docs/performance.md); then the float LP proposers (dense simplex vs HiGHS) per LP.
-// Run: npm run bench -- bench/regions.ts              (BENCH_SECONDS=20 per run by default)
-//      npm run bench -- bench/regions.ts --quick      (3 s per run, small LP table)
-//      npm run bench -- bench/regions.ts --corpus DIR (every .json/.onnx/.nnet network in DIR, on [-1,1]^n,
-//                                                      instead of the default networks inside the repository)
+// Benchmark of the region engine (prints tables; not a test). First the command a user types, whole
+// process (`tessera count`, certified and --no-certify, and `regions --ndjson`), side by side with nnenum
+// (one process, exact mode) on the 3-32-32-32-2 net over [-1,1]^3 and ACAS Xu 1_1 over prop 1's box, in
+// interleaved rounds, CPU time of each process (/usr/bin/time); then the library call: regions/s and LPs
+// per region on PyTorch-made MLPs (fixtures/bench) with certification on and off; then the float LP
+// proposers (dense simplex vs HiGHS) per LP.
+// Run: npm run build && npm run bench -- bench/regions.ts   (BENCH_SECONDS=20 per library run by default)
+//      npm run bench -- bench/regions.ts --quick            (3 s per run, no CLI section)
+//      BENCH_ROUNDS=N (CLI rounds, default 1); BENCH_CLI_ONLY=1 (only the CLI section)
+//      npm run bench -- bench/regions.ts --corpus DIR  (every .json/.onnx/.nnet network in DIR, on [-1,1]^n,
+//                                                       instead of the default networks inside the repository)
+// nnenum: NNENUM_DIR=<nnenum checkout> (its src/ goes on PYTHONPATH), NNENUM_SHIM=<extra PYTHONPATH entry,
+// e.g. stand-ins for onnxruntime>, NNENUM_PYTHON (default /usr/bin/python3); without NNENUM_DIR the nnenum
+// column stays empty. The ONNX twins nnenum reads: fixtures/bench/make_onnx_twins.py.
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { rat, parseRational, type Rational } from "../src/exact/rational.js";
 import { loadNetwork } from "../src/formats/load.js";
@@ -69,6 +77,59 @@ async function run(net: Network, domain: DomainSpec, certify: boolean): Promise<
   return { r, cpu: (u.user + u.system) / 1e6 };
 }
 
+/** CPU seconds (user + system) and wall seconds of a child process, from /usr/bin/time; stdout too. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { cpu: number; wall: number; out: string } {
+  const t0 = performance.now();
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %U %S %e", cmd, ...args], { env, encoding: "utf8", maxBuffer: 1 << 30 });
+  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr ?? "");
+  if (r.status !== 0 || !m) throw new Error(`bench: ${cmd} ${args.join(" ")} failed: ${r.stderr}`);
+  return { cpu: Number(m[1]) + Number(m[2]), wall: m ? Number(m[3]) : (performance.now() - t0) / 1000, out: r.stdout };
+}
+
+const root = new URL("..", import.meta.url).pathname;
+const mapFile = `${(await import("node:os")).tmpdir()}/tessera-bench-map-${process.pid}.ndjson`;
+const TESSERA = `${root}bin/tessera`;
+const NNENUM_DIR = process.env.NNENUM_DIR;
+const cliCases = [
+  { name: "3-32-32-32-2 on [-1,1]^3", net: `${root}fixtures/bench/mlp-3-32-32-32-2.json`, box: ["--box=-1:1"], onnx: `${root}fixtures/bench/mlp-3-32-32-32-2.onnx`, nnBox: "-1,1" },
+  { name: "ACAS Xu 1_1 on prop 1", net: ACAS, box: ["--property", `${root}fixtures/acasxu/vnnlib/prop_1.vnnlib`], onnx: ACAS, nnBox: `${root}fixtures/acasxu/vnnlib/prop_1.vnnlib` },
+];
+if (!quick && existsSync(`${root}dist/cli/main.js`) && existsSync("/usr/bin/time")) {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+  console.log(`## The CLI, whole process, side by side with nnenum (${rounds} interleaved round(s); CPU s of each process)\n`);
+  console.log(row(["network", "run", "regions", "CPU s", "wall s", "regions/CPU-s", "vs nnenum (CPU)"]));
+  console.log(row(["---", "---", "---:", "---:", "---:", "---:", "---:"]));
+  const pyPath = NNENUM_DIR ? [`${NNENUM_DIR}/src`, process.env.NNENUM_SHIM].filter(Boolean).join(":") : "";
+  const nnEnv = { ...process.env, PYTHONPATH: pyPath, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" };
+  for (const c of cliCases) {
+    const results = new Map<string, { regions: number; cpu: number; wall: number }[]>();
+    const add = (key: string, regions: number, t: { cpu: number; wall: number }): void => void results.set(key, [...(results.get(key) ?? []), { regions, cpu: t.cpu, wall: t.wall }]);
+    for (let round = 0; round < rounds; round++) {
+      for (const [key, extra] of [["count", []], ["count --no-certify", ["--no-certify"]]] as const) {
+        const t = timed(process.execPath, [TESSERA, "count", c.net, ...c.box, ...extra, "--json"]);
+        add(key, (JSON.parse(t.out) as { regions: number }).regions, t);
+      }
+      if (NNENUM_DIR) {
+        const t = timed(process.env.NNENUM_PYTHON ?? "/usr/bin/python3", [`${root}bench/nnenum_count.py`, c.onnx, c.nnBox], nnEnv);
+        add("nnenum (exact, 1 process)", Number(/stars=(\d+)/.exec(t.out)![1]), t);
+      }
+      const t = timed(process.execPath, [TESSERA, "regions", c.net, ...c.box, "--ndjson", "-o", mapFile, "--max-regions", "2000"]);
+      add("regions --ndjson (first 2,000)", 2000, t);
+    }
+    const best = (key: string) => results.get(key)?.reduce((a, b) => (b.cpu < a.cpu ? b : a));
+    const nn = best("nnenum (exact, 1 process)");
+    for (const key of results.keys()) {
+      const b = best(key)!;
+      const rate = b.regions / b.cpu;
+      const vs = nn && !key.startsWith("regions") ? (rate / (nn.regions / nn.cpu)).toFixed(2) + "×" : "";
+      console.log(row([c.name, key, b.regions, b.cpu.toFixed(2), b.wall.toFixed(2), Math.round(rate), key.startsWith("nnenum") ? "1.00×" : vs]));
+    }
+    if (!NNENUM_DIR) console.log(row([c.name, "nnenum (exact, 1 process)", "", "", "", "", "(set NNENUM_DIR)"]));
+  }
+  console.log(`\nload average at the end: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}\n`);
+}
+if (process.env.BENCH_CLI_ONLY) process.exit(0);
+
 console.log(`## Region enumeration (count; ${seconds} s cap per run; Node ${process.version})\n`);
 console.log(row(["network", "certified", "regions", "complete", "time s", "regions/s", "CPU s", "regions/CPU-s", "LPs/region", "box-decided %", "exact fallbacks"]));
 console.log(row(["---", "---", "---:", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]));
@@ -95,8 +156,7 @@ for (const c of cases) {
     );
   }
 }
-console.log("\nnnenum (exact mode, one process; measured 2026-11-29, docs/performance.md): 3-32-32-32-2 on [-1,1]^3: 12,259 regions in 3.8 s ≈ 3,200 regions/s;");
-console.log("ACAS Xu 1_1 on prop 1: 39,835 regions in 15.7 s ≈ 2,500 regions/s. (nnenum's 3-32-32-32-2 is its own random net.)\n");
+console.log("");
 
 // Full region maps (what `tessera regions` computes: irredundant H-forms, certificates kept) and `check`.
 console.log("## Region maps and check (first 2,000 regions at most)\n");
