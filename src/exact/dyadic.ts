@@ -1,7 +1,7 @@
 // Dyadic rationals m·2^e: the fast exact path. Every float32/float64 weight is one, and sums, differences
 // and products of dyadics stay dyadic, so no gcd is ever needed — only shifts. Canonical form (one
 // constructor, like Fraction.js's newFraction): m odd, or m = 0 with e = 0.
-import { Rational, bitLength } from "./rational.js";
+import { Rational, bitLength, reducedRational } from "./rational.js";
 
 export class Dyadic {
   static readonly ZERO: Dyadic = new Dyadic(0n, 0);
@@ -74,7 +74,8 @@ export class Dyadic {
   }
 
   toRational(): Rational {
-    return this.e >= 0 ? new Rational(this.m << BigInt(this.e), 1n) : new Rational(this.m, 1n << BigInt(-this.e));
+    // Canonical: m is odd (or 0 with e = 0), so m / 2^k is already reduced.
+    return this.e >= 0 ? reducedRational(this.m << BigInt(this.e), 1n) : reducedRational(this.m, 1n << BigInt(-this.e));
   }
 
   /** A float64 close to the value (exact when it fits), without overflow in the intermediate steps. */

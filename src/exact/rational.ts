@@ -115,6 +115,15 @@ export function formatRational(r: Rational): string {
   return r.d === 1n ? n.toString() : `${n}/${r.d}`;
 }
 
+/**
+ * n/d built without a gcd, for callers that know it is already reduced (gcd(|n|, d) = 1, d > 0): a dyadic
+ * with an odd mantissa over a power of two, for instance. The same object fraction.js would build.
+ */
+export function reducedRational(n: bigint, d: bigint): Rational {
+  const f = Object.create(Fraction.prototype) as Rational;
+  return Object.assign(f, { s: n < 0n ? -1n : 1n, n: n < 0n ? -n : n, d });
+}
+
 /** -1, 0 or 1. */
 export function sign(r: Rational): -1 | 0 | 1 {
   return r.n === 0n ? 0 : r.s < 0n ? -1 : 1;

@@ -79,7 +79,8 @@ export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats, id 
     const upD = roundUpT(F, certificateBound(F, rows, ub.cert), ub.cert.den);
     const f = upD.toNumber();
     let fUp = f;
-    while (DyadicField.fromFloat(fUp).compare(upD) < 0) fUp = nextUp(fUp);
+    // Beyond float range the bound is +Infinity as a float (the filter then leaves the decision to the exact proof).
+    while (Number.isFinite(fUp) && DyadicField.fromFloat(fUp).compare(upD) < 0) fUp = nextUp(fUp);
     return { cert: ub.cert, upD, up: F.fromDyadic(upD), f, fUp };
   };
   return { upper: Array.from({ length: d }, (_, k) => axis(k, 1)), lower: Array.from({ length: d }, (_, k) => axis(k, -1)), decided: new Map(), rowCount: rows.length, id };

@@ -44,15 +44,16 @@ export class NeuronDecider<T> {
   ) {
     const F = ctx.F;
     this.bpf = maps.neurons.map((info) => info.breakpoints.map((b) => F.toNumber(b)));
+    // Beyond float range: −Infinity below / +Infinity above (safe; the filter then cannot decide that side).
     const below = (b: T): number => {
       let f = F.toNumber(b);
-      while (F.compare(F.fromFloat(f), b) > 0) f = nextDown(f);
-      return f;
+      while (Number.isFinite(f) && F.compare(F.fromFloat(f), b) > 0) f = nextDown(f);
+      return Number.isFinite(f) ? f : -Infinity;
     };
     const above = (b: T): number => {
       let f = F.toNumber(b);
-      while (F.compare(F.fromFloat(f), b) < 0) f = nextUp(f);
-      return f;
+      while (Number.isFinite(f) && F.compare(F.fromFloat(f), b) < 0) f = nextUp(f);
+      return Number.isFinite(f) ? f : Infinity;
     };
     this.bpDown = maps.neurons.map((info) => info.breakpoints.map(below));
     this.bpUp = maps.neurons.map((info) => info.breakpoints.map(above));
