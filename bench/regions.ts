@@ -86,7 +86,7 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
   return { cpu: Number(m[1]) + Number(m[2]), wall: m ? Number(m[3]) : (performance.now() - t0) / 1000, out: r.stdout };
 }
 
-const root = new URL("..", import.meta.url).pathname;
+const root = fileURLToPath(new URL("..", import.meta.url));
 const mapFile = `${(await import("node:os")).tmpdir()}/tessera-bench-map-${process.pid}.ndjson`;
 const TESSERA = `${root}bin/tessera`;
 const NNENUM_DIR = process.env.NNENUM_DIR;

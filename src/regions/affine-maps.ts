@@ -8,7 +8,6 @@ import type { Field } from "../exact/field.js";
 import { neuronFunction } from "../network/activation.js";
 import type { Network } from "../network/ir.js";
 import { activationNodeIds } from "../network/ir.js";
-import type { FloatMaps } from "./float-maps.js";
 
 export interface NodeMap<T> {
   /** size × d. */
@@ -33,6 +32,12 @@ export interface FixedRow {
   readonly E: number;
 }
 
+/** Float rows with proven error bounds (float-maps.ts): row r of node id is values[id][r·(d+1) ..], |exact − float| ≤ error[id][r]. */
+export interface FloatRows {
+  readonly values: readonly Float64Array[];
+  readonly error: readonly Float64Array[];
+}
+
 /** The maps of the current search path, as the enumeration reads them. */
 export interface PathMaps<T> {
   /** Every neuron in topological order (activation layer by layer, then by index). */
@@ -49,7 +54,7 @@ export interface PathMaps<T> {
   /** The output node's map. */
   output(): NodeMap<T>;
   /** Float maps with proven error bounds that follow the path, when the engine keeps them. */
-  readonly float: FloatMaps | undefined;
+  readonly float: FloatRows | undefined;
 }
 
 /** The neurons of a network's activation layers in topological order, with their pieces in the field. */
