@@ -4,7 +4,7 @@
 // errors are bounded with one magnitude vector per node: for Λ_src += Λ·W the error of row r is at most
 // γ·Σ_j |λ_rj|·(|W|·|v_src|)_j, so the inner loops carry no absolute-value bookkeeping.
 import type { FloatNet } from "./float-net.js";
-import type { FloatBounds, FloatBox } from "./float-bounds.js";
+import type { FloatBounds, FloatBox } from "./float-bounds-types.js";
 import { up, down, sumError, widenError } from "./float-round.js";
 
 export interface BackSubstitution {

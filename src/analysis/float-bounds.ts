@@ -9,34 +9,8 @@ import { up, down, sumError, widenError } from "./float-round.js";
 import { lowerLineSlope, pwlRelax, reluRelax } from "./float-relax.js";
 import { backSubstitute } from "./float-back-substitution.js";
 
-/** An input box in floats, already rounded outward from the exact box. */
-export interface FloatBox {
-  readonly lo: Float64Array;
-  readonly hi: Float64Array;
-}
-
-/** Per neuron of one activation node: the slope and the two intercepts of its relaxation. */
-export interface Relaxation {
-  readonly s: Float64Array;
-  readonly tl: Float64Array;
-  readonly tu: Float64Array;
-  /** The lower line back-substitution uses, a·z + ta ≤ f(z) (DeepPoly's choice for a ReLU: a ∈ {0, 1}). */
-  readonly a: Float64Array;
-  readonly ta: Float64Array;
-}
-
-export interface FloatBounds {
-  /** Concrete bounds of every node's values (node id → per-element lo / hi). */
-  readonly lo: readonly Float64Array[];
-  readonly hi: readonly Float64Array[];
-  /** Relaxations of the activation nodes (undefined for other nodes). */
-  readonly relax: readonly (Relaxation | undefined)[];
-  /** Neurons whose bounds straddle a breakpoint. */
-  readonly unstable: number;
-  /** The symbolic bounds of every node: row-major size × (d + 1), the constant last. */
-  readonly L: readonly Float64Array[];
-  readonly U: readonly Float64Array[];
-}
+export type { FloatBox, Relaxation, FloatBounds } from "./float-bounds-types.js";
+import type { FloatBox, Relaxation, FloatBounds } from "./float-bounds-types.js";
 
 /** Forward symbolic propagation over the box: concrete bounds and relaxations of every node. */
 export interface PropagateOptions {
