@@ -7,7 +7,7 @@ import type { FloatNet } from "./float-net.js";
 import { floatForward } from "./float-net.js";
 import { propagate, type FloatBounds, type PropagateOptions } from "./float-bounds.js";
 import { MinQueue } from "./branch-queue.js";
-import { nextDown } from "./float-round.js";
+import { nextDown } from "../exact/float.js";
 import { closeNode, type Objective } from "./close-node.js";
 import { descend, proposeCandidate, type Counterexample, type SearchContext } from "./counterexample.js";
 import type { TreeNode } from "./certificate-writer.js";

@@ -13,7 +13,7 @@
 // `sumError(absSum, n)` returns absSum·(n+2)·2^-52 + (n+2)·2^-1074, which is at least twice that (covering
 // the rounding of absSum itself and of this product) for any n < 2^40.
 import { Rational, rationalToNumber } from "../exact/rational.js";
-import { dyadicFromFloat64 } from "../exact/float.js";
+import { dyadicFromFloat64, nextDown, nextUp } from "../exact/float.js";
 
 const ULP_FACTOR = 2 ** -52;
 const TINY = 2 ** -1074;
@@ -44,23 +44,6 @@ export function down(v: number): number {
 /** An upper bound of the rounding error of a float sum of n products whose absolute values sum to absSum. */
 export function sumError(absSum: number, n: number): number {
   return absSum * ((n + 2) * ULP_FACTOR) + (n + 2) * TINY;
-}
-
-const scratch = new DataView(new ArrayBuffer(8));
-
-/** The next float above x (exact IEEE successor; +0 for -0 handled as 0). */
-export function nextUp(x: number): number {
-  if (Number.isNaN(x) || x === Infinity) return x;
-  if (x === 0) return TINY;
-  scratch.setFloat64(0, x);
-  const bits = scratch.getBigUint64(0);
-  scratch.setBigUint64(0, x > 0 ? bits + 1n : bits - 1n);
-  return scratch.getFloat64(0);
-}
-
-/** The next float below x. */
-export function nextDown(x: number): number {
-  return -nextUp(-x);
 }
 
 /** The largest float ≤ r (exactly). */

@@ -22,7 +22,7 @@ export const SMOOTH_LOSSES: Readonly<Record<string, string>> = {
   "ce": "its gradient softmax(y) − onehot(t) involves exp, so it is not a rational number",
   "nll": "it needs log-probabilities (a softmax: exp and log), whose gradient is not a rational number",
   "bce": "its gradient involves the logistic function (exp), so it is not a rational number",
-  "huber": "tessera computes mse and linear losses only (huber is piecewise quadratic but not implemented)",
+  "huber": "tessera computes mse and linear losses only (huber is piecewise quadratic and not supported)",
   "logcosh": "its gradient tanh(y − t) is not a rational number",
 };
 
