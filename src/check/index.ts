@@ -65,6 +65,9 @@ export function checkDocument(input: CheckInput, net: Network, file: string, opt
   const head = input.kind === "json" ? input.doc : input.lines[0]!;
   const format = head.format;
   const checker = typeof format === "string" ? checkers.get(format) : undefined;
+  if (format === undefined) {
+    throw new InputError(file, "format", `is missing; tessera checks documents whose "format" is one of ${[...checkers.keys()].join(", ")}`);
+  }
   if (!checker) {
     throw new InputError(file, "format", `${JSON.stringify(format)} is not a format tessera can check (known: ${[...checkers.keys()].join(", ")})`);
   }

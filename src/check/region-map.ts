@@ -367,11 +367,11 @@ export class RegionMapChecker<T = unknown> {
     if (!counts || counts.regions !== this.regions) fail("counts.regions", `says ${JSON.stringify(counts?.regions)}, the map has ${this.regions} regions`);
     const complete = footer.complete === true;
     if (complete && this.neurons.length === 0 && this.regions !== 1) fail("regions", "a network without neurons has exactly one region");
+    if (complete && this.regions === 0) fail("regions", "a complete map of a domain with interior has at least one region");
     if (complete && this.neurons.length > 0 && !this.exhausted) {
       const f = this.stack[this.stack.length - 1]!;
       fail("regions", `region(s) missing: piece ${f.next - 1} of neuron ${f.neuron} at depth ${f.neuron} leads to no region`);
     }
-    if (complete && this.regions === 0) fail("regions", "a complete map of a domain with interior has at least one region");
     if (counts!.neurons !== this.neurons.length) fail("counts.neurons", `says ${JSON.stringify(counts!.neurons)}, the network has ${this.neurons.length}`);
     // A map cut short may have made decisions below its last region: the tree counts are checked when complete.
     if (complete && counts!.decisions !== this.decisions) fail("counts.decisions", `says ${JSON.stringify(counts!.decisions)}, the split tree has ${this.decisions}`);

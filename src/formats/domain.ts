@@ -78,7 +78,13 @@ export function domainFromVnnlib(spec: VnnlibSpec, n: number): DomainSpec {
   if (spec.inputs !== n) throw new InputError(spec.file, "", `declares ${spec.inputs} inputs X_i, the network takes ${n}`);
   const domains = vnnlibInputDomains(spec);
   if (domains.length !== 1) throw new InputError(spec.file, "", `has ${domains.length} input regions (an "or" over inputs); region commands take one domain`);
-  return domains[0]!;
+  const domain = domains[0]!;
+  if (domain.kind === "box") {
+    domain.lo.forEach((lo, i) => {
+      if (lo.compare(domain.hi[i]!) >= 0) throw new InputError(spec.file, "", `its input box has no interior (X_${i} is fixed to ${formatRational(lo)}), so it contains no linear region`);
+    });
+  }
+  return domain;
 }
 
 /** The JSON form of a domain (rationals as strings), as written into region maps. */

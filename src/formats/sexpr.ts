@@ -1,6 +1,7 @@
 // S-expressions (the SMT-LIB surface syntax VNN-LIB uses): a tokenizer that keeps the line and column of
 // every token, skipping `;` comments, and a parser into atoms and lists. Errors are one-line InputErrors
-// at "line L, column C" (unbalanced parentheses name where the unclosed list was opened).
+// at "line L, column C" (unbalanced parentheses name where the unclosed list was opened). Lists may nest at
+// most MAX_SEXPR_DEPTH deep, so the recursive readers built on this parser never exhaust the stack.
 import { InputError } from "../errors.js";
 
 export interface Position {
@@ -21,6 +22,9 @@ interface Token {
 export function positionText(at: Position): string {
   return `line ${at.line}, column ${at.column}`;
 }
+
+/** The deepest nesting of lists a file may have (VNN-COMP properties nest at most about 5 deep). */
+export const MAX_SEXPR_DEPTH = 1000;
 
 const DELIMITERS = new Set([" ", "\t", "\r", "\n", "\f", "\v", "(", ")", ";"]);
 
@@ -61,6 +65,9 @@ export function parseSExprs(text: string, file: string): SExpr[] {
   const stack: { at: Position; items: SExpr[] }[] = [];
   for (const token of tokens) {
     if (token.text === "(") {
+      if (stack.length >= MAX_SEXPR_DEPTH) {
+        throw new InputError(file, positionText(token.at), `lists are nested more than ${MAX_SEXPR_DEPTH} deep, tessera's limit`);
+      }
       stack.push({ at: token.at, items: [] });
     } else if (token.text === ")") {
       const open = stack.pop();

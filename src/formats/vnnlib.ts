@@ -3,7 +3,7 @@
 // constants), numbers in decimal and scientific notation read exactly. The file describes the UNSAFE set:
 // inputs in one of `inputRegions` whose outputs satisfy `outputDnf` (an or of ands of linear constraints).
 import { InputError } from "../errors.js";
-import { ONE, ZERO, notRationalMessage, sign, tryParseRational, type Rational } from "../exact/rational.js";
+import { ONE, ZERO, formatRational, notRationalMessage, sign, tryParseRational, type Rational } from "../exact/rational.js";
 import type { DomainSpec, Halfspace } from "../geometry/types.js";
 import { readFileBytes } from "./load.js";
 import { parseSExprs, positionText, type Position, type SExpr } from "./sexpr.js";
@@ -179,10 +179,12 @@ function splitAssertion(r: VnnlibReader, dnf: Dnf, at: Position): [Dnf, Dnf] {
   return r.fail(at, "an or whose branches pair different input regions with different output conditions is not supported");
 }
 
-function inputRegion(atoms: readonly Atom[], inputs: number): InputRegion {
+/** A disjunct of the input condition; an empty box (some X_i ≥ lo and ≤ hi with lo > hi) is refused at its bound. */
+function inputRegion(r: VnnlibReader, atoms: readonly Atom[], inputs: number, region: number): InputRegion {
   const index = (v: string) => Number(v.slice(2));
   const lo: (Rational | undefined)[] = new Array(inputs).fill(undefined);
   const hi: (Rational | undefined)[] = new Array(inputs).fill(undefined);
+  const loAt: Position[] = [];
   let boxShaped = true;
   for (const atom of atoms) {
     if (atom.terms.size !== 1) {
@@ -193,8 +195,17 @@ function inputRegion(atoms: readonly Atom[], inputs: number): InputRegion {
     const bound = isOne(c) ? atom.rhs : isOne(c.neg()) ? atom.rhs.neg() : atom.rhs.div(c);
     const i = index(v);
     if (c.s > 0n) hi[i] = hi[i] === undefined || bound.compare(hi[i]!) < 0 ? bound : hi[i];
-    else lo[i] = lo[i] === undefined || bound.compare(lo[i]!) > 0 ? bound : lo[i];
+    else if (lo[i] === undefined || bound.compare(lo[i]!) > 0) {
+      lo[i] = bound;
+      loAt[i] = atom.at;
+    }
   }
+  lo.forEach((l, i) => {
+    const h = hi[i];
+    if (l !== undefined && h !== undefined && l.compare(h) > 0) {
+      r.fail(loAt[i]!, `input box ${region} is empty: X_${i} ≥ ${formatRational(l)} and ≤ ${formatRational(h)}`);
+    }
+  });
   if (boxShaped && lo.every((x) => x !== undefined) && hi.every((x) => x !== undefined)) {
     return { kind: "box", lo: lo as Rational[], hi: hi as Rational[] };
   }
@@ -260,7 +271,7 @@ export function readVnnlib(text: string, file: string): VnnlibSpec {
     file,
     inputs,
     outputs,
-    inputRegions: inputFactor.map((term) => inputRegion(term, inputs)),
+    inputRegions: inputFactor.map((term, k) => inputRegion(r, term, inputs, k)),
     outputDnf: outputFactor.map((term) =>
       term.map((atom): OutputClause => {
         const coeffs = new Array<Rational>(outputs).fill(ZERO);

@@ -2,7 +2,7 @@
 // gives the right answer, or exit 1 with one line naming the file, the place and the limit it breaks.
 // The expected answers are hand computations on the seed network (fixtures/seed-three-neurons.json):
 //   y = relu(x0 - 2 x1) + 1/3 relu(-x0 + x1 + 1) + 1/10 relu(2 x0 + x1 - 2).
-import { closeSync, mkdtempSync, openSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -200,8 +200,58 @@ describe("unclear messages made clear", () => {
       ],
       message: /two\.onnx: node "b" \(Neg\): its output "y" is also produced by node "a" \(Relu\); an ONNX tensor has one producer$/,
     },
+    "property-empty-box-names-the-file": {
+      args: () => ["count", SEED, "--property", file("empty.vnnlib", HEADER + box(["1", "0"], ["-1", "1"]))],
+      message: /empty\.vnnlib: line 4, column 9: input box 0 is empty: X_0 ≥ 1 and ≤ 0$/,
+    },
+    "property-point-box-names-the-file": {
+      args: () => ["count", SEED, "--property", file("point.vnnlib", HEADER + box(["-1", "1"], ["0.5", "0.5"]))],
+      message: /point\.vnnlib: its input box has no interior \(X_1 is fixed to 1\/2\), so it contains no linear region$/,
+    },
+    "check-no-format": {
+      args: () => ["check", file("noformat.json", '{"regions": []}'), SEED],
+      message: /noformat\.json: format: is missing; tessera checks documents whose "format" is one of tessera-region-map, tessera-verify-certificate$/,
+    },
   };
   for (const [id, c] of Object.entries(cases)) it(id, () => expectError(c));
+});
+
+describe("nesting depth: lists nested deeper than 1000 are refused, never a stack overflow", () => {
+  // 50,000 nested (or …), (and …) and (+ …) overflowed the stack of the recursive formula reader.
+  const deep = (open: string, inner: string, close: string, n: number): string => open.repeat(n) + inner + close.repeat(n);
+  const cases: Record<string, string> = {
+    or: `(assert ${deep("(or ", "(>= Y_0 10)", ")", 50_000)})\n`,
+    and: `(assert ${deep("(and ", "(>= Y_0 10)", ")", 50_000)})\n`,
+    plus: `(assert (>= ${deep("(+ ", "Y_0", " 0)", 50_000)} 10))\n`,
+  };
+  for (const [op, body] of Object.entries(cases)) {
+    it(`50,000-deep (${op} …)`, () =>
+      expectError({ args: () => ["verify", SEED, "--property", file(`deep-${op}.vnnlib`, HEADER + box(["-1", "1"], ["-1", "1"]) + body)], message: /deep-\w+\.vnnlib: line 8, column \d+: lists are nested more than 1000 deep, tessera's limit$/ }));
+  }
+
+  it("999-deep (or …), (and …) and (+ …) are read: y ≥ 10 is unreachable on [-1,1]^2 (y ≤ 1 + 2/3 + 3/10)", async () => {
+    for (const body of [`(assert ${deep("(or ", "(>= Y_0 10)", ")", 998)})\n`, `(assert ${deep("(and ", "(>= Y_0 10)", ")", 998)})\n`, `(assert (>= ${deep("(+ ", "Y_0", " 0)", 997)} 10))\n`]) {
+      const run = await cli("verify", SEED, "--property", file("ok-deep.vnnlib", HEADER + box(["-1", "1"], ["-1", "1"]) + body), "--json");
+      expect(run.stderr).toBe("");
+      expect(JSON.parse(run.stdout).result).toBe("holds");
+    }
+  });
+});
+
+describe("region maps with no regions", () => {
+  it('"regions": [] with counts 0 is rejected by check (a domain with interior has a region), not an internal error', async () => {
+    const map = join(dir, "seed-map.json");
+    expect((await cli("regions", SEED, "--box=-1:1", "--json", "-o", map)).code).toBe(0);
+    const doc = JSON.parse(readFileSync(map, "utf8"));
+    doc.regions = [];
+    doc.counts = { ...doc.counts, regions: 0, decisions: 0, splits: 0, linearPieces: 0 };
+    const run = await cli("check", file("no-regions.json", JSON.stringify(doc)), SEED);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`tessera: check failed: ${join(dir, "no-regions.json")}: regions: a complete map of a domain with interior has at least one region\n`);
+    doc.complete = false;
+    const partial = await cli("check", file("no-regions-partial.json", JSON.stringify(doc)), SEED);
+    expect(partial.stdout).toMatch(/0 regions verified .*the map is incomplete/);
+  });
 });
 
 describe("write errors: one line, exit 1, no partial file that looks complete", () => {

@@ -146,7 +146,7 @@ const rows: Record<string, { args: string[]; message: string }> = {
     args: ["verify", `${TEST}/test_nano.onnx`, "--property", `${TEST}/test_nano.vnnlib`, "--certificate", "$dir/no/such/dir/c.json"],
     message: "--certificate: cannot write $dir/no/such/dir/c.json (ENOENT: its folder does not exist)",
   },
-  "verify-empty-box": { args: ["verify", "$net", "--property", "$dir/empty-box.vnnlib"], message: "analysis/verify: input box 0 is empty: X_0 ≥ 1 and ≤ 0" },
+  "verify-empty-box": { args: ["verify", "$net", "--property", "$dir/empty-box.vnnlib"], message: "$dir/empty-box.vnnlib: line 3, column 9: input box 0 is empty: X_0 ≥ 1 and ≤ 0" },
   "lipschitz-norm": { args: ["lipschitz", "$net", "--box=-1:1", "--norm", "2"], message: '--norm: "2" is not a norm tessera computes (inf or 1)' },
   "neurons-data-missing": { args: ["neurons", "$net", "--box=-1:1", "--data", "$dir/nope.csv"], message: "$dir/nope.csv: no such file" },
   "neurons-data-value": { args: ["neurons", "$net", "--box=-1:1", "--data", "$dir/bad-value.csv"], message: '$dir/bad-value.csv: line 3, column 1: "x" is not a rational number' },
