@@ -5,7 +5,7 @@
 // lives in the CaseContext and the local queue: the search is re-entrant.
 import type { FloatNet } from "./float-net.js";
 import { floatForward } from "./float-net.js";
-import { propagate, type FloatBounds, type PropagateOptions } from "./float-bounds.js";
+import { propagate, type FloatBounds, type FloatBox, type PropagateOptions } from "./float-bounds.js";
 import { MinQueue } from "./branch-queue.js";
 import { nextDown } from "../exact/float.js";
 import { closeNode, type Objective } from "./close-node.js";
@@ -28,6 +28,8 @@ export interface CaseContext {
   /** Date.now() limit. */
   readonly deadline: number;
   readonly stats: SearchStats;
+  /** The root box's bounds when already computed (nodeBounds; shared by the disjuncts of one input box). */
+  readonly rootBounds?: FloatBounds;
 }
 
 /** A node's box: outward floats for bounds, inward floats inside which split points keep the exact box. */
@@ -58,6 +60,11 @@ export const LOWER_SLOPE_RATIO = 2;
 /** Float violation below which a node's proposals are checked exactly. */
 const PROPOSAL_TOLERANCE = 1e-9;
 
+/** A node's bounds: refined by back-substitution, intersected with its parent's (the rule the certificate records). */
+export function nodeBounds(fn: FloatNet, box: FloatBox, inherit?: PropagateOptions["inherit"]): FloatBounds {
+  return propagate(fn, box, { refine: true, lowerSlopeRatio: LOWER_SLOPE_RATIO, ...(inherit ? { inherit } : {}) });
+}
+
 /**
  * Branch and bound on one case from `root`. Every node gets bounds refined by back-substitution, intersected
  * with its parent's (the rule the certificate records and the checker replays), and proposes counterexamples.
@@ -79,8 +86,7 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox, maxNodes: numb
     stats.nodes++;
     stats.maxDepth = Math.max(stats.maxDepth, br.depth);
     const box = { lo: br.lo, hi: br.hi };
-    const options: PropagateOptions = { refine: true, lowerSlopeRatio: LOWER_SLOPE_RATIO, ...(br.inherit ? { inherit: br.inherit } : {}) };
-    const fb = propagate(fn, box, options);
+    const fb = br.tree === tree && ctx.rootBounds ? ctx.rootBounds : nodeBounds(fn, box, br.inherit);
     const closed = closeNode(fn, fb, box, objs, RETUNE_PASSES);
     if (closed.closed) {
       br.tree.mu = closed.mu;

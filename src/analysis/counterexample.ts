@@ -115,9 +115,9 @@ export function recheckCounterexample(net: Network, problem: VerificationProblem
 }
 
 export interface SearchOptions {
-  /** Random points per (box, disjunct). Default 200. */
+  /** Random points per input box (shared by its disjuncts). Default 200. */
   readonly randomPoints?: number;
-  /** Descent starts (the best random points and the centre). Default 8. */
+  /** Descent starts per disjunct (its best random points and the centre). Default 8. */
   readonly starts?: number;
   /** Sign-gradient steps per start. Default 40. */
   readonly steps?: number;
@@ -146,21 +146,32 @@ export function proposeCandidate(ctx: SearchContext, x: ArrayLike<number>, y: Ar
   return checkCandidate(ctx.net, ctx.problem, ctx.boxIndex, x);
 }
 
+/** The random sampling of one input box, shared by its unsafe conjunctions: per conjunction, the best starts. */
+export interface BoxSample {
+  /** Per conjunction (in the order given), the sampled points by increasing float violation. */
+  readonly starts: readonly (readonly Float64Array[])[];
+}
+
 /**
- * Search [lo, hi] (inside the context's box) for an input whose output satisfies the conjunction: random
- * sampling, then projected sign-gradient descent on the violation from the best samples. Every float hit is
- * checked exactly.
+ * Sample [lo, hi] (inside the contexts' box) for an input whose output satisfies one of the conjunctions: the
+ * centre and random points, each evaluated once in floats and measured against every conjunction. Every float
+ * hit is checked exactly. Returns a counterexample, or the best points per conjunction for `descendFrom`.
  */
-export function searchCounterexample(ctx: SearchContext, lo: Float64Array, hi: Float64Array, options: SearchOptions = {}): Counterexample | undefined {
-  const { fn, conjunction: fc } = ctx;
+export function sampleBox(ctxs: readonly SearchContext[], lo: Float64Array, hi: Float64Array, options: SearchOptions = {}): Counterexample | BoxSample {
+  const fn = ctxs[0]!.fn;
   const rand = seededRandom(options.seed ?? 1);
   const d = lo.length;
-  const pool: { x: Float64Array; v: number }[] = [];
-  const tolerance = 1e-12 * (1 + Math.abs(fc.b[0] ?? 0));
+  const pools: { x: Float64Array; v: number }[][] = ctxs.map(() => []);
+  const tolerances = ctxs.map((c) => 1e-12 * (1 + Math.abs(c.conjunction.b[0] ?? 0)));
   const tryPoint = (x: Float64Array): Counterexample | undefined => {
     const y = floatForward(fn, x)[fn.output]!;
-    pool.push({ x, v: violation(fc, y)[0] });
-    return proposeCandidate(ctx, x, y, tolerance);
+    for (let j = 0; j < ctxs.length; j++) {
+      const ctx = ctxs[j]!;
+      pools[j]!.push({ x, v: violation(ctx.conjunction, y)[0] });
+      const hit = proposeCandidate(ctx, x, y, tolerances[j]!);
+      if (hit) return hit;
+    }
+    return undefined;
   };
   const centre = Float64Array.from({ length: d }, (_, i) => (lo[i]! + hi[i]!) / 2);
   let hit = tryPoint(centre);
@@ -169,10 +180,14 @@ export function searchCounterexample(ctx: SearchContext, lo: Float64Array, hi: F
     const x = Float64Array.from({ length: d }, (_, i) => lo[i]! + rand() * (hi[i]! - lo[i]!));
     if ((hit = tryPoint(x))) return hit;
   }
-  pool.sort((p, q) => p.v - q.v);
-  const starts = pool.slice(0, options.starts ?? 8).map((p) => p.x);
+  return { starts: pools.map((pool) => pool.sort((p, q) => p.v - q.v).slice(0, options.starts ?? 8).map((p) => p.x)) };
+}
+
+/** Projected sign-gradient descents of one conjunction from its best sampled points (sampleBox). */
+export function descendFrom(ctx: SearchContext, lo: Float64Array, hi: Float64Array, starts: readonly Float64Array[], options: SearchOptions = {}): Counterexample | undefined {
   for (const start of starts) {
-    if ((hit = descend(ctx, lo, hi, start, options.steps ?? 40))) return hit;
+    const hit = descend(ctx, lo, hi, start, options.steps ?? 40);
+    if (hit) return hit;
   }
   return undefined;
 }

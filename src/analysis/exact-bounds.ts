@@ -95,6 +95,17 @@ export function exactPropagate(net: Network, box: DyadicBox, options: ExactPropa
           const lv = live[idx]!;
           const size = nodes[src]!.size;
           const wo = r * node.cols + node.offsets[idx]!;
+          if (nodes[src]!.kind === "input") {
+            // The input's expressions are the identity rows (lower = upper): row c has its one nonzero in column c.
+            for (let c = 0; c < size; c++) {
+              const w = node.W[wo + c]!;
+              if (w === 0n) continue;
+              const a = su[c * D + c]!;
+              um[ro + c] += w * a;
+              lm[ro + c] += w * a;
+            }
+            return;
+          }
           for (let c = 0; c < size; c++) {
             const w = node.W[wo + c]!;
             if (w === 0n || !lv[c]) continue;

@@ -70,7 +70,10 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
       const rhoU: Float64Array[] = [];
       const rhoL: Float64Array[] = [];
       const mags: Float64Array[] = [];
+      // Rows without input coefficients (inactive ReLUs, constants) contribute their constant only.
+      const live: Uint8Array[] = [];
       for (const src of node.inputs) {
+        live.push(liveRows(Us[src]!, Ls[src]!, fn.nodes[src]!.size, d));
         rhoU.push(rowMagnitudes(Us[src]!, fn.nodes[src]!.size, d, M));
         rhoL.push(rowMagnitudes(Ls[src]!, fn.nodes[src]!.size, d, M));
         if (node.Werr) mags.push(Float64Array.from(lo[src]!, (v, i) => Math.max(Math.abs(v), Math.abs(hi[src]![i]!))));
@@ -88,24 +91,43 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
           const rL = rhoL[idx]!;
           const size = fn.nodes[src]!.size;
           const wo = r * node.cols + node.offsets[idx]!;
-          for (let c = 0; c < size; c++) {
-            const w = node.W[wo + c]!;
-            if (w === 0) continue;
-            const co = c * D;
-            if (w > 0) {
-              for (let k = 0; k < D; k++) {
-                U[ro + k] += w * SU[co + k]!;
-                L[ro + k] += w * SL[co + k]!;
+          if (fn.nodes[src]!.kind === "input") {
+            // The input's expressions are the identity rows: row c is x_c, so w·x_c lands in column c alone
+            // (one exact term per column; the error terms below are kept as for any source).
+            for (let c = 0; c < size; c++) {
+              const w = node.W[wo + c]!;
+              U[ro + c] += w;
+              L[ro + c] += w;
+              if (w > 0) {
+                absU += w * rU[c]!;
+                absL += w * rL[c]!;
+              } else {
+                absU -= w * rL[c]!;
+                absL -= w * rU[c]!;
               }
-              absU += w * rU[c]!;
-              absL += w * rL[c]!;
-            } else {
-              for (let k = 0; k < D; k++) {
-                U[ro + k] += w * SL[co + k]!;
-                L[ro + k] += w * SU[co + k]!;
+            }
+          } else {
+            const lv = live[idx]!;
+            for (let c = 0; c < size; c++) {
+              const w = node.W[wo + c]!;
+              if (w === 0) continue;
+              const co = c * D;
+              const from = lv[c] === 0 ? d : 0;
+              if (w > 0) {
+                for (let k = from; k < D; k++) {
+                  U[ro + k] += w * SU[co + k]!;
+                  L[ro + k] += w * SL[co + k]!;
+                }
+                absU += w * rU[c]!;
+                absL += w * rL[c]!;
+              } else {
+                for (let k = from; k < D; k++) {
+                  U[ro + k] += w * SL[co + k]!;
+                  L[ro + k] += w * SU[co + k]!;
+                }
+                absU -= w * rL[c]!;
+                absL -= w * rU[c]!;
               }
-              absU -= w * rL[c]!;
-              absL -= w * rU[c]!;
             }
           }
           if (node.Werr) {
@@ -236,6 +258,22 @@ function refineByBackSubstitution(fn: FloatNet, fb: FloatBounds, box: FloatBox, 
     if (l > lo[j]!) lo[j] = l;
     if (u < hi[j]!) hi[j] = u;
   });
+}
+
+/** 1 for the rows of an upper/lower block pair with some nonzero input coefficient, 0 for constant rows. */
+function liveRows(U: Float64Array, L: Float64Array, n: number, d: number): Uint8Array {
+  const D = d + 1;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * D;
+    for (let k = 0; k < d; k++) {
+      if (U[o + k] !== 0 || L[o + k] !== 0) {
+        out[i] = 1;
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /** ρ_i = Σ_k |E_ik|·M_k + |E_id| for every row of an expression block. */

@@ -5,7 +5,7 @@
 // and input gradients for the search live here too; they only propose points, never decide.
 import { neuronFunction } from "../network/activation.js";
 import type { Network } from "../network/ir.js";
-import { formatRational, rationalToNumber, type Rational } from "../exact/rational.js";
+import { exactSmallDyadic, formatRational, rationalToNumber, type Rational } from "../exact/rational.js";
 import { UsageError } from "../errors.js";
 import { dyadicFromFloat64 } from "../exact/float.js";
 import { up, enclose, type FloatInterval } from "./float-round.js";
@@ -129,6 +129,8 @@ export function abbreviate(r: Rational): string {
 
 /** The nearest float and an upper bound of the exact conversion error. */
 function toFloat(r: Rational): [number, number] {
+  const exact = exactSmallDyadic(r);
+  if (exact !== undefined) return [exact, 0];
   const f = rationalToNumber(r);
   if (!Number.isFinite(f)) throw new UsageError(`analysis: the weight or parameter ${abbreviate(r)} is beyond float range; verify and neurons bound networks with float enclosures (count, regions and bounds read it exactly)`);
   const d = dyadicFromFloat64(f)!.toRational();

@@ -1,8 +1,9 @@
 // `verify`: decide whether the unsafe set of a property is empty. The front door is `verify(net, problem)`:
-// the orchestration only. Per (input box, unsafe disjunct): first a counterexample search (counterexample.ts),
-// then branch and bound on input splits (branch-and-bound.ts), whose nodes are closed by close-node.ts; the
-// closed trees become the `holds` certificate (certificate-writer.ts); an exactly checked point is the
-// `violated` answer; a limit gives `unknown`, never a guess. No module-level state: verify is re-entrant.
+// the orchestration only. Random points on every input box (counterexample.ts, shared by its disjuncts); the
+// root of every (input box, unsafe disjunct) case bounded once per box; descents on the cases the root leaves
+// open; then branch and bound (branch-and-bound.ts), whose nodes are closed by close-node.ts. The closed trees
+// become the `holds` certificate (certificate-writer.ts); an exactly checked point is the `violated` answer; a
+// limit gives `unknown`, never a guess. No module-level state: verify is re-entrant.
 import type { Network } from "../network/ir.js";
 import { inputSize, outputSize } from "../network/ir.js";
 import { abbreviate, floatNet } from "./float-net.js";
@@ -10,11 +11,11 @@ import { rationalToNumber } from "../exact/rational.js";
 import { UsageError } from "../errors.js";
 import { floorFloat, ceilFloat } from "./float-round.js";
 import { checkProblem, type VerificationProblem } from "./problem.js";
-import { floatConjunction, searchCounterexample, type Counterexample, type SearchContext, type SearchOptions } from "./counterexample.js";
+import { descendFrom, floatConjunction, sampleBox, type BoxSample, type Counterexample, type SearchContext, type SearchOptions } from "./counterexample.js";
 import { countLeaves, type CertificateCase, type VerifyCertificate } from "./certificate.js";
-import { certificateDocument, certificateTree, type CertificateFiles } from "./certificate-writer.js";
+import { certificateDocument, certificateTree, type CertificateFiles, type TreeNode } from "./certificate-writer.js";
 import { objectives } from "./close-node.js";
-import { branchAndBound, LOWER_SLOPE_RATIO, type CaseContext } from "./branch-and-bound.js";
+import { branchAndBound, nodeBounds, LOWER_SLOPE_RATIO, type CaseContext } from "./branch-and-bound.js";
 
 export interface VerifyOptions {
   /** Wall-clock limit in seconds for the whole run (default: none). */
@@ -74,29 +75,51 @@ export function verify(net: Network, problem: VerificationProblem, options: Veri
   }));
   const conj = problem.disjuncts.map(floatConjunction);
   const searchContext = (boxIndex: number, j: number): SearchContext => ({ net, fn, problem, boxIndex, conjunction: conj[j]!, stats: counters });
-  // 1. A quick search for a counterexample on every case.
+  const searchOptions = options.search ?? {};
+  // 1. Random points on every input box, each evaluated once and measured against every disjunct.
+  const samples: BoxSample[] = [];
+  for (let b = 0; b < boxes.length; b++) {
+    const sample = sampleBox(conj.map((_, j) => searchContext(b, j)), boxes[b]!.loIn, boxes[b]!.hiIn, searchOptions);
+    if ("input" in sample) return done({ result: "violated", counterexample: sample, stats });
+    samples.push(sample);
+  }
+  // 2. The root of every case, on bounds shared by the disjuncts of one box: what it closes needs no descent.
+  const rootBounds = boxes.map((box) => nodeBounds(fn, box));
+  const caseContext = (b: number, j: number): CaseContext => ({
+    search: searchContext(b, j),
+    disjunct: j,
+    objectives: objectives(problem.disjuncts[j]!),
+    deadline,
+    stats,
+    rootBounds: rootBounds[b]!,
+  });
+  stats.cases = boxes.length * conj.length;
+  const trees = new Map<string, TreeNode>();
+  const open: [number, number][] = [];
   for (let b = 0; b < boxes.length; b++) {
     for (let j = 0; j < conj.length; j++) {
-      const cx = searchCounterexample(searchContext(b, j), boxes[b]!.loIn, boxes[b]!.hiIn, options.search ?? {});
-      if (cx) return done({ result: "violated", counterexample: cx, stats });
+      const out = branchAndBound(caseContext(b, j), boxes[b]!, 1);
+      if ("input" in out) return done({ result: "violated", counterexample: out, stats });
+      if ("tree" in out) trees.set(`${b}/${j}`, out.tree);
+      else open.push([b, j]);
     }
   }
-  // 2. Branch and bound per case.
+  // 3. Descents from the best random points on the cases still open.
+  for (const [b, j] of open) {
+    const cx = descendFrom(searchContext(b, j), boxes[b]!.loIn, boxes[b]!.hiIn, samples[b]!.starts[j]!, searchOptions);
+    if (cx) return done({ result: "violated", counterexample: cx, stats });
+  }
+  // 4. Branch and bound on the open cases.
+  for (const [b, j] of open) {
+    const out = branchAndBound(caseContext(b, j), boxes[b]!, options.maxNodes ?? Infinity);
+    if ("input" in out) return done({ result: "violated", counterexample: out, stats });
+    if ("reason" in out) return done({ result: "unknown", reason: out.reason, stats });
+    trees.set(`${b}/${j}`, out.tree);
+  }
   const cases: CertificateCase[] = [];
   for (let b = 0; b < boxes.length; b++) {
     for (let j = 0; j < conj.length; j++) {
-      stats.cases++;
-      const ctx: CaseContext = {
-        search: searchContext(b, j),
-        disjunct: j,
-        objectives: objectives(problem.disjuncts[j]!),
-        deadline,
-        stats,
-      };
-      const out = branchAndBound(ctx, boxes[b]!, options.maxNodes ?? Infinity);
-      if ("input" in out) return done({ result: "violated", counterexample: out, stats });
-      if ("reason" in out) return done({ result: "unknown", reason: out.reason, stats });
-      const tree = certificateTree(out.tree, fn);
+      const tree = certificateTree(trees.get(`${b}/${j}`)!, fn);
       stats.leaves += countLeaves(tree);
       cases.push({ box: b, disjunct: j, tree });
     }

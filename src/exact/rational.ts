@@ -138,9 +138,21 @@ export function isDyadicRational(r: Rational): boolean {
   return (r.d & (r.d - 1n)) === 0n;
 }
 
+const SAFE_MANTISSA = 1n << 53n;
+const DYADIC_LIMIT = 1n << 1000n;
+
+/**
+ * The float64 that equals the rational exactly when one is found cheaply — a numerator below 2^53 over a power of
+ * two up to 2^1000 (every float32 weight), whose quotient n·2^-k is exact — else undefined.
+ */
+export function exactSmallDyadic(r: Rational): number | undefined {
+  if (r.n < SAFE_MANTISSA && r.d <= DYADIC_LIMIT && (r.d & (r.d - 1n)) === 0n) return (r.s < 0n ? -Number(r.n) : Number(r.n)) / Number(r.d);
+  return undefined;
+}
+
 /** The float64 nearest to a rational (correctly rounded, ties to even), for any size of numerator and denominator. */
 export function rationalToNumber(r: Rational): number {
-  return bigRatioToNumber(r.s * r.n, r.d);
+  return exactSmallDyadic(r) ?? bigRatioToNumber(r.s * r.n, r.d);
 }
 
 /** n/d (d > 0) correctly rounded to a float64: subnormals, huge and tiny values included. */
