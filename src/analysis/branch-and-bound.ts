@@ -5,7 +5,7 @@
 // lives in the CaseContext and the local queue: the search is re-entrant.
 import type { FloatNet } from "./float-net.js";
 import { floatForward } from "./float-net.js";
-import { propagate, type FloatBounds, type FloatBox, type PropagateOptions } from "./float-bounds.js";
+import { propagate, type FloatBounds, type FloatBox, type PropagateOptions, type ReluPhase } from "./float-bounds.js";
 import { MinQueue } from "./branch-queue.js";
 import { nextDown } from "../exact/float.js";
 import { closeNode, type Objective } from "./close-node.js";
@@ -28,6 +28,8 @@ export interface CaseContext {
   /** Date.now() limit. */
   readonly deadline: number;
   readonly stats: SearchStats;
+  /** Split ReLUs (true) or inputs (false) at open nodes. */
+  readonly reluSplits: boolean;
   /** The root box's bounds when already computed (nodeBounds; shared by the disjuncts of one input box). */
   readonly rootBounds?: FloatBounds;
 }
@@ -42,6 +44,8 @@ export interface BranchBox {
 }
 
 interface Branch extends BranchBox {
+  /** The ReLU phases imposed on this node (ReLU splits on its path). */
+  readonly phases: readonly ReluPhase[];
   tree: TreeNode;
   /** Priority: lower is bounded first. */
   key: number;
@@ -60,9 +64,40 @@ export const LOWER_SLOPE_RATIO = 2;
 /** Float violation below which a node's proposals are checked exactly. */
 const PROPOSAL_TOLERANCE = 1e-9;
 
-/** A node's bounds: refined by back-substitution, intersected with its parent's (the rule the certificate records). */
-export function nodeBounds(fn: FloatNet, box: FloatBox, inherit?: PropagateOptions["inherit"]): FloatBounds {
-  return propagate(fn, box, { refine: true, lowerSlopeRatio: LOWER_SLOPE_RATIO, ...(inherit ? { inherit } : {}) });
+/** Inputs up to this many dimensions are split (ACAS Xu: 5); larger inputs (MNIST: 784) split ReLUs instead. */
+export const INPUT_SPLIT_MAX_DIMENSION = 16;
+
+/**
+ * A node's bounds: refined by back-substitution, intersected with its parent's, cut by its ReLU phases (the rule
+ * the certificate records).
+ */
+export function nodeBounds(fn: FloatNet, box: FloatBox, inherit?: PropagateOptions["inherit"], phases: readonly ReluPhase[] = []): FloatBounds {
+  return propagate(fn, box, { refine: true, lowerSlopeRatio: LOWER_SLOPE_RATIO, ...(inherit ? { inherit } : {}), ...(phases.length ? { phases } : {}) });
+}
+
+/**
+ * The ReLU to split (a BaBSR-like score): the unstable ReLU whose relaxation gap (t_u − t_l) weighted by its
+ * back-substitution multiplier |λ_j| is largest; ties go to the earlier layer. Undefined when none is unstable.
+ */
+function pickRelu(fn: FloatNet, fb: FloatBounds, lambda: readonly (Float64Array | undefined)[]): { node: number; neuron: number } | undefined {
+  let best: { node: number; neuron: number } | undefined;
+  let bestScore = -1;
+  fn.nodes.forEach((node, id) => {
+    const rx = fb.relax[id];
+    if (node.kind !== "activation" || !rx) return;
+    const lam = lambda[id];
+    const zl = fb.lo[node.input]!;
+    const zh = fb.hi[node.input]!;
+    for (let j = 0; j < node.size; j++) {
+      if (!node.neurons[j]!.relu || !(zl[j]! < 0 && zh[j]! > 0)) continue;
+      const score = (lam ? Math.abs(lam[j]!) : 0) * (rx.tu[j]! - rx.tl[j]!);
+      if (score > bestScore) {
+        bestScore = score;
+        best = { node: id, neuron: j };
+      }
+    }
+  });
+  return best;
 }
 
 /**
@@ -76,8 +111,9 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox, maxNodes: numb
   // Best first: the open node whose parent came closest to a violation (smallest best margin) is bounded next,
   // so counterexamples surface early; a holds answer must close every node whatever the order.
   const queue = new MinQueue<Branch>();
-  queue.push({ lo: root.lo, hi: root.hi, loIn: root.loIn, hiIn: root.hiIn, depth: root.depth, tree, key: -Infinity });
+  queue.push({ lo: root.lo, hi: root.hi, loIn: root.loIn, hiIn: root.hiIn, depth: root.depth, phases: [], tree, key: -Infinity });
   const d = fn.inputSize;
+  const reluSplits = ctx.reluSplits;
   let nodes = 0;
   while (queue.length) {
     const br = queue.pop()!;
@@ -86,11 +122,16 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox, maxNodes: numb
     stats.nodes++;
     stats.maxDepth = Math.max(stats.maxDepth, br.depth);
     const box = { lo: br.lo, hi: br.hi };
-    const fb = br.tree === tree && ctx.rootBounds ? ctx.rootBounds : nodeBounds(fn, box, br.inherit);
-    const closed = closeNode(fn, fb, box, objs, RETUNE_PASSES);
+    const fb = br.tree === tree && ctx.rootBounds ? ctx.rootBounds : nodeBounds(fn, box, br.inherit, br.phases);
+    if (fb.empty) {
+      br.tree.empty = true;
+      continue;
+    }
+    const closed = closeNode(fn, fb, box, objs, RETUNE_PASSES, br.phases);
     if (closed.closed) {
       br.tree.mu = closed.mu;
       if (closed.lower && closed.lower.size > 0) br.tree.lower = closed.lower;
+      if (closed.beta) br.tree.beta = closed.beta;
       continue;
     }
     const { coef, lambda: bestLambda, margin } = closed;
@@ -107,6 +148,19 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox, maxNodes: numb
     // A short local descent from the vertex, inside this node's box.
     const local = descend(search, br.loIn, br.hiIn, vertex, LOCAL_DESCENT_STEPS);
     if (local) return local;
+    if (reluSplits) {
+      // Split the unstable ReLU with the largest score; both halves keep the box and inherit these bounds.
+      const pick = pickRelu(fn, fb, bestLambda);
+      if (!pick) return { reason: `a branch has no unstable ReLU left to split (box ${boxIndex}, disjunct ${disjunct}, depth ${br.depth})` };
+      const child = (active: boolean): Branch => ({ ...br, depth: br.depth + 1, phases: [...br.phases, { ...pick, active }], tree: {}, key: margin, inherit: { lo: fb.lo, hi: fb.hi } });
+      const off = child(false);
+      const on = child(true);
+      br.tree.relu = pick;
+      br.tree.children = [off.tree, on.tree];
+      queue.push(off);
+      queue.push(on);
+      continue;
+    }
     // Split on the input with the largest smear score that can still be split.
     const score = smear(fn, fb, bestLambda, coef, br);
     const order = Array.from({ length: d }, (_, i) => i).sort((a, b) => score[b]! - score[a]! || br.hi[b]! - br.lo[b]! - (br.hi[a]! - br.lo[a]!));
@@ -122,8 +176,8 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox, maxNodes: numb
     }
     if (dim < 0) return { reason: `a branch cannot be split further (box ${boxIndex}, disjunct ${disjunct}, depth ${br.depth})` };
     const inherit = { lo: fb.lo, hi: fb.hi };
-    const left: Branch = { lo: br.lo, hi: Float64Array.from(br.hi), loIn: br.loIn, hiIn: Float64Array.from(br.hiIn), depth: br.depth + 1, tree: {}, key: margin, inherit };
-    const right: Branch = { lo: Float64Array.from(br.lo), hi: br.hi, loIn: Float64Array.from(br.loIn), hiIn: br.hiIn, depth: br.depth + 1, tree: {}, key: margin, inherit };
+    const left: Branch = { lo: br.lo, hi: Float64Array.from(br.hi), loIn: br.loIn, hiIn: Float64Array.from(br.hiIn), depth: br.depth + 1, phases: br.phases, tree: {}, key: margin, inherit };
+    const right: Branch = { lo: Float64Array.from(br.lo), hi: br.hi, loIn: Float64Array.from(br.loIn), hiIn: br.hiIn, depth: br.depth + 1, phases: br.phases, tree: {}, key: margin, inherit };
     left.hi[dim] = at;
     left.hiIn[dim] = at;
     right.lo[dim] = at;

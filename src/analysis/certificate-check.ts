@@ -5,6 +5,8 @@
 // the parent node's exact bounds, lower lines by the recorded ratio) on the node box rounded outward to dyadics;
 // and at every leaf, with μ ≥ 0 and the recorded lower-line slopes a ∈ [0, 1], the exact lower bound of
 // Σ μ_k (a_k·y − b_k) over the leaf box is > 0, so no input of the leaf satisfies all the disjunct's constraints.
+// A ReLU split cuts one ReLU's pre-activation interval to z ≤ 0 / z ≥ 0 below it (exact-bounds.ts, phases); a leaf
+// whose path's phases make some neuron's exact bounds cross is empty (no input of the box takes them).
 // It imports nothing from the verifier: only the certificate's data types, the exact bound modules and the
 // VNN-LIB reader. Registered with `tessera check` under its format name.
 import { Rational, formatRational } from "../exact/rational.js";
@@ -19,7 +21,8 @@ import { InputError } from "../errors.js";
 import { VERIFY_CERTIFICATE_FORMAT, VERIFY_CERTIFICATE_VERSION, parseCertificateNode, parseProblem, problemSha256, type ParsedNode } from "./certificate.js";
 import { problemFromVnnlib, type VerificationProblem } from "./problem.js";
 import { exactPropagate, exactObjectiveLowerBound, floorDyadic, ceilDyadic, type DyadicBox, type ExactBounds } from "./exact-bounds.js";
-import { prepare, SLOPE_BITS } from "./exact-fixed.js";
+import type { ExactInjection } from "./exact-back-substitution.js";
+import { prepare, SLOPE_BITS, type ExactNode } from "./exact-fixed.js";
 import { isRelu } from "./exact-relax.js";
 
 /** Node boxes are rounded outward to multiples of 2^BOX_EXPONENT when their bounds are not dyadic. */
@@ -58,7 +61,7 @@ function* jsonTreeNodes(tree: unknown, file: string, path: string): Generator<Pa
     const { node, path: p } = stack.pop()!;
     const parsed = asCheckFailure(() => parseCertificateNode(node, file, p));
     yield parsed;
-    if (parsed.kind === "split") {
+    if (parsed.kind === "split" || parsed.kind === "relu") {
       const children = (node as { children?: unknown }).children;
       if (!Array.isArray(children) || children.length !== 2) throw new CheckFailure(`${p}.children: is not an array of two nodes`);
       stack.push({ node: children[1], path: `${p}.children[1]` }, { node: children[0], path: `${p}.children[0]` });
@@ -160,36 +163,61 @@ interface Frame {
   readonly lo: Rational[];
   readonly hi: Rational[];
   readonly inherit: ExactBounds | undefined;
+  /** The ReLU phases of the path to this node. */
+  readonly phases: readonly ReluPhase[];
 }
+
+type ReluPhase = { readonly node: number; readonly neuron: number; readonly active: boolean };
 
 function checkTree(net: Network, problem: VerificationProblem, boxIndex: number, disjunct: number, nodes: Iterator<ParsedNode>, ratio: bigint, casePath: string): { leaves: number; nodes: number } {
   const conj = problem.disjuncts[disjunct]!;
   const box = problem.boxes[boxIndex]!;
   let leaves = 0;
   let count = 0;
-  const pending: Frame[] = [{ lo: [...box.lo], hi: [...box.hi], inherit: undefined }];
+  const pending: Frame[] = [{ lo: [...box.lo], hi: [...box.hi], inherit: undefined, phases: [] }];
+  const nodesOfNet = prepare(net);
   while (pending.length) {
     const frame = pending.pop()!;
     const next = nodes.next();
     if (next.done) throw new CheckFailure(`${casePath}: the tree ends before every split has two children (a node is missing)`);
     const node = next.value;
-    const { lo, hi } = frame;
+    const { lo, hi, phases } = frame;
     count++;
     const dbox: DyadicBox = { lo: lo.map((v) => floorDyadic(v, BOX_EXPONENT)), hi: hi.map((v) => ceilDyadic(v, BOX_EXPONENT)) };
+    const bounds = (): ExactBounds => exactPropagate(net, dbox, { refine: true, lowerSlopeRatio: ratio, phases, ...(frame.inherit ? { inherit: frame.inherit } : {}) });
+    if (node.kind === "relu") {
+      const act = nodesOfNet[node.node];
+      if (!act || act.kind !== "activation") throw new CheckFailure(`${node.path}.relu.node: ${node.node} is not an activation node of the network`);
+      if (node.neuron >= act.size) throw new CheckFailure(`${node.path}.relu.neuron: ${node.neuron} is not a neuron of node ${node.node} (${act.size} neurons)`);
+      if (!isRelu(act.fns[node.neuron]!)) throw new CheckFailure(`${node.path}.relu: neuron ${node.neuron} of node ${node.node} is not a ReLU`);
+      const eb = bounds();
+      if (eb.empty) throw new CheckFailure(`${node.path}: the node's bounds are already empty (make it an empty leaf)`);
+      const split = (active: boolean): Frame => ({ lo, hi, inherit: eb, phases: [...phases, { node: node.node, neuron: node.neuron, active }] });
+      pending.push(split(true), split(false));
+      continue;
+    }
     if (node.kind === "split") {
       const { dim, at } = node;
       if (dim >= lo.length) throw new CheckFailure(`${node.path}.split.dim: ${dim} is not an input index`);
       if (at.compare(lo[dim]!) < 0 || at.compare(hi[dim]!) > 0) {
         throw new CheckFailure(`${node.path}.split.at: ${formatRational(at)} is outside [${formatRational(lo[dim]!)}, ${formatRational(hi[dim]!)}]`);
       }
-      const eb = exactPropagate(net, dbox, { refine: true, lowerSlopeRatio: ratio, ...(frame.inherit ? { inherit: frame.inherit } : {}) });
+      const eb = bounds();
+      if (eb.empty) throw new CheckFailure(`${node.path}: the node's bounds are already empty (make it an empty leaf)`);
       const leftHi = [...hi];
       leftHi[dim] = at;
       const rightLo = [...lo];
       rightLo[dim] = at;
-      pending.push({ lo: rightLo, hi, inherit: eb }, { lo, hi: leftHi, inherit: eb });
+      pending.push({ lo: rightLo, hi, inherit: eb, phases }, { lo, hi: leftHi, inherit: eb, phases });
       continue;
     }
+    // A leaf: no input of the box takes the path's ReLU phases (the bounds cross), or the multipliers prove it.
+    const eb = bounds();
+    if (eb.empty) {
+      leaves++;
+      continue;
+    }
+    if (node.kind === "empty") throw new CheckFailure(`${node.path}: the leaf is marked empty, but no neuron's exact bounds cross under its ReLU phases`);
     if (node.mu.length !== conj.length) throw new CheckFailure(`${node.path}.mu: has ${node.mu.length} multipliers, the disjunct has ${conj.length} constraints`);
     if (node.mu.some((m) => m.s < 0n && m.n !== 0n)) throw new CheckFailure(`${node.path}.mu: a multiplier is negative`);
     if (node.mu.every((m) => m.n === 0n)) throw new CheckFailure(`${node.path}.mu: all multipliers are zero`);
@@ -200,14 +228,32 @@ function checkTree(net: Network, problem: VerificationProblem, boxIndex: number,
       c = c.map((v, i) => v.add(m.mul(conj[k]!.a[i]!)));
       rhs = rhs.add(m.mul(conj[k]!.b));
     });
-    const eb = exactPropagate(net, dbox, { refine: true, lowerSlopeRatio: ratio, ...(frame.inherit ? { inherit: frame.inherit } : {}) });
-    const bound = exactObjectiveLowerBound(net, withLowerLines(net, eb, node), dbox, c);
+    const bound = exactObjectiveLowerBound(net, withLowerLines(net, eb, node), dbox, c, net.output, lagrangeTerms(nodesOfNet, phases, node));
     if (bound.compare(rhs) <= 0) {
       throw new CheckFailure(`${node.path}: the exact lower bound ${formatRational(bound)} of Σ μ_k a_k·y does not exceed Σ μ_k b_k = ${formatRational(rhs)} on the leaf box`);
     }
     leaves++;
   }
   return { leaves, nodes: count };
+}
+
+/**
+ * The leaf's Lagrange terms: for the i-th ReLU split of its path with z ≤ 0 (inactive) the objective gains +β_i·z,
+ * with z ≥ 0 (active) −β_i·z. On the leaf's inputs each term is ≤ 0, so a lower bound of the objective with them is
+ * a lower bound of the objective (β-CROWN's split constraints).
+ */
+function lagrangeTerms(nodes: readonly ExactNode[], phases: readonly ReluPhase[], leaf: Extract<ParsedNode, { kind: "leaf" }>): ExactInjection[] {
+  if (leaf.beta.length === 0) return [];
+  if (leaf.beta.length !== phases.length) throw new CheckFailure(`${leaf.path}.beta: has ${leaf.beta.length} multipliers, the path has ${phases.length} ReLU splits`);
+  return leaf.beta.flatMap((b, i) => {
+    if (b.s < 0n && b.n !== 0n) throw new CheckFailure(`${leaf.path}.beta[${i}]: the multiplier ${formatRational(b)} is negative`);
+    const d = Dyadic.fromRational(b);
+    if (!d) throw new CheckFailure(`${leaf.path}.beta[${i}]: the multiplier ${formatRational(b)} is not a dyadic rational`);
+    if (d.isZero()) return [];
+    const p = phases[i]!;
+    const act = nodes[p.node] as Extract<ExactNode, { kind: "activation" }>;
+    return [{ node: act.input, neuron: p.neuron, coef: p.active ? d.neg() : d }];
+  });
 }
 
 /**

@@ -23,10 +23,16 @@ import {
 /** The verifier's tree while it is built: an input split with two children, or a closed leaf. */
 export interface TreeNode {
   split?: { dim: number; at: number };
+  /** A ReLU split: the first child has z ≤ 0, the second z ≥ 0. */
+  relu?: { node: number; neuron: number };
   children?: [TreeNode, TreeNode];
+  /** A leaf on which the ReLU phases of its path cross (no input takes them). */
+  empty?: boolean;
   mu?: number[];
   /** Lower-line slopes re-chosen for this leaf (retunedBound), by activation node. */
   lower?: LowerLineChoice;
+  /** Lagrange multipliers of the ReLU splits on the leaf's path (root first). */
+  beta?: number[];
 }
 
 const exact = (v: number): string => formatRational(dyadicFromFloat64(v)!.toRational());
@@ -42,9 +48,11 @@ export function certificateTree(root: TreeNode, fn: FloatNet): CertificateNode {
   const build = (t: TreeNode): CertificateNode => {
     if (t.mu !== undefined) {
       const mu = t.mu.map(exact);
-      return t.lower && t.lower.size > 0 ? { mu, lower: lines(t.lower) } : { mu };
+      return { mu, ...(t.lower && t.lower.size > 0 ? { lower: lines(t.lower) } : {}), ...(t.beta ? { beta: t.beta.map(exact) } : {}) };
     }
+    if (t.empty) return { empty: true };
     const [a, b] = t.children!;
+    if (t.relu) return { relu: { node: t.relu.node, neuron: t.relu.neuron }, children: [build(a), build(b)] };
     return { split: { dim: t.split!.dim, at: exact(t.split!.at) }, children: [build(a), build(b)] };
   };
   return build(root);

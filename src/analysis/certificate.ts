@@ -1,6 +1,7 @@
 // The `holds` certificate of `tessera verify` (format "tessera-verify-certificate", version 2): what the
 // verifier proved, recorded so an independent checker can replay it in exact arithmetic (certificate-check.ts).
-// For every pair of an input box and an unsafe disjunct of the property, the branch tree of input splits; at
+// For every pair of an input box and an unsafe disjunct of the property, the branch tree of input splits and
+// ReLU splits (a ReLU's pre-activation cut to z ≤ 0 / z ≥ 0 on the path below it); at
 // every node the checker recomputes the exact bounds of the fast verifier's relaxation (refined by
 // back-substitution, inheriting the parent node's bounds, lower lines by the recorded ratio rule), and at every
 // leaf the recorded choices: nonnegative multipliers μ over the disjunct's constraints a_k·y ≤ b_k and, when the
@@ -22,10 +23,16 @@ export interface LowerLines {
   readonly a: readonly string[];
 }
 
-/** An input split x_dim ≤ at (first child) / x_dim ≥ at (second child), or a leaf with its relaxation choices. */
+/**
+ * An input split x_dim ≤ at (first child) / x_dim ≥ at (second child); a ReLU split z ≤ 0 (first child) / z ≥ 0
+ * (second child) of neuron `neuron` of activation node `node`; a leaf with its relaxation choices; or an empty
+ * leaf (the bounds of its path's ReLU phases cross: no input of the box takes them).
+ */
 export type CertificateNode =
   | { readonly split: { readonly dim: number; readonly at: string }; readonly children: readonly [CertificateNode, CertificateNode] }
-  | { readonly mu: readonly string[]; readonly lower?: readonly LowerLines[] };
+  | { readonly relu: { readonly node: number; readonly neuron: number }; readonly children: readonly [CertificateNode, CertificateNode] }
+  | { readonly mu: readonly string[]; readonly lower?: readonly LowerLines[]; readonly beta?: readonly string[] }
+  | { readonly empty: true };
 
 export interface CertificateCase {
   /** Index of the input box (VNN-LIB disjunction of boxes, in file order). */
@@ -115,7 +122,16 @@ export function parseProblem(value: unknown, file: string): VerificationProblem 
 /** One node of a tree as the checker reads it (rationals decoded; children follow in pre-order). */
 export type ParsedNode =
   | { readonly kind: "split"; readonly dim: number; readonly at: Rational; readonly path: string }
-  | { readonly kind: "leaf"; readonly mu: readonly Rational[]; readonly lower: readonly { readonly node: number; readonly a: readonly Rational[] }[]; readonly path: string };
+  | { readonly kind: "relu"; readonly node: number; readonly neuron: number; readonly path: string }
+  | { readonly kind: "empty"; readonly path: string }
+  | {
+      readonly kind: "leaf";
+      readonly mu: readonly Rational[];
+      readonly lower: readonly { readonly node: number; readonly a: readonly Rational[] }[];
+      /** One Lagrange multiplier β ≥ 0 per ReLU split on the leaf's path (root first); empty when not given. */
+      readonly beta: readonly Rational[];
+      readonly path: string;
+    };
 
 /** Decode one tree node (not its children), throwing an InputError naming the JSON path of the first bad value. */
 export function parseCertificateNode(node: unknown, file: string, path: string): ParsedNode {
@@ -134,9 +150,11 @@ export function parseCertificateNode(node: unknown, file: string, path: string):
     const mu = rationals(o.mu, `${path}.mu`);
     const lower = o.lower === undefined ? [] : Array.isArray(o.lower) ? o.lower : undefined;
     if (!lower) throw new InputError(file, `${path}.lower`, "is not an array");
+    const beta = o.beta === undefined ? [] : rationals(o.beta, `${path}.beta`);
     return {
       kind: "leaf",
       mu,
+      beta,
       lower: lower.map((l, i) => {
         const ll = (typeof l === "object" && l !== null ? l : {}) as Record<string, unknown>;
         if (typeof ll.node !== "number" || !Number.isInteger(ll.node) || ll.node < 0) throw new InputError(file, `${path}.lower[${i}].node`, "is not a node index");
@@ -145,8 +163,21 @@ export function parseCertificateNode(node: unknown, file: string, path: string):
       path,
     };
   }
+  if ("empty" in o) {
+    if (o.empty !== true || Object.keys(o).length !== 1) throw new InputError(file, path, 'an empty leaf is exactly {"empty": true}');
+    return { kind: "empty", path };
+  }
+  if ("relu" in o) {
+    if ("split" in o) throw new InputError(file, path, 'has both "relu" and "split"');
+    const relu = (typeof o.relu === "object" && o.relu !== null ? o.relu : {}) as Record<string, unknown>;
+    const index = (v: unknown, key: string): number => {
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new InputError(file, `${path}.relu.${key}`, "is not a nonnegative integer");
+      return v;
+    };
+    return { kind: "relu", node: index(relu.node, "node"), neuron: index(relu.neuron, "neuron"), path };
+  }
   const split = o.split as Record<string, unknown> | undefined;
-  if (!split || typeof split !== "object") throw new InputError(file, path, 'has neither "mu" nor "split"');
+  if (!split || typeof split !== "object") throw new InputError(file, path, 'has none of "mu", "split", "relu" and "empty"');
   if (typeof split.dim !== "number" || !Number.isInteger(split.dim) || split.dim < 0) throw new InputError(file, `${path}.split.dim`, "is not an input index");
   const at = typeof split.at === "string" ? tryParseRational(split.at) : undefined;
   if (at === undefined) throw new InputError(file, `${path}.split.at`, "is not a rational string");
@@ -159,8 +190,8 @@ export function countLeaves(node: CertificateNode): number {
   const stack: CertificateNode[] = [node];
   while (stack.length) {
     const x = stack.pop()!;
-    if ("mu" in x) n++;
-    else stack.push(x.children[0], x.children[1]);
+    if ("children" in x) stack.push(x.children[0], x.children[1]);
+    else n++;
   }
   return n;
 }
@@ -184,12 +215,12 @@ export function* certificateLines(doc: VerifyCertificate): Generator<string> {
     const stack: CertificateNode[] = [c.tree];
     while (stack.length) {
       const n = stack.pop()!;
-      if ("mu" in n) {
+      if ("children" in n) {
+        yield JSON.stringify("relu" in n ? { relu: n.relu } : { split: n.split });
+        stack.push(n.children[1], n.children[0]);
+      } else {
         leaves++;
         yield JSON.stringify(n);
-      } else {
-        yield JSON.stringify({ split: n.split });
-        stack.push(n.children[1], n.children[0]);
       }
     }
   }

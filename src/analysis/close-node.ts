@@ -5,11 +5,11 @@
 // need. Every call returns its counterexample proposals as a value (no shared state), so closing nodes is
 // re-entrant.
 import { dyadicFromFloat64 } from "../exact/float.js";
-import type { FloatNet } from "./float-net.js";
+import type { FloatActivation, FloatNet } from "./float-net.js";
 import { floatForward } from "./float-net.js";
-import type { FloatBounds, FloatBox } from "./float-bounds.js";
+import type { FloatBounds, FloatBox, ReluPhase } from "./float-bounds.js";
 import { backSubstitute, objectiveLowerBound } from "./float-back-substitution.js";
-import { lpMultipliers, pairMultipliers } from "./multipliers.js";
+import { lagrangeMultipliers, lpMultipliers, pairMultipliers } from "./multipliers.js";
 import { floorFloat, ceilFloat, up, sumError, widenError } from "./float-round.js";
 import type { OutputConstraint } from "./problem.js";
 
@@ -42,7 +42,7 @@ export interface Proposal {
 export type LowerLineChoice = ReadonlyMap<number, Float64Array>;
 
 export type NodeClosure =
-  | { readonly closed: true; readonly mu: number[]; readonly lower?: LowerLineChoice }
+  | { readonly closed: true; readonly mu: number[]; readonly lower?: LowerLineChoice; readonly beta?: number[] }
   | {
       readonly closed: false;
       /** The best objective's final linear bound on the input, its back-substitution multipliers, its margin. */
@@ -57,7 +57,7 @@ export type NodeClosure =
  * Close a node on its bounds `fb`: the multipliers μ that prove it, or the best objective's linear bound for the
  * split heuristics. `retunePasses` > 0 also tries each objective with re-chosen lower lines (retunedBound).
  */
-export function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly Objective[], retunePasses: number): NodeClosure {
+export function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: readonly Objective[], retunePasses: number, phases: readonly ReluPhase[] = []): NodeClosure {
   const m = objs.length;
   if (m === 0) return { closed: false, coef: new Float64Array(fn.inputSize), lambda: [], margin: -Infinity, proposals: [] };
   const size = fn.outputSize;
@@ -90,6 +90,10 @@ export function closeNode(fn: FloatNet, fb: FloatBounds, box: FloatBox, objs: re
   }
   let kb = 0;
   for (let j = 1; j < m; j++) if (margins[j]! > margins[kb]!) kb = j;
+  if (phases.length > 0) {
+    const beta = lagrangeBound(fn, fb, box, objs[kb]!, bs.coef.subarray(kb * d, (kb + 1) * d), margins[kb]!, phases);
+    if (beta) return { closed: true, mu: single(kb), beta };
+  }
   // The best constraint's row of the batch: its input coefficients and per-node multipliers.
   const lambda = bs.lambda.map((L, id) => (L ? L.subarray(kb * fn.nodes[id]!.size, (kb + 1) * fn.nodes[id]!.size) : undefined));
   return { closed: false, coef: bs.coef.subarray(kb * d, (kb + 1) * d), lambda, margin: margins[kb]!, proposals };
@@ -143,6 +147,42 @@ function retunedBound(fn: FloatNet, fb: FloatBounds, box: FloatBox, o: Objective
     cf = res.coef;
   }
   return { bound: best, lower };
+}
+
+/**
+ * The objective with the split constraints of the node's ReLU phases as Lagrange terms (β-CROWN): a ReLU cut to
+ * z ≤ 0 adds +β·z, one cut to z ≥ 0 adds −β·z (each ≤ 0 on the node's inputs). β is proposed by lagrangeMultipliers
+ * from the linear bounds of −s_i·z_i; the Lagrangian is then bounded soundly. Returns β (one per phase) when that
+ * bound exceeds b, else undefined.
+ */
+function lagrangeBound(fn: FloatNet, fb: FloatBounds, box: FloatBox, o: Objective, coef: Float64Array, margin: number, phases: readonly ReluPhase[]): number[] | undefined {
+  const d = fn.inputSize;
+  const k = phases.length;
+  const minOverBox = (row: Float64Array): number => {
+    let v = 0;
+    for (let i = 0; i < d; i++) v += row[i]! >= 0 ? row[i]! * box.lo[i]! : row[i]! * box.hi[i]!;
+    return v;
+  };
+  const pre = phases.map((p) => (fn.nodes[p.node] as FloatActivation).input);
+  const coefs = new Float64Array(k * d);
+  const consts = new Float64Array(k);
+  // One batched back-substitution per pre-activation node: −s_i·z_i (s = +1 active, −1 inactive).
+  for (const node of new Set(pre)) {
+    const rows = phases.flatMap((p, i) => (pre[i] === node ? [i] : []));
+    const size = fn.nodes[node]!.size;
+    const C = new Float64Array(rows.length * size);
+    rows.forEach((i, r) => (C[r * size + phases[i]!.neuron] = phases[i]!.active ? -1 : 1));
+    const bs = backSubstitute(fn, fb, box, node, C, rows.length);
+    rows.forEach((i, r) => {
+      const row = bs.coef.subarray(r * d, (r + 1) * d);
+      coefs.set(row, i * d);
+      consts[i] = bs.bounds[r]! - minOverBox(row);
+    });
+  }
+  const { beta, estimate } = lagrangeMultipliers(margin - minOverBox(coef), coef, consts, coefs, box.lo, box.hi);
+  if (!(estimate > 0) || beta.every((b) => b === 0)) return undefined;
+  const inject = phases.flatMap((p, i) => (beta[i] === 0 ? [] : [{ node: pre[i]!, neuron: p.neuron, coef: p.active ? -beta[i]! : beta[i]! }]));
+  return objectiveLowerBound(fn, fb, box, o.c, o.cErr, fn.output, inject).bound > o.bUp ? beta : undefined;
 }
 
 /** Sound check that Σ μ_k (a_k·y − b_k) > 0 on the box: the combined objective's bound against Σ μ_k b_k rounded up. */

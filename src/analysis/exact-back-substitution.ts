@@ -10,7 +10,7 @@ import { PRECISION, SLOPE_BITS, absBig, ceilDyadic, dy, floorDyadic, floorUnits,
  * An exact lower bound of c·output over the box, by back-substitution through the relaxations of
  * `exactPropagate` (c rational; its non-dyadic part is bounded with the output bounds).
  */
-export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: DyadicBox, c: readonly Rational[], start: number = net.output): Rational {
+export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: DyadicBox, c: readonly Rational[], start: number = net.output, inject: readonly ExactInjection[] = []): Rational {
   const eC = -PRECISION - 64;
   const cm = c.map((v) => floorUnits(v, eC));
   let err = Dyadic.ZERO;
@@ -20,7 +20,14 @@ export function exactObjectiveLowerBound(net: Network, eb: ExactBounds, box: Dya
     const rem = v.sub(dy(cm[i]!, eC).toRational());
     if (rem.n !== 0n) err = err.add(ceilDyadic(rem.abs(), eC - 64).mul(mag(i)));
   });
-  return lowerBound(net, eb, box, start, { m: cm, e: eC }).sub(err).toRational();
+  return lowerBound(net, eb, box, start, { m: cm, e: eC }, inject).sub(err).toRational();
+}
+
+/** An extra objective term coef·v_neuron on an earlier node `node` (a Lagrangian's β·z), added exactly. */
+export interface ExactInjection {
+  readonly node: number;
+  readonly neuron: number;
+  readonly coef: Dyadic;
 }
 
 /** An exact lower bound of ±(value j of node `start`) over the box (sign +1 or −1): the refinement objective, all in dyadics. */
@@ -73,7 +80,7 @@ function magnitudeTotal(eb: ExactBounds, id: number): Dyadic {
 }
 
 /** The back-substitution from multipliers `c0` (mantissas at one exponent) on node `start`: an exact dyadic lower bound. */
-function lowerBound(net: Network, eb: ExactBounds, box: DyadicBox, start: number, c0: Block): Dyadic {
+function lowerBound(net: Network, eb: ExactBounds, box: DyadicBox, start: number, c0: Block, inject: readonly ExactInjection[] = []): Dyadic {
   const nodes = prepare(net);
   const K = new DyadicSum();
   /** Slack subtracted at the end (≥ 0): every truncation, bounded with the node bounds. */
@@ -89,6 +96,12 @@ function lowerBound(net: Network, eb: ExactBounds, box: DyadicBox, start: number
       lam[src] = { m: prev.m.map((v, i) => (v << BigInt(prev.e - e0)) + (m[i]! << BigInt(e - e0))), e: e0 };
     }
   };
+  for (const t of inject) {
+    if (t.node >= start) throw new Error("analysis/exact-back-substitution: an injected term must be on a node below the objective's");
+    const m = new Array<bigint>(nodes[t.node]!.size).fill(0n);
+    m[t.neuron] = t.coef.m;
+    addInto(t.node, m, t.coef.e);
+  }
   for (let id = start; id > 0; id--) {
     let lb = lam[id];
     const node = nodes[id]!;

@@ -26,6 +26,11 @@ export interface ExactPropagateOptions {
   readonly inherit?: { readonly lo: readonly (readonly Dyadic[])[]; readonly hi: readonly (readonly Dyadic[])[] };
   /** An unstable ReLU's lower line is a = 1 when u > −r·l, else 0 (exact-relax.ts, lowerLineSlope; default 1). */
   readonly lowerSlopeRatio?: bigint;
+  /**
+   * ReLU splits (a certificate tree's path): each listed ReLU's pre-activation interval is cut to [l, min(u, 0)]
+   * (inactive) or [max(l, 0), u] (active) after the inherited bounds, before refinement.
+   */
+  readonly phases?: readonly { readonly node: number; readonly neuron: number; readonly active: boolean }[];
 }
 
 /** Forward exact symbolic propagation over the box; `refine` adds back-substitution bounds for unstable neurons. */
@@ -156,8 +161,18 @@ export function exactPropagate(net: Network, box: DyadicBox, options: ExactPropa
           if (inh.hi[id]![j]!.compare(h[j]!) < 0) h[j] = inh.hi[id]![j]!;
         }
       }
+      let empty = false;
+      for (const p of options.phases ?? []) {
+        const act = nodes[p.node];
+        if (!act || act.kind !== "activation" || act.input !== id) continue;
+        const j = p.neuron;
+        if (p.active && l[j]!.sign() < 0) l[j] = Dyadic.ZERO;
+        if (!p.active && h[j]!.sign() > 0) h[j] = Dyadic.ZERO;
+        if (l[j]!.compare(h[j]!) > 0) empty = true;
+      }
       lo.push(l);
       hi.push(h);
+      if (empty) return { lo, hi, relax, unstable, empty: true };
       relax.push(undefined);
       if (options.refine && feeds[id] && !node.inputs.every((src) => src === 0)) refine(net, { lo, hi, relax, unstable }, box, id);
     } else {

@@ -109,6 +109,8 @@ export interface ExactBounds {
   readonly relax: readonly ({ s: Dyadic[]; tl: Dyadic[]; tu: Dyadic[]; a: Dyadic[]; ta: Dyadic[] } | undefined)[];
   /** Neurons whose bounds straddle a breakpoint. */
   readonly unstable: number;
+  /** True when some neuron's bounds cross once the ReLU phases are imposed (no input takes them); the bounds stop there. */
+  readonly empty?: boolean;
 }
 
 /** An input box with dyadic bounds (round a rational box outward with floorDyadic/ceilDyadic first). */

@@ -7,6 +7,13 @@ import type { FloatNet } from "./float-net.js";
 import type { FloatBounds, FloatBox } from "./float-bounds-types.js";
 import { up, down, sumError, widenError } from "./float-round.js";
 
+/** An extra objective term coef·v_neuron on node `node` (below `start`), added to every objective. */
+export interface Injection {
+  readonly node: number;
+  readonly neuron: number;
+  readonly coef: number;
+}
+
 export interface BackSubstitution {
   /** A sound lower bound of each objective over the box. */
   readonly bounds: Float64Array;
@@ -21,9 +28,18 @@ export interface BackSubstitution {
  * bounds |C_exact − C| when the objectives are not floats. Uses fb's bounds of nodes ≤ start and the
  * relaxations of activation nodes < start.
  */
-export function backSubstitute(fn: FloatNet, fb: FloatBounds, box: FloatBox, start: number, C: Float64Array, m: number, cErr?: Float64Array): BackSubstitution {
+export function backSubstitute(fn: FloatNet, fb: FloatBounds, box: FloatBox, start: number, C: Float64Array, m: number, cErr?: Float64Array, inject: readonly Injection[] = []): BackSubstitution {
   const lam: (Float64Array | undefined)[] = fn.nodes.map(() => undefined);
   lam[start] = Float64Array.from(C);
+  // Extra objective terms on earlier nodes (a Lagrangian's β·z): multipliers placed before the pass, exactly.
+  for (const t of inject) {
+    const size = fn.nodes[t.node]!.size;
+    const L = (lam[t.node] ??= new Float64Array(m * size));
+    for (let r = 0; r < m; r++) {
+      if (L[r * size + t.neuron] !== 0) throw new Error("analysis/back-substitution: two injected terms on one neuron");
+      L[r * size + t.neuron] = t.coef;
+    }
+  }
   const mags = (id: number): Float64Array => Float64Array.from(fb.lo[id]!, (v, i) => Math.max(Math.abs(v), Math.abs(fb.hi[id]![i]!)));
   const err = new Float64Array(m);
   const K = new Float64Array(m);
@@ -156,7 +172,7 @@ export interface ObjectiveBound {
 }
 
 /** A sound lower bound of c·(values of node `start`, by default the output) over the box. */
-export function objectiveLowerBound(fn: FloatNet, fb: FloatBounds, box: FloatBox, c: ArrayLike<number>, cErr?: ArrayLike<number>, start: number = fn.output): ObjectiveBound {
-  const r = backSubstitute(fn, fb, box, start, Float64Array.from(c), 1, cErr ? Float64Array.from(cErr) : undefined);
+export function objectiveLowerBound(fn: FloatNet, fb: FloatBounds, box: FloatBox, c: ArrayLike<number>, cErr?: ArrayLike<number>, start: number = fn.output, inject: readonly Injection[] = []): ObjectiveBound {
+  const r = backSubstitute(fn, fb, box, start, Float64Array.from(c), 1, cErr ? Float64Array.from(cErr) : undefined, inject);
   return { bound: r.bounds[0]!, coef: r.coef, lambda: r.lambda };
 }

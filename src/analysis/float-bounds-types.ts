@@ -29,4 +29,16 @@ export interface FloatBounds {
   /** The symbolic bounds of every node: row-major size × (d + 1), the constant last. */
   readonly L: readonly Float64Array[];
   readonly U: readonly Float64Array[];
+  /**
+   * True when some neuron's bounds cross (lower > upper) once the ReLU phases are imposed: no input of the box
+   * takes those phases. The bounds then stop at that node.
+   */
+  readonly empty?: boolean;
+}
+
+/** A ReLU split: neuron `neuron` of activation node `node` restricted to z ≤ 0 (inactive) or z ≥ 0 (active). */
+export interface ReluPhase {
+  readonly node: number;
+  readonly neuron: number;
+  readonly active: boolean;
 }

@@ -9,8 +9,8 @@ import { up, down, sumError, widenError } from "./float-round.js";
 import { lowerLineSlope, pwlRelax, reluRelax } from "./float-relax.js";
 import { backSubstitute } from "./float-back-substitution.js";
 
-export type { FloatBox, Relaxation, FloatBounds } from "./float-bounds-types.js";
-import type { FloatBox, Relaxation, FloatBounds } from "./float-bounds-types.js";
+export type { FloatBox, Relaxation, FloatBounds, ReluPhase } from "./float-bounds-types.js";
+import type { FloatBox, Relaxation, FloatBounds, ReluPhase } from "./float-bounds-types.js";
 
 /** Forward symbolic propagation over the box: concrete bounds and relaxations of every node. */
 export interface PropagateOptions {
@@ -29,6 +29,12 @@ export interface PropagateOptions {
    * rule, which the certificate checker replays). Any r is sound.
    */
   readonly lowerSlopeRatio?: number;
+  /**
+   * ReLU splits: each listed neuron's pre-activation interval is cut to [l, min(u, 0)] (inactive) or
+   * [max(l, 0), u] (active) right after the inherited bounds are applied (before refinement), so the bounds hold
+   * for the inputs of the box that take these phases.
+   */
+  readonly phases?: readonly ReluPhase[];
 }
 
 const consumers = new WeakMap<FloatNet, boolean[]>();
@@ -155,6 +161,11 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
           if (ph[j]! < h[j]!) h[j] = ph[j]!;
         }
       }
+      if (options.phases && imposePhases(fn, options.phases, lo.length, l, h)) {
+        lo.push(l);
+        hi.push(h);
+        return { lo, hi, relax, unstable, L: Ls, U: Us, empty: true };
+      }
       lo.push(l);
       hi.push(h);
       relax.push(undefined);
@@ -226,6 +237,20 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
     Us.push(U);
   }
   return { lo, hi, relax, unstable, L: Ls, U: Us };
+}
+
+/** Cut the bounds [l, h] of affine node `id` by the phases of the ReLUs it feeds; true when some interval became empty. */
+function imposePhases(fn: FloatNet, phases: readonly ReluPhase[], id: number, l: Float64Array, h: Float64Array): boolean {
+  let empty = false;
+  for (const p of phases) {
+    const act = fn.nodes[p.node];
+    if (!act || act.kind !== "activation" || act.input !== id) continue;
+    const j = p.neuron;
+    if (p.active) l[j] = Math.max(l[j]!, 0);
+    else h[j] = Math.min(h[j]!, 0);
+    if (l[j]! > h[j]!) empty = true;
+  }
+  return empty;
 }
 
 /** Back-substitution bounds for the neurons of affine node `id` whose interval straddles a breakpoint. */

@@ -98,3 +98,71 @@ export function lpMultipliers(margins: Float64Array, coef: Float64Array, lo: Flo
   if (mu.every((v) => v === 0)) return undefined;
   return { mu, estimate: minOverBox(mu, coef, c, lo, hi) };
 }
+
+/** Lagrange multipliers β are capped here (a split constraint the model cannot satisfy would send β to ∞). */
+const BETA_MAX = 2 ** 20;
+
+/**
+ * Lagrange multipliers β ≥ 0 for the split constraints of a ReLU-split node (β-CROWN's dual): maximise the concave
+ * g(β) = min over the box of (coef0 + Σ_i β_i coef_i)·x + c0 + Σ_i β_i c_i, where coef0·x + c0 is the objective's
+ * linear lower bound and coef_i·x + c_i one of −s_i·z_i (≤ 0 where the split holds; `coefs` is k × d). By
+ * coordinate ascent with exact line searches (each coordinate's g is concave piecewise linear). A proposal only: the
+ * verifier then bounds the Lagrangian soundly by back-substitution, and the checker re-proves it exactly.
+ */
+export function lagrangeMultipliers(c0: number, coef0: Float64Array, consts: Float64Array, coefs: Float64Array, lo: Float64Array, hi: Float64Array, sweeps = 30): { beta: number[]; estimate: number } {
+  const k = consts.length;
+  const d = lo.length;
+  const beta = new Float64Array(k);
+  const A = Float64Array.from(coef0);
+  const value = (): number => {
+    let v = c0;
+    for (let i = 0; i < k; i++) v += beta[i]! * consts[i]!;
+    for (let j = 0; j < d; j++) v += A[j]! >= 0 ? A[j]! * lo[j]! : A[j]! * hi[j]!;
+    return v;
+  };
+  let best = value();
+  const breaks: { t: number; drop: number }[] = [];
+  for (let sweep = 0; sweep < sweeps; sweep++) {
+    const before = best;
+    for (let i = 0; i < k; i++) {
+      const row = i * d;
+      const old = beta[i]!;
+      // g along β_i = old + t (t ≥ −old): slope c_i + Σ_j r_j·(lo_j if a_j > 0 else hi_j), dropping at a_j = 0.
+      let slope = consts[i]!;
+      breaks.length = 0;
+      let lowest = -old;
+      for (let j = 0; j < d; j++) {
+        const r = coefs[row + j]!;
+        if (r === 0) continue;
+        const a = A[j]!;
+        const t = -a / r;
+        // The slope at t = lowest⁺ (the start of the search), then the breakpoints above it.
+        const at = a + lowest * r;
+        const positive = at > 0 || (at === 0 && r > 0);
+        slope += r * (positive ? lo[j]! : hi[j]!);
+        if (t > lowest) breaks.push({ t, drop: Math.abs(r) * (hi[j]! - lo[j]!) });
+      }
+      let t = lowest;
+      if (slope > 0) {
+        breaks.sort((p, q) => p.t - q.t);
+        t = BETA_MAX - old;
+        for (const b of breaks) {
+          slope -= b.drop;
+          if (slope <= 0) {
+            t = b.t;
+            break;
+          }
+        }
+      }
+      if (t !== 0) {
+        beta[i] = old + t;
+        for (let j = 0; j < d; j++) A[j] += t * coefs[row + j]!;
+      }
+    }
+    best = value();
+    if (!(best > before + 1e-12 * (1 + Math.abs(before)))) break;
+  }
+  // Round to 2^-20 (short rationals in the certificate), nonnegative.
+  const rounded = Array.from(beta, (v) => Math.max(0, Math.round(v * 2 ** 20) / 2 ** 20));
+  return { beta: rounded, estimate: best };
+}

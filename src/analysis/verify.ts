@@ -15,7 +15,7 @@ import { descendFrom, floatConjunction, sampleBox, type BoxSample, type Countere
 import { countLeaves, type CertificateCase, type VerifyCertificate } from "./certificate.js";
 import { certificateDocument, certificateTree, type CertificateFiles, type TreeNode } from "./certificate-writer.js";
 import { objectives } from "./close-node.js";
-import { branchAndBound, nodeBounds, LOWER_SLOPE_RATIO, type CaseContext } from "./branch-and-bound.js";
+import { branchAndBound, nodeBounds, INPUT_SPLIT_MAX_DIMENSION, LOWER_SLOPE_RATIO, type CaseContext } from "./branch-and-bound.js";
 
 export interface VerifyOptions {
   /** Wall-clock limit in seconds for the whole run (default: none). */
@@ -29,6 +29,11 @@ export interface VerifyOptions {
    * the verdict is found (one algorithm whatever the output), and costs only its serialization.
    */
   readonly certificate?: boolean;
+  /**
+   * What open branch-and-bound nodes split: "input" (the input with the largest smear score, halved) or "relu" (an
+   * unstable ReLU, cut to z ≤ 0 / z ≥ 0). Default: inputs up to INPUT_SPLIT_MAX_DIMENSION dimensions, else ReLUs.
+   */
+  readonly split?: "input" | "relu";
   /** The file names recorded in the certificate (informational). */
   readonly files?: CertificateFiles;
 }
@@ -91,6 +96,7 @@ export function verify(net: Network, problem: VerificationProblem, options: Veri
     objectives: objectives(problem.disjuncts[j]!),
     deadline,
     stats,
+    reluSplits: (options.split ?? (fn.inputSize > INPUT_SPLIT_MAX_DIMENSION ? "relu" : "input")) === "relu",
     rootBounds: rootBounds[b]!,
   });
   stats.cases = boxes.length * conj.length;
