@@ -4,7 +4,8 @@
 // `--certificate` (.ndjson); the CPU time of `tessera check` on that certificate (with its own limit); and
 // nnenum's verdict and CPU time on the same machine, interleaved, when NNENUM_DIR names an nnenum source tree
 // (its `src` folder goes on PYTHONPATH, with NNENUM_SHIM before it when set; python3 from NNENUM_PYTHON,
-// default python3; one process) — the column is empty otherwise. tessera runs with one worker (`--workers 1`
+// default python3; one process) — the column is empty otherwise. When the instance folder has a published.csv
+// (instance → published VNN-COMP verdict), the summary counts the verdicts that contradict it. tessera runs with one worker (`--workers 1`
 // is the default and only mode here). Not a test.
 //
 // Run: npm run bench -- bench/verify.ts [--benchmark acasxu|mnist_fc] [--corpus DIR] [--out results.ndjson] [--limit N]
@@ -87,6 +88,15 @@ const instances = readFileSync(join(DATA, "instances.csv"), "utf8")
   .filter((p) => p.length >= 3 && (only === "" || only.split(",").every((w) => p[0]!.includes(w) || p[1]!.includes(w))))
   .slice(0, limit);
 
+/** Published verdicts (instance → holds/violated/unknown) from DATA/published.csv when the benchmark has one. */
+const published = new Map<string, string>();
+if (existsSync(join(DATA, "published.csv"))) {
+  for (const line of readFileSync(join(DATA, "published.csv"), "utf8").trim().split("\n").slice(1)) {
+    const [o, v, verdictText] = line.split(",").map((x) => x.trim());
+    published.set(`${o} ${v}`, verdictText!);
+  }
+}
+
 const work = mkdtempSync(join(tmpdir(), "tessera-bench-"));
 for (const [onnxRel, vnnlibRel, t] of instances) {
   const instance = `${onnxRel} ${vnnlibRel}`;
@@ -139,4 +149,10 @@ console.log(`answered within the instance's timeout in CPU time: tessera ${rows.
 console.log(`CPU total: tessera ${sum("cpu").toFixed(1)} s, with certificate ${sum("certCpu").toFixed(1)} s, check ${sum("checkCpu").toFixed(1)} s, nnenum ${sum("nnenumCpu").toFixed(1)} s`);
 const disagree = rows.filter((r) => r.nnenum && ["holds", "violated"].includes(r.nnenum) && ["holds", "violated"].includes(r.result) && r.nnenum !== r.result);
 console.log(`verdicts that disagree with nnenum: ${disagree.length}${disagree.length ? ": " + disagree.map((r) => r.instance).join("; ") : ""}`);
+const answered = (v: string | undefined): v is string => v === "holds" || v === "violated";
+const wrong = rows.filter((r) => {
+  const p = published.get(r.instance);
+  return answered(p) && [r.result, r.certResult].some((v) => answered(v) && v !== p);
+});
+if (published.size) console.log(`verdicts that contradict the published VNN-COMP results (published.csv): ${wrong.length}${wrong.length ? ": " + wrong.map((r) => r.instance).join("; ") : ""}`);
 console.log(`certificates accepted ${count("check", "accepted")}, check timeouts ${count("check", "timeout")}, rejected ${rows.filter((r) => r.check?.startsWith("rejected")).length}`);

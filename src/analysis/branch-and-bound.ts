@@ -5,7 +5,7 @@
 // lives in the CaseContext and the local queue: the search is re-entrant.
 import type { FloatNet } from "./float-net.js";
 import { floatForward } from "./float-net.js";
-import { propagate, type FloatBounds, type FloatBox, type PropagateOptions, type ReluPhase } from "./float-bounds.js";
+import { propagate, propagateInherited, type FloatBounds, type FloatBox, type PropagateOptions, type ReluPhase } from "./float-bounds.js";
 import { MinQueue } from "./branch-queue.js";
 import { nextDown } from "../exact/float.js";
 import { closeNode, type Objective } from "./close-node.js";
@@ -46,6 +46,8 @@ export interface BranchBox {
 interface Branch extends BranchBox {
   /** The ReLU phases imposed on this node (ReLU splits on its path). */
   readonly phases: readonly ReluPhase[];
+  /** True for a ReLU split's child (its parent's box). */
+  readonly sameBox?: boolean;
   tree: TreeNode;
   /** Priority: lower is bounded first. */
   key: number;
@@ -71,8 +73,11 @@ export const INPUT_SPLIT_MAX_DIMENSION = 16;
  * A node's bounds: refined by back-substitution, intersected with its parent's, cut by its ReLU phases (the rule
  * the certificate records).
  */
-export function nodeBounds(fn: FloatNet, box: FloatBox, inherit?: PropagateOptions["inherit"], phases: readonly ReluPhase[] = []): FloatBounds {
-  return propagate(fn, box, { refine: true, lowerSlopeRatio: LOWER_SLOPE_RATIO, ...(inherit ? { inherit } : {}), ...(phases.length ? { phases } : {}) });
+export function nodeBounds(fn: FloatNet, box: FloatBox, inherit?: PropagateOptions["inherit"], phases: readonly ReluPhase[] = [], sameBox = false): FloatBounds {
+  const options = { refine: true, lowerSlopeRatio: LOWER_SLOPE_RATIO, ...(phases.length ? { phases } : {}) };
+  // A ReLU split's child has its parent's box: no symbolic pass, the parent's bounds cut by the phases and refined.
+  if (sameBox && inherit) return propagateInherited(fn, box, { ...options, inherit });
+  return propagate(fn, box, { ...options, ...(inherit ? { inherit } : {}) });
 }
 
 /**
@@ -122,7 +127,7 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox, maxNodes: numb
     stats.nodes++;
     stats.maxDepth = Math.max(stats.maxDepth, br.depth);
     const box = { lo: br.lo, hi: br.hi };
-    const fb = br.tree === tree && ctx.rootBounds ? ctx.rootBounds : nodeBounds(fn, box, br.inherit, br.phases);
+    const fb = br.tree === tree && ctx.rootBounds ? ctx.rootBounds : nodeBounds(fn, box, br.inherit, br.phases, br.sameBox);
     if (fb.empty) {
       br.tree.empty = true;
       continue;
@@ -152,7 +157,7 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox, maxNodes: numb
       // Split the unstable ReLU with the largest score; both halves keep the box and inherit these bounds.
       const pick = pickRelu(fn, fb, bestLambda);
       if (!pick) return { reason: `a branch has no unstable ReLU left to split (box ${boxIndex}, disjunct ${disjunct}, depth ${br.depth})` };
-      const child = (active: boolean): Branch => ({ ...br, depth: br.depth + 1, phases: [...br.phases, { ...pick, active }], tree: {}, key: margin, inherit: { lo: fb.lo, hi: fb.hi } });
+      const child = (active: boolean): Branch => ({ ...br, depth: br.depth + 1, phases: [...br.phases, { ...pick, active }], sameBox: true, tree: {}, key: margin, inherit: { lo: fb.lo, hi: fb.hi } });
       const off = child(false);
       const on = child(true);
       br.tree.relu = pick;

@@ -20,7 +20,7 @@ import { CheckFailure, type CheckInput, type CheckReport } from "../check/types.
 import { InputError } from "../errors.js";
 import { VERIFY_CERTIFICATE_FORMAT, VERIFY_CERTIFICATE_VERSION, parseCertificateNode, parseProblem, problemSha256, type ParsedNode } from "./certificate.js";
 import { problemFromVnnlib, type VerificationProblem } from "./problem.js";
-import { exactPropagate, exactObjectiveLowerBound, floorDyadic, ceilDyadic, type DyadicBox, type ExactBounds } from "./exact-bounds.js";
+import { exactPropagate, exactPropagateInherited, exactObjectiveLowerBound, floorDyadic, ceilDyadic, type DyadicBox, type ExactBounds } from "./exact-bounds.js";
 import type { ExactInjection } from "./exact-back-substitution.js";
 import { prepare, SLOPE_BITS, type ExactNode } from "./exact-fixed.js";
 import { isRelu } from "./exact-relax.js";
@@ -165,6 +165,8 @@ interface Frame {
   readonly inherit: ExactBounds | undefined;
   /** The ReLU phases of the path to this node. */
   readonly phases: readonly ReluPhase[];
+  /** A ReLU split's child: its parent's box, bounded without a symbolic pass (exactPropagateInherited). */
+  readonly sameBox?: boolean;
 }
 
 type ReluPhase = { readonly node: number; readonly neuron: number; readonly active: boolean };
@@ -184,7 +186,11 @@ function checkTree(net: Network, problem: VerificationProblem, boxIndex: number,
     const { lo, hi, phases } = frame;
     count++;
     const dbox: DyadicBox = { lo: lo.map((v) => floorDyadic(v, BOX_EXPONENT)), hi: hi.map((v) => ceilDyadic(v, BOX_EXPONENT)) };
-    const bounds = (): ExactBounds => exactPropagate(net, dbox, { refine: true, lowerSlopeRatio: ratio, phases, ...(frame.inherit ? { inherit: frame.inherit } : {}) });
+    const bounds = (): ExactBounds => {
+      const options = { refine: true, lowerSlopeRatio: ratio, phases };
+      if (frame.sameBox && frame.inherit) return exactPropagateInherited(net, dbox, { ...options, inherit: frame.inherit });
+      return exactPropagate(net, dbox, { ...options, ...(frame.inherit ? { inherit: frame.inherit } : {}) });
+    };
     if (node.kind === "relu") {
       const act = nodesOfNet[node.node];
       if (!act || act.kind !== "activation") throw new CheckFailure(`${node.path}.relu.node: ${node.node} is not an activation node of the network`);
@@ -192,7 +198,7 @@ function checkTree(net: Network, problem: VerificationProblem, boxIndex: number,
       if (!isRelu(act.fns[node.neuron]!)) throw new CheckFailure(`${node.path}.relu: neuron ${node.neuron} of node ${node.node} is not a ReLU`);
       const eb = bounds();
       if (eb.empty) throw new CheckFailure(`${node.path}: the node's bounds are already empty (make it an empty leaf)`);
-      const split = (active: boolean): Frame => ({ lo, hi, inherit: eb, phases: [...phases, { node: node.node, neuron: node.neuron, active }] });
+      const split = (active: boolean): Frame => ({ lo, hi, inherit: eb, phases: [...phases, { node: node.node, neuron: node.neuron, active }], sameBox: true });
       pending.push(split(true), split(false));
       continue;
     }

@@ -161,15 +161,7 @@ export function exactPropagate(net: Network, box: DyadicBox, options: ExactPropa
           if (inh.hi[id]![j]!.compare(h[j]!) < 0) h[j] = inh.hi[id]![j]!;
         }
       }
-      let empty = false;
-      for (const p of options.phases ?? []) {
-        const act = nodes[p.node];
-        if (!act || act.kind !== "activation" || act.input !== id) continue;
-        const j = p.neuron;
-        if (p.active && l[j]!.sign() < 0) l[j] = Dyadic.ZERO;
-        if (!p.active && h[j]!.sign() > 0) h[j] = Dyadic.ZERO;
-        if (l[j]!.compare(h[j]!) > 0) empty = true;
-      }
+      const empty = imposeExactPhases(nodes, options.phases ?? [], id, l, h);
       lo.push(l);
       hi.push(h);
       if (empty) return { lo, hi, relax, unstable, empty: true };
@@ -184,25 +176,10 @@ export function exactPropagate(net: Network, box: DyadicBox, options: ExactPropa
       const e = eIn - SLOPE_BITS;
       const um = new Array<bigint>(n * D).fill(0n);
       const lm = new Array<bigint>(n * D).fill(0n);
-      const rs: Dyadic[] = [];
-      const rtl: Dyadic[] = [];
-      const rtu: Dyadic[] = [];
-      const ra: Dyadic[] = [];
-      const rta: Dyadic[] = [];
-      const nlo: Dyadic[] = [];
-      const nhi: Dyadic[] = [];
+      const rx = exactRelaxActivation(node, zl, zh, ratio);
+      unstable += rx.unstable;
       for (let j = 0; j < n; j++) {
-        const r = relaxNeuron(node.fns[j]!, zl[j]!, zh[j]!);
-        if (r.unstable) unstable++;
-        rs.push(dy(r.s, -SLOPE_BITS));
-        rtl.push(r.tl);
-        rtu.push(r.tu);
-        // Back-substitution's lower line (DeepPoly's a ∈ {0, 1} for an unstable ReLU, else the parallel one).
-        const relu = isRelu(node.fns[j]!) && r.unstable;
-        ra.push(relu ? lowerLineSlope(zl[j]!, zh[j]!, ratio) : dy(r.s, -SLOPE_BITS));
-        rta.push(relu ? Dyadic.ZERO : r.tl);
-        nlo.push(r.lo);
-        nhi.push(r.hi);
+        const r = rx.neurons[j]!;
         const o = j * D;
         if (r.s !== 0n) {
           const pu = r.s > 0n ? su : sl;
@@ -217,14 +194,97 @@ export function exactPropagate(net: Network, box: DyadicBox, options: ExactPropa
       }
       U = shrink({ m: um, e }, n, d, mCeil, true);
       L = shrink({ m: lm, e }, n, d, mCeil, false);
-      lo.push(nlo);
-      hi.push(nhi);
-      relax.push({ s: rs, tl: rtl, tu: rtu, a: ra, ta: rta });
+      lo.push(rx.lo);
+      hi.push(rx.hi);
+      relax.push(rx.relax);
     }
     Us.push(U);
     Ls.push(L);
   }
   return { lo, hi, relax, unstable };
+}
+
+type ExactActivation = Extract<ExactNode, { kind: "activation" }>;
+
+/** Every neuron's exact relaxation on [zl, zh] (with the integer slope mantissas), its value bounds, and the unstable count. */
+function exactRelaxActivation(node: ExactActivation, zl: readonly Dyadic[], zh: readonly Dyadic[], ratio: bigint) {
+  const rs: Dyadic[] = [];
+  const rtl: Dyadic[] = [];
+  const rtu: Dyadic[] = [];
+  const ra: Dyadic[] = [];
+  const rta: Dyadic[] = [];
+  const nlo: Dyadic[] = [];
+  const nhi: Dyadic[] = [];
+  const neurons: ReturnType<typeof relaxNeuron>[] = [];
+  let unstable = 0;
+  for (let j = 0; j < node.size; j++) {
+    const r = relaxNeuron(node.fns[j]!, zl[j]!, zh[j]!);
+    neurons.push(r);
+    if (r.unstable) unstable++;
+    rs.push(dy(r.s, -SLOPE_BITS));
+    rtl.push(r.tl);
+    rtu.push(r.tu);
+    // Back-substitution's lower line (DeepPoly's a ∈ {0, 1} for an unstable ReLU, else the parallel one).
+    const relu = isRelu(node.fns[j]!) && r.unstable;
+    ra.push(relu ? lowerLineSlope(zl[j]!, zh[j]!, ratio) : dy(r.s, -SLOPE_BITS));
+    rta.push(relu ? Dyadic.ZERO : r.tl);
+    nlo.push(r.lo);
+    nhi.push(r.hi);
+  }
+  return { relax: { s: rs, tl: rtl, tu: rtu, a: ra, ta: rta }, lo: nlo, hi: nhi, neurons, unstable };
+}
+
+/**
+ * The exact bounds of a node whose box is its parent's (a ReLU split's child): the parent's bounds cut by the
+ * phases, refined by exact back-substitution where a neuron still straddles a breakpoint, and the relaxations on
+ * them; no symbolic pass (the float rule of float-bounds.ts's propagateInherited).
+ */
+export function exactPropagateInherited(net: Network, box: DyadicBox, options: ExactPropagateOptions & { readonly inherit: NonNullable<ExactPropagateOptions["inherit"]> }): ExactBounds {
+  const ratio = options.lowerSlopeRatio ?? 1n;
+  const nodes = prepare(net);
+  const lo: Dyadic[][] = [];
+  const hi: Dyadic[][] = [];
+  const relax: ExactBounds["relax"][number][] = [];
+  let unstable = 0;
+  for (const node of nodes) {
+    const id = lo.length;
+    if (node.kind === "input") {
+      lo.push([...box.lo]);
+      hi.push([...box.hi]);
+      relax.push(undefined);
+    } else if (node.kind === "affine") {
+      const l = [...options.inherit.lo[id]!];
+      const h = [...options.inherit.hi[id]!];
+      const empty = imposeExactPhases(nodes, options.phases ?? [], id, l, h);
+      lo.push(l);
+      hi.push(h);
+      if (empty) return { lo, hi, relax, unstable, empty: true };
+      relax.push(undefined);
+      const feeds = nodes.some((m) => m.kind === "activation" && m.input === id);
+      if (options.refine && feeds && !node.inputs.every((src) => src === 0)) refine(net, { lo, hi, relax, unstable }, box, id);
+    } else {
+      const rx = exactRelaxActivation(node, lo[node.input]!, hi[node.input]!, ratio);
+      unstable += rx.unstable;
+      lo.push(rx.lo);
+      hi.push(rx.hi);
+      relax.push(rx.relax);
+    }
+  }
+  return { lo, hi, relax, unstable };
+}
+
+/** Cut the bounds of affine node `id` by the phases of the ReLUs it feeds; true when some interval became empty. */
+function imposeExactPhases(nodes: readonly ExactNode[], phases: NonNullable<ExactPropagateOptions["phases"]>, id: number, l: Dyadic[], h: Dyadic[]): boolean {
+  let empty = false;
+  for (const p of phases) {
+    const act = nodes[p.node];
+    if (!act || act.kind !== "activation" || act.input !== id) continue;
+    const j = p.neuron;
+    if (p.active && l[j]!.sign() < 0) l[j] = Dyadic.ZERO;
+    if (!p.active && h[j]!.sign() > 0) h[j] = Dyadic.ZERO;
+    if (l[j]!.compare(h[j]!) > 0) empty = true;
+  }
+  return empty;
 }
 
 /**

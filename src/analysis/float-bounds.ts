@@ -177,25 +177,10 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
       const zh = hi[node.input]!;
       const SU = Us[node.input]!;
       const SL = Ls[node.input]!;
-      const s = new Float64Array(n);
-      const tl = new Float64Array(n);
-      const al = new Float64Array(n);
-      const ta = new Float64Array(n);
-      const tu = new Float64Array(n);
-      const l = new Float64Array(n);
-      const h = new Float64Array(n);
+      const rx = relaxActivation(node, zl, zh, ratio);
+      unstable += rx.unstable;
       for (let i = 0; i < n; i++) {
-        const f = node.neurons[i]!;
-        const r = f.relu ? reluRelax(zl[i]!, zh[i]!) : pwlRelax(f, zl[i]!, zh[i]!);
-        s[i] = r.s;
-        tl[i] = r.tl;
-        // The lower line back-substitution uses (exact-relax.ts states the rule).
-        al[i] = f.relu && r.unstable ? lowerLineSlope(zl[i]!, zh[i]!, ratio) : r.s;
-        ta[i] = f.relu && r.unstable ? 0 : r.tl;
-        tu[i] = r.tu;
-        l[i] = r.lo;
-        h[i] = r.hi;
-        if (r.unstable) unstable++;
+        const r = { s: rx.relax.s[i]!, tl: rx.relax.tl[i]!, tu: rx.relax.tu[i]! };
         const o = i * D;
         const si = r.s;
         if (si === 0) {
@@ -229,14 +214,81 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
         U[o + d] = up(cu + r.tu + widenError(eu));
         L[o + d] = down(cl + r.tl - widenError(el));
       }
-      lo.push(l);
-      hi.push(h);
-      relax.push({ s, tl, tu, a: al, ta });
+      lo.push(rx.lo);
+      hi.push(rx.hi);
+      relax.push(rx.relax);
     }
     Ls.push(L);
     Us.push(U);
   }
   return { lo, hi, relax, unstable, L: Ls, U: Us };
+}
+
+/** Every neuron's relaxation on [zl, zh], its value bounds, and how many neurons straddle a breakpoint. */
+function relaxActivation(node: FloatActivation, zl: Float64Array, zh: Float64Array, ratio: number): { relax: Relaxation; lo: Float64Array; hi: Float64Array; unstable: number } {
+  const n = node.size;
+  const s = new Float64Array(n);
+  const tl = new Float64Array(n);
+  const al = new Float64Array(n);
+  const ta = new Float64Array(n);
+  const tu = new Float64Array(n);
+  const l = new Float64Array(n);
+  const h = new Float64Array(n);
+  let unstable = 0;
+  for (let i = 0; i < n; i++) {
+    const f = node.neurons[i]!;
+    const r = f.relu ? reluRelax(zl[i]!, zh[i]!) : pwlRelax(f, zl[i]!, zh[i]!);
+    s[i] = r.s;
+    tl[i] = r.tl;
+    // The lower line back-substitution uses (exact-relax.ts states the rule).
+    al[i] = f.relu && r.unstable ? lowerLineSlope(zl[i]!, zh[i]!, ratio) : r.s;
+    ta[i] = f.relu && r.unstable ? 0 : r.tl;
+    tu[i] = r.tu;
+    l[i] = r.lo;
+    h[i] = r.hi;
+    if (r.unstable) unstable++;
+  }
+  return { relax: { s, tl, tu, a: al, ta }, lo: l, hi: h, unstable };
+}
+
+/**
+ * The bounds of a node whose box is its parent's (a ReLU split's child): the parent's bounds cut by the phases,
+ * refined by back-substitution where a neuron still straddles a breakpoint, and the relaxations on them. No
+ * symbolic pass: L and U are empty (the rule the certificate checker replays for ReLU split children).
+ */
+export function propagateInherited(fn: FloatNet, box: FloatBox, options: PropagateOptions & { readonly inherit: NonNullable<PropagateOptions["inherit"]> }): FloatBounds {
+  const ratio = options.lowerSlopeRatio ?? 1;
+  const lo: Float64Array[] = [];
+  const hi: Float64Array[] = [];
+  const relax: (Relaxation | undefined)[] = [];
+  const none: Float64Array[] = [];
+  let unstable = 0;
+  for (const node of fn.nodes) {
+    const id = lo.length;
+    none.push(new Float64Array(0));
+    if (node.kind === "input") {
+      lo.push(Float64Array.from(box.lo));
+      hi.push(Float64Array.from(box.hi));
+      relax.push(undefined);
+    } else if (node.kind === "affine") {
+      const l = Float64Array.from(options.inherit.lo[id]!);
+      const h = Float64Array.from(options.inherit.hi[id]!);
+      const empty = options.phases ? imposePhases(fn, options.phases, id, l, h) : false;
+      lo.push(l);
+      hi.push(h);
+      if (empty) return { lo, hi, relax, unstable, L: none, U: none, empty: true };
+      relax.push(undefined);
+      const feeds = fn.nodes.some((m) => m.kind === "activation" && m.input === id);
+      if (options.refine && feeds && !node.inputs.every((src) => src === 0)) refineByBackSubstitution(fn, { lo, hi, relax, unstable, L: none, U: none }, box, id);
+    } else {
+      const rx = relaxActivation(node, lo[node.input]!, hi[node.input]!, ratio);
+      unstable += rx.unstable;
+      lo.push(rx.lo);
+      hi.push(rx.hi);
+      relax.push(rx.relax);
+    }
+  }
+  return { lo, hi, relax, unstable, L: none, U: none };
 }
 
 /** Cut the bounds [l, h] of affine node `id` by the phases of the ReLUs it feeds; true when some interval became empty. */
