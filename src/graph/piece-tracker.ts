@@ -1,5 +1,6 @@
-// Linear pieces while regions stream by, for `count` and `regions`: per region only its pattern text and a
-// digest of its exact affine map are kept (no constraints, no maps), so the per-region cost is a hash. At the
+// Linear pieces while regions stream by, for `count` and `regions`: per region only its pattern (packed bits)
+// and a 53-bit hash of a digest of its exact affine map are kept (no constraints, no maps, no strings), so the
+// per-region cost is a hash and a few bytes. At the
 // end, only regions whose map digest is shared by another region can join a piece; for those, the region's
 // constraints are rebuilt exactly from its pattern (one half-space per neuron bound, plus the domain), each neuron
 // constraint is crossed with the exact crossing rule, and when the far side is a region of the same digest
@@ -40,22 +41,109 @@ export function patternConstraints(net: Network, pattern: readonly (readonly num
   return out;
 }
 
-export class LinearPieceTracker {
-  private readonly ids = new Map<string, number>();
-  private readonly digests: string[] = [];
-  private readonly patterns: string[] = [];
+/** 53-bit hash of a digest string (equal strings, equal hashes; a collision only costs exact checks). */
+function digestHash(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 & 0x1fffff) * 2 ** 32 + (h1 >>> 0);
+}
 
-  /** Record one region (ids must be distinct; any order). Keeps its pattern text and a digest of its map. */
-  add(region: Region): void {
-    this.addKey(region.id, formatPattern(region.pattern), mapDigest(mapToJson(region.map)));
+/**
+ * Per region id: a 53-bit hash of its map digest (−1: never added) and its pattern packed at `width` bits
+ * per neuron (widened, and everything repacked, when a piece does not fit). About 8 + N·width/8 bytes per
+ * region, so counts of millions of regions fit in memory.
+ */
+class PackedRegions {
+  hashes = new Float64Array(1024).fill(-1);
+  private words = new Uint32Array(0);
+  private width = 1;
+  private stride = 0;
+  /** Neurons per layer, fixed by the first pattern. */
+  private layers: number[] | undefined;
+  private neurons = 0;
+  size = 0;
+
+  add(id: number, pattern: readonly (readonly number[])[], hash: number): void {
+    if (!this.layers) {
+      this.layers = pattern.map((l) => l.length);
+      this.neurons = this.layers.reduce((a, b) => a + b, 0);
+      this.stride = Math.ceil(this.neurons / 32);
+    }
+    invariant(pattern.length === this.layers.length && pattern.every((l, i) => l.length === this.layers![i]), "graph/piece-tracker: patterns of different shapes");
+    let max = 0;
+    for (const l of pattern) for (const p of l) if (p > max) max = p;
+    while (max >= 2 ** this.width) this.widen();
+    if (id >= this.hashes.length || (id + 1) * this.stride > this.words.length) this.grow(id + 1);
+    invariant(this.hashes[id] === -1, `graph/piece-tracker: region ${id} added twice`);
+    this.hashes[id] = hash;
+    this.write(this.words, id, pattern.flat(), this.width, this.stride);
+    if (id + 1 > this.size) this.size = id + 1;
   }
 
-  /** Record one region by its id, pattern text and map digest (regions/region-map.ts, mapDigest). */
+  pattern(id: number): number[][] {
+    const flat = this.read(this.words, id, this.width, this.stride);
+    let k = 0;
+    return this.layers!.map((n) => flat.slice(k, (k += n)));
+  }
+
+  private write(words: Uint32Array, id: number, flat: readonly number[], width: number, stride: number): void {
+    const base = id * stride;
+    words.fill(0, base, base + stride);
+    for (let i = 0; i < flat.length; i++) {
+      const p = flat[i]!;
+      for (let b = 0; b < width; b++) if ((p >>> b) & 1) words[base + ((i * width + b) >>> 5)]! |= 1 << ((i * width + b) & 31);
+    }
+  }
+
+  private read(words: Uint32Array, id: number, width: number, stride: number): number[] {
+    const base = id * stride;
+    const out = new Array<number>(this.neurons);
+    for (let i = 0; i < this.neurons; i++) {
+      let p = 0;
+      for (let b = 0; b < width; b++) if ((words[base + ((i * width + b) >>> 5)]! >>> ((i * width + b) & 31)) & 1) p |= 1 << b;
+      out[i] = p;
+    }
+    return out;
+  }
+
+  private grow(ids: number): void {
+    const capacity = Math.max(ids, 2 * this.hashes.length);
+    const hashes = new Float64Array(capacity).fill(-1);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
+    const words = new Uint32Array(capacity * this.stride);
+    words.set(this.words);
+    this.words = words;
+  }
+
+  private widen(): void {
+    invariant(this.width < 16, "graph/piece-tracker: a neuron with more than 65536 pieces");
+    const width = this.width + 1;
+    const stride = Math.ceil((this.neurons * width) / 32);
+    const words = new Uint32Array((this.words.length / Math.max(this.stride, 1)) * stride);
+    for (let id = 0; id < this.size; id++) if (this.hashes[id]! >= 0) this.write(words, id, this.read(this.words, id, this.width, this.stride), width, stride);
+    [this.words, this.width, this.stride] = [words, width, stride];
+  }
+}
+
+export class LinearPieceTracker {
+  private readonly regions = new PackedRegions();
+
+  /** Record one region (ids must be distinct; any order). Keeps its pattern and a hash of its map digest. */
+  add(region: Region): void {
+    this.regions.add(region.id, region.pattern, digestHash(mapDigest(mapToJson(region.map))));
+  }
+
+  /** Record one region by its id, pattern text and map digest (regions/map-key.ts or region-map.ts's mapDigest: one kind per run). */
   addKey(id: number, pattern: string, digest: string): void {
-    invariant(!this.ids.has(pattern), `graph/piece-tracker: pattern ${pattern} seen twice`);
-    this.ids.set(pattern, id);
-    this.digests[id] = digest;
-    this.patterns[id] = pattern;
+    this.regions.add(id, parsePattern(pattern), digestHash(digest));
   }
 
   /**
@@ -63,7 +151,7 @@ export class LinearPieceTracker {
    * region coordinates (the enumeration's resolved network and polyhedron).
    */
   finish(net: Network, domain: Polyhedron): [pieceOfId: number[], count: number] {
-    const n = this.digests.length;
+    const { hashes, size: n } = this.regions;
     const parent = Array.from({ length: n }, (_, i) => i);
     const find = (i: number): number => {
       while (parent[i] !== i) {
@@ -72,22 +160,36 @@ export class LinearPieceTracker {
       }
       return i;
     };
-    const groups = new Map<string, number[]>();
-    this.digests.forEach((digest, id) => {
-      if (digest !== undefined) groups.set(digest, [...(groups.get(digest) ?? []), id]);
-    });
-    for (const members of groups.values()) {
-      if (members.length < 2) continue;
+    // Groups of equal digest hashes (only they can share a map), found by sorting the ids by hash.
+    const order = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => hashes[i]! >= 0);
+    order.sort((a, b) => hashes[a]! - hashes[b]! || a - b);
+    const groups: number[][] = [];
+    for (let i = 0; i < order.length; ) {
+      let j = i + 1;
+      while (j < order.length && hashes[order[j]!] === hashes[order[i]!]) j++;
+      if (j - i > 1) groups.push(Array.from(order.subarray(i, j)));
+      i = j;
+    }
+    // Pattern → id for the regions of those groups (a crossing's far side can only join its own group).
+    const ids = new Map<string, number>();
+    for (const members of groups) {
+      for (const id of members) {
+        const text = formatPattern(this.regions.pattern(id));
+        invariant(!ids.has(text), `graph/piece-tracker: pattern ${text} seen twice`);
+        ids.set(text, id);
+      }
+    }
+    for (const members of groups) {
       const inGroup = new Set(members);
       for (const id of members) {
-        const pattern = parsePattern(this.patterns[id]!);
+        const pattern = this.regions.pattern(id);
         const forms = patternForms(net, pattern);
         const own = outputForm(net, forms);
         const constraints = patternConstraints(net, pattern, forms, domain);
         constraints.forEach((constraint, index) => {
           if (constraint.source.kind !== "neuron") return;
           const [[far], farMap] = crossFacet(net, pattern, forms, halfspaceOf(constraint));
-          const other = this.ids.get(formatPattern(far));
+          const other = ids.get(formatPattern(far));
           if (other === undefined || !inGroup.has(other) || find(other) === find(id)) return;
           if (!sameAffineMap({ A: farMap.G, c: farMap.h }, { A: own.G, c: own.h })) return;
           if (!facetInteriorPoint(constraints, index)) return;
@@ -99,7 +201,7 @@ export class LinearPieceTracker {
     }
     const pieceOfRoot = new Map<number, number>();
     const pieces = parent.map((_, i) => {
-      if (this.digests[i] === undefined) return -1;
+      if (hashes[i]! < 0) return -1;
       const root = find(i);
       if (!pieceOfRoot.has(root)) pieceOfRoot.set(root, pieceOfRoot.size);
       return pieceOfRoot.get(root)!;

@@ -7,7 +7,7 @@ import type { Dyadic } from "../exact/dyadic.js";
 import { DyadicField, RationalField, type Field } from "../exact/field.js";
 import type { Rational } from "../exact/rational.js";
 import { UsageError } from "../errors.js";
-import { isDyadicNetwork } from "../network/evaluate.js";
+import { formatPattern, isDyadicNetwork } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";
 import { resolveDomain, type ResolvedDomain } from "../geometry/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
@@ -19,6 +19,7 @@ import { FieldMaps, type PathMaps } from "./affine-maps.js";
 import { NeuronDecider } from "./decide.js";
 import { FixedPointMaps } from "./fixed-point-maps.js";
 import { buildRegion } from "./leaf-to-region.js";
+import { exactMapDigest, floatMapDigest, outputGrid, type RegionKey } from "./map-key.js";
 import { boxRecord, regionBox, type RegionBox } from "./box-filter.js";
 import { resolveOptions, type EnumerateOptions, type ResolvedOptions } from "./options.js";
 import { RowStack } from "./row-stack.js";
@@ -140,12 +141,22 @@ function* search<T>(
   if (maps.layers > 0) boxes[0] = newBox(0);
   // Regions are built only when someone consumes them (count just counts).
   const build = opts.onRegion !== undefined;
+  // Without a built region, count's key: the pattern and the output map's digest (float map first, map-key.ts).
+  const onKey = build ? undefined : opts.onRegionKey;
+  const grid = onKey ? outputGrid(resolved.network) : undefined;
+  const regionKey = (): RegionKey => {
+    const float = maps.float ? floatMapDigest(maps.float, resolved.network.output, d, grid!) : undefined;
+    if (float !== undefined) return { pattern: formatPattern(pattern), digest: float };
+    stats.lp.exactKeys++;
+    return { pattern: formatPattern(pattern), digest: exactMapDigest(F, maps.output(), grid!) };
+  };
   // Decisions made since the previous region: their records ride on the next region, so a unit that stops
   // before that region hands them (and their counts) to the unit that owns them (work-unit.md, "Ownership").
   let sinceLeaf = { decisions: 0, splits: 0 };
   const emit = (witness: readonly T[]): Region | true => {
     sinceLeaf = { decisions: 0, splits: 0 };
     if (!build) {
+      onKey?.(id, regionKey());
       id++;
       pending = [];
       return true;
@@ -186,8 +197,8 @@ function* search<T>(
     }
     pattern[info.layer]![info.neuron] = s;
     if (f.j + 1 === maps.layerStart[info.layer + 1]) {
-      // The last segment (after the last activation layer) only gives the output map: built regions need it, counting does not.
-      if (build || info.layer + 1 < maps.layers) maps.computeSegment(info.layer + 1, pattern);
+      // The last segment (after the last activation layer) only gives the output map: built regions and keys need it.
+      if (build || onKey || info.layer + 1 < maps.layers) maps.computeSegment(info.layer + 1, pattern);
       if (info.layer + 1 < maps.layers) {
         // Few constraints added since the previous layer's box: keep it (still valid, slightly loose).
         const prev = boxes[info.layer];

@@ -1,6 +1,7 @@
 // The one options object of the region engine (nnenum's Settings, YALPS's Options): every knob with its
 // default and unit, merged once into a frozen Required<...> that is passed down (never a global).
 import { UsageError } from "../errors.js";
+import type { RegionKey } from "./map-key.js";
 import type { Region } from "./types.js";
 
 /** Progress of a running enumeration (for progress bars). */
@@ -38,15 +39,21 @@ export interface EnumerateOptions {
   readonly signal?: AbortSignal;
   /** Called with each region as it is found (streaming: regions are not kept). Default: none. */
   readonly onRegion?: (region: Region) => void;
+  /**
+   * Called with each region's key (pattern and output-map digest, regions/map-key.ts) when no region is built
+   * (no onRegion): the counting path, which never builds a region. Default: none.
+   */
+  readonly onRegionKey?: (id: number, key: RegionKey) => void;
   /** Called about every `progressIntervalMs`. Default: none. */
   readonly onProgress?: (progress: EnumerationProgress) => void;
   /** Milliseconds between progress calls and between yields to the event loop. Default: 100. */
   readonly progressIntervalMs?: number;
 }
 
-export type ResolvedOptions = Readonly<Required<Omit<EnumerateOptions, "signal" | "onRegion" | "onProgress">>> & {
+export type ResolvedOptions = Readonly<Required<Omit<EnumerateOptions, "signal" | "onRegion" | "onRegionKey" | "onProgress">>> & {
   readonly signal: AbortSignal | undefined;
   readonly onRegion: ((region: Region) => void) | undefined;
+  readonly onRegionKey: ((id: number, key: RegionKey) => void) | undefined;
   readonly onProgress: ((progress: EnumerationProgress) => void) | undefined;
 };
 
@@ -63,7 +70,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
 
 /** Merge with the defaults, check values, freeze. */
 export function resolveOptions(options: EnumerateOptions = {}): ResolvedOptions {
-  const known = new Set([...Object.keys(DEFAULT_OPTIONS), "signal", "onRegion", "onProgress"]);
+  const known = new Set([...Object.keys(DEFAULT_OPTIONS), "signal", "onRegion", "onRegionKey", "onProgress"]);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw new UsageError(`regions/options: unknown option ${JSON.stringify(key)}`);
   }
@@ -72,6 +79,7 @@ export function resolveOptions(options: EnumerateOptions = {}): ResolvedOptions 
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     signal: options.signal,
     onRegion: options.onRegion,
+    onRegionKey: options.onRegionKey,
     onProgress: options.onProgress,
   } as ResolvedOptions;
   if (!(merged.maxRegions >= 0)) throw new UsageError(`regions/options: maxRegions must be ≥ 0, not ${merged.maxRegions}`);

@@ -46,6 +46,11 @@ export async function enumerate(net: Network, domain: DomainSpec | undefined, op
   const { workers = 1, onRegionKey, onRegionJson, units, segments, checkpoint, retain, onRegion, ...engine } = options;
   const wantsRegions = onRegion !== undefined || onRegionJson !== undefined;
   if (workers === 1 && !units && !segments && !checkpoint && !retain) {
+    // Keys only (count): the search gives them without building a region (map-key.ts).
+    if (onRegionKey && !wantsRegions) {
+      const result = await enumerateRegions(net, domain, { ...engine, onRegionKey });
+      return { ...result, parallel: { workers: 1, units: 1, donations: 0 } };
+    }
     const sink =
       onRegion || onRegionKey || onRegionJson
         ? (r: Parameters<NonNullable<EnumerateOptions["onRegion"]>>[0]): void => {

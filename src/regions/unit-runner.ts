@@ -5,20 +5,17 @@
 import { resolveDomain, type ResolvedDomain } from "../geometry/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
 import { newLpStats, type LpStats } from "../geometry/lp.js";
-import { formatPattern } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";
 import { arithmeticOf, searchFor, type EnumerationStats, type TickHooks, type UnitCursor } from "./enumerate.js";
 import { resolveOptions } from "./options.js";
-import { mapDigest, mapToJson, regionToJson, type RegionJson } from "./region-map.js";
+import type { RegionKey } from "./map-key.js";
+import { regionToJson, type RegionJson } from "./region-map.js";
 import { pathKey, type WorkUnit } from "./work-unit.js";
 
-/** What each region becomes: "key" (pattern and map digest: enough to count regions and linear pieces), or "json" (the region map entry). */
+/** What each region becomes: "key" (pattern and output-map digest, map-key.ts: enough to count regions and linear pieces), or "json" (the region map entry). */
 export type RegionDetail = "key" | "json";
 
-export interface RegionKey {
-  readonly pattern: string;
-  readonly digest: string;
-}
+export type { RegionKey } from "./map-key.js";
 
 /** A region as it leaves a unit: local region and box ids (renumbered when the units are joined, src/regions/unit-results.ts). */
 export type UnitItem = RegionKey | RegionJson;
@@ -79,7 +76,18 @@ export class UnitEngine {
   /** Run `unit` to its end, or until the sink asks it to stop. */
   run(unit: WorkUnit, sink: UnitSink): UnitOutcome {
     const { certify, irredundant, keepCertificates, collectVertices, detail } = this.settings;
-    const opts = resolveOptions({ certify, irredundant, keepCertificates, collectVertices, onRegion: () => undefined });
+    let regions = 0;
+    // Keys come from the search itself (no region is built: map-key.ts); map entries from built regions.
+    const sinks =
+      detail === "key"
+        ? {
+            onRegionKey: (_id: number, key: RegionKey): void => {
+              regions++;
+              sink.item(key);
+            },
+          }
+        : { onRegion: () => undefined };
+    const opts = resolveOptions({ certify, irredundant, keepCertificates, collectVertices, ...sinks });
     const stats: EnumerationStats = { decisions: 0, splits: 0, lp: newLpStats(), depth: 0, neurons: 0 };
     let rest: UnitCursor | undefined;
     const control = {
@@ -105,11 +113,10 @@ export class UnitEngine {
       },
       onBox: (id: number, path: readonly number[]) => sink.box(id, pathKey(path)),
     };
-    let regions = 0;
     for (const item of searchFor(this.resolved, opts, stats, unit, control).gen) {
       if (item === null || item === true) continue;
       regions++;
-      sink.item(detail === "key" ? { pattern: formatPattern(item.pattern), digest: mapDigest(mapToJson(item.map)) } : regionToJson(item));
+      sink.item(regionToJson(item));
     }
     return { regions, decisions: stats.decisions, splits: stats.splits, lp: stats.lp, ...(rest ? { rest } : {}) };
   }
