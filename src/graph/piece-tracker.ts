@@ -1,8 +1,8 @@
 // Linear pieces while regions stream by, for `count` and `regions`: per region only its pattern (packed bits)
 // and a 53-bit hash of a digest of its exact affine map are kept (no constraints, no maps, no strings), so the
-// per-region cost is a hash and a few bytes. At the
-// end, only regions whose map digest is shared by another region can join a piece; for those, the region's
-// constraints are rebuilt exactly from its pattern (one half-space per neuron bound, plus the domain), each neuron
+// per-region cost is a hash and a few bytes. At the end, only regions whose digest hash is shared by another
+// region can join a piece; for those, the exact output map is rebuilt from the pattern (regions with equal exact
+// maps form a group), the region's constraints are rebuilt exactly from its pattern (one half-space per neuron bound, plus the domain), each neuron
 // constraint is crossed with the exact crossing rule, and when the far side is a region of the same digest
 // group with an exactly equal map, an exact interior-point LP confirms the constraint is a facet (d−1
 // dimensional) before the two are joined (union-find). Piece ids are numbered by smallest region id — the same
@@ -160,37 +160,25 @@ export class LinearPieceTracker {
       }
       return i;
     };
-    // Groups of equal digest hashes (only they can share a map), found by sorting the ids by hash.
+    // Groups of equal digest hashes (only they can share a map), found by sorting the ids by hash; each split
+    // further by the exact output map (a digest collision of different maps then costs one exact map per region,
+    // not a crossing per neuron). A crossing's far side can only join a region of its own group.
     const order = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => hashes[i]! >= 0);
     order.sort((a, b) => hashes[a]! - hashes[b]! || a - b);
-    const groups: number[][] = [];
-    for (let i = 0; i < order.length; ) {
-      let j = i + 1;
-      while (j < order.length && hashes[order[j]!] === hashes[order[i]!]) j++;
-      if (j - i > 1) groups.push(Array.from(order.subarray(i, j)));
-      i = j;
-    }
-    // Pattern → id for the regions of those groups (a crossing's far side can only join its own group).
-    const ids = new Map<string, number>();
-    for (const members of groups) {
-      for (const id of members) {
-        const text = formatPattern(this.regions.pattern(id));
+    const join = (members: readonly { id: number; pattern: number[][]; forms: AffineForm[]; own: AffineForm }[]): void => {
+      const ids = new Map<string, number>();
+      for (const { id, pattern } of members) {
+        const text = formatPattern(pattern);
         invariant(!ids.has(text), `graph/piece-tracker: pattern ${text} seen twice`);
         ids.set(text, id);
       }
-    }
-    for (const members of groups) {
-      const inGroup = new Set(members);
-      for (const id of members) {
-        const pattern = this.regions.pattern(id);
-        const forms = patternForms(net, pattern);
-        const own = outputForm(net, forms);
+      for (const { id, pattern, forms, own } of members) {
         const constraints = patternConstraints(net, pattern, forms, domain);
         constraints.forEach((constraint, index) => {
           if (constraint.source.kind !== "neuron") return;
           const [[far], farMap] = crossFacet(net, pattern, forms, halfspaceOf(constraint));
           const other = ids.get(formatPattern(far));
-          if (other === undefined || !inGroup.has(other) || find(other) === find(id)) return;
+          if (other === undefined || find(other) === find(id)) return;
           if (!sameAffineMap({ A: farMap.G, c: farMap.h }, { A: own.G, c: own.h })) return;
           if (!facetInteriorPoint(constraints, index)) return;
           const [p, q] = [find(id), find(other)];
@@ -198,6 +186,22 @@ export class LinearPieceTracker {
           parent[Math.max(p, q)] = Math.min(p, q);
         });
       }
+    };
+    for (let i = 0; i < order.length; ) {
+      let j = i + 1;
+      while (j < order.length && hashes[order[j]!] === hashes[order[i]!]) j++;
+      if (j - i > 1) {
+        const byMap = new Map<string, Parameters<typeof join>[0][number][]>();
+        for (const id of order.subarray(i, j)) {
+          const pattern = this.regions.pattern(id);
+          const forms = patternForms(net, pattern);
+          const own = outputForm(net, forms);
+          const text = mapDigest(mapToJson({ A: own.G, c: own.h }));
+          byMap.set(text, [...(byMap.get(text) ?? []), { id, pattern, forms, own }]);
+        }
+        for (const members of byMap.values()) if (members.length > 1) join(members);
+      }
+      i = j;
     }
     const pieceOfRoot = new Map<number, number>();
     const pieces = parent.map((_, i) => {

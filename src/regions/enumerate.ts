@@ -388,7 +388,9 @@ export function searchFor(
  * it stopped. Yields to the event loop every `progressIntervalMs`, so SIGINT (via `signal`) can stop it.
  */
 export async function enumerateRegions(net: Network, domain?: DomainSpec, options: EnumerateOptions = {}): Promise<EnumerationResult> {
-  const opts = resolveOptions(options);
+  const { onRegionKey, maxRegions = Infinity } = options;
+  // A key is given before its region is yielded, so the look-ahead past the last region (searchIsDone) must not give one.
+  const opts = resolveOptions(onRegionKey ? { ...options, onRegionKey: (id, key) => void (id < maxRegions && onRegionKey(id, key)) } : options);
   const resolved = resolveDomain(net, domain);
   const stats: EnumerationStats = { decisions: 0, splits: 0, lp: newLpStats(), depth: 0, neurons: 0 };
   const start = performance.now();

@@ -20,8 +20,8 @@ export interface RegionKey {
   readonly digest: string;
 }
 
-/** Cells per unit of the row's magnitude bound: a cell is 2^-GRID_BITS of the largest possible entry. */
-const GRID_BITS = 24;
+/** A cell is 2^-GRID_BITS of the row's typical size (float error bounds are ~2^-40 of it or less on deep nets). */
+const GRID_BITS = 30;
 /** Grid exponents stay where (q ± 1/2)·2^G is exact in float64 for |q| < 2^50. */
 const MIN_EXPONENT = -1000;
 const MAX_EXPONENT = 900;
@@ -29,19 +29,20 @@ const MAX_EXPONENT = 900;
 const MAX_CELL = 2 ** 50;
 
 /**
- * The grid exponent G_r of each output row: about GRID_BITS below a bound on |entry| over every pattern
- * (|slope|·bound + |intercept| through activations, |bias| + Σ|W|·bound through affine nodes). Any value
- * would be sound; this one makes ambiguous cells (entry within its error bound of a cell edge) and
- * collisions of different maps both rare.
+ * The grid exponent G_r of each output row: GRID_BITS below the row's typical size, estimated through the
+ * network as a root-sum-of-squares (|σ|·size + |τ| through activations, √(Σ W²·size²) + |b| through affine
+ * nodes: signs cancel as in a random sum, so deep nets are not sized by the product of their absolute weights,
+ * which would make the cells coarse and different maps collide). Any value would be sound; this one makes
+ * ambiguous cells (an entry within its error bound of a cell edge) and collisions of different maps both rare.
  */
 export function outputGrid(net: Network): Int32Array {
-  const bound: Float64Array[] = [];
+  const size: Float64Array[] = [];
   for (let id = 0; id < net.nodes.length; id++) {
     const node = net.nodes[id]!;
     const out = new Float64Array(node.size);
     if (node.kind === "input") out.fill(1);
     else if (node.kind === "activation") {
-      const z = bound[node.input]!;
+      const z = size[node.input]!;
       for (let i = 0; i < node.size; i++) {
         const f = neuronFunction(node.activation, i);
         let m = 0;
@@ -50,16 +51,16 @@ export function outputGrid(net: Network): Int32Array {
       }
     } else {
       const args: number[] = [];
-      for (const i of node.inputs) args.push(...bound[i]!);
+      for (const i of node.inputs) args.push(...size[i]!);
       for (let r = 0; r < node.size; r++) {
-        let m = Math.abs(rationalToNumber(node.bias[r]!));
-        node.weights[r]!.forEach((w, c) => (m += Math.abs(rationalToNumber(w)) * args[c]!));
-        out[r] = m;
+        let m = 0;
+        node.weights[r]!.forEach((w, c) => (m += (rationalToNumber(w) * args[c]!) ** 2));
+        out[r] = Math.sqrt(m) + Math.abs(rationalToNumber(node.bias[r]!));
       }
     }
-    bound.push(out);
+    size.push(out);
   }
-  return Int32Array.from(bound[net.output]!, (b) => {
+  return Int32Array.from(size[net.output]!, (b) => {
     if (!(b > 0) || !Number.isFinite(b)) return 0;
     return Math.min(MAX_EXPONENT, Math.max(MIN_EXPONENT, Math.ceil(Math.log2(b)) - GRID_BITS));
   });

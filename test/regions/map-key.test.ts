@@ -143,14 +143,24 @@ describe("region keys in the search: linear pieces as from exact maps", () => {
     if (_name.includes("dead")) expect(fromKeys).toBeLessThan(regions.length);
   });
 
+  it("maxRegions: exactly that many keys, ids 0..k−1 (the look-ahead that decides completeness gives none)", async () => {
+    const net = dyadicNet(41, [2, 8, 8, 1], 24, 0, 1);
+    for (const k of [1, 7, 20]) {
+      const ids: number[] = [];
+      const result = await enumerateRegions(net, box(2), { irredundant: false, maxRegions: k, onRegionKey: (id) => ids.push(id) });
+      expect(result.regions).toBe(k);
+      expect(ids).toEqual(Array.from({ length: k }, (_, i) => i));
+    }
+  });
+
   it("an output entry exactly on a cell edge goes to the exact map (exactKeys), and the pieces stay right", async () => {
-    // y = (1 − 2^-25)·relu(x) + 2^-25: the magnitude bound is 1, so G = −24 and the constant 2^-25 sits on
+    // y = (1 − 2^-31)·relu(x) + 2^-31: the row's size estimate is 1, so G = −30 and the constant 2^-31 sits on
     // the edge between cells 0 and 1 of both regions. Two regions with different maps: 2 pieces.
     const net = sequential(1, [
       { weights: [[rat(1)]], bias: [rat(0)] },
-      { weights: [[rat(1).sub(rat(1, 2 ** 25))]], bias: [rat(1, 2 ** 25)] },
+      { weights: [[rat(1).sub(rat(1, 2 ** 31))]], bias: [rat(1, 2 ** 31)] },
     ]);
-    expect(Array.from(outputGrid(net))).toEqual([-24]);
+    expect(Array.from(outputGrid(net))).toEqual([-30]);
     const tracker = new LinearPieceTracker();
     const result = await enumerateRegions(net, box(1), { irredundant: false, onRegionKey: (id, key) => tracker.addKey(id, key.pattern, key.digest) });
     expect(result.regions).toBe(2);
