@@ -88,7 +88,8 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const mapFile = `${(await import("node:os")).tmpdir()}/tessera-bench-map-${process.pid}.ndjson`;
-const TESSERA = `${root}bin/tessera`;
+// TESSERA_CLI: another build's bin/tessera (e.g. a checkout of an earlier commit, for before/after ratios).
+const TESSERA = process.env.TESSERA_CLI ?? `${root}bin/tessera`;
 const NNENUM_DIR = process.env.NNENUM_DIR;
 const cliCases = [
   { name: "3-32-32-32-2 on [-1,1]^3", net: `${root}fixtures/bench/mlp-3-32-32-32-2.json`, box: ["--box=-1:1"], onnx: `${root}fixtures/bench/mlp-3-32-32-32-2.onnx`, nnBox: "-1,1" },
@@ -106,14 +107,14 @@ if (!quick && existsSync(`${root}dist/cli/main.js`) && existsSync("/usr/bin/time
     const add = (key: string, regions: number, t: { cpu: number; wall: number }): void => void results.set(key, [...(results.get(key) ?? []), { regions, cpu: t.cpu, wall: t.wall }]);
     for (let round = 0; round < rounds; round++) {
       for (const [key, extra] of [["count", []], ["count --no-certify", ["--no-certify"]]] as const) {
-        const t = timed(process.execPath, [TESSERA, "count", c.net, ...c.box, ...extra, "--json"]);
+        const t = timed(process.execPath, [TESSERA, "count", c.net, ...c.box, ...extra, "--workers", "1", "--json"]);
         add(key, (JSON.parse(t.out) as { regions: number }).regions, t);
       }
       if (NNENUM_DIR) {
         const t = timed(process.env.NNENUM_PYTHON ?? "/usr/bin/python3", [`${root}bench/nnenum_count.py`, c.onnx, c.nnBox], nnEnv);
         add("nnenum (exact, 1 process)", Number(/stars=(\d+)/.exec(t.out)![1]), t);
       }
-      const t = timed(process.execPath, [TESSERA, "regions", c.net, ...c.box, "--ndjson", "-o", mapFile, "--max-regions", "2000"]);
+      const t = timed(process.execPath, [TESSERA, "regions", c.net, ...c.box, "--workers", "1", "--ndjson", "-o", mapFile, "--max-regions", "2000"]);
       add("regions --ndjson (first 2,000)", 2000, t);
     }
     const best = (key: string) => results.get(key)?.reduce((a, b) => (b.cpu < a.cpu ? b : a));

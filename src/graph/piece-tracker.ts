@@ -9,7 +9,7 @@
 // ids as linearPieces on the full graph.
 import { invariant } from "../errors.js";
 import type { Polyhedron } from "../geometry/types.js";
-import { formatPattern, parsePattern } from "../network/evaluate.js";
+import { formatPattern } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";
 import type { Region, RegionConstraint } from "../regions/types.js";
 import { mapDigest, mapToJson } from "../regions/region-map.js";
@@ -70,20 +70,59 @@ class PackedRegions {
   private neurons = 0;
   size = 0;
 
+  private scratch = new Int32Array(64);
+
   add(id: number, pattern: readonly (readonly number[])[], hash: number): void {
+    const flat = pattern.flat();
+    if (this.scratch.length < flat.length) this.scratch = new Int32Array(flat.length);
+    this.scratch.set(flat);
+    this.store(id, pattern.map((l) => l.length), flat.length, hash);
+  }
+
+  /** The same from the pattern text (network/evaluate.ts, formatPattern), parsed without building arrays. */
+  addText(id: number, text: string, hash: number): void {
+    const sizes: number[] = [];
+    let n = 0;
+    let layerStart = 0;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 124) {
+        sizes.push(n - layerStart);
+        layerStart = n;
+        continue;
+      }
+      let piece: number;
+      if (ch === 40) {
+        const close = text.indexOf(")", i);
+        piece = Number(text.slice(i + 1, close));
+        i = close;
+      } else piece = ch <= 57 ? ch - 48 : ch - 87;
+      if (n === this.scratch.length) {
+        const grown = new Int32Array(2 * n);
+        grown.set(this.scratch);
+        this.scratch = grown;
+      }
+      this.scratch[n++] = piece;
+    }
+    sizes.push(n - layerStart);
+    this.store(id, sizes, n, hash);
+  }
+
+  /** Store the n pieces in scratch as region id's pattern (layer sizes `sizes`). */
+  private store(id: number, sizes: readonly number[], n: number, hash: number): void {
     if (!this.layers) {
-      this.layers = pattern.map((l) => l.length);
-      this.neurons = this.layers.reduce((a, b) => a + b, 0);
+      this.layers = [...sizes];
+      this.neurons = n;
       this.stride = Math.ceil(this.neurons / 32);
     }
-    invariant(pattern.length === this.layers.length && pattern.every((l, i) => l.length === this.layers![i]), "graph/piece-tracker: patterns of different shapes");
+    invariant(sizes.length === this.layers.length && sizes.every((l, i) => l === this.layers![i]), "graph/piece-tracker: patterns of different shapes");
     let max = 0;
-    for (const l of pattern) for (const p of l) if (p > max) max = p;
+    for (let i = 0; i < n; i++) if (this.scratch[i]! > max) max = this.scratch[i]!;
     while (max >= 2 ** this.width) this.widen();
     if (id >= this.hashes.length || (id + 1) * this.stride > this.words.length) this.grow(id + 1);
     invariant(this.hashes[id] === -1, `graph/piece-tracker: region ${id} added twice`);
     this.hashes[id] = hash;
-    this.write(this.words, id, pattern.flat(), this.width, this.stride);
+    this.write(this.words, id, this.scratch, this.width, this.stride);
     if (id + 1 > this.size) this.size = id + 1;
   }
 
@@ -93,10 +132,14 @@ class PackedRegions {
     return this.layers!.map((n) => flat.slice(k, (k += n)));
   }
 
-  private write(words: Uint32Array, id: number, flat: readonly number[], width: number, stride: number): void {
+  private write(words: Uint32Array, id: number, flat: ArrayLike<number>, width: number, stride: number): void {
     const base = id * stride;
     words.fill(0, base, base + stride);
-    for (let i = 0; i < flat.length; i++) {
+    if (width === 1) {
+      for (let i = 0; i < this.neurons; i++) if (flat[i]) words[base + (i >>> 5)]! |= 1 << (i & 31);
+      return;
+    }
+    for (let i = 0; i < this.neurons; i++) {
       const p = flat[i]!;
       for (let b = 0; b < width; b++) if ((p >>> b) & 1) words[base + ((i * width + b) >>> 5)]! |= 1 << ((i * width + b) & 31);
     }
@@ -143,7 +186,7 @@ export class LinearPieceTracker {
 
   /** Record one region by its id, pattern text and map digest (regions/map-key.ts or region-map.ts's mapDigest: one kind per run). */
   addKey(id: number, pattern: string, digest: string): void {
-    this.regions.add(id, parsePattern(pattern), digestHash(digest));
+    this.regions.addText(id, pattern, digestHash(digest));
   }
 
   /**

@@ -143,6 +143,23 @@ describe("region keys in the search: linear pieces as from exact maps", () => {
     if (_name.includes("dead")) expect(fromKeys).toBeLessThan(regions.length);
   });
 
+  it("hardtanh (3 pieces per neuron: the tracker widens its packed patterns), keys from the text = regions' exact maps", async () => {
+    const base = dyadicNet(44, [2, 6, 5, 1], 24, 0, 1, 2);
+    const net = sequential(2, base.nodes.filter((n) => n.kind === "affine").map((n) => (n.kind === "affine" ? { weights: n.weights, bias: n.bias } : { weights: [], bias: [] })), { kind: "hardtanh", min: rat(-1, 4), max: rat(1, 4) });
+    const keyed = new LinearPieceTracker();
+    const result = await enumerateRegions(net, box(2), { irredundant: false, onRegionKey: (id, key) => keyed.addKey(id, key.pattern, key.digest) });
+    const { regions } = await collectRegions(net, box(2), { irredundant: false });
+    const built = new LinearPieceTracker();
+    regions.forEach((r) => built.add(r));
+    expect(regions.some((r) => r.pattern.some((l) => l.includes(2)))).toBe(true);
+    const { network, polyhedron } = result.domain;
+    const [piecesFromKeys, fromKeys] = keyed.finish(network, polyhedron);
+    const [piecesFromMaps, fromMaps] = built.finish(network, polyhedron);
+    expect(fromKeys).toBe(fromMaps);
+    expect(piecesFromKeys).toEqual(piecesFromMaps);
+    expect(fromKeys).toBeLessThan(regions.length);
+  });
+
   it("maxRegions: exactly that many keys, ids 0..k−1 (the look-ahead that decides completeness gives none)", async () => {
     const net = dyadicNet(41, [2, 8, 8, 1], 24, 0, 1);
     for (const k of [1, 7, 20]) {
