@@ -111,7 +111,9 @@ export class UnitEngine {
         rest = hooks.cursor();
         return true;
       },
-      onBox: (id: number, path: readonly number[]) => sink.box(id, pathKey(path)),
+      // Box ids matter only to region map entries (their split records name boxes); keys carry none, so a
+      // count neither sends nor keeps a tree position per box (that grew with every box of a long count).
+      ...(detail === "json" ? { onBox: (id: number, path: readonly number[]) => sink.box(id, pathKey(path)) } : {}),
     };
     for (const item of searchFor(this.resolved, opts, stats, unit, control).gen) {
       if (item === null || item === true) continue;
