@@ -43,16 +43,34 @@ export interface BranchBox {
   readonly depth: number;
 }
 
-interface Branch extends BranchBox {
+/** An open node as plain data (structured-cloneable): what a worker thread receives as a work unit. */
+export interface OpenBranch extends BranchBox {
   /** The ReLU phases imposed on this node (ReLU splits on its path). */
   readonly phases: readonly ReluPhase[];
   /** True for a ReLU split's child (its parent's box). */
   readonly sameBox?: boolean;
-  tree: TreeNode;
   /** Priority: lower is bounded first. */
-  key: number;
+  readonly key: number;
   /** The parent's proved bounds (a box containing this one: sound to intersect with). */
-  inherit?: { readonly lo: readonly Float64Array[]; readonly hi: readonly Float64Array[] };
+  readonly inherit?: { readonly lo: readonly Float64Array[]; readonly hi: readonly Float64Array[] };
+  /** The node's identity: its choices from the case's root ("" the root, then "0" first child, "1" second). */
+  readonly path: string;
+}
+
+interface Branch extends OpenBranch {
+  readonly tree: TreeNode;
+}
+
+/**
+ * Threads (verify-pool.ts): polled before every node; "stop" ends the search (result `{reason: "stopped"}`),
+ * "donate" hands the shallowest open node to `donate` (undefined when none can be spared) and leaves an empty
+ * tree node in its place, filled later from the tree of the unit that ran it (matched by path).
+ */
+export interface BranchControl {
+  poll(): "stop" | "donate" | undefined;
+  donate(node: OpenBranch | undefined): void;
+  /** Nodes bounded so far in this case over all threads, this one included (for maxNodes). */
+  countNode(): number;
 }
 
 export type CaseResult = { readonly tree: TreeNode } | Counterexample | { readonly reason: string };
@@ -109,25 +127,33 @@ function pickRelu(fn: FloatNet, fb: FloatBounds, lambda: readonly (Float64Array 
  * Branch and bound on one case from `root`. Every node gets bounds refined by back-substitution, intersected
  * with its parent's (the rule the certificate records and the checker replays), and proposes counterexamples.
  */
-export function branchAndBound(ctx: CaseContext, root: BranchBox, maxNodes: number): CaseResult {
+export function branchAndBound(ctx: CaseContext, root: BranchBox | OpenBranch, maxNodes: number, control?: BranchControl): CaseResult {
   const { search, disjunct, objectives: objs, deadline, stats } = ctx;
   const { fn, boxIndex } = search;
   const tree: TreeNode = {};
   // Best first: the open node whose parent came closest to a violation (smallest best margin) is bounded next,
   // so counterexamples surface early; a holds answer must close every node whatever the order.
   const queue = new MinQueue<Branch>();
-  queue.push({ lo: root.lo, hi: root.hi, loIn: root.loIn, hiIn: root.hiIn, depth: root.depth, phases: [], tree, key: -Infinity });
+  queue.push("path" in root ? { ...root, tree } : { lo: root.lo, hi: root.hi, loIn: root.loIn, hiIn: root.hiIn, depth: root.depth, phases: [], tree, key: -Infinity, path: "" });
   const d = fn.inputSize;
   const reluSplits = ctx.reluSplits;
   let nodes = 0;
   while (queue.length) {
+    const request = control?.poll();
+    if (request === "stop") return { reason: "stopped" };
+    // The shallowest open node: the biggest subtree this thread holds (nnenum's donation near the root). Never
+    // the last open node: the donor would idle, and a unit's root would be named twice.
+    if (request === "donate") {
+      const given = queue.length > 1 ? queue.take((a, b) => a.depth < b.depth || (a.depth === b.depth && a.key < b.key)) : undefined;
+      control!.donate(given && openBranch(given));
+    }
     const br = queue.pop()!;
     if (Date.now() > deadline) return { reason: "timeout" };
-    if (nodes++ >= maxNodes) return { reason: `max-nodes (${maxNodes}) reached on box ${boxIndex}, disjunct ${disjunct}` };
+    if ((control ? control.countNode() - 1 : nodes++) >= maxNodes) return { reason: `max-nodes (${maxNodes}) reached on box ${boxIndex}, disjunct ${disjunct}` };
     stats.nodes++;
     stats.maxDepth = Math.max(stats.maxDepth, br.depth);
     const box = { lo: br.lo, hi: br.hi };
-    const fb = br.tree === tree && ctx.rootBounds ? ctx.rootBounds : nodeBounds(fn, box, br.inherit, br.phases, br.sameBox);
+    const fb = br.path === "" && ctx.rootBounds ? ctx.rootBounds : nodeBounds(fn, box, br.inherit, br.phases, br.sameBox);
     if (fb.empty) {
       br.tree.empty = true;
       continue;
@@ -157,7 +183,7 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox, maxNodes: numb
       // Split the unstable ReLU with the largest score; both halves keep the box and inherit these bounds.
       const pick = pickRelu(fn, fb, bestLambda);
       if (!pick) return { reason: `a branch has no unstable ReLU left to split (box ${boxIndex}, disjunct ${disjunct}, depth ${br.depth})` };
-      const child = (active: boolean): Branch => ({ ...br, depth: br.depth + 1, phases: [...br.phases, { ...pick, active }], sameBox: true, tree: {}, key: margin, inherit: { lo: fb.lo, hi: fb.hi } });
+      const child = (active: boolean): Branch => ({ ...br, depth: br.depth + 1, phases: [...br.phases, { ...pick, active }], sameBox: true, tree: {}, key: margin, inherit: { lo: fb.lo, hi: fb.hi }, path: br.path + (active ? "1" : "0") });
       const off = child(false);
       const on = child(true);
       br.tree.relu = pick;
@@ -181,21 +207,26 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox, maxNodes: numb
     }
     if (dim < 0) return { reason: `a branch cannot be split further (box ${boxIndex}, disjunct ${disjunct}, depth ${br.depth})` };
     const inherit = { lo: fb.lo, hi: fb.hi };
-    const left: Branch = { lo: br.lo, hi: Float64Array.from(br.hi), loIn: br.loIn, hiIn: Float64Array.from(br.hiIn), depth: br.depth + 1, phases: br.phases, tree: {}, key: margin, inherit };
-    const right: Branch = { lo: Float64Array.from(br.lo), hi: br.hi, loIn: Float64Array.from(br.loIn), hiIn: br.hiIn, depth: br.depth + 1, phases: br.phases, tree: {}, key: margin, inherit };
+    // Ties: the half holding the proposed vertex (where a counterexample is likeliest) first.
+    const first = vertex[dim]! <= at;
+    const left: Branch = { lo: br.lo, hi: Float64Array.from(br.hi), loIn: br.loIn, hiIn: Float64Array.from(br.hiIn), depth: br.depth + 1, phases: br.phases, tree: {}, key: first ? nextDown(margin) : margin, inherit, path: br.path + "0" };
+    const right: Branch = { lo: Float64Array.from(br.lo), hi: br.hi, loIn: Float64Array.from(br.loIn), hiIn: br.hiIn, depth: br.depth + 1, phases: br.phases, tree: {}, key: first ? margin : nextDown(margin), inherit, path: br.path + "1" };
     left.hi[dim] = at;
     left.hiIn[dim] = at;
     right.lo[dim] = at;
     right.loIn[dim] = at;
     br.tree.split = { dim, at };
     br.tree.children = [left.tree, right.tree];
-    // Ties: the half holding the proposed vertex (where a counterexample is likeliest) first.
-    if (vertex[dim]! <= at) left.key = nextDown(margin);
-    else right.key = nextDown(margin);
     queue.push(left);
     queue.push(right);
   }
   return { tree };
+}
+
+/** The plain data of an open node (without its tree node, which stays with the donor as a placeholder). */
+function openBranch(br: Branch): OpenBranch {
+  const { tree: _placeholder, ...open } = br;
+  return open;
 }
 
 /**

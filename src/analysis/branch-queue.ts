@@ -21,12 +21,29 @@ export class MinQueue<T extends { readonly key: number }> {
     }
   }
   pop(): T | undefined {
+    return this.removeAt(0);
+  }
+  /** Remove and return the element that `better` ranks first (a linear scan: for rare requests such as donations). */
+  take(better: (a: T, b: T) => boolean): T | undefined {
+    let at = -1;
+    this.heap.forEach((e, i) => {
+      if (at < 0 || better(e.br, this.heap[at]!.br)) at = i;
+    });
+    return at < 0 ? undefined : this.removeAt(at);
+  }
+  private removeAt(at: number): T | undefined {
     const h = this.heap;
-    const top = h[0];
+    const top = h[at];
     const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
+    if (h.length > at && last) {
+      h[at] = last;
+      let i = at;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!this.less(h[i]!, h[p]!)) break;
+        [h[i], h[p]] = [h[p]!, h[i]!];
+        i = p;
+      }
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;

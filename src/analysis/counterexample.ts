@@ -94,16 +94,19 @@ export function exactOutput(net: Network, x: readonly Rational[]): Rational[] {
  */
 export function checkCandidate(net: Network, problem: VerificationProblem, boxIndex: number, x: ArrayLike<number>): Counterexample | undefined {
   const box = problem.boxes[boxIndex]!;
-  const at = (input: Rational[]): Counterexample | undefined => {
-    const output = exactOutput(net, input);
-    const disjunct = problem.disjuncts.findIndex((conj) => satisfiesAll(conj, output));
-    return disjunct < 0 ? undefined : { input, output, box: boxIndex, disjunct, float32: float32Replay(net, problem, input) };
-  };
+  const at = (input: Rational[]): Counterexample | undefined => counterexampleAt(net, problem, boxIndex, input);
   const x32 = Array.from(x, (v) => Math.fround(v));
   const input32 = x32.every((v, i) => v === x[i]) ? undefined : x32.map((v) => dyadicFromFloat64(v)!.toRational());
   const first = input32 && inBox(box, input32) ? at(input32) : undefined;
   if (first?.float32.violates) return first;
   return at(clampExact(box, x)) ?? first;
+}
+
+/** The counterexample at an exact input of box `boxIndex`, or undefined when its exact output is safe (worker threads send inputs). */
+export function counterexampleAt(net: Network, problem: VerificationProblem, boxIndex: number, input: Rational[]): Counterexample | undefined {
+  const output = exactOutput(net, input);
+  const disjunct = problem.disjuncts.findIndex((conj) => satisfiesAll(conj, output));
+  return disjunct < 0 ? undefined : { input, output, box: boxIndex, disjunct, float32: float32Replay(net, problem, input) };
 }
 
 /** Re-check a counterexample from scratch with rational arithmetic (what the CLI does before printing). */

@@ -11,11 +11,13 @@ import { rationalToNumber } from "../exact/rational.js";
 import { UsageError } from "../errors.js";
 import { floorFloat, ceilFloat } from "./float-round.js";
 import { checkProblem, type VerificationProblem } from "./problem.js";
-import { descendFrom, floatConjunction, sampleBox, type BoxSample, type Counterexample, type SearchContext, type SearchOptions } from "./counterexample.js";
+import { descendFrom, floatConjunction, sampleBox, type BoxSample, type Counterexample, type SearchOptions } from "./counterexample.js";
+import type { FloatNet } from "./float-net.js";
+import type { FloatBounds } from "./float-bounds.js";
 import { countLeaves, type CertificateCase, type VerifyCertificate } from "./certificate.js";
 import { certificateDocument, certificateTree, type CertificateFiles, type TreeNode } from "./certificate-writer.js";
 import { objectives } from "./close-node.js";
-import { branchAndBound, nodeBounds, INPUT_SPLIT_MAX_DIMENSION, LOWER_SLOPE_RATIO, type CaseContext } from "./branch-and-bound.js";
+import { branchAndBound, nodeBounds, INPUT_SPLIT_MAX_DIMENSION, LOWER_SLOPE_RATIO, type BranchBox, type CaseContext, type SearchStats } from "./branch-and-bound.js";
 
 export interface VerifyOptions {
   /** Wall-clock limit in seconds for the whole run (default: none). */
@@ -49,6 +51,11 @@ export interface VerifyStats {
   exactChecks: number;
   cases: number;
   elapsedMs: number;
+  /** Worker threads (verify-pool.ts; informational): threads, units run, donations, CPU ms of each thread. */
+  workers?: number;
+  units?: number;
+  donations?: number;
+  threadCpuMs?: number[];
 }
 
 export type VerifyOutcome =
@@ -56,8 +63,53 @@ export type VerifyOutcome =
   | { readonly result: "violated"; readonly counterexample: Counterexample; readonly stats: VerifyStats }
   | { readonly result: "unknown"; readonly reason: string; readonly stats: VerifyStats };
 
-/** Decide the property: holds (with a certificate), violated (with an exact counterexample), or unknown. */
-export function verify(net: Network, problem: VerificationProblem, options: VerifyOptions = {}): VerifyOutcome {
+/** The search context of each (box, disjunct) case (one run's, or one worker thread's with its own counters). */
+export function caseContexts(
+  net: Network,
+  problem: VerificationProblem,
+  fn: FloatNet,
+  options: { readonly deadline: number; readonly split?: "input" | "relu"; readonly rootBounds?: readonly FloatBounds[] },
+  stats: SearchStats,
+  counters: { points: number; exactChecks: number },
+): (box: number, disjunct: number) => CaseContext {
+  const conj = problem.disjuncts.map(floatConjunction);
+  const reluSplits = (options.split ?? (fn.inputSize > INPUT_SPLIT_MAX_DIMENSION ? "relu" : "input")) === "relu";
+  return (b, j) => ({
+    search: { net, fn, problem, boxIndex: b, conjunction: conj[j]!, stats: counters },
+    disjunct: j,
+    objectives: objectives(problem.disjuncts[j]!),
+    deadline: options.deadline,
+    stats,
+    reluSplits,
+    ...(options.rootBounds ? { rootBounds: options.rootBounds[b]! } : {}),
+  });
+}
+
+/** A run after its first steps: the cases still open for branch and bound, and the outcome builders. */
+export interface PreparedVerify {
+  readonly fn: FloatNet;
+  /** Float boxes of the input boxes (outward for bounds, inward for split points). */
+  readonly boxes: readonly BranchBox[];
+  readonly deadline: number;
+  readonly stats: VerifyStats;
+  /** Search points and exact checks (the first steps and every node's proposals). */
+  readonly counters: { points: number; exactChecks: number };
+  /** The (box, disjunct) cases that the root did not close, in the order one thread searches them. */
+  readonly open: readonly { readonly box: number; readonly disjunct: number }[];
+  caseContext(box: number, disjunct: number): CaseContext;
+  /** Fill in the stats and return the outcome. */
+  done<T extends VerifyOutcome>(outcome: T): T;
+  /** The holds outcome, given the closed trees of the open cases (in `open` order). */
+  holds(trees: readonly TreeNode[]): VerifyOutcome;
+}
+
+/**
+ * Check the problem, then the first steps: random points on every input box (shared by its disjuncts), the root
+ * of every case on bounds shared by the disjuncts of one box, descents on the cases the root leaves open. The
+ * result is a violated outcome, or what the branch and bound of the open cases needs (in this thread or on
+ * worker threads, verify-pool.ts).
+ */
+export function prepareVerify(net: Network, problem: VerificationProblem, options: VerifyOptions = {}): PreparedVerify | VerifyOutcome {
   const start = Date.now();
   const deadline = options.timeoutSeconds === undefined ? Infinity : start + options.timeoutSeconds * 1000;
   checkProblem(problem, inputSize(net), outputSize(net), "analysis/verify");
@@ -78,58 +130,72 @@ export function verify(net: Network, problem: VerificationProblem, options: Veri
     hiIn: Float64Array.from(box.hi.map(floorFloat)),
     depth: 0,
   }));
-  const conj = problem.disjuncts.map(floatConjunction);
-  const searchContext = (boxIndex: number, j: number): SearchContext => ({ net, fn, problem, boxIndex, conjunction: conj[j]!, stats: counters });
+  const disjuncts = problem.disjuncts.length;
   const searchOptions = options.search ?? {};
+  // The root of every case, on bounds shared by the disjuncts of one box: what it closes needs no descent.
+  const rootBounds = boxes.map((box) => nodeBounds(fn, box));
+  const caseContext = caseContexts(net, problem, fn, { deadline, ...(options.split ? { split: options.split } : {}), rootBounds }, stats, counters);
   // 1. Random points on every input box, each evaluated once and measured against every disjunct.
   const samples: BoxSample[] = [];
   for (let b = 0; b < boxes.length; b++) {
-    const sample = sampleBox(conj.map((_, j) => searchContext(b, j)), boxes[b]!.loIn, boxes[b]!.hiIn, searchOptions);
+    const sample = sampleBox(problem.disjuncts.map((_, j) => caseContext(b, j).search), boxes[b]!.loIn, boxes[b]!.hiIn, searchOptions);
     if ("input" in sample) return done({ result: "violated", counterexample: sample, stats });
     samples.push(sample);
   }
-  // 2. The root of every case, on bounds shared by the disjuncts of one box: what it closes needs no descent.
-  const rootBounds = boxes.map((box) => nodeBounds(fn, box));
-  const caseContext = (b: number, j: number): CaseContext => ({
-    search: searchContext(b, j),
-    disjunct: j,
-    objectives: objectives(problem.disjuncts[j]!),
-    deadline,
-    stats,
-    reluSplits: (options.split ?? (fn.inputSize > INPUT_SPLIT_MAX_DIMENSION ? "relu" : "input")) === "relu",
-    rootBounds: rootBounds[b]!,
-  });
-  stats.cases = boxes.length * conj.length;
-  const trees = new Map<string, TreeNode>();
-  const open: [number, number][] = [];
+  // 2. The root of every case.
+  stats.cases = boxes.length * disjuncts;
+  const closedAtRoot = new Map<string, TreeNode>();
+  const open: { box: number; disjunct: number }[] = [];
   for (let b = 0; b < boxes.length; b++) {
-    for (let j = 0; j < conj.length; j++) {
+    for (let j = 0; j < disjuncts; j++) {
       const out = branchAndBound(caseContext(b, j), boxes[b]!, 1);
       if ("input" in out) return done({ result: "violated", counterexample: out, stats });
-      if ("tree" in out) trees.set(`${b}/${j}`, out.tree);
-      else open.push([b, j]);
+      if ("tree" in out) closedAtRoot.set(`${b}/${j}`, out.tree);
+      else open.push({ box: b, disjunct: j });
     }
   }
   // 3. Descents from the best random points on the cases still open.
-  for (const [b, j] of open) {
-    const cx = descendFrom(searchContext(b, j), boxes[b]!.loIn, boxes[b]!.hiIn, samples[b]!.starts[j]!, searchOptions);
+  for (const { box: b, disjunct: j } of open) {
+    const cx = descendFrom(caseContext(b, j).search, boxes[b]!.loIn, boxes[b]!.hiIn, samples[b]!.starts[j]!, searchOptions);
     if (cx) return done({ result: "violated", counterexample: cx, stats });
   }
+  return {
+    fn,
+    boxes,
+    deadline,
+    stats,
+    counters,
+    open,
+    caseContext,
+    done,
+    holds(trees) {
+      const all = new Map(closedAtRoot);
+      open.forEach((c, i) => all.set(`${c.box}/${c.disjunct}`, trees[i]!));
+      const cases: CertificateCase[] = [];
+      for (let b = 0; b < boxes.length; b++) {
+        for (let j = 0; j < disjuncts; j++) {
+          const tree = certificateTree(all.get(`${b}/${j}`)!, fn);
+          stats.leaves += countLeaves(tree);
+          cases.push({ box: b, disjunct: j, tree });
+        }
+      }
+      if (options.certificate !== true) return done({ result: "holds", stats });
+      return done({ result: "holds", certificate: certificateDocument(net, problem, { lowerSlopeRatio: LOWER_SLOPE_RATIO }, cases, options.files), stats });
+    },
+  };
+}
+
+/** Decide the property in this thread: holds (with a certificate), violated (with an exact counterexample), or unknown. */
+export function verify(net: Network, problem: VerificationProblem, options: VerifyOptions = {}): VerifyOutcome {
+  const run = prepareVerify(net, problem, options);
+  if ("result" in run) return run;
   // 4. Branch and bound on the open cases.
-  for (const [b, j] of open) {
-    const out = branchAndBound(caseContext(b, j), boxes[b]!, options.maxNodes ?? Infinity);
-    if ("input" in out) return done({ result: "violated", counterexample: out, stats });
-    if ("reason" in out) return done({ result: "unknown", reason: out.reason, stats });
-    trees.set(`${b}/${j}`, out.tree);
+  const trees: TreeNode[] = [];
+  for (const { box, disjunct } of run.open) {
+    const out = branchAndBound(run.caseContext(box, disjunct), run.boxes[box]!, options.maxNodes ?? Infinity);
+    if ("input" in out) return run.done({ result: "violated", counterexample: out, stats: run.stats });
+    if ("reason" in out) return run.done({ result: "unknown", reason: out.reason, stats: run.stats });
+    trees.push(out.tree);
   }
-  const cases: CertificateCase[] = [];
-  for (let b = 0; b < boxes.length; b++) {
-    for (let j = 0; j < conj.length; j++) {
-      const tree = certificateTree(trees.get(`${b}/${j}`)!, fn);
-      stats.leaves += countLeaves(tree);
-      cases.push({ box: b, disjunct: j, tree });
-    }
-  }
-  if (options.certificate !== true) return done({ result: "holds", stats });
-  return done({ result: "holds", certificate: certificateDocument(net, problem, { lowerSlopeRatio: LOWER_SLOPE_RATIO }, cases, options.files), stats });
+  return run.holds(trees);
 }

@@ -8,6 +8,8 @@ import { formatRational, type Rational } from "../exact/rational.js";
 import { inputSize, outputSize } from "../network/ir.js";
 import { loadVnnlib } from "../formats/vnnlib.js";
 import { verify, type VerifyOutcome } from "../analysis/verify.js";
+import { verifyOnThreads } from "../analysis/verify-pool.js";
+import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { problemFromVnnlib } from "../analysis/problem.js";
 import { recheckCounterexample, vnncompWitness } from "../analysis/counterexample.js";
 import { certificateLines, type VerifyCertificate } from "../analysis/certificate.js";
@@ -18,7 +20,7 @@ import { parsePositiveSeconds } from "./parse.js";
 import { openTextFile, writeTextFile } from "./output-file.js";
 import { formatReadable } from "../exact/readable.js";
 
-interface VerifyFlags extends NetworkFlags {
+interface VerifyFlags extends NetworkFlags, WorkersFlags {
   readonly property: string;
   readonly json?: boolean;
   readonly resultFile?: string;
@@ -59,17 +61,21 @@ export function verifyCommand(ctx: CliContext): Command {
         "Examples:\n" +
         "  $ tessera verify ACASXU_run2a_1_1_batch_2000.onnx --property prop_1.vnnlib --certificate cert.json\n" +
         "  $ tessera check cert.json ACASXU_run2a_1_1_batch_2000.onnx --property prop_1.vnnlib\n" +
-        "  $ tessera verify net.onnx --property spec.vnnlib --timeout 116 --result-file out.txt --json\n",
+        "  $ tessera verify net.onnx --property spec.vnnlib --timeout 116 --result-file out.txt --json\n" +
+        "  $ tessera verify net.onnx --property spec.vnnlib --workers 8   (branch-and-bound nodes on 8 threads)\n",
     );
-  addNetworkOptions(cmd).action((file: string, flags: VerifyFlags) => {
+  addWorkersOption(cmd);
+  addNetworkOptions(cmd).action(async (file: string, flags: VerifyFlags) => {
+    const workers = workersFromFlags(flags);
     const timeoutSeconds = flags.timeout === undefined ? undefined : parsePositiveSeconds(flags.timeout, "--timeout");
     const net = loadNetworkFromFlags(ctx, file, flags);
     const problem = problemFromVnnlib(loadVnnlib(flags.property), { inputs: inputSize(net), outputs: outputSize(net) });
-    const outcome: VerifyOutcome = verify(net, problem, {
+    const options = {
       ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
       certificate: flags.certificate !== undefined,
       files: { network: basename(file), property: basename(flags.property) },
-    });
+    };
+    const outcome: VerifyOutcome = workers > 1 ? await verifyOnThreads(net, problem, workers, options) : verify(net, problem, options);
     ctx.exitCode = VERIFY_EXIT[outcome.result];
     let certificate: string | null = null;
     let counterexample: { input: string[]; output: string[]; float32: { input: readonly number[]; output: readonly number[]; violates: boolean } } | null = null;

@@ -5,9 +5,8 @@
 // talk both ways during a unit (donations, cursors, stop), which task pools (piscina, tinypool) do not model.
 // A thread that throws or dies stops the run with an error: the answer never silently misses a subtree.
 import { availableParallelism } from "node:os";
-import { readFileSync, rmSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker, threadId } from "node:worker_threads";
+import { readFileSync } from "node:fs";
+import { Worker } from "node:worker_threads";
 import { InternalError, UsageError } from "../errors.js";
 import { domainToJson } from "../formats/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
@@ -15,6 +14,7 @@ import { newLpStats, type LpStats } from "../geometry/lp.js";
 import { writeNetworkJson } from "../formats/network-json.js";
 import type { Network } from "../network/ir.js";
 import { EmptyDomainError } from "./enumerate.js";
+import { threadScript } from "./thread-script.js";
 import type { EnumerationProgress } from "./options.js";
 import { POOL_FLAG, type FromWorker } from "./pool-protocol.js";
 import type { EnumerationStatus } from "./types.js";
@@ -78,26 +78,6 @@ export function usableCores(cpuMax = "/sys/fs/cgroup/cpu.max"): number {
   return Math.max(1, cores);
 }
 
-/**
- * The worker script: the built JavaScript next to this file; or, when the TypeScript sources run (tests under
- * vitest), worker-thread.ts bundled once per process by esbuild (the compiler tsx uses) into
- * node_modules/.cache, so each thread starts in milliseconds instead of compiling every module again.
- */
-let sourceBundle: Promise<URL> | undefined;
-async function workerScript(): Promise<URL> {
-  const self = import.meta.url;
-  if (!self.endsWith(".ts")) return new URL("./worker-thread.js", self);
-  sourceBundle ??= (async () => {
-    const esbuild = "esbuild";
-    const { build } = (await import(esbuild)) as { build: (options: object) => Promise<unknown> };
-    const outfile = fileURLToPath(new URL(`../../node_modules/.cache/tessera/worker-thread-${process.pid}-${threadId}.mjs`, self));
-    await build({ entryPoints: [fileURLToPath(new URL("./worker-thread.ts", self))], bundle: true, platform: "node", format: "esm", packages: "external", outfile, logLevel: "silent" });
-    process.once("exit", () => rmSync(outfile, { force: true }));
-    return pathToFileURL(outfile);
-  })();
-  return sourceBundle;
-}
-
 function addLp(total: LpStats, part: LpStats): void {
   for (const key of Object.keys(total) as (keyof LpStats)[]) total[key] += part[key];
 }
@@ -120,7 +100,7 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
   const start = performance.now();
   const network = writeNetworkJson(net);
   const flags = new Int32Array(new SharedArrayBuffer(4 * (POOL_FLAG.firstSlot + n)));
-  const script = await workerScript();
+  const script = await threadScript(import.meta.url, "worker-thread");
   const ledger = new UnitLedger(options.onItem, options.retain === true || options.checkpoint !== undefined);
   const lp = newLpStats();
   const queue: { id: number; unit: WorkUnit }[] = [];

@@ -2,13 +2,13 @@
 // the work units the pool sends, streaming their regions back in batches. Requests from the pool (donate,
 // cursor, stop) arrive through a shared Int32Array that the search polls after every decision, so a busy
 // thread answers within one decision without giving up its event loop turn.
-import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { readNetworkJson } from "../formats/network-json.js";
 import { domainFromJson, type DomainJson } from "../formats/domain.js";
 import { POOL_FLAG, type FromWorker, type ToWorker } from "./pool-protocol.js";
 import { UnitEngine, type UnitItem, type UnitSettings } from "./unit-runner.js";
 import { unitToJson } from "./work-unit.js";
+import { threadCpuMs } from "./thread-script.js";
 
 interface Init {
   readonly network: string;
@@ -20,16 +20,6 @@ interface Init {
 
 const init = workerData as Init;
 
-/** CPU time of this thread so far (Linux /proc/thread-self/stat, utime + stime); NaN elsewhere. For benchmarks. */
-function threadCpuMs(): number {
-  try {
-    const stat = readFileSync("/proc/thread-self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
-}
 const flags = new Int32Array(init.flags);
 const port = parentPort!;
 const post = (message: FromWorker): void => port.postMessage(message);
