@@ -5,12 +5,12 @@
 // so the closed tree, the holds certificate and the node count are the same for any number of threads; the
 // first exact counterexample stops every thread. A thread that throws or dies stops the run with an error: a
 // holds answer never misses a subtree (the trees are joined by path, and a missing one is an internal error).
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { InternalError, UsageError } from "../errors.js";
 import { parseRational } from "../exact/rational.js";
 import { writeNetworkJson } from "../formats/network-json.js";
 import type { Network } from "../network/ir.js";
-import { threadScript } from "../regions/thread-script.js";
+import { askDonations, startThreads, threadScript } from "../regions/thread-script.js";
 import type { OpenBranch } from "./branch-and-bound.js";
 import type { TreeNode } from "./certificate-writer.js";
 import { serializeProblem } from "./certificate.js";
@@ -87,15 +87,7 @@ export async function verifyOnThreads(net: Network, problem: VerificationProblem
     if (busy.length === 0) return finishRun();
     if (answer) return;
     // Idle threads and nothing queued: ask busy threads for their shallowest open nodes.
-    let idle = slots.length - busy.length - slots.filter((s) => s.asked).length;
-    const now = performance.now();
-    for (const slot of busy) {
-      if (idle <= 0) break;
-      if (slot.asked || now - slot.dryAt < 20) continue;
-      slot.asked = true;
-      Atomics.or(flags, VERIFY_FLAG.firstSlot + slot.index, VERIFY_FLAG.donate);
-      idle--;
-    }
+    askDonations(slots, flags, VERIFY_FLAG.firstSlot, VERIFY_FLAG.donate);
   };
   const where = (slot: Slot): string => (slot.unit ? `case ${slot.unit.caseIndex}, node "${slot.unit.node.path}"` : "start-up");
 
@@ -132,25 +124,15 @@ export async function verifyOnThreads(net: Network, problem: VerificationProblem
     settle();
   };
 
-  for (let index = 0; index < workers; index++) {
-    const worker = new Worker(script, {
-      execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")),
-      workerData: { network, problem: serialized, deadline: run.deadline, split: options.split ?? null, maxNodes: options.maxNodes ?? Infinity, flags: flags.buffer, caseNodes, slot: index },
-    });
-    const slot: Slot = { worker, index, asked: false, dryAt: -Infinity, cpuMs: 0 };
-    slots.push(slot);
-    worker.on("message", (m: FromVerifyThread) => {
-      try {
-        onMessage(slot, m);
-      } catch (error) {
-        fail(error as Error);
-      }
-    });
-    worker.on("error", (error) => fail(new InternalError(`analysis/verify: worker thread ${index + 1} failed: ${error.message}; the run is stopped (its answer would miss a subtree)`)));
-    worker.on("exit", (code) => {
+  const threads = startThreads<FromVerifyThread>(script, workers, (index) => ({ network, problem: serialized, deadline: run.deadline, split: options.split ?? null, maxNodes: options.maxNodes ?? Infinity, flags: flags.buffer, caseNodes, slot: index }), {
+    message: (index, m) => onMessage(slots[index]!, m),
+    failed: (index, error, inHandler) => fail(inHandler ? error : new InternalError(`analysis/verify: worker thread ${index + 1} failed: ${error.message}; the run is stopped (its answer would miss a subtree)`)),
+    exited: (index, code) => {
+      const slot = slots[index]!;
       if (!failure && slot.unit !== undefined) fail(new InternalError(`analysis/verify: worker thread ${index + 1} exited (code ${code}) in ${where(slot)}; the run is stopped (its answer would miss that subtree)`));
-    });
-  }
+    },
+  });
+  threads.forEach((worker, index) => slots.push({ worker, index, asked: false, dryAt: -Infinity, cpuMs: 0 }));
   // Retry dry donation requests while threads are idle.
   const retry = setInterval(() => failure || settle(), 25);
   settle();

@@ -6,7 +6,7 @@
 // A thread that throws or dies stops the run with an error: the answer never silently misses a subtree.
 import { availableParallelism } from "node:os";
 import { readFileSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { InternalError, UsageError } from "../errors.js";
 import { domainToJson } from "../formats/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
@@ -14,7 +14,7 @@ import { newLpStats, type LpStats } from "../geometry/lp.js";
 import { writeNetworkJson } from "../formats/network-json.js";
 import type { Network } from "../network/ir.js";
 import { EmptyDomainError } from "./enumerate.js";
-import { threadScript } from "./thread-script.js";
+import { askDonations, startThreads, threadScript } from "./thread-script.js";
 import type { EnumerationProgress } from "./options.js";
 import { POOL_FLAG, type FromWorker } from "./pool-protocol.js";
 import type { EnumerationStatus } from "./types.js";
@@ -148,15 +148,7 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
     if (busy.length === 0 && queue.length === 0) return finishRun();
     // Idle threads and nothing queued: ask busy threads for their subtrees nearest the root.
     if (!balance || stopReason) return;
-    let idle = slots.length - busy.length - slots.filter((s) => s.asked).length;
-    const now = performance.now();
-    for (const slot of busy) {
-      if (idle <= 0) break;
-      if (slot.asked || now - slot.dryAt < 20) continue;
-      slot.asked = true;
-      Atomics.or(flags, POOL_FLAG.firstSlot + slot.index, POOL_FLAG.donate);
-      idle--;
-    }
+    askDonations(slots, flags, POOL_FLAG.firstSlot, POOL_FLAG.donate);
   };
 
   const onMessage = (slot: Slot, message: FromWorker): void => {
@@ -200,26 +192,15 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
     }
   };
 
-  for (let index = 0; index < n; index++) {
-    const worker = new Worker(script, {
-      // The parent's flags, except those that only make sense for a main script given as text.
-      execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")),
-      workerData: { network, domain: domain ? domainToJson(domain) : null, settings: options.settings, flags: flags.buffer, slot: index },
-    });
-    const slot: Slot = { worker, index, asked: false, dryAt: -Infinity, cpuMs: 0 };
-    slots.push(slot);
-    worker.on("message", (m: FromWorker) => {
-      try {
-        onMessage(slot, m);
-      } catch (error) {
-        fail(error as Error);
-      }
-    });
-    worker.on("error", (error) => fail(new InternalError(`regions/pool: worker thread ${index + 1} failed: ${error.message}; the run is stopped (its answer would miss a subtree)`)));
-    worker.on("exit", (code) => {
+  const workers = startThreads<FromWorker>(script, n, (index) => ({ network, domain: domain ? domainToJson(domain) : null, settings: options.settings, flags: flags.buffer, slot: index }), {
+    message: (index, m) => onMessage(slots[index]!, m),
+    failed: (index, error, inHandler) => fail(inHandler ? error : new InternalError(`regions/pool: worker thread ${index + 1} failed: ${error.message}; the run is stopped (its answer would miss a subtree)`)),
+    exited: (index, code) => {
+      const slot = slots[index]!;
       if (!failure && slot.unit !== undefined) fail(new InternalError(`regions/pool: worker thread ${index + 1} exited (code ${code}) in the middle of work unit ${pathKey(unitsOf.get(slot.unit)?.start ?? [])}; the run is stopped (its answer would miss that subtree)`));
-    });
-  }
+    },
+  });
+  workers.forEach((worker, index) => slots.push({ worker, index, asked: false, dryAt: -Infinity, cpuMs: 0 }));
 
   const timers: NodeJS.Timeout[] = [];
   const onAbort = (): void => stop("interrupted");

@@ -4,7 +4,7 @@
 // compiling every module again. Also the CPU time of a thread, for benchmarks of the balance.
 import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { threadId } from "node:worker_threads";
+import { Worker, threadId } from "node:worker_threads";
 
 const bundles = new Map<string, Promise<URL>>();
 
@@ -35,5 +35,58 @@ export function threadCpuMs(): number {
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
     return NaN;
+  }
+}
+
+/** What a pool does with its threads' events: a message, a failure (of the thread, or `inHandler`: of `message`), an exit. */
+export interface ThreadEvents<M> {
+  message(index: number, message: M): void;
+  failed(index: number, error: Error, inHandler: boolean): void;
+  exited(index: number, code: number): void;
+}
+
+/** Start `count` threads of `script`, thread i with workerData `data(i)`; an exception in `message` counts as a failure. */
+export function startThreads<M>(script: URL, count: number, data: (index: number) => unknown, events: ThreadEvents<M>): Worker[] {
+  return Array.from({ length: count }, (_, index) => {
+    const worker = new Worker(script, {
+      // The parent's flags, except those that only make sense for a main script given as text.
+      execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")),
+      workerData: data(index),
+    });
+    worker.on("message", (m: M) => {
+      try {
+        events.message(index, m);
+      } catch (error) {
+        events.failed(index, error as Error, true);
+      }
+    });
+    worker.on("error", (error) => events.failed(index, error, false));
+    worker.on("exit", (code) => events.exited(index, code));
+    return worker;
+  });
+}
+
+/** A pool's view of one thread for donation requests: busy with a unit, asked already, last answered "nothing". */
+export interface DonorSlot {
+  readonly index: number;
+  readonly unit?: unknown;
+  asked: boolean;
+  dryAt: number;
+}
+
+/**
+ * nnenum's balancing: for each idle thread (not counting requests already out), ask one busy thread to donate,
+ * by setting `bit` in its request word of `flags` (at `firstSlot + index`); a thread that had nothing 20 ms ago is skipped.
+ */
+export function askDonations(slots: readonly DonorSlot[], flags: Int32Array, firstSlot: number, bit: number): void {
+  const busy = slots.filter((s) => s.unit !== undefined);
+  let idle = slots.length - busy.length - slots.filter((s) => s.asked).length;
+  const now = performance.now();
+  for (const slot of busy) {
+    if (idle <= 0) break;
+    if (slot.asked || now - slot.dryAt < 20) continue;
+    slot.asked = true;
+    Atomics.or(flags, firstSlot + slot.index, bit);
+    idle--;
   }
 }
