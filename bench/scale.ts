@@ -3,7 +3,7 @@
 // /usr/bin/time (wall, user+sys CPU of all threads, peak RSS) and, for thread runs, each worker thread's own
 // CPU time (count --json stats.threadCpuMs). The machine's load average is printed beside every row.
 //
-//   npm run bench -- bench/scale.ts speedup [--rounds 3]      2 workers vs 1, interleaved
+//   npm run bench -- bench/scale.ts speedup [--rounds 3] [--only count|verify]   2 workers vs 1, interleaved
 //   npm run bench -- bench/scale.ts shards                    --shard i/N for N = 2, 4, 8, one after another
 //   npm run bench -- bench/scale.ts simulate                  the donation policy on 1…512 simulated workers
 //   npm run bench -- bench/scale.ts memory [--regions 1e6]    regions --ndjson peak RSS on a generated net
@@ -49,7 +49,7 @@ interface Timed {
   cpu: number;
   rssMb: number;
   load: number;
-  out: { regions: number; linearPieces?: number; complete?: boolean; stats?: { decisions: number; threadCpuMs?: number[] } };
+  out: { regions: number; result?: string; linearPieces?: number; complete?: boolean; stats?: { decisions?: number; nodes?: number; threadCpuMs?: number[] } };
 }
 
 /** Run bin/tessera under /usr/bin/time; the JSON on stdout is parsed. */
@@ -66,19 +66,32 @@ function timed(argv: string[]): Timed {
 const f1 = (x: number): string => x.toFixed(1);
 const f2 = (x: number): string => x.toFixed(2);
 
+/** `verify` cases of the speed-up table: the issue's ACAS Xu 3_3 prop 2 (~25,600 nodes) and a short one. */
+const VERIFY_CASES: Case[] = [
+  { name: "verify ACAS Xu 3_3 prop 2", argv: ["fixtures/acasxu/onnx/ACASXU_run2a_3_3_batch_2000.onnx", "--property", "fixtures/acasxu/vnnlib/prop_2.vnnlib"] },
+  { name: "verify ACAS Xu 1_1 prop 3", argv: [ACAS_1_1, "--property", "fixtures/acasxu/vnnlib/prop_3.vnnlib"] },
+];
+
 function speedup(): void {
   const rounds = Number(flag("--rounds", "3"));
-  console.log("| case | round | load | 1 worker wall s | 1 worker CPU s | 2 workers wall s | 2 workers CPU s (threads) | wall speed-up | CPU-normalised speed-up |");
-  console.log("|---|---|---|---|---|---|---|---|---|");
-  for (const c of CASES) {
+  // --only count | verify | a case name's start: a subset of the table.
+  const only = flag("--only", "");
+  const cases = [...CASES.map((c) => ({ ...c, command: "count", name: `count ${c.name}` })), ...VERIFY_CASES.map((c) => ({ ...c, command: "verify" }))].filter((c) => c.name.startsWith(only));
+  console.log("| case | round | load | 1 worker wall s | 1 worker CPU s | 2 workers wall s | 2 workers CPU s (threads) | wall speed-up | CPU-normalised speed-up | with the main thread |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  for (const c of cases) {
     for (let round = 1; round <= rounds; round++) {
-      const one = timed(["count", ...c.argv, "--json", "--workers", "1"]);
-      const two = timed(["count", ...c.argv, "--json", "--workers", "2"]);
-      if (one.out.complete && (one.out.regions !== two.out.regions || one.out.stats?.decisions !== two.out.stats?.decisions)) throw new Error(`${c.name}: answers differ`);
+      const one = timed([c.command, ...c.argv, "--json", "--workers", "1"]);
+      const two = timed([c.command, ...c.argv, "--json", "--workers", "2"]);
+      const answer = (t: Timed): string => (c.command === "verify" ? `${t.out.result} ${t.out.stats?.nodes}` : `${t.out.regions} ${t.out.stats?.decisions}`);
+      if ((c.command === "verify" || one.out.complete) && answer(one) !== answer(two)) throw new Error(`${c.name}: answers differ: ${answer(one)} vs ${answer(two)}`);
       const threads = two.out.stats?.threadCpuMs ?? [];
-      // On an idle machine the run lasts as long as its busiest thread: T1 / max thread CPU.
+      // On an idle machine the run lasts as long as its busiest thread (plus the main thread's own part): T1 / max thread CPU.
       const critical = Math.max(...threads) / 1000;
-      console.log(`| ${c.name} (${one.out.regions} regions) | ${round} | ${f1((one.load + two.load) / 2)} | ${f1(one.wall)} | ${f1(one.cpu)} | ${f1(two.wall)} | ${f1(two.cpu)} (${threads.map((t) => f1(t / 1000)).join(" + ")}) | ${f2(one.wall / two.wall)}× | ${f2(one.cpu / critical)}× |`);
+      // Conservative: everything but the worker threads (main thread, start-up, GC helpers) counted as serial.
+      const serial = two.cpu - threads.reduce((a, b) => a + b, 0) / 1000;
+      const size = c.command === "verify" ? `${one.out.result}, ${one.out.stats?.nodes} nodes` : `${one.out.regions} regions`;
+      console.log(`| ${c.name} (${size}) | ${round} | ${f1((one.load + two.load) / 2)} | ${f1(one.wall)} | ${f1(one.cpu)} | ${f1(two.wall)} | ${f1(two.cpu)} (${threads.map((t) => f1(t / 1000)).join(" + ")}) | ${f2(one.wall / two.wall)}× | ${f2(one.cpu / critical)}× | ${f2(one.cpu / (serial + critical))}× |`);
     }
   }
 }

@@ -17,21 +17,24 @@ const caseNodes = new Int32Array(init.caseNodes);
 const port = parentPort!;
 const post = (message: FromVerifyThread): void => port.postMessage(message);
 
-let contextOf: ReturnType<typeof caseContexts>;
-let stats: SearchStats;
-let counters: { points: number; exactChecks: number };
-try {
-  const net = readNetworkJson(init.network, "<network sent to the worker>");
-  const problem = parseProblem(init.problem, "<problem sent to the worker>");
-  stats = { nodes: 0, maxDepth: 0 };
-  counters = { points: 0, exactChecks: 0 };
-  contextOf = caseContexts(net, problem, floatNet(net), { deadline: init.deadline, ...(init.split ? { split: init.split } : {}) }, stats, counters);
-} catch (error) {
-  post({ type: "error", id: -1, name: (error as Error).name, message: (error as Error).message });
-}
+/** The thread's network, problem and counters, read once (undefined: start-up failed and was reported). */
+const setup = ((): { contextOf: ReturnType<typeof caseContexts>; stats: SearchStats; counters: { points: number; exactChecks: number } } | undefined => {
+  try {
+    const net = readNetworkJson(init.network, "<network sent to the worker>");
+    const problem = parseProblem(init.problem, "<problem sent to the worker>");
+    const stats = { nodes: 0, maxDepth: 0 };
+    const counters = { points: 0, exactChecks: 0 };
+    return { contextOf: caseContexts(net, problem, floatNet(net), { deadline: init.deadline, ...(init.split ? { split: init.split } : {}) }, stats, counters), stats, counters };
+  } catch (error) {
+    post({ type: "error", id: -1, name: (error as Error).name, message: (error as Error).message });
+    return undefined;
+  }
+})();
 
 port.on("message", (message: ToVerifyThread) => {
   const id = message.id;
+  if (!setup) return;
+  const { contextOf, stats, counters } = setup;
   try {
     Object.assign(stats, { nodes: 0, maxDepth: 0 });
     Object.assign(counters, { points: 0, exactChecks: 0 });

@@ -13,6 +13,17 @@ import type { Network } from "../network/ir.js";
 import { neuronTable, type FixedRow, type NeuronInfo, type NodeMap, type PathMaps } from "./affine-maps.js";
 import { FloatMaps } from "./float-maps.js";
 
+/** The dyadic neuron table, built once per network (every work unit builds its own maps; the table is read-only). */
+const tables = new WeakMap<Network, ReturnType<typeof neuronTable<Dyadic>>>();
+function dyadicTable(net: Network): ReturnType<typeof neuronTable<Dyadic>> {
+  let table = tables.get(net);
+  if (!table) {
+    table = neuronTable(DyadicField, net);
+    tables.set(net, table);
+  }
+  return table;
+}
+
 export class FixedPointMaps implements PathMaps<Dyadic> {
   readonly neurons: NeuronInfo<Dyadic>[];
   readonly layerStart: number[];
@@ -31,7 +42,7 @@ export class FixedPointMaps implements PathMaps<Dyadic> {
     private readonly d: number,
     lazy = true,
   ) {
-    ({ acts: this.acts, neurons: this.neurons, layerStart: this.layerStart } = neuronTable(DyadicField, net));
+    ({ acts: this.acts, neurons: this.neurons, layerStart: this.layerStart } = dyadicTable(net));
     this.float = lazy ? FloatMaps.build(net, d, this.acts, this.neurons, this.layerStart) : undefined;
     let s = 0;
     for (let id = 0; id < net.nodes.length; id++) {

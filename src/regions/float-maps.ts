@@ -48,6 +48,60 @@ function exactFloat(x: Dyadic): number | undefined {
   return Number.isFinite(f) && DyadicField.fromFloat(f).equals(x) ? f : undefined;
 }
 
+/** The network's parameters as floats (read-only, shared by every FloatMaps of the network). */
+interface FloatParams {
+  readonly slopes: readonly Float64Array[];
+  readonly intercepts: readonly Float64Array[];
+  readonly affine: ReadonlyMap<number, { readonly W: Float64Array; readonly absW: Float64Array; readonly bias: Float64Array }>;
+}
+
+/**
+ * Converted once per network (null: some parameter is not a float64 exactly): every work unit builds its own
+ * FloatMaps, and the conversion of ACAS Xu's weights cost more than a small unit (shards cut the tree top
+ * into hundreds of units).
+ */
+const paramsOf = new WeakMap<Network, FloatParams | null>();
+
+function floatParams(net: Network, neurons: readonly NeuronInfo<Dyadic>[]): FloatParams | undefined {
+  let params = paramsOf.get(net);
+  if (params === undefined) {
+    params = convertParams(net, neurons);
+    paramsOf.set(net, params);
+  }
+  return params ?? undefined;
+}
+
+function convertParams(net: Network, neurons: readonly NeuronInfo<Dyadic>[]): FloatParams | null {
+  const floats = (xs: readonly Rational[]): Float64Array | undefined => {
+    const out = new Float64Array(xs.length);
+    for (let i = 0; i < xs.length; i++) {
+      const f = exactFloat(DyadicField.fromRational(xs[i]!));
+      if (f === undefined) return undefined;
+      out[i] = f;
+    }
+    return out;
+  };
+  const slopes: Float64Array[] = [];
+  const intercepts: Float64Array[] = [];
+  for (const info of neurons) {
+    const s = info.slopes.map(exactFloat);
+    const t = info.intercepts.map(exactFloat);
+    if (s.some((x) => x === undefined) || t.some((x) => x === undefined)) return null;
+    slopes.push(Float64Array.from(s as number[]));
+    intercepts.push(Float64Array.from(t as number[]));
+  }
+  const affine = new Map<number, { W: Float64Array; absW: Float64Array; bias: Float64Array }>();
+  for (let id = 0; id < net.nodes.length; id++) {
+    const node = net.nodes[id]!;
+    if (node.kind !== "affine") continue;
+    const W = floats(node.weights.flat());
+    const bias = floats(node.bias);
+    if (!W || !bias) return null;
+    affine.set(id, { W, absW: W.map(Math.abs), bias });
+  }
+  return { slopes, intercepts, affine };
+}
+
 export class FloatMaps {
   /** Row r of node id: values[id][r·(d+1) + k] (k < d: the map, k = d: the constant). */
   readonly values: Float64Array[] = [];
@@ -80,23 +134,10 @@ export class FloatMaps {
 
   private prepare(): boolean {
     const L = this.L;
-    const floats = (xs: readonly Rational[]): Float64Array | undefined => {
-      const out = new Float64Array(xs.length);
-      for (let i = 0; i < xs.length; i++) {
-        const f = exactFloat(DyadicField.fromRational(xs[i]!));
-        if (f === undefined) return undefined;
-        out[i] = f;
-      }
-      return out;
-    };
-    for (let i = 0; i < this.neurons.length; i++) {
-      const info = this.neurons[i]!;
-      const s = info.slopes.map(exactFloat);
-      const t = info.intercepts.map(exactFloat);
-      if (s.some((x) => x === undefined) || t.some((x) => x === undefined)) return false;
-      this.slopes.push(Float64Array.from(s as number[]));
-      this.intercepts.push(Float64Array.from(t as number[]));
-    }
+    const params = floatParams(this.net, this.neurons);
+    if (!params) return false;
+    this.slopes.push(...params.slopes);
+    this.intercepts.push(...params.intercepts);
     for (let id = 0; id < this.net.nodes.length; id++) {
       const node = this.net.nodes[id]!;
       this.values.push(new Float64Array(node.size * L));
@@ -105,16 +146,14 @@ export class FloatMaps {
       if (node.kind === "activation") {
         this.activation.set(id, { layer: this.acts.indexOf(id), lastVer: new Float64Array(node.size).fill(-1), lastPiece: new Int32Array(node.size).fill(-1) });
       } else if (node.kind === "affine") {
+        const { W, absW, bias } = params.affine.get(id)!;
         const nIn = node.inputs.reduce((s, i) => s + this.net.nodes[i]!.size, 0);
-        const W = floats(node.weights.flat());
-        const bias = floats(node.bias);
-        if (!W || !bias) return false;
         const argNode = new Int32Array(nIn);
         const argRow = new Int32Array(nIn);
         let c = 0;
         for (const i of node.inputs) for (let r = 0; r < this.net.nodes[i]!.size; r++, c++) [argNode[c], argRow[c]] = [i, r];
         this.affine.set(id, {
-          W, absW: W.map(Math.abs), bias, nIn, argNode, argRow,
+          W, absW, bias, nIn, argNode, argRow,
           snap: new Float64Array(nIn * L), snapErr: new Float64Array(nIn), snapVer: new Float64Array(nIn).fill(-1),
           changed: new Int32Array(nIn), delta: new Float64Array(nIn * L), deltaMax: new Float64Array(nIn), deltaErr: new Float64Array(nIn),
           updates: 0, full: true,

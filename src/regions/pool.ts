@@ -234,6 +234,7 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
     for (const t of timers) clearInterval(t);
     options.signal?.removeEventListener("abort", onAbort);
     await Promise.all(slots.map((s) => s.worker.terminate()));
+    if (failure) ledger.dispose();
   }
   if (failure) throw failure;
   ledger.drain();

@@ -2,7 +2,13 @@
 // tree are finished, running or still open, the regions each produced, and the one canonical answer they
 // join into: regions in depth-first tree order with ids 0, 1, 2, ... and bounding boxes renumbered in order
 // of appearance (their ids then equal a one-thread run's, so a joined map is byte-identical and passes
-// `tessera check`). Regions are emitted in tree order as soon as every interval before them is finished.
+// `tessera check`). Regions are emitted in tree order as soon as every interval before them is finished;
+// regions that must wait for an earlier interval are written to a temporary file beyond a few thousand
+// (unless kept for a part file or checkpoint), so a long NDJSON run on threads holds no more in memory than
+// one thread.
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { RegionJson } from "./region-map.js";
 import type { RegionKey, UnitItem } from "./unit-runner.js";
 import { comparePaths, type WorkUnit } from "./work-unit.js";
@@ -18,9 +24,22 @@ export interface Segment {
   splits: number;
 }
 
+/** Items that wait for an earlier interval: beyond this many per entry they go to a temporary file. */
+export const SPILL_ITEMS = 4096;
+
+/** An entry's waiting items on disk (JSON lines), read back in order when the entry reaches the front. */
+interface Spill {
+  readonly path: string;
+  readonly fd: number;
+  /** Items written and not read back yet. */
+  count: number;
+}
+
 interface Entry extends Segment {
   end?: readonly number[];
   finished: boolean;
+  /** Items on disk, before every item of `items` that is not emitted yet. */
+  spill?: Spill;
   /** Items already emitted (only the front entry emits). */
   emitted: number;
   /** The latest cursor: items before it, and the node where the rest starts. */
@@ -44,15 +63,19 @@ export class UnitLedger {
   private readonly byId = new Map<number, Entry>();
   private nextRegionId = 0;
   private readonly boxIds = new Map<string, number>();
+  private spillDir: string | undefined;
+  private spills = 0;
   regions = 0;
 
   /**
    * `emit` receives every region in tree order with its final id (box ids already renumbered in JSON items).
-   * `retain` keeps emitted items (needed for snapshots and for counting linear pieces at the end).
+   * `retain` keeps emitted items (needed for snapshots and for counting linear pieces at the end); without
+   * it, more than `spillItems` waiting items of an entry go to a temporary file.
    */
   constructor(
     private readonly emit: (item: UnitItem, id: number) => void,
     private readonly retain: boolean,
+    private readonly spillItems = SPILL_ITEMS,
   ) {}
 
   /** A unit that will run (or a finished segment read from a file, with finished = true). Call flush() after the first ones. */
@@ -91,6 +114,52 @@ export class UnitLedger {
     for (const item of items) entry.items.push(item);
     this.regions += items.length;
     this.flush();
+    if (!this.retain && entry.items.length - entry.emitted >= this.spillItems && entry !== this.front()) this.spillOut(entry);
+  }
+
+  /** The entry that emits now: the first one not finished (or the last). */
+  private front(): Entry | undefined {
+    return this.entries.find((e) => !e.finished) ?? this.entries[this.entries.length - 1];
+  }
+
+  /** Write an entry's waiting items to its temporary file (appended after those already there). */
+  private spillOut(entry: Entry): void {
+    this.spillDir ??= mkdtempSync(join(tmpdir(), "tessera-ledger-"));
+    if (!entry.spill) {
+      const path = join(this.spillDir, `${this.spills++}.ndjson`);
+      entry.spill = { path, fd: openSync(path, "w+"), count: 0 };
+    }
+    const waiting = entry.items.slice(entry.emitted);
+    writeSync(entry.spill.fd, waiting.map((item) => JSON.stringify(item)).join("\n") + "\n");
+    entry.spill.count += waiting.length;
+    entry.items.length = 0;
+    entry.emitted = 0;
+  }
+
+  /** Emit an entry's items on disk, in order, and remove its file. */
+  private spillIn(entry: Entry): void {
+    const spill = entry.spill!;
+    const buffer = Buffer.alloc(1 << 20);
+    let position = 0;
+    let rest = "";
+    for (;;) {
+      const n = readSync(spill.fd, buffer, 0, buffer.length, position);
+      if (n === 0) break;
+      position += n;
+      const lines = (rest + buffer.toString("utf8", 0, n)).split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) this.emitItem(entry, JSON.parse(line) as UnitItem);
+    }
+    closeSync(spill.fd);
+    rmSync(spill.path, { force: true });
+    delete entry.spill;
+  }
+
+  /** Remove the temporary files (a run that failed, or one that ended). */
+  dispose(): void {
+    for (const e of this.entries) if (e.spill) closeSync(e.spill.fd);
+    if (this.spillDir) rmSync(this.spillDir, { recursive: true, force: true });
+    this.spillDir = undefined;
   }
 
   cursor(id: number, path: number[], decisions: number, splits: number): void {
@@ -114,7 +183,8 @@ export class UnitLedger {
 
   /** A stopped run: emit every region held, in tree order, across the intervals left open. */
   drain(): void {
-    for (const e of this.entries) while (e.emitted < e.items.length) this.emitOne(e, e.items[e.emitted++]!);
+    for (const e of this.entries) this.emitWaiting(e);
+    this.dispose();
   }
 
   get decisions(): number {
@@ -143,19 +213,27 @@ export class UnitLedger {
   /** Emit what can be emitted in tree order: the front entries' items, while every entry before them is finished. */
   flush(): void {
     for (const e of this.entries) {
-      while (e.emitted < e.items.length) this.emitOne(e, e.items[e.emitted++]!);
+      this.emitWaiting(e);
       if (!e.finished) return;
     }
   }
 
-  private emitOne(e: Entry, item: UnitItem): void {
+  /** Emit an entry's waiting items: those on disk first, then those in memory. */
+  private emitWaiting(e: Entry): void {
+    if (e.spill) this.spillIn(e);
+    while (e.emitted < e.items.length) this.emitItem(e, e.items[e.emitted++]!);
+    // Emitted items are not needed again unless kept for a part file or checkpoint.
+    if (!this.retain) {
+      e.items.length = 0;
+      e.emitted = 0;
+    }
+  }
+
+  private emitItem(e: Entry, item: UnitItem): void {
     const id = this.nextRegionId++;
     this.emit(isKey(item) ? item : renumber(item, id, e.boxes, this.boxIds), id);
-    if (!this.retain) e.items[e.emitted - 1] = EMPTY;
   }
 }
-
-const EMPTY: UnitItem = { pattern: "", digest: "" };
 
 /** A region map entry with its final id and canonical box ids (a box gets the next id where its record appears). */
 function renumber(region: RegionJson, id: number, local: Map<number, string>, global: Map<string, number>): RegionJson {

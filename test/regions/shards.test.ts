@@ -204,4 +204,11 @@ describe("bad input", () => {
     await one(["count", twoLayer, "--box=-2:2", "--resume", checkpoint], /z\.ckpt: network\.sha256: is the checkpoint of another network/);
     await one(["count", twoLayer, "--shard", "1/2"], /--shard: needs -o PART/);
   });
+
+  it("--shard with --checkpoint or --resume is refused (a shard is rerun whole; docs/scale.md)", async () => {
+    for (const command of ["count", "regions"]) {
+      await one([command, twoLayer, "--shard", "1/2", "-o", path("s.json"), "--checkpoint", path("s.ckpt")], /--shard: cannot be combined with --checkpoint or --resume/);
+      await one([command, twoLayer, "--shard", "1/2", "-o", path("s.json"), "--resume", path("s.ckpt")], /--shard: cannot be combined with --checkpoint or --resume/);
+    }
+  });
 });
