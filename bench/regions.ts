@@ -25,7 +25,7 @@ import type { Network } from "../src/network/ir.js";
 import { inputSize } from "../src/network/ir.js";
 import { enumerateRegions, type EnumerationResult } from "../src/regions/enumerate.js";
 import { RegionMapWriter, regionMapHeader } from "../src/regions/region-map.js";
-import { checkDocument } from "../src/check/index.js";
+import { checkDocument, ndjsonInput } from "../src/check/index.js";
 
 const quick = process.argv.includes("--quick");
 const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 3 : 20));
@@ -175,7 +175,7 @@ for (const c of cases.slice(0, 3)) {
   const text = lines.join("");
   const parsed = text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
   const t1 = performance.now();
-  checkDocument({ kind: "ndjson", lines: parsed }, net, c.file);
+  checkDocument(ndjsonInput(parsed), net, c.file);
   const checkS = (performance.now() - t1) / 1000;
   console.log(row([c.name, r.regions, mapS.toFixed(2), Math.round(r.regions / mapS), (text.length / 1e6).toFixed(1), checkS.toFixed(2), Math.round(r.regions / checkS)]));
 }

@@ -8,9 +8,13 @@
 // (instance → published VNN-COMP verdict), the summary counts the verdicts that contradict it. tessera runs with one worker (`--workers 1`
 // is the default and only mode here). Not a test.
 //
+// Every `violated` answer's counterexample (the VNN-COMP result file's X_i values) is re-evaluated here in exact
+// arithmetic against the property (column "cex exact"), and every verdict is compared with the published VNN-COMP
+// result (published.csv beside instances.csv).
+//
 // Run: npm run bench -- bench/verify.ts [--benchmark acasxu|mnist_fc] [--corpus DIR] [--out results.ndjson] [--limit N]
 //        [--only 1_1,prop_2] [--check-timeout 600] [--no-certificate] [--no-check] [--certificates DIR]
-//        [--wall-timeout S]
+//        [--wall-timeout S] [--shard i/n]
 // (--wall-timeout S gives every process S wall-clock seconds instead of the instance's timeout, for a shared,
 // overloaded machine; the table then counts an answer as within the timeout when its CPU time is.)
 // (--certificates DIR keeps every certificate there, named after the instance, for a later `tessera check`.)
@@ -22,6 +26,11 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadNetwork } from "../src/formats/load.js";
+import { loadVnnlib } from "../src/formats/vnnlib.js";
+import { evaluate } from "../src/network/evaluate.js";
+import { parseRational, type Rational } from "../src/exact/rational.js";
+import { inBox, problemFromVnnlib, unsafeDisjunct } from "../src/analysis/problem.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -37,10 +46,13 @@ const DATA = resolve(arg("corpus", join(ROOT, "fixtures", benchmark === "acasxu"
 const out = arg("out", `bench-verify-${benchmark}.ndjson`);
 const limit = Number(arg("limit", "Infinity"));
 const only = arg("only", "");
+/** --shard i/n: only the instances whose index in instances.csv is i modulo n (several runs side by side). */
+const [shardIndex, shardCount] = arg("shard", "0/1").split("/").map(Number) as [number, number];
 const checkTimeout = Number(arg("check-timeout", "600"));
 const nnenumDir = process.env.NNENUM_DIR;
 const keep = arg("certificates", "");
 const wall = arg("wall-timeout", "");
+const publishedFor = (instance: string): string | undefined => published.get(instance);
 
 interface Row {
   instance: string;
@@ -54,6 +66,22 @@ interface Row {
   checkCpu?: number;
   nnenum?: string;
   nnenumCpu?: number;
+  /** For a violated answer: whether its counterexample violates the property in exact arithmetic. */
+  cexExact?: boolean;
+}
+
+/** Parse "((X_0 v) (X_1 v) … (Y_0 v) …)" (decimals or "(/ p q)") and check X exactly: in a box, output unsafe. */
+function counterexampleViolates(onnx: string, vnnlib: string, resultFile: string): boolean {
+  const text = readFileSync(resultFile, "utf8");
+  const x: Rational[] = [];
+  for (const m of text.matchAll(/\(X_(\d+) (\(\/ (-?\d+) (\d+)\)|[^()\s]+)\)/g)) {
+    x[Number(m[1])] = m[3] !== undefined ? parseRational(`${m[3]}/${m[4]}`) : parseRational(m[2]!);
+  }
+  const net = loadNetwork(onnx);
+  const problem = problemFromVnnlib(loadVnnlib(vnnlib));
+  if (x.length !== problem.inputSize || x.some((v) => v === undefined)) return false;
+  const y = evaluate(net, x).values[net.output]!;
+  return problem.boxes.some((b) => inBox(b, x)) && unsafeDisjunct(problem, y) >= 0;
 }
 
 /** Run a command under /usr/bin/time and return its exit code, output and user+system CPU seconds (children included). */
@@ -85,7 +113,7 @@ const instances = readFileSync(join(DATA, "instances.csv"), "utf8")
   .trim()
   .split("\n")
   .map((l) => l.split(",").map((s) => s.trim()))
-  .filter((p) => p.length >= 3 && (only === "" || only.split(",").every((w) => p[0]!.includes(w) || p[1]!.includes(w))))
+  .filter((p, i) => p.length >= 3 && i % shardCount === shardIndex && (only === "" || only.split(",").every((w) => p[0]!.includes(w) || p[1]!.includes(w))))
   .slice(0, limit);
 
 /** Published verdicts (instance → holds/violated/unknown) from DATA/published.csv when the benchmark has one. */
@@ -108,6 +136,7 @@ for (const [onnxRel, vnnlibRel, t] of instances) {
   const res = join(work, "result.txt");
   const plain = timed("bash", [join(ROOT, "scripts/vnncomp/run_instance.sh"), "v1", benchmark, onnx, vnnlib, res, String(budget)]);
   const row: Row = { instance, timeout, result: verdict(res), cpu: plain.cpu };
+  if (row.result === "violated") row.cexExact = counterexampleViolates(onnx, vnnlib, res);
   if (nnenumDir) {
     const env = { ...process.env, PYTHONPATH: [process.env.NNENUM_SHIM, join(nnenumDir, "src")].filter(Boolean).join(":"), OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" };
     const nres = join(work, "nnenum.txt");
@@ -135,11 +164,12 @@ for (const [onnxRel, vnnlibRel, t] of instances) {
 rmSync(work, { recursive: true, force: true });
 
 const rows = readFileSync(out, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as Row);
-const f = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? "" : v.toFixed(2));
-console.log("| instance | verdict | CPU s | with certificate | CPU s | certificate bytes | check | check CPU s | nnenum | nnenum CPU s |");
-console.log("|---|---|---|---|---|---|---|---|---|---|");
+const f = (v: number | null | undefined): string => (v === undefined || v === null || Number.isNaN(v) ? "" : v.toFixed(2));
+console.log("| instance | published | verdict | CPU s | cex exact | with certificate | CPU s | certificate bytes | check | check CPU s | nnenum | nnenum CPU s |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of rows) {
-  console.log(`| ${r.instance} | ${r.result} | ${f(r.cpu)} | ${r.certResult ?? ""} | ${f(r.certCpu)} | ${r.certBytes ?? ""} | ${r.check ?? ""} | ${f(r.checkCpu)} | ${r.nnenum ?? ""} | ${f(r.nnenumCpu)} |`);
+  const cex = r.cexExact === undefined ? "" : r.cexExact ? "yes" : "NO";
+  console.log(`| ${r.instance} | ${publishedFor(r.instance) ?? ""} | ${r.result} | ${f(r.cpu)} | ${cex} | ${r.certResult ?? ""} | ${f(r.certCpu)} | ${r.certBytes ?? ""} | ${r.check ?? ""} | ${f(r.checkCpu)} | ${r.nnenum ?? ""} | ${f(r.nnenumCpu)} |`);
 }
 const sum = (k: keyof Row): number => rows.reduce((s, r) => s + (typeof r[k] === "number" && !Number.isNaN(r[k]) ? (r[k] as number) : 0), 0);
 const count = (k: keyof Row, v: string): number => rows.filter((r) => r[k] === v).length;
@@ -149,10 +179,10 @@ console.log(`answered within the instance's timeout in CPU time: tessera ${rows.
 console.log(`CPU total: tessera ${sum("cpu").toFixed(1)} s, with certificate ${sum("certCpu").toFixed(1)} s, check ${sum("checkCpu").toFixed(1)} s, nnenum ${sum("nnenumCpu").toFixed(1)} s`);
 const disagree = rows.filter((r) => r.nnenum && ["holds", "violated"].includes(r.nnenum) && ["holds", "violated"].includes(r.result) && r.nnenum !== r.result);
 console.log(`verdicts that disagree with nnenum: ${disagree.length}${disagree.length ? ": " + disagree.map((r) => r.instance).join("; ") : ""}`);
-const answered = (v: string | undefined): v is string => v === "holds" || v === "violated";
-const wrong = rows.filter((r) => {
-  const p = published.get(r.instance);
-  return answered(p) && [r.result, r.certResult].some((v) => answered(v) && v !== p);
-});
-if (published.size) console.log(`verdicts that contradict the published VNN-COMP results (published.csv): ${wrong.length}${wrong.length ? ": " + wrong.map((r) => r.instance).join("; ") : ""}`);
+const known = rows.filter((r) => publishedFor(r.instance) !== undefined);
+const right = (v: string | undefined, r: Row): boolean => v === publishedFor(r.instance);
+const wrong = (v: string | undefined, r: Row): boolean => (v === "holds" || v === "violated") && !right(v, r);
+if (published.size) console.log(`against the published VNN-COMP results (published.csv): tessera ${known.filter((r) => right(r.result, r)).length}/${known.length} right, ${known.filter((r) => wrong(r.result, r)).length} wrong; with certificate ${known.filter((r) => right(r.certResult, r)).length} right, ${known.filter((r) => wrong(r.certResult, r)).length} wrong; nnenum ${known.filter((r) => right(r.nnenum, r)).length} right, ${known.filter((r) => wrong(r.nnenum, r)).length} wrong`);
+console.log(`violated answers whose counterexample violates exactly: ${rows.filter((r) => r.cexExact === true).length} of ${rows.filter((r) => r.result === "violated").length}`);
+console.log(`holds with a certificate that check accepted: ${rows.filter((r) => r.certResult === "holds" && r.check === "accepted").length} of ${rows.filter((r) => r.certResult === "holds").length}`);
 console.log(`certificates accepted ${count("check", "accepted")}, check timeouts ${count("check", "timeout")}, rejected ${rows.filter((r) => r.check?.startsWith("rejected")).length}`);

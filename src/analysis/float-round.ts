@@ -12,8 +12,10 @@
 // γ_n = n·2^-53/(1 − n·2^-53) (Higham, Accuracy and Stability, §3.1), plus 2^-1075 per product for underflow.
 // `sumError(absSum, n)` returns absSum·(n+2)·2^-52 + (n+2)·2^-1074, which is at least twice that (covering
 // the rounding of absSum itself and of this product) for any n < 2^40.
-import { Rational, rationalToNumber } from "../exact/rational.js";
-import { dyadicFromFloat64, nextDown, nextUp } from "../exact/float.js";
+import type { Rational } from "../exact/rational.js";
+import { floorFloat, ceilFloat } from "../exact/float.js";
+
+export { floorFloat, ceilFloat };
 
 const ULP_FACTOR = 2 ** -52;
 const TINY = 2 ** -1074;
@@ -44,20 +46,6 @@ export function down(v: number): number {
 /** An upper bound of the rounding error of a float sum of n products whose absolute values sum to absSum. */
 export function sumError(absSum: number, n: number): number {
   return absSum * ((n + 2) * ULP_FACTOR) + (n + 2) * TINY;
-}
-
-/** The largest float ≤ r (exactly). */
-export function floorFloat(r: Rational): number {
-  let f = rationalToNumber(r);
-  while (dyadicFromFloat64(f)!.toRational().compare(r) > 0) f = nextDown(f);
-  return f;
-}
-
-/** The smallest float ≥ r (exactly). */
-export function ceilFloat(r: Rational): number {
-  let f = rationalToNumber(r);
-  while (dyadicFromFloat64(f)!.toRational().compare(r) < 0) f = nextUp(f);
-  return f;
 }
 
 /** A rigorous enclosure [lo, hi] of a real number. */

@@ -2,10 +2,14 @@
 import { TesseraError } from "../errors.js";
 import type { Network } from "../network/ir.js";
 
-/** A document to check: one JSON value, or the parsed lines of an NDJSON file (header first). */
+/**
+ * A document to check: one JSON value, or an NDJSON file: its header (first line) and all its lines, the header
+ * first. `lines` may be a stream read from the file as it is iterated (then it can be iterated once: a checker
+ * that needs random access copies it into an array).
+ */
 export type CheckInput =
   | { readonly kind: "json"; readonly doc: Record<string, unknown> }
-  | { readonly kind: "ndjson"; readonly lines: readonly Record<string, unknown>[] };
+  | { readonly kind: "ndjson"; readonly header: Record<string, unknown>; readonly lines: Iterable<Record<string, unknown>> };
 
 export interface CheckReport {
   readonly ok: true;

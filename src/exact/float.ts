@@ -2,7 +2,7 @@
 // value m·2^e. This is the network that actually runs, so ONNX and NNET weights stored as floats become
 // these numbers, never a "nearby" fraction. `new Fraction(number)` must not be used for this (it rounds).
 import { Dyadic } from "./dyadic.js";
-import type { Rational } from "./rational.js";
+import { rationalToNumber, type Rational } from "./rational.js";
 
 const scratch = new DataView(new ArrayBuffer(8));
 
@@ -87,4 +87,18 @@ export function nextUp(x: number): number {
 /** The next float64 below x. */
 export function nextDown(x: number): number {
   return -nextUp(-x);
+}
+
+/** The largest float64 ≤ r (exactly; rationalToNumber is correctly rounded, so one step down at most). */
+export function floorFloat(r: Rational): number {
+  let f = rationalToNumber(r);
+  while (dyadicFromFloat64(f)!.toRational().compare(r) > 0) f = nextDown(f);
+  return f;
+}
+
+/** The smallest float64 ≥ r (exactly). */
+export function ceilFloat(r: Rational): number {
+  let f = rationalToNumber(r);
+  while (dyadicFromFloat64(f)!.toRational().compare(r) < 0) f = nextUp(f);
+  return f;
 }

@@ -37,18 +37,41 @@ function tooLarge(file: string, limit: number): InputError {
   return new InputError(file, "", `is larger than the file size limit of ${limit} bytes (raise it with --max-file-size)`);
 }
 
+/** The one-line InputError of a failed open or read. */
+function readError(file: string, error: unknown): InputError {
+  if (error instanceof InputError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return new InputError(file, "", "no such file");
+  if (code === "EACCES") return new InputError(file, "", "permission denied");
+  if (code === "EISDIR") return new InputError(file, "", "is a directory, not a file");
+  return new InputError(file, "", `cannot be read (${code ?? (error as Error).message})`);
+}
+
+/** Open a file for reading (not a directory): its descriptor and whether it is a regular file, with its size. */
+function openForReading(file: string): { fd: number; size: number | undefined } {
+  const fd = openSync(file, "r");
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new InputError(file, "", "is a directory, not a file");
+    return { fd, size: stat.isFile() ? stat.size : undefined };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
 /** Read the file as bytes, at most the size limit, with a one-line InputError when it is missing, unreadable or too large. */
 export function readFileBytes(file: string, limit = maxFileSize): Uint8Array {
   let fd: number | undefined;
   try {
-    fd = openSync(file, "r");
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new InputError(file, "", "is a directory, not a file");
-    if (stat.isFile() && stat.size > limit) throw tooLarge(file, limit);
+    const opened = openForReading(file);
+    fd = opened.fd;
+    const size = opened.size;
+    if (size !== undefined && size > limit) throw tooLarge(file, limit);
     // Read in chunks whatever the stat said: a device or pipe has no size, and a file may grow.
     const chunks: Uint8Array[] = [];
     let total = 0;
-    let chunk = Buffer.allocUnsafe(stat.isFile() ? Math.min(Math.max(stat.size + 1, 1), limit + 1) : Math.min(1 << 20, limit + 1));
+    let chunk = Buffer.allocUnsafe(size !== undefined ? Math.min(Math.max(size + 1, 1), limit + 1) : Math.min(1 << 20, limit + 1));
     for (;;) {
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
@@ -60,14 +83,49 @@ export function readFileBytes(file: string, limit = maxFileSize): Uint8Array {
     }
     return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new InputError(file, "", "no such file");
-    if (code === "EACCES") throw new InputError(file, "", "permission denied");
-    if (code === "EISDIR") throw new InputError(file, "", "is a directory, not a file");
-    throw new InputError(file, "", `cannot be read (${code ?? (error as Error).message})`);
+    throw readError(file, error);
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The lines of a text file (UTF-8, without their "\n"), read in 1 MiB chunks: memory holds one chunk and one line,
+ * whatever the file's size, so the size limit applies to each line rather than to the file. The file is closed
+ * when the iteration ends or is abandoned.
+ */
+export function* readLines(file: string, lineLimit = maxFileSize): Generator<string> {
+  let fd: number | undefined;
+  try {
+    fd = openForReading(file).fd;
+  } catch (error) {
+    throw readError(file, error);
+  }
+  try {
+    const decoder = new TextDecoder();
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let carry = "";
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        throw readError(file, error);
+      }
+      const text = carry + decoder.decode(chunk.subarray(0, n), { stream: n > 0 });
+      let start = 0;
+      for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
+        yield text.slice(start, end);
+        start = end + 1;
+      }
+      carry = text.slice(start);
+      // A line longer than the limit makes the file larger than it too: the reader's usual message.
+      if (carry.length > lineLimit) throw tooLarge(file, lineLimit);
+      if (n === 0) break;
+    }
+    if (carry !== "") yield carry;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -39,9 +39,10 @@ function problem(text: string): VerificationProblem {
   return problemFromVnnlib(readVnnlib(text, "p.vnnlib"));
 }
 type JsonInput = { kind: "json"; doc: Record<string, unknown> };
-type LinesInput = { kind: "ndjson"; lines: Record<string, unknown>[] };
+type LinesInput = { kind: "ndjson"; header: Record<string, unknown>; lines: Record<string, unknown>[] };
+const linesInput = (lines: Record<string, unknown>[]): LinesInput => ({ kind: "ndjson", header: lines[0]!, lines });
 const json = (c: unknown): JsonInput => ({ kind: "json", doc: JSON.parse(JSON.stringify(c)) as Record<string, unknown> });
-const ndjson = (c: VerifyCertificate): LinesInput => ({ kind: "ndjson", lines: [...certificateLines(c)].map((l) => JSON.parse(l) as Record<string, unknown>) });
+const ndjson = (c: VerifyCertificate): LinesInput => linesInput([...certificateLines(c)].map((l) => JSON.parse(l) as Record<string, unknown>));
 
 type Node = { split?: { dim: number; at: string }; children?: Node[]; mu?: string[]; lower?: { node: number; a: string[] }[] };
 const treeOf = (d: JsonInput): Node => (d.doc.cases as { tree: Node }[])[0]!.tree;
@@ -90,7 +91,7 @@ describe("verify certificates: the fast verifier's tree, replayed exactly", () =
     expect(() => checkVerifyCertificate(N, P, d)).toThrow(/children: is not an array of two nodes/);
     const lines = ndjson(cert!);
     const leafLine = lines.lines.findIndex((l) => "mu" in l);
-    const cut: LinesInput = { kind: "ndjson", lines: lines.lines.filter((_, i) => i !== leafLine) };
+    const cut = linesInput(lines.lines.filter((_, i) => i !== leafLine));
     expect(() => checkVerifyCertificate(N, P, cut)).toThrow(/line|node is missing|leaves/);
   });
 
@@ -122,7 +123,7 @@ describe("verify certificates: the fast verifier's tree, replayed exactly", () =
 
   it("truncated NDJSON (no end line) and another version are rejected", () => {
     const lines = ndjson(cert!).lines;
-    expect(() => checkVerifyCertificate(N, P, { kind: "ndjson", lines: lines.slice(0, -1) })).toThrow(/cut short/);
+    expect(() => checkVerifyCertificate(N, P, linesInput(lines.slice(0, -1)))).toThrow(/cut short/);
     const v1 = json(cert);
     v1.doc.version = 1;
     expect(() => checkVerifyCertificate(N, P, v1)).toThrow(/version 2/);

@@ -56,7 +56,7 @@ describe("verify with ReLU splits: the (neuron, phase) tree, replayed exactly", 
     expect(root.split).toBeUndefined();
     expect(check(json(cert)).leaves).toBe(out.stats.leaves);
     const lines = [...certificateLines(cert!)].map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(checkVerifyCertificate(N, P, { kind: "ndjson", lines }).leaves).toBe(out.stats.leaves);
+    expect(checkVerifyCertificate(N, P, { kind: "ndjson", header: lines[0]!, lines }).leaves).toBe(out.stats.leaves);
   });
 
   it("the certificate validates against docs/schema/verify-certificate.schema.json; a ReLU split without its neuron does not", () => {
