@@ -11,9 +11,10 @@ import { LinearPieceTracker } from "../graph/piece-tracker.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { addUnitOptions, planUnits, type UnitFlags } from "./work-units.js";
+import { addQueueOptions, planQueue, type QueueFlags } from "./queue-options.js";
 import type { UnitSettings } from "../regions/unit-runner.js";
 
-interface CountFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, UnitFlags {
+interface CountFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, UnitFlags, QueueFlags {
   readonly json?: boolean;
   readonly certify: boolean;
 }
@@ -29,10 +30,11 @@ export function countCommand(ctx: CliContext): Command {
   addLimitOptions(cmd);
   addWorkersOption(cmd);
   addUnitOptions(cmd);
+  addQueueOptions(cmd);
   cmd.addHelpText(
     "after",
     "\nThe default domain is the network's input box when it names one, else all of R^d.\n\n" +
-      "Examples:\n  $ tessera count fixtures/seed-three-neurons.json\n  $ tessera count net.json --box=-1:1 --json\n  $ tessera count net.json --plane \"0,0,0;1,0,0;0,1,0\" --timeout 60\n  $ tessera count net.json --workers 8\n  $ tessera count net.json --shard 2/8 -o part-2.json   (then: tessera merge part-*.json)\n  $ tessera count net.json --checkpoint run.ckpt   (after a kill: --resume run.ckpt)\n",
+      "Examples:\n  $ tessera count fixtures/seed-three-neurons.json\n  $ tessera count net.json --box=-1:1 --json\n  $ tessera count net.json --plane \"0,0,0;1,0,0;0,1,0\" --timeout 60\n  $ tessera count net.json --workers 8\n  $ tessera count net.json --shard 2/8 -o part-2.json   (then: tessera merge part-*.json)\n  $ tessera count net.json --checkpoint run.ckpt   (after a kill: --resume run.ckpt)\n  $ tessera count net.json --queue redis://127.0.0.1:6379   (units run on `tessera worker` processes)\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: CountFlags) => {
     const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
@@ -42,8 +44,10 @@ export function countCommand(ctx: CliContext): Command {
     // Counting needs no region's certificate records: every decision is still certified exactly.
     const settings: UnitSettings = { certify: flags.certify, irredundant: false, keepCertificates: false, collectVertices: false, detail: "key" };
     const plan = planUnits(flags, { command: "count", net, file, domain, settings });
-    const result = await runEnumeration(ctx, net, { domain, domainLabel, maxRegions, timeoutMs, ...settings, workers, ...plan.run, onRegionKey: (id, key) => pieces.addKey(id, key.pattern, key.digest) });
+    const queue = await planQueue(ctx, flags, { command: "count", net, file, domain, settings, unitsNeeded: plan.unitsNeeded });
+    const result = await runEnumeration(ctx, net, { domain, domainLabel, maxRegions, timeoutMs, ...settings, workers, ...plan.run, ...(queue ? { runner: queue.runner } : {}), onRegionKey: (id, key) => pieces.addKey(id, key.pattern, key.digest) });
     if (plan.unitsNeeded) plan.finish(result, workers);
+    queue?.finish(result);
     if (plan.shard) {
       ctx.io.stderr(`tessera: shard ${plan.shard.index}/${plan.shard.count}: ${result.regions} regions written to ${flags.output}${result.complete ? "" : " (complete: false)"}\n`);
       if (flags.json) printJson(ctx, { shard: plan.shard, regions: result.regions, complete: result.complete, status: result.status, part: flags.output });

@@ -31,6 +31,8 @@ export interface RunSettings {
   readonly segments?: RunOptions["segments"];
   readonly checkpoint?: RunOptions["checkpoint"];
   readonly retain?: boolean;
+  /** Who runs the work units (--queue: `tessera worker` processes; default this process's threads). */
+  readonly runner?: RunOptions["runner"];
 }
 
 /** Enumerate with SIGINT handling and an optional progress bar. */
@@ -48,6 +50,7 @@ export async function runEnumeration(ctx: CliContext, net: Network, s: RunSettin
       ...(s.segments ? { segments: s.segments } : {}),
       ...(s.checkpoint ? { checkpoint: s.checkpoint } : {}),
       ...(s.retain ? { retain: true } : {}),
+      ...(s.runner ? { runner: s.runner } : {}),
       maxRegions: s.maxRegions,
       timeoutMs: s.timeoutMs,
       certify: s.certify,
@@ -60,7 +63,7 @@ export async function runEnumeration(ctx: CliContext, net: Network, s: RunSettin
         ? {
             onProgress: (p) => {
               const rate = p.elapsedMs > 0 ? Math.round((p.regions * 1000) / p.elapsedMs) : 0;
-              const where = (s.workers ?? 1) > 1 ? `${s.workers} workers` : `depth ${p.depth}/${p.neurons}`;
+              const where = s.runner ? "queue" : (s.workers ?? 1) > 1 ? `${s.workers} workers` : `depth ${p.depth}/${p.neurons}`;
               ctx.io.stderr(`\r\x1b[Kregions ${p.regions}  ${rate}/s  ${where}  ${(p.elapsedMs / 1000).toFixed(1)}s`);
             },
           }

@@ -24,6 +24,7 @@ import { signalCommand } from "./signal.js";
 import { sparsityCommand } from "./sparsity.js";
 import { packageVersion } from "./version.js";
 import { mergeCommand } from "./merge.js";
+import { workerCommand } from "./worker.js";
 
 
 /** Commander's output, with its usage errors as one line: "tessera: error: <what> (see --help)". */
@@ -42,7 +43,7 @@ export function createProgram(ctx: CliContext): Command {
     .option("--debug", "print stack traces on errors")
     .configureOutput(output(ctx))
     .exitOverride();
-  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), viewCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx), boundsCommand(ctx), neuronsCommand(ctx), lipschitzCommand(ctx), gradCommand(ctx), initCommand(ctx), signalCommand(ctx), sparsityCommand(ctx), mergeCommand(ctx)];
+  const commands = [infoCommand(ctx), evalCommand(ctx), convertCommand(ctx), countCommand(ctx), regionsCommand(ctx), checkCommand(ctx), plotCommand(ctx), viewCommand(ctx), graphCommand(ctx), clarkeCommand(ctx), jumpsCommand(ctx), verifyCommand(ctx), boundsCommand(ctx), neuronsCommand(ctx), lipschitzCommand(ctx), gradCommand(ctx), initCommand(ctx), signalCommand(ctx), sparsityCommand(ctx), mergeCommand(ctx), workerCommand(ctx)];
   for (const cmd of commands) {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");

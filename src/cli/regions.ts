@@ -15,8 +15,9 @@ import { describeDomain } from "../formats/domain.js";
 import { readCommandInput } from "./command-input.js";
 import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { addUnitOptions, planUnits, type UnitFlags } from "./work-units.js";
+import { addQueueOptions, planQueue, type QueueFlags } from "./queue-options.js";
 
-interface RegionsFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, UnitFlags {
+interface RegionsFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, UnitFlags, QueueFlags {
   readonly json?: boolean;
   readonly output?: string;
   readonly ndjson?: boolean;
@@ -38,17 +39,19 @@ export function regionsCommand(ctx: CliContext): Command {
   addLimitOptions(cmd);
   addWorkersOption(cmd);
   addUnitOptions(cmd);
+  addQueueOptions(cmd);
   cmd.addHelpText(
     "after",
     "\nThe map is documented in docs/formats/region-map.md; `tessera check MAP NET` re-verifies it.\n\n" +
-      "Examples:\n  $ tessera regions fixtures/seed-three-neurons.json --json\n  $ tessera regions net.json --box=-1:1 --vertices -o map.json\n  $ tessera regions net.json --plane \"0,0,0;1,0,0;0,1,0\" --ndjson -o map.ndjson\n  $ tessera regions net.json --shard 3/8 -o part-3.json   (then: tessera merge part-*.json -o map.json)\n",
+      "Examples:\n  $ tessera regions fixtures/seed-three-neurons.json --json\n  $ tessera regions net.json --box=-1:1 --vertices -o map.json\n  $ tessera regions net.json --plane \"0,0,0;1,0,0;0,1,0\" --ndjson -o map.ndjson\n  $ tessera regions net.json --shard 3/8 -o part-3.json   (then: tessera merge part-*.json -o map.json)\n  $ TESSERA_QUEUE=redis://:PASSWORD@redis:6379 tessera regions net.json -o map.json --queue\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: RegionsFlags) => {
     const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
     const workers = workersFromFlags(flags);
     const settings: UnitSettings = { certify: flags.certify, irredundant: true, keepCertificates: true, collectVertices: Boolean(flags.vertices), detail: "json" };
     const plan = planUnits(flags, { command: "regions", net, file, domain, settings });
-    const run = { domain, domainLabel, maxRegions, timeoutMs, ...settings, workers, ...plan.run };
+    const queue = await planQueue(ctx, flags, { command: "regions", net, file, domain, settings, unitsNeeded: plan.unitsNeeded });
+    const run = { domain, domainLabel, maxRegions, timeoutMs, ...settings, workers, ...plan.run, ...(queue ? { runner: queue.runner } : {}) };
     if (plan.shard) {
       // A shard writes its part (-o) for `tessera merge`, not a map.
       const result = await runEnumeration(ctx, net, { ...run, onRegionJson: () => undefined });
@@ -75,6 +78,7 @@ export function regionsCommand(ctx: CliContext): Command {
       }
       const result = await runEnumeration(ctx, net, { ...run, onRegionJson });
       if (plan.unitsNeeded) plan.finish(result, workers);
+      queue?.finish(result);
       const [pieceOf, linearPieces] = pieces.finish(result.domain.network, result.domain.polyhedron);
       for (const r of held) writer!.entry(r, pieceOf[r.id]);
       if (writer) writer.end(result, { count: linearPieces, ...(flags.ndjson ? { ofId: pieceOf } : {}) }, result.parallel);

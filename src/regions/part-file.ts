@@ -124,25 +124,27 @@ export function readPart(text: string, file: string, format: PartDoc["format"]):
   str(doc.status, file, "status");
   const units = arr(doc.units, file, "units").map((u, i) => unitToJson(unitFromJson(u, file, `units[${i}]`)));
   const open = arr(doc.open, file, "open").map((u, i) => unitToJson(unitFromJson(u, file, `open[${i}]`)));
-  const segments = arr(doc.segments, file, "segments").map((v, i): SegmentJson => {
-    const where = `segments[${i}]`;
-    const s = obj(v, file, where);
-    const unit = unitFromJson({ start: s.start, end: s.end }, file, where);
-    return {
-      ...unitToJson(unit),
-      decisions: nat(s.decisions, file, `${where}.decisions`),
-      splits: nat(s.splits, file, `${where}.splits`),
-      boxes: arr(s.boxes, file, `${where}.boxes`).map((b, k) => {
-        const pair = arr(b, file, `${where}.boxes[${k}]`);
-        return [nat(pair[0], file, `${where}.boxes[${k}][0]`), str(pair[1], file, `${where}.boxes[${k}][1]`)] as [number, string];
-      }),
-      regions: arr(s.regions, file, `${where}.regions`).map((r, k) => readItem(r, detail, file, `${where}.regions[${k}]`)),
-    };
-  });
+  const segments = arr(doc.segments, file, "segments").map((v, i) => readSegment(v, detail, file, `segments[${i}]`));
   if (doc.complete !== (open.length === 0)) fail(file, "complete", `is ${String(doc.complete)} but ${open.length} units are open`);
   obj(doc.stats, file, "stats");
   const checked: unknown = doc;
   return { ...(checked as PartDoc), units, open, segments };
+}
+
+/** Parse and check one segment's JSON (of a part, a checkpoint or a queue result); errors name `file` and `where`. */
+export function readSegment(v: unknown, detail: UnitSettings["detail"], file: string, where: string): SegmentJson {
+  const s = obj(v, file, where);
+  const unit = unitFromJson({ start: s.start, end: s.end }, file, where);
+  return {
+    ...unitToJson(unit),
+    decisions: nat(s.decisions, file, `${where}.decisions`),
+    splits: nat(s.splits, file, `${where}.splits`),
+    boxes: arr(s.boxes, file, `${where}.boxes`).map((b, k) => {
+      const pair = arr(b, file, `${where}.boxes[${k}]`);
+      return [nat(pair[0], file, `${where}.boxes[${k}][0]`), str(pair[1], file, `${where}.boxes[${k}][1]`)] as [number, string];
+    }),
+    regions: arr(s.regions, file, `${where}.regions`).map((r, k) => readItem(r, detail, file, `${where}.regions[${k}]`)),
+  };
 }
 
 export function segmentFromJson(s: SegmentJson): Segment {

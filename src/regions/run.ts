@@ -8,7 +8,7 @@ import { formatPattern } from "../network/evaluate.js";
 import { activationNodeIds, type Network } from "../network/ir.js";
 import { arithmeticOf, enumerateRegions, type EnumerationResult } from "./enumerate.js";
 import type { EnumerateOptions } from "./options.js";
-import { runPool, type PoolOptions } from "./pool.js";
+import { runPool, type PoolOptions, type PoolResult } from "./pool.js";
 import { mapDigest, mapToJson, regionFromJson, regionToJson, type RegionJson } from "./region-map.js";
 import { isKey, type LedgerSnapshot, type Segment } from "./unit-ledger.js";
 import type { RegionKey } from "./unit-runner.js";
@@ -28,7 +28,12 @@ export interface RunOptions extends EnumerateOptions {
   readonly checkpoint?: PoolOptions["checkpoint"];
   /** Keep the regions in the result's snapshot (part files). */
   readonly retain?: boolean;
+  /** Who runs the work units (default: runPool, threads of this process; a queue of other machines plugs in here). */
+  readonly runner?: UnitRunner;
 }
+
+/** Runs work units somewhere and joins their regions in tree order: runPool, or another process's queue. */
+export type UnitRunner = (net: Network, domain: DomainSpec | undefined, options: PoolOptions) => Promise<PoolResult>;
 
 export interface RunResult extends EnumerationResult {
   /** How the work was spread (informational: the stats object of outputs). */
@@ -43,9 +48,9 @@ function neuronCount(net: Network): number {
 
 /** Enumerate the regions of `net` over `domain` on `options.workers` threads (see the file comment). */
 export async function enumerate(net: Network, domain: DomainSpec | undefined, options: RunOptions = {}): Promise<RunResult> {
-  const { workers = 1, onRegionKey, onRegionJson, units, segments, checkpoint, retain, onRegion, ...engine } = options;
+  const { workers = 1, onRegionKey, onRegionJson, units, segments, checkpoint, retain, runner = runPool, onRegion, ...engine } = options;
   const wantsRegions = onRegion !== undefined || onRegionJson !== undefined;
-  if (workers === 1 && !units && !segments && !checkpoint && !retain) {
+  if (workers === 1 && !units && !segments && !checkpoint && !retain && !options.runner) {
     // Keys only (count): the search gives them without building a region (map-key.ts).
     if (onRegionKey && !wantsRegions) {
       const result = await enumerateRegions(net, domain, { ...engine, onRegionKey });
@@ -64,7 +69,7 @@ export async function enumerate(net: Network, domain: DomainSpec | undefined, op
   }
   const resolved = resolveDomain(net, domain);
   const maxRegions = engine.maxRegions ?? Infinity;
-  const pool = await runPool(net, domain, {
+  const pool = await runner(net, domain, {
     workers,
     settings: {
       certify: engine.certify ?? true,

@@ -50,7 +50,8 @@ export interface Region {
 }
 
 /** Why an enumeration stopped. */
-export type EnumerationStatus = "complete" | "max-regions" | "timeout" | "interrupted";
+/** "failed": a work unit failed on a queue worker (src/queue); the error is reported beside the partial answer. */
+export type EnumerationStatus = "complete" | "max-regions" | "timeout" | "interrupted" | "failed";
 
 /**
  * A bound certificate over a split-tree node's constraint list (domain half-spaces first, then the split

@@ -181,6 +181,18 @@ export class UnitLedger {
     this.flush();
   }
 
+  /**
+   * Unit `id` came back whole from another process (a queue worker): finished segments and open units, which
+   * tile its interval, replace it (the caller checked the tiling). Each part gets a fresh id.
+   */
+  replace(id: number, parts: readonly { readonly id: number; readonly unit: WorkUnit; readonly finished?: Segment }[]): void {
+    const entry = this.byId.get(id)!;
+    this.entries.splice(this.entries.indexOf(entry), 1);
+    this.byId.delete(id);
+    for (const part of parts) this.add(part.id, part.unit, part.finished);
+    this.flush();
+  }
+
   /** A stopped run: emit every region held, in tree order, across the intervals left open. */
   drain(): void {
     for (const e of this.entries) this.emitWaiting(e);

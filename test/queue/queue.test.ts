@@ -1,0 +1,169 @@
+// Work units on a Redis queue (src/queue, docs/distributed.md), against a real redis-server with `tessera
+// worker` processes as real child processes: the same count, linear pieces and region map as a local run for
+// 1, 2 and 3 workers (counts against Zaslavsky's formula and a hand-counted net), a worker SIGKILLed in the
+// middle of a unit, refusals (another version, a corrupted unit) that reach the submitter while the worker
+// goes on, --check-parts, limits, and the bad inputs (wrong password, unreachable port, run id in use).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeNetworkJson } from "../../src/formats/network-json.js";
+import { seededRandom as rng } from "../../src/exact/random.js";
+import { packageVersion } from "../../src/cli/version.js";
+import { cli, tempFiles } from "../cli/run.js";
+import { projectFile } from "../project.js";
+import { TWO_LAYER_NET_JSON, binomial, oneLayer, randomMatrix, randomRational } from "../regions/helpers.js";
+import { freePort, startRedis, startWorker, type RedisServer, type WorkerProcess } from "./redis.js";
+
+const next = rng(912);
+/** 9 random lines in general position in R^2: Zaslavsky's count 1 + 9 + C(9,2) = 46 regions. */
+const ZASLAVSKY = { net: oneLayer(next, randomMatrix(next, 9, 2), Array.from({ length: 9 }, () => randomRational(next))), regions: binomial(9, 0) + binomial(9, 1) + binomial(9, 2) };
+const files = tempFiles({ "two.json": TWO_LAYER_NET_JSON, "lines.json": writeNetworkJson(ZASLAVSKY.net) });
+const SMALL = projectFile("fixtures/bench/mlp-2-16-16-2.json");
+
+interface CountJson {
+  regions: number;
+  linearPieces: number;
+  complete: boolean;
+  status: string;
+  stats: { decisions: number; splits: number; workers: number };
+}
+
+const parse = <T>(text: string): T => JSON.parse(text) as T;
+const withoutStats = (text: string): string => {
+  const doc = parse<Record<string, unknown>>(text);
+  delete doc.stats;
+  return JSON.stringify(doc);
+};
+
+/** Wait until `test` holds, polling every 10 ms. */
+async function until(test: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await test())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe.sequential("work units on a Redis queue (real redis-server, worker processes)", () => {
+  let redis: RedisServer;
+  const workers: WorkerProcess[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+  }, 30_000);
+  afterAll(async () => {
+    for (const w of workers) await w.stop();
+    await redis?.stop();
+  }, 30_000);
+
+  it("count and regions give a local run's answer on 1, 2 and 3 worker processes; SIGTERM ends a worker cleanly", async () => {
+    const localCount = parse<CountJson>((await cli("count", files["lines.json"]!, "--workers", "1", "--json")).stdout);
+    expect(localCount.regions).toBe(ZASLAVSKY.regions);
+    const localMap = await cli("regions", files["two.json"]!, "--box=-2:2", "--workers", "1", "--json");
+    expect(parse<{ regions: unknown[] }>(localMap.stdout).regions).toHaveLength(33);
+    for (const n of [1, 2, 3]) {
+      workers.push(await startWorker(redis.url(), `w${n}`));
+      // A budget of 2 decisions a unit: every unit splits, so many units go round the queue.
+      const counted = await cli("count", files["lines.json"]!, "--queue", redis.url(), "--unit-decisions", "2", "--json");
+      expect(counted.code, counted.stderr).toBe(0);
+      const c = parse<CountJson>(counted.stdout);
+      expect([c.regions, c.linearPieces, c.complete, c.stats.decisions, c.stats.splits]).toEqual([ZASLAVSKY.regions, localCount.linearPieces, true, localCount.stats.decisions, localCount.stats.splits]);
+      expect(c.stats.workers).toBeLessThanOrEqual(n);
+      const mapped = await cli("regions", files["two.json"]!, "--box=-2:2", "--queue", redis.url(), "--unit-decisions", "2", "--json");
+      expect(mapped.code, mapped.stderr).toBe(0);
+      expect(withoutStats(mapped.stdout)).toBe(withoutStats(localMap.stdout));
+      const mapFile = join(files.dir!, `map-${n}.json`);
+      writeFileSync(mapFile, mapped.stdout);
+      expect((await cli("check", mapFile, files["two.json"]!)).code).toBe(0);
+    }
+    // The run deleted its keys: nothing of a run or a network is left in Redis.
+    expect(await redis.client().keys("tessera:run:*")).toEqual([]);
+    expect(await redis.client().keys("tessera:net:*")).toEqual([]);
+    const last = workers.pop()!;
+    expect(await last.stop()).toBe(0);
+  }, 180_000);
+
+  it("--check-parts verifies every returned region at the submitter (count included)", async () => {
+    const local = parse<CountJson>((await cli("count", files["two.json"]!, "--box=-2:2", "--workers", "1", "--json")).stdout);
+    const checked = await cli("count", files["two.json"]!, "--box=-2:2", "--queue", redis.url(), "--unit-decisions", "3", "--check-parts", "--json");
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stderr).toMatch(/--check-parts: all 33 regions verified/);
+    const c = parse<CountJson>(checked.stdout);
+    expect([c.regions, c.linearPieces, c.complete]).toEqual([33, local.linearPieces, true]);
+  }, 60_000);
+
+  it("--max-regions stops the run: the output comes marked complete: false, the run's keys are deleted", async () => {
+    const r = await cli("count", files["lines.json"]!, "--queue", redis.url(), "--unit-decisions", "2", "--max-regions", "10", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const c = parse<CountJson>(r.stdout);
+    expect([c.regions, c.complete, c.status]).toEqual([10, false, "max-regions"]);
+    expect(await redis.client().keys("tessera:run:*")).toEqual([]);
+  }, 60_000);
+
+  it("a worker SIGKILLed in the middle of a unit: another worker runs it again, the count is the same", async () => {
+    // Database 1: a queue of its own, so that the workers of the tests above do not take its units.
+    const url = redis.url(1);
+    const db = redis.client(1);
+    const expected = parse<CountJson>((await cli("count", SMALL, "--box=-1:1", "--workers", "1", "--json")).stdout);
+    const doomed = await startWorker(url, "doomed");
+    const run = cli("count", SMALL, "--box=-1:1", "--queue", url, "--run-id", "kill-test", "--unit-decisions", "300", "--json");
+    await until(async () => (await db.lrange("tessera:units:active", 0, -1)).includes("kill-test_root"), "the root unit to be taken");
+    doomed.child.kill("SIGKILL");
+    await doomed.stop();
+    // The unit is still held by the dead worker (no result came back): only the stalled-job check frees it.
+    expect(await db.lrange("tessera:units:active", 0, -1)).toContain("kill-test_root");
+    expect(await db.llen("tessera:run:kill-test:results")).toBe(0);
+    const rescuer = await startWorker(url, "rescuer");
+    workers.push(rescuer);
+    const r = await run;
+    expect(r.code, r.stderr).toBe(0);
+    const c = parse<CountJson>(r.stdout);
+    expect([c.regions, c.linearPieces, c.complete, c.stats.decisions]).toEqual([expected.regions, expected.linearPieces, true, expected.stats.decisions]);
+  }, 120_000);
+
+  it("a unit of another tessera version and a corrupted unit are refused; the errors reach the submitters; the worker goes on", async () => {
+    const url = redis.url(2);
+    const db = redis.client(2);
+    const other = cli("count", files["two.json"]!, "--box=-2:2", "--queue", url, "--run-id", "other-version", "--json");
+    const corrupt = cli("count", files["two.json"]!, "--box=-2:2", "--queue", url, "--run-id", "corrupted", "--json");
+    await until(async () => (await db.exists("tessera:units:other-version_root", "tessera:units:corrupted_root")) === 2, "both root units to be queued");
+    await db.hset("tessera:units:other-version_root", "data", JSON.stringify({ run: "other-version", tessera: "0.0.0-other", workUnitVersion: 1, unit: { start: [], end: null } }));
+    await db.hset("tessera:units:corrupted_root", "data", JSON.stringify({ run: "corrupted", tessera: packageVersion(), workUnitVersion: 1, unit: { start: "garbage" } }));
+    const worker = await startWorker(url, "refuser");
+    workers.push(worker);
+    const [o, k] = await Promise.all([other, corrupt]);
+    expect(o.code).toBe(1);
+    expect(o.stderr).toMatch(/error: queue: worker refuser: .*tessera 0\.0\.0-other/);
+    expect(parse<CountJson>(o.stdout).complete).toBe(false);
+    expect(k.code).toBe(1);
+    expect(k.stderr).toMatch(/error: queue: worker refuser: .*unit\.start: is not an array of piece indices/);
+    expect(parse<CountJson>(k.stdout).complete).toBe(false);
+    // The same worker process runs the next run to the end.
+    const good = await cli("count", files["two.json"]!, "--box=-2:2", "--queue", url, "--json");
+    expect(good.code, good.stderr).toBe(0);
+    expect(parse<CountJson>(good.stdout).regions).toBe(33);
+    expect(worker.child.exitCode).toBe(null);
+  }, 120_000);
+
+  it("bad input: wrong password, unreachable port, bad URL, a run id in use or malformed: one line, exit 1", async () => {
+    const net = files["two.json"]!;
+    const wrong = await cli("count", net, "--queue", `redis://:wrong@127.0.0.1:${redis.port}`);
+    expect([wrong.code, wrong.stderr]).toEqual([1, `tessera: error: --queue: cannot use Redis at redis://:***@127.0.0.1:${redis.port}: the password (or user) is wrong\n`]);
+    const none = await cli("count", net, "--queue", `redis://127.0.0.1:${redis.port}`);
+    expect(none.stderr).toMatch(/needs a password/);
+    const port = await freePort();
+    const refused = await cli("count", net, "--queue", `redis://127.0.0.1:${port}`);
+    expect([refused.code, refused.stderr]).toEqual([1, `tessera: error: --queue: cannot use Redis at redis://127.0.0.1:${port}: the connection was refused (is redis-server running on that host and port?)\n`]);
+    const scheme = await cli("count", net, "--queue", "http://127.0.0.1:6379");
+    expect([scheme.code, scheme.stderr]).toEqual([1, 'tessera: error: --queue: "http://127.0.0.1:6379": the scheme must be redis:// or rediss:// (TLS), not http://\n']);
+    await redis.client().set("tessera:run:taken", "{}");
+    const taken = await cli("count", net, "--queue", redis.url(), "--run-id", "taken");
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/^tessera: error: --run-id: run id "taken" is in use on this Redis/);
+    const malformed = await cli("count", net, "--queue", redis.url(), "--run-id", "a:b");
+    expect(malformed.stderr).toMatch(/--run-id: "a:b" is not a run id/);
+    const noQueue = await cli("count", net, "--check-parts");
+    expect([noQueue.code, noQueue.stderr.split("\n").length]).toEqual([1, 2]);
+    const shard = await cli("count", net, "--queue", redis.url(), "--shard", "1/2", "-o", join(files.dir!, "p.json"));
+    expect(shard.stderr).toMatch(/--queue: cannot be combined with --shard/);
+  }, 60_000);
+});

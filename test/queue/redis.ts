@@ -1,0 +1,107 @@
+// Test helpers of the queue: a real redis-server (Debian's package; .ci/run installs it) on 127.0.0.1 at a
+// free port with a password, and `tessera worker` processes started as real child processes (tsx on the
+// sources, as test/regions/shards.test.ts runs the CLI). No mock of Redis or BullMQ.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { Redis } from "ioredis";
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RedisServer {
+  readonly port: number;
+  readonly password: string;
+  /** redis://:password@127.0.0.1:port/db */
+  url(db?: number): string;
+  client(db?: number): Redis;
+  stop(): Promise<void>;
+}
+
+/** Start redis-server (no persistence) and wait until it answers PING. */
+export async function startRedis(password = "test-pass"): Promise<RedisServer> {
+  const port = await freePort();
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", password], { stdio: "ignore" });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  let spawnError: Error | undefined;
+  child.once("error", (e) => (spawnError = e));
+  const url = (db = 0): string => `redis://:${password}@127.0.0.1:${port}/${db}`;
+  const clients: Redis[] = [];
+  const client = (db = 0): Redis => {
+    const c = new Redis(url(db), { maxRetriesPerRequest: 1 });
+    c.on("error", () => undefined);
+    clients.push(c);
+    return c;
+  };
+  for (let i = 0; ; i++) {
+    if (spawnError) throw new Error(`redis-server could not be started (${spawnError.message}): install Debian's redis-server (.ci/run does)`);
+    const probe = new Redis(url(), { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on("error", () => undefined);
+    try {
+      await probe.connect();
+      if ((await probe.ping()) === "PONG") break;
+    } catch {
+      if (i > 100) throw new Error(`redis-server on port ${port} did not answer within 10 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      probe.disconnect();
+    }
+  }
+  return {
+    port,
+    password,
+    url,
+    client,
+    stop: async () => {
+      for (const c of clients) c.disconnect();
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+const MAIN = new URL("../../src/cli/main.ts", import.meta.url).href;
+
+/** Run the CLI in a child process (tsx on the sources). */
+export function cliChild(args: readonly string[]): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", `const { runCli } = await import(${JSON.stringify(MAIN)}); process.exitCode = await runCli(${JSON.stringify(args)});`], { stdio: ["ignore", "pipe", "pipe"] });
+}
+
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly name: string;
+  stderr(): string;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Start `tessera worker` (one thread, a short lock so that a killed worker's unit is re-run within seconds) and wait until it listens. */
+export async function startWorker(url: string, name: string, extra: readonly string[] = []): Promise<WorkerProcess> {
+  const child = cliChild(["worker", "--queue", url, "--workers", "1", "--lock-seconds", "2", "--name", name, ...extra]);
+  let stderr = "";
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes("waiting for work units")) resolve();
+    });
+    void exited.then((code) => reject(new Error(`worker ${name} exited (${code}) before it listened: ${stderr}`)));
+  });
+  return {
+    child,
+    name,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
