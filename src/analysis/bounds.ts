@@ -12,7 +12,7 @@ import type { DomainSpec } from "../geometry/types.js";
 import type { Network } from "../network/ir.js";
 import { outputSize } from "../network/ir.js";
 import type { EnumerationResult } from "../regions/enumerate.js";
-import { enumerate } from "../regions/run.js";
+import { enumerate, type RunOptions } from "../regions/run.js";
 import type { Region } from "../regions/types.js";
 import { evaluate } from "../network/evaluate.js";
 
@@ -40,6 +40,8 @@ export interface BoundsOptions {
   readonly timeoutMs?: number;
   /** Worker threads (regions/run.ts); default 1. */
   readonly workers?: number;
+  /** Who runs the work units (regions/run.ts; a queue of `tessera worker` processes). */
+  readonly runner?: RunOptions["runner"];
 }
 
 /** Exact min and max of every output of `net` over `domain` (default: the network's box, else R^d). */

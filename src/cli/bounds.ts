@@ -7,11 +7,12 @@ import { attains, outputBounds, type Extreme } from "../analysis/bounds.js";
 import { printJson, type CliContext } from "./context.js";
 import { readCommandInput } from "./command-input.js";
 import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
+import { addQueueOptions, planQueue, type QueueFlags } from "./queue-options.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { formatReadable } from "../exact/readable.js";
 
-interface BoundsFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags {
+interface BoundsFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, QueueFlags {
   readonly json?: boolean;
 }
 
@@ -26,15 +27,19 @@ export function boundsCommand(ctx: CliContext): Command {
   addDomainOptions(cmd);
   addLimitOptions(cmd);
   addWorkersOption(cmd);
+  addQueueOptions(cmd);
   cmd.addHelpText(
     "after",
     "\nThe regions of the domain are enumerated; on each the output is affine and its extremes are exact LPs.\n" +
       "With a limit hit the values are bounds over the regions seen (complete: false).\n\n" +
-      "Examples:\n  $ tessera bounds test_small.onnx --box=-1:1\n  $ tessera bounds net.json --property spec.vnnlib --json\n",
+      "Examples:\n  $ tessera bounds test_small.onnx --box=-1:1\n  $ tessera bounds net.json --property spec.vnnlib --json\n  $ tessera bounds net.json --box=-1:1 --queue redis://127.0.0.1:6379\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: BoundsFlags) => {
     const { net, domain, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
-    const r = await outputBounds(net, domain, { maxRegions, timeoutMs, workers: workersFromFlags(flags) });
+    const settings = { certify: true, irredundant: true, keepCertificates: true, collectVertices: false, detail: "json" } as const;
+    const queue = await planQueue(ctx, flags, { command: "bounds", net, file, domain, settings, unitsNeeded: false });
+    const r = await outputBounds(net, domain, { maxRegions, timeoutMs, workers: workersFromFlags(flags), ...(queue ? { runner: queue.runner } : {}) });
+    queue?.finish(r.enumeration);
     r.outputs.forEach((o, i) => {
       if (!attains(net, i, o.min) || !attains(net, i, o.max)) throw new InternalError(`analysis/bounds: output ${i}: an extreme failed its exact re-check`);
     });

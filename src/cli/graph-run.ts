@@ -8,7 +8,7 @@ import type { EnumerationResult } from "../regions/enumerate.js";
 import type { Region } from "../regions/types.js";
 import type { CliContext } from "./context.js";
 import type { CommandInput } from "./command-input.js";
-import { runEnumeration } from "./enumeration-run.js";
+import { runEnumeration, type RunSettings } from "./enumeration-run.js";
 
 export interface GraphRun {
   readonly domain: DomainSpec;
@@ -19,7 +19,7 @@ export interface GraphRun {
 }
 
 /** Enumerate the regions of the command's domain and build their graph (`points`: facet points, one LP at most per edge). */
-export async function runRegionGraph(ctx: CliContext, input: CommandInput, points: boolean, workers = 1): Promise<GraphRun> {
+export async function runRegionGraph(ctx: CliContext, input: CommandInput, points: boolean, workers = 1, runner?: RunSettings["runner"]): Promise<GraphRun> {
   const { net, domain, domainLabel, maxRegions, timeoutMs } = input;
   const regions: Region[] = [];
   const enumeration = await runEnumeration(ctx, net, {
@@ -31,6 +31,7 @@ export async function runRegionGraph(ctx: CliContext, input: CommandInput, point
     irredundant: true,
     collectVertices: false,
     workers,
+    ...(runner ? { runner } : {}),
     onRegion: (r) => void regions.push(r),
   });
   const start = performance.now();

@@ -14,6 +14,7 @@ import { writeTextFile } from "./output-file.js";
 import { printJson, type CliContext } from "./context.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
 import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
+import { addQueueOptions, planQueue, type QueueFlags } from "./queue-options.js";
 import { runRegionGraph } from "./graph-run.js";
 import { readCommandInput } from "./command-input.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
@@ -23,7 +24,7 @@ const FORMATS = ["json", "gexf", "graphml", "dot"] as const;
 type GraphFormat = (typeof FORMATS)[number];
 const EXTENSIONS: Record<string, GraphFormat> = { ".json": "json", ".gexf": "gexf", ".graphml": "graphml", ".dot": "dot", ".gv": "dot" };
 
-interface GraphFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags {
+interface GraphFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, QueueFlags {
   readonly json?: boolean;
   readonly format?: string;
   readonly output?: string;
@@ -42,6 +43,9 @@ export function graphFormat(flags: GraphFlags): GraphFormat | undefined {
   return undefined;
 }
 
+/** The engine settings of the graph's regions (irredundant constraints and certificates, as `regions`). */
+const GRAPH_UNIT_SETTINGS = { certify: true, irredundant: true, keepCertificates: true, collectVertices: false, detail: "json" } as const;
+
 export function graphCommand(ctx: CliContext): Command {
   const cmd = new Command("graph")
     .description("the graph of adjacent regions: flipped neurons, a point on each shared facet, exact gradient jumps")
@@ -52,17 +56,21 @@ export function graphCommand(ctx: CliContext): Command {
   addDomainOptions(cmd);
   addLimitOptions(cmd);
   addWorkersOption(cmd);
+  addQueueOptions(cmd);
   cmd.addHelpText(
     "after",
     "\nEdges point from the side where the flipped neuron has the lower piece (ReLU: inactive → active); the jump is\n" +
       "J_target − J_source. Nodes carry their linear piece (adjacent regions with exactly equal affine maps).\n\n" +
       "Examples:\n  $ tessera graph fixtures/seed-three-neurons.json\n  $ tessera graph net.json --box=-1:1 --json\n" +
-      "  $ tessera graph net.json --plane \"0,0,0;1,0,0;0,1,0\" --format gexf -o regions.gexf\n",
+      "  $ tessera graph net.json --plane \"0,0,0;1,0,0;0,1,0\" --format gexf -o regions.gexf\n" +
+      "  $ tessera graph net.json --box=-1:1 --json --queue redis://127.0.0.1:6379   (regions found by `tessera worker` processes)\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: GraphFlags) => {
     const input = readCommandInput(ctx, file, flags);
     const format = graphFormat(flags);
-    const run = await runRegionGraph(ctx, input, true, workersFromFlags(flags));
+    const queue = await planQueue(ctx, flags, { command: "graph", net: input.net, file, domain: input.domain, settings: GRAPH_UNIT_SETTINGS, unitsNeeded: false });
+    const run = await runRegionGraph(ctx, input, true, workersFromFlags(flags), queue?.runner);
+    queue?.finish(run.enumeration);
     const { graph } = run.graph;
     let text: string;
     if (format === "json" || format === undefined) {

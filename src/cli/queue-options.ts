@@ -10,7 +10,8 @@ import type { Network } from "../network/ir.js";
 import { connectRedis, queueUrlFrom } from "../queue/connection.js";
 import { queueRunner, type QueueStats } from "../queue/submit.js";
 import { regionMapFooter, regionMapHeader } from "../regions/region-map.js";
-import type { RunOptions, RunResult } from "../regions/run.js";
+import type { RunOptions } from "../regions/run.js";
+import type { EnumerationResult } from "../regions/enumerate.js";
 import { isKey } from "../regions/unit-ledger.js";
 import type { UnitSettings } from "../regions/unit-runner.js";
 import type { CliContext } from "./context.js";
@@ -43,7 +44,7 @@ export interface QueuePlan {
   /** The settings the workers use (--check-parts: full region map entries with certificates). */
   readonly settings: UnitSettings;
   /** After the run: finish the check, report a failure (exit code 1), print where the work went. */
-  finish(result: RunResult): void;
+  finish(result: EnumerationResult): void;
 }
 
 /** The queue plan of these flags, or undefined when the run is local. Connects to Redis (an error within 5 s). */
@@ -102,7 +103,7 @@ export async function planQueue(ctx: CliContext, flags: QueueFlags, input: { com
         const report = checker.finish(regionMapFooter(result) as unknown as Record<string, unknown>);
         checkMs += performance.now() - t;
         ctx.io.stderr(`tessera: --check-parts: ${report.message} (${(checkMs / 1000).toFixed(3)} s of checking)\n`);
-      } else if (checker) ctx.io.stderr(`tessera: --check-parts: ${checked} regions verified before the run stopped (completeness is not claimed)\n`);
+      } else if (checker) ctx.io.stderr(`tessera: --check-parts: ${checked} regions verified before the run stopped, completeness not claimed (${(checkMs / 1000).toFixed(3)} s of checking)\n`);
       if (stats) ctx.io.stderr(`tessera: queue run ${stats.runId}: ${stats.units} units on ${stats.workers.length} worker${stats.workers.length === 1 ? "" : "s"}${stats.duplicates ? `, ${stats.duplicates} answers of units run twice ignored` : ""}\n`);
       if (failure) {
         ctx.io.stderr(`tessera: error: ${failure.message}\n`);

@@ -12,7 +12,7 @@ import { packageVersion } from "../../src/cli/version.js";
 import { cli, tempFiles } from "../cli/run.js";
 import { projectFile } from "../project.js";
 import { TWO_LAYER_NET_JSON, binomial, oneLayer, randomMatrix, randomRational } from "../regions/helpers.js";
-import { freePort, startRedis, startWorker, type RedisServer, type WorkerProcess } from "./redis.js";
+import { cliChild, freePort, startRedis, startWorker, type RedisServer, type WorkerProcess } from "./redis.js";
 
 const next = rng(912);
 /** 9 random lines in general position in R^2: Zaslavsky's count 1 + 9 + C(9,2) = 46 regions. */
@@ -143,6 +143,38 @@ describe.sequential("work units on a Redis queue (real redis-server, worker proc
     expect(parse<CountJson>(good.stdout).regions).toBe(33);
     expect(worker.child.exitCode).toBe(null);
   }, 120_000);
+
+  it("SIGINT cancels a run: its output comes marked complete: false, its units and keys are removed", async () => {
+    const url = redis.url(3);
+    const db = redis.client(3);
+    const child = cliChild(["count", files["two.json"]!, "--box=-2:2", "--queue", url, "--run-id", "interrupted", "--json"]);
+    let stdout = "";
+    child.stdout!.on("data", (d: Buffer) => void (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    // No worker listens on database 3: the root unit waits until the run is cancelled.
+    await until(async () => (await db.exists("tessera:units:interrupted_root")) === 1, "the root unit to be queued");
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    const c = parse<CountJson>(stdout);
+    expect([c.regions, c.complete, c.status]).toEqual([0, false, "interrupted"]);
+    expect(await db.keys("tessera:*")).toEqual([]);
+  }, 60_000);
+
+  it("Redis restarted without persistence during a run: a clear error and an incomplete answer, never a complete one", async () => {
+    const other = await startRedis();
+    try {
+      const run = cli("count", files["two.json"]!, "--box=-2:2", "--queue", other.url(), "--run-id", "restarted", "--json");
+      const db = other.client();
+      await until(async () => (await db.exists("tessera:units:restarted_root")) === 1, "the root unit to be queued");
+      await other.restart();
+      const r = await run;
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/error: queue: the run's state is gone from Redis/);
+      expect(parse<CountJson>(r.stdout).complete).toBe(false);
+    } finally {
+      await other.stop();
+    }
+  }, 60_000);
 
   it("bad input: wrong password, unreachable port, bad URL, a run id in use or malformed: one line, exit 1", async () => {
     const net = files["two.json"]!;

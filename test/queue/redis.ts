@@ -23,17 +23,16 @@ export interface RedisServer {
   /** redis://:password@127.0.0.1:port/db */
   url(db?: number): string;
   client(db?: number): Redis;
+  /** Stop and start again on the same port (no persistence: every key is gone). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Start redis-server (no persistence) and wait until it answers PING. */
 export async function startRedis(password = "test-pass"): Promise<RedisServer> {
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", password], { stdio: "ignore" });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  let spawnError: Error | undefined;
-  child.once("error", (e) => (spawnError = e));
   const url = (db = 0): string => `redis://:${password}@127.0.0.1:${port}/${db}`;
+  let server = await launch(port, password, url());
   const clients: Redis[] = [];
   const client = (db = 0): Redis => {
     const c = new Redis(url(db), { maxRetriesPerRequest: 1 });
@@ -41,9 +40,30 @@ export async function startRedis(password = "test-pass"): Promise<RedisServer> {
     clients.push(c);
     return c;
   };
+  return {
+    port,
+    password,
+    url,
+    client,
+    restart: async () => {
+      await server.stop();
+      server = await launch(port, password, url());
+    },
+    stop: async () => {
+      for (const c of clients) c.disconnect();
+      await server.stop();
+    },
+  };
+}
+
+async function launch(port: number, password: string, url: string): Promise<{ stop(): Promise<void> }> {
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", password], { stdio: "ignore" });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  let spawnError: Error | undefined;
+  child.once("error", (e) => (spawnError = e));
   for (let i = 0; ; i++) {
     if (spawnError) throw new Error(`redis-server could not be started (${spawnError.message}): install Debian's redis-server (.ci/run does)`);
-    const probe = new Redis(url(), { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on("error", () => undefined);
     try {
       await probe.connect();
@@ -56,12 +76,7 @@ export async function startRedis(password = "test-pass"): Promise<RedisServer> {
     }
   }
   return {
-    port,
-    password,
-    url,
-    client,
     stop: async () => {
-      for (const c of clients) c.disconnect();
       child.kill("SIGTERM");
       await exited;
     },

@@ -1,0 +1,171 @@
+// Benchmarks of distributed runs (docs/distributed.md; results in docs/performance.md, "Distributed runs").
+// Prints tables; not a test. Needs the built CLI (npm run build) and Debian's redis-server on PATH: it starts
+// its own redis-server at a free port and `tessera worker --workers 1` processes, and compares, interleaved
+// and under the same load, one in-process run, `--workers 2`, and one submitter with 2 worker processes.
+// CPU: the submitter's (user+sys from /usr/bin/time) plus each worker's delta from /proc/PID/stat.
+//
+//   npm run bench -- bench/queue.ts speedup [--rounds 2]     1 thread vs --workers 2 vs 2 worker processes
+//   npm run bench -- bench/queue.ts overhead                 the per-unit cost of the queue round trip
+//   npm run bench -- bench/queue.ts check-parts              --check-parts against the enumeration
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { loadavg } from "node:os";
+
+const args = process.argv.slice(2);
+const mode = args[0] ?? "speedup";
+const flag = (name: string, fallback: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+};
+
+const ACAS_1_1 = "fixtures/acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx";
+const PROP_1 = "fixtures/acasxu/vnnlib/prop_1.vnnlib";
+// As bench/scale.ts: property 1's whole box holds far more regions than a shared 2-core machine can wait for,
+// so its row is the time to the first 3,000 regions in tree order.
+const CASES = [
+  { name: "3-32-32-32-2 on [-1,1]^3", argv: ["fixtures/bench/mlp-3-32-32-32-2.json", "--box=-1:1"] },
+  { name: "ACAS Xu 1_1, prop 1 box, first 3,000 regions", argv: [ACAS_1_1, "--property", PROP_1, "--max-regions", "3000"] },
+];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU seconds (user + system) of a process so far, from /proc/PID/stat. */
+function procCpu(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Timed {
+  wall: number;
+  cpu: number;
+  load: number;
+  stderr: string;
+  out: { regions: number; complete?: boolean; stats?: { decisions: number; threadCpuMs?: number[] } };
+}
+
+function timed(argv: string[]): Timed {
+  const load = loadavg()[0]!;
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S", process.execPath, "bin/tessera", ...argv], { encoding: "utf8", maxBuffer: 1 << 30 });
+  const line = r.stderr.split("\n").find((l) => l.startsWith("TIME "));
+  if (r.status !== 0 || !line) throw new Error(`tessera ${argv.join(" ")} failed: ${r.stderr}`);
+  const [wall, user, sys] = line.slice(5).split(" ").map(Number) as [number, number, number];
+  return { wall, cpu: user + sys, load, stderr: r.stderr, out: JSON.parse(r.stdout) };
+}
+
+interface Setup {
+  url: string;
+  workers: ChildProcess[];
+  stop(): void;
+}
+
+async function setup(workerCount: number): Promise<Setup> {
+  const port = await freePort();
+  const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  await new Promise((r) => setTimeout(r, 500));
+  const url = `redis://127.0.0.1:${port}`;
+  const workers: ChildProcess[] = [];
+  for (let i = 0; i < workerCount; i++) {
+    const w = spawn(process.execPath, ["bin/tessera", "worker", "--queue", url, "--workers", "1", "--name", `bench-${i + 1}`], { stdio: ["ignore", "ignore", "pipe"] });
+    await new Promise<void>((resolve) => w.stderr!.on("data", (d: Buffer) => d.toString().includes("waiting") && resolve()));
+    workers.push(w);
+  }
+  return {
+    url,
+    workers,
+    stop: () => {
+      for (const w of workers) w.kill("SIGTERM");
+      redis.kill("SIGTERM");
+    },
+  };
+}
+
+/** A queued run: submitter time plus each worker's CPU during it. */
+function queued(s: Setup, argv: string[]): Timed & { workerCpu: number[]; units: number; checkSeconds: number } {
+  const before = s.workers.map((w) => procCpu(w.pid!));
+  const t = timed([...argv, "--queue", s.url]);
+  const workerCpu = s.workers.map((w, i) => procCpu(w.pid!) - before[i]!);
+  const units = Number(/(\d+) units on/.exec(t.stderr)?.[1] ?? NaN);
+  const checkSeconds = Number(/\(([\d.]+) s of checking\)/.exec(t.stderr)?.[1] ?? NaN);
+  return { ...t, workerCpu, units, checkSeconds };
+}
+
+const f2 = (x: number): string => x.toFixed(2);
+
+async function speedup(): Promise<void> {
+  const rounds = Number(flag("--rounds", "2"));
+  const s = await setup(2);
+  console.log("| case | round | load | 1 thread wall s / CPU s | --workers 2 wall s | 2 worker processes: wall s / CPU s (submitter + workers) | units | speed-up --workers 2 | speed-up queue | queue / threads | CPU-normalised: threads | CPU-normalised: queue |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  try {
+    for (const c of CASES) {
+      for (let round = 1; round <= rounds; round++) {
+        const one = timed(["count", ...c.argv, "--json", "--workers", "1"]);
+        const two = timed(["count", ...c.argv, "--json", "--workers", "2"]);
+        const q = queued(s, ["count", ...c.argv, "--json"]);
+        if (one.out.complete && (q.out.regions !== one.out.regions || q.out.stats?.decisions !== one.out.stats?.decisions)) throw new Error(`${c.name}: the queue's answer differs`);
+        const qCpu = q.cpu + q.workerCpu.reduce((a, b) => a + b, 0);
+        // CPU-normalised: the 1-thread CPU over the busiest thread's / worker's CPU (what an idle machine would give).
+        const threadCritical = Math.max(...(two.out.stats?.threadCpuMs ?? [NaN])) / 1000;
+        const queueCritical = Math.max(...q.workerCpu);
+        const s2 = one.wall / two.wall;
+        const sq = one.wall / q.wall;
+        console.log(`| ${c.name} | ${round} | ${one.load.toFixed(1)} | ${f2(one.wall)} / ${f2(one.cpu)} | ${f2(two.wall)} | ${f2(q.wall)} / ${f2(qCpu)} (${f2(q.cpu)} + ${q.workerCpu.map(f2).join(" + ")}) | ${q.units} | ${f2(s2)}× | ${f2(sq)}× | ${f2(sq / s2)} | ${f2(one.cpu / threadCritical)}× | ${f2(one.cpu / queueCritical)}× |`);
+      }
+    }
+  } finally {
+    s.stop();
+  }
+}
+
+async function overhead(): Promise<void> {
+  const s = await setup(1);
+  const net = ["fixtures/bench/mlp-3-32-32-32-2.json", "--box=-1:1"];
+  console.log("| unit budget (decisions) | load | units | local CPU s | queue CPU s (submitter + worker) | overhead CPU ms per unit | overhead % | wall s local / queue |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  try {
+    for (const decisions of [20, 100, 500, 2000]) {
+      const local = timed(["count", ...net, "--json", "--workers", "1"]);
+      const q = queued(s, ["count", ...net, "--json", "--unit-decisions", String(decisions), "--unit-seconds", "1000"]);
+      const qCpu = q.cpu + q.workerCpu[0]!;
+      const per = ((qCpu - local.cpu) * 1000) / q.units;
+      console.log(`| ${decisions} | ${local.load.toFixed(1)} | ${q.units} | ${f2(local.cpu)} | ${f2(qCpu)} (${f2(q.cpu)} + ${f2(q.workerCpu[0]!)}) | ${per.toFixed(1)} | ${(((qCpu - local.cpu) / local.cpu) * 100).toFixed(1)}% | ${f2(local.wall)} / ${f2(q.wall)} |`);
+    }
+  } finally {
+    s.stop();
+  }
+}
+
+async function checkParts(): Promise<void> {
+  const s = await setup(2);
+  console.log("| case | load | units | without: wall s / worker CPU s | --check-parts: wall s / worker CPU s | checking s (submitter) | checking / enumeration CPU | wall ratio |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  try {
+    for (const [name, argv] of [
+      ["2-16-16-2 on [-1,1]^2", ["fixtures/bench/mlp-2-16-16-2.json", "--box=-1:1"]],
+      ["3-32-32-32-2 on [-1,1]^3, first 1,000 regions", ["fixtures/bench/mlp-3-32-32-32-2.json", "--box=-1:1", "--max-regions", "1000"]],
+    ] as const) {
+      const plain = queued(s, ["count", ...argv, "--json"]);
+      const checked = queued(s, ["count", ...argv, "--json", "--check-parts"]);
+      const plainCpu = plain.workerCpu.reduce((a, b) => a + b, 0);
+      const checkedCpu = checked.workerCpu.reduce((a, b) => a + b, 0);
+      console.log(`| ${name} | ${plain.load.toFixed(1)} | ${checked.units} | ${f2(plain.wall)} / ${f2(plainCpu)} | ${f2(checked.wall)} / ${f2(checkedCpu)} | ${f2(checked.checkSeconds)} | ${f2(checked.checkSeconds / plainCpu)} | ${f2(checked.wall / plain.wall)} |`);
+    }
+  } finally {
+    s.stop();
+  }
+}
+
+if (mode === "speedup") await speedup();
+else if (mode === "overhead") await overhead();
+else if (mode === "check-parts") await checkParts();
+else throw new Error(`unknown mode ${mode}: speedup, overhead or check-parts`);
