@@ -2,13 +2,13 @@
 // Prints tables; not a test. Needs the built CLI (npm run build) and Debian's redis-server on PATH: it starts
 // its own redis-server at a free port and `tessera worker --workers 1` processes, and compares, interleaved
 // and under the same load, one in-process run, `--workers 2`, and one submitter with 2 worker processes.
-// CPU: the submitter's (user+sys from /usr/bin/time) plus each worker's delta from /proc/PID/stat.
+// CPU: the submitter's (user+sys from /usr/bin/time) plus each worker's, which a worker prints when it closes
+// (SIGTERM): fresh workers are started for every queued run, outside the timing.
 //
 //   npm run bench -- bench/queue.ts speedup [--rounds 2]     1 thread vs --workers 2 vs 2 worker processes
 //   npm run bench -- bench/queue.ts overhead                 the per-unit cost of the queue round trip
 //   npm run bench -- bench/queue.ts check-parts              --check-parts against the enumeration
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg } from "node:os";
 
@@ -38,12 +38,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** CPU seconds (user + system) of a process so far, from /proc/PID/stat. */
-function procCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 interface Timed {
   wall: number;
@@ -64,7 +58,7 @@ function timed(argv: string[]): Timed {
 
 interface Setup {
   url: string;
-  workers: ChildProcess[];
+  workerCount: number;
   stop(): void;
 }
 
@@ -72,28 +66,41 @@ async function setup(workerCount: number): Promise<Setup> {
   const port = await freePort();
   const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
   await new Promise((r) => setTimeout(r, 500));
-  const url = `redis://127.0.0.1:${port}`;
-  const workers: ChildProcess[] = [];
-  for (let i = 0; i < workerCount; i++) {
-    const w = spawn(process.execPath, ["bin/tessera", "worker", "--queue", url, "--workers", "1", "--name", `bench-${i + 1}`], { stdio: ["ignore", "ignore", "pipe"] });
-    await new Promise<void>((resolve) => w.stderr!.on("data", (d: Buffer) => d.toString().includes("waiting") && resolve()));
-    workers.push(w);
-  }
-  return {
-    url,
-    workers,
-    stop: () => {
-      for (const w of workers) w.kill("SIGTERM");
-      redis.kill("SIGTERM");
-    },
-  };
+  return { url: `redis://127.0.0.1:${port}`, workerCount, stop: () => void redis.kill("SIGTERM") };
 }
 
-/** A queued run: submitter time plus each worker's CPU during it. */
-function queued(s: Setup, argv: string[]): Timed & { workerCpu: number[]; units: number; checkSeconds: number } {
-  const before = s.workers.map((w) => procCpu(w.pid!));
+interface Worker {
+  child: ChildProcess;
+  stderr: string;
+}
+
+async function startWorkers(s: Setup): Promise<Worker[]> {
+  const workers: Worker[] = [];
+  for (let i = 0; i < s.workerCount; i++) {
+    const child = spawn(process.execPath, ["bin/tessera", "worker", "--queue", s.url, "--workers", "1", "--name", `bench-${i + 1}`], { stdio: ["ignore", "ignore", "pipe"] });
+    const w: Worker = { child, stderr: "" };
+    await new Promise<void>((resolve) =>
+      child.stderr!.on("data", (d: Buffer) => {
+        w.stderr += d.toString();
+        if (w.stderr.includes("waiting")) resolve();
+      }),
+    );
+    workers.push(w);
+  }
+  return workers;
+}
+
+/** SIGTERM the workers and read the CPU seconds each spent since it began waiting. */
+async function stopWorkers(workers: Worker[]): Promise<number[]> {
+  await Promise.all(workers.map((w) => new Promise((resolve) => (w.child.once("exit", resolve), w.child.kill("SIGTERM")))));
+  return workers.map((w) => Number(/CPU ([\d.]+) s since/.exec(w.stderr)?.[1] ?? NaN));
+}
+
+/** A queued run on fresh workers: submitter time plus each worker's CPU. */
+async function queued(s: Setup, argv: string[]): Promise<Timed & { workerCpu: number[]; units: number; checkSeconds: number }> {
+  const workers = await startWorkers(s);
   const t = timed([...argv, "--queue", s.url]);
-  const workerCpu = s.workers.map((w, i) => procCpu(w.pid!) - before[i]!);
+  const workerCpu = await stopWorkers(workers);
   const units = Number(/(\d+) units on/.exec(t.stderr)?.[1] ?? NaN);
   const checkSeconds = Number(/\(([\d.]+) s of checking\)/.exec(t.stderr)?.[1] ?? NaN);
   return { ...t, workerCpu, units, checkSeconds };
@@ -111,7 +118,7 @@ async function speedup(): Promise<void> {
       for (let round = 1; round <= rounds; round++) {
         const one = timed(["count", ...c.argv, "--json", "--workers", "1"]);
         const two = timed(["count", ...c.argv, "--json", "--workers", "2"]);
-        const q = queued(s, ["count", ...c.argv, "--json"]);
+        const q = await queued(s, ["count", ...c.argv, "--json"]);
         if (one.out.complete && (q.out.regions !== one.out.regions || q.out.stats?.decisions !== one.out.stats?.decisions)) throw new Error(`${c.name}: the queue's answer differs`);
         const qCpu = q.cpu + q.workerCpu.reduce((a, b) => a + b, 0);
         // CPU-normalised: the 1-thread CPU over the busiest thread's / worker's CPU (what an idle machine would give).
@@ -135,7 +142,7 @@ async function overhead(): Promise<void> {
   try {
     for (const decisions of [20, 100, 500, 2000]) {
       const local = timed(["count", ...net, "--json", "--workers", "1"]);
-      const q = queued(s, ["count", ...net, "--json", "--unit-decisions", String(decisions), "--unit-seconds", "1000"]);
+      const q = await queued(s, ["count", ...net, "--json", "--unit-decisions", String(decisions), "--unit-seconds", "1000"]);
       const qCpu = q.cpu + q.workerCpu[0]!;
       const per = ((qCpu - local.cpu) * 1000) / q.units;
       console.log(`| ${decisions} | ${local.load.toFixed(1)} | ${q.units} | ${f2(local.cpu)} | ${f2(qCpu)} (${f2(q.cpu)} + ${f2(q.workerCpu[0]!)}) | ${per.toFixed(1)} | ${(((qCpu - local.cpu) / local.cpu) * 100).toFixed(1)}% | ${f2(local.wall)} / ${f2(q.wall)} |`);
@@ -154,8 +161,8 @@ async function checkParts(): Promise<void> {
       ["2-16-16-2 on [-1,1]^2", ["fixtures/bench/mlp-2-16-16-2.json", "--box=-1:1"]],
       ["3-32-32-32-2 on [-1,1]^3, first 1,000 regions", ["fixtures/bench/mlp-3-32-32-32-2.json", "--box=-1:1", "--max-regions", "1000"]],
     ] as const) {
-      const plain = queued(s, ["count", ...argv, "--json"]);
-      const checked = queued(s, ["count", ...argv, "--json", "--check-parts"]);
+      const plain = await queued(s, ["count", ...argv, "--json"]);
+      const checked = await queued(s, ["count", ...argv, "--json", "--check-parts"]);
       const plainCpu = plain.workerCpu.reduce((a, b) => a + b, 0);
       const checkedCpu = checked.workerCpu.reduce((a, b) => a + b, 0);
       console.log(`| ${name} | ${plain.load.toFixed(1)} | ${checked.units} | ${f2(plain.wall)} / ${f2(plainCpu)} | ${f2(checked.wall)} / ${f2(checkedCpu)} | ${f2(checked.checkSeconds)} | ${f2(checked.checkSeconds / plainCpu)} | ${f2(checked.wall / plain.wall)} |`);

@@ -33,7 +33,7 @@ export function addQueueOptions(cmd: Command): Command {
   return cmd
     .option("--queue [url]", "run the work units on `tessera worker` processes through Redis: redis://[:password@]host:port[/db] or rediss:// (without a URL: $TESSERA_QUEUE)")
     .option("--run-id <id>", "with --queue: the run's id (letters, digits, - and _; default a random UUID)")
-    .option("--unit-seconds <s>", `with --queue: a unit running longer splits its open frontier into new units (default ${DEFAULT_UNIT_SECONDS})`)
+    .option("--unit-seconds <s>", `with --queue: a unit using more CPU seconds on its worker splits its open frontier into new units (default ${DEFAULT_UNIT_SECONDS})`)
     .option("--unit-decisions <n>", "with --queue: a unit making more decisions splits (default: no decision budget)")
     .option("--check-parts", "with --queue: workers return every region with its certificates; each is verified here, exactly, as it arrives");
 }
@@ -61,7 +61,7 @@ export async function planQueue(ctx: CliContext, flags: QueueFlags, input: { com
   let checker: RegionMapChecker | undefined;
   if (flags.checkParts) {
     if (!settings.certify) throw new InputError("--check-parts", "", "needs certificates: it cannot be combined with --no-certify");
-    checker = new RegionMapChecker(regionMapHeader(input.net, input.domain, input.file) as unknown as Record<string, unknown>, input.net, input.file);
+    checker = new RegionMapChecker({ ...regionMapHeader(input.net, input.domain, input.file) }, input.net, input.file);
   }
   let failure: TesseraError | undefined;
   let stats: QueueStats | undefined;
@@ -79,7 +79,7 @@ export async function planQueue(ctx: CliContext, flags: QueueFlags, input: { com
           check: (item, id) => {
             if (isKey(item)) return;
             const t = performance.now();
-            checker!.region(item as unknown as Record<string, unknown>, id);
+            checker!.region({ ...item }, id);
             checked++;
             checkMs += performance.now() - t;
           },
@@ -100,7 +100,7 @@ export async function planQueue(ctx: CliContext, flags: QueueFlags, input: { com
     finish: (result) => {
       if (checker && result.complete) {
         const t = performance.now();
-        const report = checker.finish(regionMapFooter(result) as unknown as Record<string, unknown>);
+        const report = checker.finish({ ...regionMapFooter(result) });
         checkMs += performance.now() - t;
         ctx.io.stderr(`tessera: --check-parts: ${report.message} (${(checkMs / 1000).toFixed(3)} s of checking)\n`);
       } else if (checker) ctx.io.stderr(`tessera: --check-parts: ${checked} regions verified before the run stopped, completeness not claimed (${(checkMs / 1000).toFixed(3)} s of checking)\n`);

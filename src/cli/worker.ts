@@ -27,14 +27,16 @@ export function workerCommand(ctx: CliContext): Command {
   addWorkersOption(cmd);
   cmd.addHelpText(
     "after",
-    "\nEach unit runs on --workers threads of this process (default: the usable cores). Start any number of\n" +
+    "\nEach unit runs on --workers threads of this process (default 1: start one worker a core; threads start\n" +
+      "anew for every unit, so they pay off only with large units, --unit-seconds 10 or more). Start any number of\n" +
       "workers on any number of machines; they may join and leave during a run (docs/distributed.md).\n\n" +
       "Examples:\n  $ tessera worker --queue redis://127.0.0.1:6379 --workers 1\n  $ TESSERA_QUEUE=redis://:PASSWORD@redis.example:6379/0 tessera worker\n  $ tessera worker --queue rediss://:PASSWORD@redis.example:6380 --lock-seconds 60\n",
   );
   cmd.action(async (flags: WorkerFlags) => {
     const source = queueUrlFrom(flags.queue);
     if (!source) throw new InputError("--queue", "", "is needed: redis://[:password@]host:port[/db] (or set TESSERA_QUEUE)");
-    const threads = workersFromFlags(flags);
+    // One thread a unit unless asked: units are small (about a CPU second), and threads start anew for each unit.
+    const threads = flags.workers === undefined && !process.env.TESSERA_WORKERS ? 1 : workersFromFlags(flags);
     const lockMs = (flags.lockSeconds !== undefined ? parsePositiveSeconds(flags.lockSeconds, "--lock-seconds") : DEFAULT_LOCK_SECONDS) * 1000;
     const client = await connectRedis(source.url, source.from);
     const controller = new AbortController();

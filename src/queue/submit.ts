@@ -19,8 +19,9 @@ import type { PoolOptions, PoolResult } from "../regions/pool.js";
 import type { UnitRunner } from "../regions/run.js";
 import type { EnumerationStatus } from "../regions/types.js";
 import { UnitLedger } from "../regions/unit-ledger.js";
-import type { UnitItem } from "../regions/unit-runner.js";
-import { ROOT_UNIT, WORK_UNIT_VERSION, pathKey, unitFromJson, unitToJson, type WorkUnit } from "../regions/work-unit.js";
+import { cutTree } from "../regions/shards.js";
+import { UnitEngine, type UnitItem } from "../regions/unit-runner.js";
+import { WORK_UNIT_VERSION, pathKey, unitFromJson, unitToJson, type WorkUnit } from "../regions/work-unit.js";
 import { newClient } from "./connection.js";
 import { QUEUE_NAME, QUEUE_PREFIX, RUN_ID, jobId, networkKey, networkUsersKey, readResult, resultsKey, runKey, type RunInfo, type UnitJob } from "./protocol.js";
 
@@ -33,6 +34,8 @@ export interface QueueRunConfig {
   readonly version: string;
   readonly command: string;
   readonly budget: RunInfo["budget"];
+  /** Units the top of the tree is cut into at the start (default INITIAL_UNITS). */
+  readonly initialUnits?: number;
   /** How often the run's state in Redis is checked (lost jobs re-enqueued, a lost run detected). */
   readonly watchMs?: number;
   /** Each region as it is joined in tree order, before the command sees it (--check-parts); not the regions after a gap of a run cut short. */
@@ -50,6 +53,9 @@ export interface QueueStats {
   readonly workerCpuMs: number;
   readonly workers: string[];
 }
+
+/** Units the top of the tree is cut into before the run starts. */
+export const INITIAL_UNITS = 8;
 
 /** Delete a run's keys, and its network when no other run uses it. */
 const DROP_RUN = `redis.call('DEL', KEYS[1], KEYS[2]) redis.call('SREM', KEYS[4], ARGV[1]) if redis.call('SCARD', KEYS[4]) == 0 then redis.call('DEL', KEYS[3]) end return 1`;
@@ -119,7 +125,10 @@ export function queueRunner(client: Redis, config: QueueRunConfig): UnitRunner {
     try {
       await client.multi().set(networkKey(sha), writeNetworkJson(net)).sadd(networkUsersKey(sha), runId).exec();
       for (const s of options.segments ?? []) ledger.add(nextId++, s, s);
-      const roots = (options.units ?? [ROOT_UNIT]).map((unit) => ({ id: nextId++, unit }));
+      // The top of the tree is cut into a few units at once (as shards cut it), so that every worker has work
+      // from the start instead of waiting for the first unit to spend its budget.
+      const top = options.units ?? cutTree(new UnitEngine(net, domain, options.settings), config.initialUnits ?? INITIAL_UNITS);
+      const roots = top.map((unit) => ({ id: nextId++, unit }));
       for (const r of roots) ledger.add(r.id, r.unit);
       ledger.flush();
       options.signal?.addEventListener("abort", onAbort);

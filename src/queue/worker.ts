@@ -54,9 +54,17 @@ interface UnitAnswer {
   readonly open: WorkUnitJson[];
 }
 
-/** Run `unit` in this thread until it ends or its budget is spent; then split the open frontier. */
+/**
+ * Run `unit` in this thread until it ends or its budget is spent; then split the open frontier. The budget is
+ * CPU time of this process (not wall time: on a loaded machine a wall-clock budget would cut units too small).
+ */
 export function runUnitInThread(engine: UnitEngine, unit: WorkUnit, budget: RunInfo["budget"]): UnitAnswer {
-  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const budgetMicros = budget.seconds * 1e6;
+  const cpuMicros = (): number => {
+    const used = process.cpuUsage(cpu0);
+    return used.user + used.system;
+  };
   let decisions = 0;
   let over = false;
   let dry = false;
@@ -66,7 +74,7 @@ export function runUnitInThread(engine: UnitEngine, unit: WorkUnit, budget: RunI
   const outcome = engine.run(unit, {
     poll: () => {
       decisions++;
-      if (!over) over = performance.now() - t0 >= budget.seconds * 1000 || (budget.decisions !== null && decisions >= budget.decisions);
+      if (!over) over = (budget.decisions !== null && decisions >= budget.decisions) || cpuMicros() >= budgetMicros;
       if (!over) return undefined;
       return !dry && given.length < SPLIT_INTO - 1 ? "donate" : "stop";
     },
@@ -86,19 +94,29 @@ export function runUnitInThread(engine: UnitEngine, unit: WorkUnit, budget: RunI
   return { segments: [segment], open: open.map(unitToJson) };
 }
 
-/** Run `unit` on `threads` worker threads (nnenum-style balance inside) until it ends or its budget is spent. */
+/**
+ * Run `unit` on `threads` worker threads (nnenum-style balance inside) until it ends or its budget is spent.
+ * The budget (wall time here) starts with the first region, so the threads' start-up never eats it whole
+ * and every unit makes progress.
+ */
 async function runUnitOnThreads(ready: Ready, unit: WorkUnit, threads: number): Promise<UnitAnswer> {
   const { info, net } = ready;
-  const pool = await runPool(net, info.domain ? domainFromJson(info.domain, "<run domain>") : undefined, {
-    workers: threads,
-    settings: info.settings,
-    units: [unit],
-    retain: true,
-    timeoutMs: info.budget.seconds * 1000,
-    onItem: () => undefined,
-  });
-  const empty = (u: WorkUnit): boolean => u.end !== undefined && comparePaths(u.start, u.end) >= 0;
-  return { segments: pool.snapshot.segments.filter((s) => !empty(s)).map(segmentToJson), open: pool.snapshot.open.filter((u) => !empty(u)).map(unitToJson) };
+  const budget = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const pool = await runPool(net, info.domain ? domainFromJson(info.domain, "<run domain>") : undefined, {
+      workers: threads,
+      settings: info.settings,
+      units: [unit],
+      retain: true,
+      signal: budget.signal,
+      onItem: () => void (timer ??= setTimeout(() => budget.abort(), info.budget.seconds * 1000)),
+    });
+    const empty = (u: WorkUnit): boolean => u.end !== undefined && comparePaths(u.start, u.end) >= 0;
+    return { segments: pool.snapshot.segments.filter((s) => !empty(s)).map(segmentToJson), open: pool.snapshot.open.filter((u) => !empty(u)).map(unitToJson) };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Start a worker; resolves when it has closed (after the signal, with its running unit finished). */
@@ -182,18 +200,27 @@ export async function runQueueWorker(options: QueueWorkerOptions, client: Redis)
     autorun: false,
   });
   worker.on("error", (error) => options.log(`tessera worker: ${error.message}\n`));
+  let units = 0;
+  let cpuAtStart = process.cpuUsage();
+  worker.on("completed", () => void units++);
+  worker.on("failed", () => void units++);
   const closed = new Promise<void>((resolve) => {
     const close = (): void => {
-      options.log(`tessera worker: closing (the running unit is finished first)\n`);
+      options.log(`tessera worker ${name}: closing (the running unit is finished first)\n`);
       void worker
         .close()
         .catch(() => undefined)
         .then(() => connection.disconnect())
-        .then(resolve);
+        .then(() => {
+          const cpu = process.cpuUsage(cpuAtStart);
+          options.log(`tessera worker ${name}: closed after ${units} units; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s since it began waiting\n`);
+          resolve();
+        });
     };
     if (options.signal.aborted) close();
     else options.signal.addEventListener("abort", close, { once: true });
   });
+  cpuAtStart = process.cpuUsage();
   options.log(`tessera worker ${name}: waiting for work units (${options.threads} thread${options.threads > 1 ? "s" : ""} per unit)\n`);
   void worker.run();
   await closed;

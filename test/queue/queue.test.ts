@@ -91,6 +91,21 @@ describe.sequential("work units on a Redis queue (real redis-server, worker proc
     expect([c.regions, c.linearPieces, c.complete]).toEqual([33, local.linearPieces, true]);
   }, 60_000);
 
+  it("graph and bounds give a local run's answer", async () => {
+    const net = files["two.json"]!;
+    const withoutTime = (text: string): string => {
+      const doc = parse<Record<string, unknown>>(text);
+      delete doc.elapsedMs;
+      return JSON.stringify(doc);
+    };
+    for (const command of ["graph", "bounds"]) {
+      const local = await cli(command, net, "--box=-2:2", "--workers", "1", "--json");
+      const queued = await cli(command, net, "--box=-2:2", "--queue", redis.url(), "--unit-decisions", "3", "--json");
+      expect(queued.code, queued.stderr).toBe(0);
+      expect(withoutTime(queued.stdout), command).toBe(withoutTime(local.stdout));
+    }
+  }, 60_000);
+
   it("--max-regions stops the run: the output comes marked complete: false, the run's keys are deleted", async () => {
     const r = await cli("count", files["lines.json"]!, "--queue", redis.url(), "--unit-decisions", "2", "--max-regions", "10", "--json");
     expect(r.code, r.stderr).toBe(0);
@@ -106,13 +121,14 @@ describe.sequential("work units on a Redis queue (real redis-server, worker proc
     const expected = parse<CountJson>((await cli("count", SMALL, "--box=-1:1", "--workers", "1", "--json")).stdout);
     const doomed = await startWorker(url, "doomed");
     const run = cli("count", SMALL, "--box=-1:1", "--queue", url, "--run-id", "kill-test", "--unit-decisions", "300", "--json");
-    await until(async () => (await db.lrange("tessera:units:active", 0, -1)).includes("kill-test_root"), "the root unit to be taken");
+    const active = async (): Promise<string[]> => (await db.lrange("tessera:units:active", 0, -1)).filter((id) => id.startsWith("kill-test_"));
+    await until(async () => (await active()).length > 0, "a unit to be taken");
     doomed.child.kill("SIGKILL");
     await doomed.stop();
-    // The unit is still held by the dead worker (no result came back): only the stalled-job check frees it.
-    expect(await db.lrange("tessera:units:active", 0, -1)).toContain("kill-test_root");
-    expect(await db.llen("tessera:run:kill-test:results")).toBe(0);
-    const rescuer = await startWorker(url, "rescuer");
+    // A unit is still held by the dead worker (no other worker is alive): only the stalled-job check frees it.
+    expect(await active()).toHaveLength(1);
+    // The rescuer runs each unit on 2 threads of its own (the worker's thread path).
+    const rescuer = await startWorker(url, "rescuer", ["--workers", "2"]);
     workers.push(rescuer);
     const r = await run;
     expect(r.code, r.stderr).toBe(0);
@@ -125,9 +141,15 @@ describe.sequential("work units on a Redis queue (real redis-server, worker proc
     const db = redis.client(2);
     const other = cli("count", files["two.json"]!, "--box=-2:2", "--queue", url, "--run-id", "other-version", "--json");
     const corrupt = cli("count", files["two.json"]!, "--box=-2:2", "--queue", url, "--run-id", "corrupted", "--json");
-    await until(async () => (await db.exists("tessera:units:other-version_root", "tessera:units:corrupted_root")) === 2, "both root units to be queued");
-    await db.hset("tessera:units:other-version_root", "data", JSON.stringify({ run: "other-version", tessera: "0.0.0-other", workUnitVersion: 1, unit: { start: [], end: null } }));
-    await db.hset("tessera:units:corrupted_root", "data", JSON.stringify({ run: "corrupted", tessera: packageVersion(), workUnitVersion: 1, unit: { start: "garbage" } }));
+    // Rewrite every queued unit of both runs before a worker listens on database 2.
+    for (const run of ["other-version", "corrupted"]) {
+      await until(async () => (await db.keys(`tessera:units:${run}_*`)).length > 0, `the units of ${run} to be queued`);
+      for (const key of await db.keys(`tessera:units:${run}_*`)) {
+        const data = parse<{ unit: unknown }>((await db.hget(key, "data"))!);
+        const forged = run === "corrupted" ? { run, tessera: packageVersion(), workUnitVersion: 1, unit: { start: "garbage" } } : { run, tessera: "0.0.0-other", workUnitVersion: 1, unit: data.unit };
+        await db.hset(key, "data", JSON.stringify(forged));
+      }
+    }
     const worker = await startWorker(url, "refuser");
     workers.push(worker);
     const [o, k] = await Promise.all([other, corrupt]);
@@ -151,13 +173,15 @@ describe.sequential("work units on a Redis queue (real redis-server, worker proc
     let stdout = "";
     child.stdout!.on("data", (d: Buffer) => void (stdout += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    // No worker listens on database 3: the root unit waits until the run is cancelled.
-    await until(async () => (await db.exists("tessera:units:interrupted_root")) === 1, "the root unit to be queued");
+    // No worker listens on database 3: the units wait until the run is cancelled.
+    await until(async () => (await db.keys("tessera:units:interrupted_*")).length > 0, "the units to be queued");
     child.kill("SIGINT");
     expect(await exited).toBe(0);
     const c = parse<CountJson>(stdout);
     expect([c.regions, c.complete, c.status]).toEqual([0, false, "interrupted"]);
-    expect(await db.keys("tessera:*")).toEqual([]);
+    expect(await db.keys("tessera:run:*")).toEqual([]);
+    expect(await db.keys("tessera:net:*")).toEqual([]);
+    expect(await db.llen("tessera:units:wait")).toBe(0);
   }, 60_000);
 
   it("Redis restarted without persistence during a run: a clear error and an incomplete answer, never a complete one", async () => {
@@ -165,7 +189,7 @@ describe.sequential("work units on a Redis queue (real redis-server, worker proc
     try {
       const run = cli("count", files["two.json"]!, "--box=-2:2", "--queue", other.url(), "--run-id", "restarted", "--json");
       const db = other.client();
-      await until(async () => (await db.exists("tessera:units:restarted_root")) === 1, "the root unit to be queued");
+      await until(async () => (await db.keys("tessera:units:restarted_*")).length > 0, "the units to be queued");
       await other.restart();
       const r = await run;
       expect(r.code).toBe(1);
