@@ -56,10 +56,13 @@ interface UnitAnswer {
 
 /**
  * Run `unit` in this thread until it ends or its budget is spent; then split the open frontier. The budget is
- * CPU time of this process (not wall time: on a loaded machine a wall-clock budget would cut units too small).
+ * CPU time of this process (not wall time: on a loaded machine a wall-clock budget would cut units too small),
+ * but a unit also stops after `maxWallMs` (a third of the lock), since its job's lock cannot be renewed while
+ * it runs: a longer unit would be taken for a dead worker's and run twice.
  */
-export function runUnitInThread(engine: UnitEngine, unit: WorkUnit, budget: RunInfo["budget"]): UnitAnswer {
+export function runUnitInThread(engine: UnitEngine, unit: WorkUnit, budget: RunInfo["budget"], maxWallMs: number): UnitAnswer {
   const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
   const budgetMicros = budget.seconds * 1e6;
   const cpuMicros = (): number => {
     const used = process.cpuUsage(cpu0);
@@ -75,7 +78,8 @@ export function runUnitInThread(engine: UnitEngine, unit: WorkUnit, budget: RunI
     poll: () => {
       decisions++;
       // The CPU clock is read every 32 decisions (a system call each time would cost more than a cheap decision).
-      if (!over) over = (budget.decisions !== null && decisions >= budget.decisions) || (decisions % 32 === 0 && cpuMicros() >= budgetMicros);
+      // Also stop after maxWallMs of wall time: the unit runs synchronously, so BullMQ cannot renew its lock meanwhile.
+      if (!over) over = (budget.decisions !== null && decisions >= budget.decisions) || (decisions % 32 === 0 && (cpuMicros() >= budgetMicros || performance.now() - t0 >= maxWallMs));
       if (!over) return undefined;
       return !dry && given.length < SPLIT_INTO - 1 ? "donate" : "stop";
     },
@@ -175,7 +179,7 @@ export async function runQueueWorker(options: QueueWorkerOptions, client: Redis)
       start = [...unit.start];
       const ready = await prepare(run);
       if (!ready) return "the run is over (finished or cancelled)";
-      const answer = options.threads > 1 ? await runUnitOnThreads(ready, unit, options.threads) : runUnitInThread(ready.engine, unit, ready.info.budget);
+      const answer = options.threads > 1 ? await runUnitOnThreads(ready, unit, options.threads) : runUnitInThread(ready.engine, unit, ready.info.budget, options.lockMs / 3);
       const cpu = process.cpuUsage(cpu0);
       await push(run, { ok: true, start, worker: name, ...answer, cpuMs: (cpu.user + cpu.system) / 1000, elapsedMs: performance.now() - t0 });
       return `${answer.segments.reduce((s, seg) => s + seg.regions.length, 0)} regions, ${answer.open.length} units handed back`;
