@@ -1,6 +1,7 @@
 // The domain and limit flags shared by every command that enumerates regions: --box, --domain, --line,
 // --plane, --property; --max-regions, --timeout. The values are read by formats/domain.ts; each bad value is a
 // one-line InputError naming the flag and the place in its value (docs/errors.md, "Domains and limits").
+import { timeLeftMs } from "../formats/limits.js";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { defaultDomain, sliceDomain } from "../geometry/domain.js";
@@ -36,13 +37,13 @@ export function addDomainOptions(cmd: Command): Command {
 export function addLimitOptions(cmd: Command): Command {
   return cmd
     .option("--max-regions <n>", "stop after N regions (the output says complete: false)")
-    .option("--timeout <seconds>", "stop after this many seconds (the output says complete: false)");
+    .option("--timeout <seconds>", "stop after this many seconds, loading included (the output says complete: false)");
 }
 
 export function limitsFromFlags(flags: LimitFlags): { maxRegions: number; timeoutMs: number } {
   return {
     maxRegions: flags.maxRegions === undefined ? Infinity : parsePositiveInteger(flags.maxRegions, "--max-regions"),
-    timeoutMs: flags.timeout === undefined ? Infinity : parsePositiveSeconds(flags.timeout, "--timeout") * 1000,
+    timeoutMs: flags.timeout === undefined ? Infinity : timeLeftMs(parsePositiveSeconds(flags.timeout, "--timeout") * 1000),
   };
 }
 

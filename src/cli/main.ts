@@ -2,7 +2,7 @@
 import { processIO, type CliContext, type CliIO } from "./context.js";
 import { handleError } from "./handle-error.js";
 import { writeErrorReason } from "./output-file.js";
-import { DEFAULT_MAX_FILE_SIZE, setMaxFileSize } from "../formats/load.js";
+import { DEFAULT_READ_LIMITS, setReadLimits } from "../formats/limits.js";
 import { createProgram } from "./program.js";
 
 /** Run the CLI in-process with the given arguments (without "node tessera") and return the exit code. */
@@ -14,7 +14,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
   } catch (error) {
     handleError(ctx, error, debug);
   } finally {
-    setMaxFileSize(DEFAULT_MAX_FILE_SIZE);
+    setReadLimits(DEFAULT_READ_LIMITS);
   }
   return ctx.exitCode;
 }

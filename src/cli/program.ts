@@ -1,8 +1,8 @@
 // The commander program: registers one command per file in src/cli and nothing else.
 import { Command, type OutputConfiguration } from "commander";
 import type { CliContext } from "./context.js";
-import { setMaxFileSize } from "../formats/load.js";
-import { parseByteSize } from "./parse.js";
+import { setReadLimits } from "../formats/limits.js";
+import { parseByteSize, parsePositiveInteger, parsePositiveSeconds } from "./parse.js";
 import { infoCommand } from "./info.js";
 import { evalCommand } from "./eval.js";
 import { convertCommand } from "./convert.js";
@@ -48,6 +48,7 @@ export function createProgram(ctx: CliContext): Command {
     cmd.configureOutput(output(ctx)).exitOverride();
     cmd.option("--debug", "print stack traces on errors");
     cmd.option("--max-file-size <bytes>", "largest input file tessera reads (default 256M; suffixes K, M, G)");
+    cmd.option("--max-parameters <count>", "most weights and biases a network may have (default 4194304 = 2^22)");
     cmd.option("--exact", "print every rational in full (human output shortens those of more than 20 digits; --json never does)");
     cmd.hook("preAction", (command) => {
       ctx.exact = Boolean(command.opts().exact);
@@ -56,8 +57,11 @@ export function createProgram(ctx: CliContext): Command {
   }
   // Limits that every reader honours, set before the command runs (runCli restores the defaults after it).
   program.hook("preAction", (_program, action) => {
-    const size = action.opts<{ maxFileSize?: string }>().maxFileSize;
-    if (size !== undefined) setMaxFileSize(parseByteSize(size, "--max-file-size"));
+    const { maxFileSize, maxParameters, timeout } = action.opts<{ maxFileSize?: string; maxParameters?: string; timeout?: string }>();
+    if (maxFileSize !== undefined) setReadLimits({ maxFileSize: parseByteSize(maxFileSize, "--max-file-size") });
+    if (maxParameters !== undefined) setReadLimits({ maxParameters: parsePositiveInteger(maxParameters, "--max-parameters") });
+    // --timeout counts loading: readers stop at the deadline, and the command gets the time left.
+    if (timeout !== undefined) setReadLimits({ deadline: performance.now() + parsePositiveSeconds(timeout, "--timeout") * 1000 });
   });
   program.addHelpText("after", "\nExamples:\n  $ tessera eval fixtures/seed-three-neurons.json --input \"3,1/2\"\n  $ tessera info fixtures/seed-three-neurons.json --json\n");
   return program;

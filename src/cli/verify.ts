@@ -1,6 +1,7 @@
 // `tessera verify NET --property SPEC.vnnlib`: holds (exit 0; with --certificate FILE a certificate for
 // `tessera check`), violated (exit 10, with a counterexample re-checked exactly before it is printed) or unknown
 // (exit 20). The output flags (--json, --result-file, --certificate) never change how the verdict is found.
+import { setReadLimits, timeLeftMs } from "../formats/limits.js";
 import { Command } from "commander";
 import { basename } from "node:path";
 import { InternalError, InputError } from "../errors.js";
@@ -67,9 +68,13 @@ export function verifyCommand(ctx: CliContext): Command {
   addWorkersOption(cmd);
   addNetworkOptions(cmd).action(async (file: string, flags: VerifyFlags) => {
     const workers = workersFromFlags(flags);
-    const timeoutSeconds = flags.timeout === undefined ? undefined : parsePositiveSeconds(flags.timeout, "--timeout");
+    const timeoutMs = flags.timeout === undefined ? undefined : parsePositiveSeconds(flags.timeout, "--timeout") * 1000;
+    // A timeout is verify's result (unknown, exit 20, `timeout` in the result file), so the readers do not stop
+    // at the deadline (the parameter limit bounds them); --timeout counts loading: the search gets the time left.
+    const { deadline } = setReadLimits({ deadline: Infinity });
     const net = loadNetworkFromFlags(ctx, file, flags);
     const problem = problemFromVnnlib(loadVnnlib(flags.property), { inputs: inputSize(net), outputs: outputSize(net) });
+    const timeoutSeconds = timeoutMs === undefined ? undefined : timeLeftMs(timeoutMs, deadline) / 1000;
     const options = {
       ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
       certificate: flags.certificate !== undefined,

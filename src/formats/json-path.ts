@@ -1,6 +1,7 @@
 // Helpers shared by the JSON readers: parse text with a line/column error, walk values while naming the
 // JSON path of each (`layers[2].weights[0][1]`), and read exact rationals from strings or numbers.
 import { InputError } from "../errors.js";
+import { checkReadDeadline } from "./limits.js";
 import { notRationalMessage, rationalFromJsonNumber, tryParseRational, type Rational } from "../exact/rational.js";
 
 /** JSON.parse that turns a syntax error into an InputError with line and column. */
@@ -22,6 +23,30 @@ export function parseJsonText(text: string, file: string): unknown {
     throw new InputError(file, lineColumn(text, inexact.offset), `the JSON number ${shown} cannot be read exactly (a JSON number is a float64); write it as a string such as "${shown}"`);
   }
   return value;
+}
+
+/**
+ * The number of number and string values in JSON text, counted without parsing (a fast scan), stopping once it
+ * exceeds `stopAbove`: readers refuse a document too large for their limits before JSON.parse builds it.
+ */
+export function jsonValueCount(text: string, stopAbove = Infinity): number {
+  let count = 0;
+  const n = text.length;
+  for (let i = 0; i < n && count <= stopAbove; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34 /* " */) {
+      count++;
+      for (i++; i < n && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92 /* \\ */) i++;
+    } else if (ch === 45 /* - */ || (ch >= 48 && ch <= 57)) {
+      count++;
+      for (i++; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (!((c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69)) break;
+      }
+      i--;
+    }
+  }
+  return count;
 }
 
 function lineColumn(text: string, offset: number): string {
@@ -115,6 +140,9 @@ export function typeName(v: unknown): string {
  * tryParseRational (a document tessera wrote itself is read with `{ maxDigits: Infinity }`).
  */
 export class JsonReader {
+  /** Rationals read so far: the --timeout deadline is checked every 65536. */
+  private rationalsRead = 0;
+
   constructor(
     readonly file: string,
     readonly limits: { readonly maxDigits?: number } = {},
@@ -146,6 +174,7 @@ export class JsonReader {
 
   /** A rational given as a string ("1/3", "0.1", "-2.5e-3") or a JSON number (its shortest decimal). */
   rational(v: unknown, path: string): Rational {
+    if ((++this.rationalsRead & 0xffff) === 0) checkReadDeadline(this.file);
     if (typeof v === "number") {
       const r = rationalFromJsonNumber(v);
       if (r === undefined) this.fail(path, `the JSON number ${v} is beyond float range, so JSON cannot hold it exactly; write it as a string such as "1e400"`);

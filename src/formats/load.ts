@@ -5,6 +5,7 @@ import type { Network } from "../network/ir.js";
 import { readNetworkJson } from "./network-json.js";
 import { readOnnx, type OnnxOptions } from "./onnx/index.js";
 import { readNnet, type NnetOptions } from "./nnet.js";
+import { DEFAULT_READ_LIMITS, readLimits, setReadLimits } from "./limits.js";
 
 /** The options of every reader (each reader owns its own option type and reads only its options). */
 export type LoadOptions = OnnxOptions & NnetOptions;
@@ -23,14 +24,11 @@ const readers = new Map<string, NetworkReader>([
  * `--max-file-size`. It is checked before reading (the size of a regular file) and while reading (devices
  * such as /dev/zero, pipes, links to them), so no input is read without end.
  */
-export const DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024;
-let maxFileSize = DEFAULT_MAX_FILE_SIZE;
+export const DEFAULT_MAX_FILE_SIZE = DEFAULT_READ_LIMITS.maxFileSize;
 
 /** Set the file size limit of every reader (the CLI's --max-file-size); returns the previous one. */
 export function setMaxFileSize(bytes: number): number {
-  const previous = maxFileSize;
-  maxFileSize = bytes;
-  return previous;
+  return setReadLimits({ maxFileSize: bytes }).maxFileSize;
 }
 
 function tooLarge(file: string, limit: number): InputError {
@@ -61,7 +59,7 @@ function openForReading(file: string): { fd: number; size: number | undefined } 
 }
 
 /** Read the file as bytes, at most the size limit, with a one-line InputError when it is missing, unreadable or too large. */
-export function readFileBytes(file: string, limit = maxFileSize): Uint8Array {
+export function readFileBytes(file: string, limit = readLimits().maxFileSize): Uint8Array {
   let fd: number | undefined;
   try {
     const opened = openForReading(file);
@@ -94,7 +92,7 @@ export function readFileBytes(file: string, limit = maxFileSize): Uint8Array {
  * whatever the file's size, so the size limit applies to each line rather than to the file. The file is closed
  * when the iteration ends or is abandoned.
  */
-export function* readLines(file: string, lineLimit = maxFileSize): Generator<string> {
+export function* readLines(file: string, lineLimit = readLimits().maxFileSize): Generator<string> {
   let fd: number | undefined;
   try {
     fd = openForReading(file).fd;

@@ -2,11 +2,12 @@
 // reading it into the IR with errors that name the JSON path, and writing the IR back out exactly.
 import { createHash } from "node:crypto";
 import { formatRational, ZERO, type Rational } from "../exact/rational.js";
-import { UsageError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 import { NetworkBuilder } from "../network/build.js";
 import type { ActivationSpec, Network } from "../network/ir.js";
 import { pwlProblem } from "../network/activation.js";
-import { JsonReader, own, hasOwn, parseJsonText, parseInterval, type JsonObject } from "./json-path.js";
+import { JsonReader, own, hasOwn, jsonValueCount, parseJsonText, parseInterval, type JsonObject } from "./json-path.js";
+import { readLimits, tooManyParametersMessage } from "./limits.js";
 
 export const NETWORK_FORMAT = "tessera-network";
 export const NETWORK_VERSION = 1;
@@ -17,11 +18,17 @@ const NOT_PIECEWISE_LINEAR = new Set([
   "swish", "silu", "mish", "exp", "log", "hardswish", "logsigmoid",
 ]);
 
+/** Values of a network document that are not parameters (format, types, names, inputBox, …) the size pre-check allows. */
+const MAX_NON_PARAMETER_VALUES = 1 << 16;
+
 const ACTIVATION_TYPES = ["relu", "leaky_relu", "prelu", "hardtanh", "relu6", "clip", "abs", "pwl"] as const;
 const LAYER_TYPES = ["dense", ...ACTIVATION_TYPES, "add", "concat"];
 
 /** Parse tessera network JSON text. `file` names the source in errors. */
 export function readNetworkJson(text: string, file: string): Network {
+  // Each parameter is at least one number or string: a document with more values is refused before it is parsed.
+  const values = jsonValueCount(text, readLimits().maxParameters + MAX_NON_PARAMETER_VALUES);
+  if (values > readLimits().maxParameters + MAX_NON_PARAMETER_VALUES) throw new InputError(file, "", `has more than ${values} numbers and strings: ${tooManyParametersMessage("more")}`);
   const r: JsonReader = new JsonReader(file);
   const doc = r.object(parseJsonText(text, file), "(document)");
   const format = own(doc, "format");
@@ -32,7 +39,7 @@ export function readNetworkJson(text: string, file: string): Network {
   const layers = r.array(own(doc, "layers"), "layers");
   if (layers.length === 0) r.fail("layers", "a network needs at least one layer");
 
-  const builder = new NetworkBuilder(inputs, "input");
+  const builder = new NetworkBuilder(inputs, "input", readLimits().maxParameters);
   const byName = new Map<string, number>([["input", 0]]);
 
   layers.forEach((raw, index) => {

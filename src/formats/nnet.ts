@@ -7,6 +7,7 @@
 import { InputError } from "../errors.js";
 import { notRationalMessage, tryParseRational, type Rational } from "../exact/rational.js";
 import { NetworkBuilder } from "../network/build.js";
+import { checkReadDeadline, readLimits, tooManyParametersMessage } from "./limits.js";
 import type { Network } from "../network/ir.js";
 
 /** How the NNET reader reads a file. */
@@ -38,6 +39,7 @@ class LineReader {
 
   /** The next line's values; `count` (when given) is checked, with `what` naming the line in errors. */
   values(what: string, count?: number): { line: number; values: Rational[] } {
+    if ((this.next & 0xfff) === 0xfff) checkReadDeadline(this.file);
     const entry = this.lines[this.next++];
     if (!entry) this.fail(undefined, `the file ends where ${what} should be`);
     const parts = entry.text.split(",").map((p) => p.trim());
@@ -74,6 +76,8 @@ function parseNnet(text: string, file: string) {
     r.fail(sizesLine.line, `the header declares ${layerCount} layers, so ${layerCount + 1} layer sizes are needed, found ${sizesLine.values.length}`);
   }
   const sizes = sizesLine.values.map((v) => positiveInt(r, sizesLine.line, v, "a layer size"));
+  const declared = sizes.slice(1).reduce((sum, rows, l) => sum + rows * (sizes[l]! + 1), 0);
+  if (declared > readLimits().maxParameters) r.fail(sizesLine.line, tooManyParametersMessage(declared));
   if (sizes[0] !== inputs || sizes[layerCount] !== outputs) {
     r.fail(sizesLine.line, `the layer sizes start at ${sizes[0]} and end at ${sizes[layerCount]}, but the header declares ${inputs} inputs and ${outputs} outputs`);
   }
@@ -126,7 +130,7 @@ export function readNnet(text: string, file: string, options: NnetOptions = {}):
     if (lo.compare(hi) > 0) throw new InputError(file, "input minima/maxima", `input ${j + 1} has minimum ${lo.toFraction()} above maximum ${hi.toFraction()}`);
     return normalize ? [lo, hi] : [lo.sub(means[j]!).div(ranges[j]!), hi.sub(means[j]!).div(ranges[j]!)];
   });
-  const b = new NetworkBuilder(inputs, "input");
+  const b = new NetworkBuilder(inputs, "input", readLimits().maxParameters);
   dense.forEach((layer, l) => {
     b.affine(layer.weights, layer.bias, [b.last], `dense${l + 1}`);
     if (l < dense.length - 1) b.activation({ kind: "relu" }, b.last, `relu${l + 1}`);

@@ -65,7 +65,8 @@ function inputHalfspaces(spec: DomainSpec): Halfspace[] {
   }
 }
 
-function specDim(spec: DomainSpec): number {
+/** The dimension of the space a domain lives in (1 for a line, 2 for a plane, else the number of inputs). */
+export function specDim(spec: DomainSpec): number {
   switch (spec.kind) {
     case "all":
       return spec.dim;

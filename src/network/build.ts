@@ -9,8 +9,11 @@ const DEFAULT_META: NetworkMeta = { sourceFormat: "library", approximations: [],
 
 export class NetworkBuilder {
   private readonly nodes: NetworkNode[] = [];
+  /** Weights and biases of the affine nodes so far. */
+  private parameters = 0;
 
-  constructor(inputSize: number, inputName = "input") {
+  /** `maxParameters`: the most weights and biases the network may have (readers pass the CLI's --max-parameters). */
+  constructor(inputSize: number, inputName = "input", private readonly maxParameters = Infinity) {
     if (!Number.isInteger(inputSize) || inputSize < 1) throw new UsageError(`network/build: input size must be a positive integer, not ${inputSize}`);
     this.nodes.push({ kind: "input", name: inputName, size: inputSize });
   }
@@ -26,6 +29,17 @@ export class NetworkBuilder {
     return node.size;
   }
 
+  /**
+   * Refuse, before anything is allocated, an affine node of `rows` × `width` weights (plus `rows` biases) that
+   * would take the network beyond its parameter limit.
+   */
+  checkParameters(rows: number, width: number, label: string): void {
+    const count = this.parameters + rows * (width + 1);
+    if (count > this.maxParameters) {
+      throw new UsageError(`network/build: ${label}: the network would have ${count} parameters, more than the limit of ${this.maxParameters} (raise it with --max-parameters)`);
+    }
+  }
+
   /** weights: out × (sum of input sizes); `inputs` defaults to the last node. Returns the new node id. */
   affine(weights: readonly (readonly Rational[])[], bias: readonly Rational[], inputs: readonly number[] = [this.last], name?: string): number {
     const width = inputs.reduce((s, id) => s + this.size(id), 0);
@@ -36,6 +50,8 @@ export class NetworkBuilder {
     weights.forEach((row, i) => {
       if (row.length !== width) throw new UsageError(`network/build: ${label}: weight row ${i} has ${row.length} entries, its input has ${width}`);
     });
+    this.checkParameters(bias.length, width, label);
+    this.parameters += bias.length * (width + 1);
     const node: AffineNode = { kind: "affine", name: label, inputs: [...inputs], weights, bias, size: bias.length };
     this.nodes.push(node);
     return this.last;
@@ -64,6 +80,7 @@ export class NetworkBuilder {
     for (const id of inputs) {
       if (this.size(id) !== size) throw new UsageError(`network/build: ${name ?? "add"}: inputs of sizes ${inputs.map((i) => this.size(i)).join(" and ")} cannot be added`);
     }
+    this.checkParameters(size, size * inputs.length, name ?? "add");
     const weights = Array.from({ length: size }, (_, r) => {
       const row: Rational[] = [];
       for (let k = 0; k < inputs.length; k++) for (let c = 0; c < size; c++) row.push(c === r ? ONE : ZERO);
@@ -75,6 +92,7 @@ export class NetworkBuilder {
   /** Concatenation of nodes, as one identity affine node. */
   concat(inputs: readonly number[], name?: string): number {
     const size = inputs.reduce((s, id) => s + this.size(id), 0);
+    this.checkParameters(size, size, name ?? "concat");
     const weights = Array.from({ length: size }, (_, r) => Array.from({ length: size }, (_, c) => (c === r ? ONE : ZERO)));
     return this.affine(weights, new Array<Rational>(size).fill(ZERO), inputs, name);
   }

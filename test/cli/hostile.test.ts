@@ -238,6 +238,51 @@ describe("nesting depth: lists nested deeper than 1000 are refused, never a stac
   });
 });
 
+describe("limits honoured during loading and set-up (docs/errors.md, Limits)", () => {
+  // The seed network has 3·(2+1) + 1·(3+1) = 13 parameters: its first dense layer fits a limit of 10, its second does not.
+  it("--max-parameters: the JSON reader refuses the layer that crosses the limit", () =>
+    expectError({ args: () => ["info", SEED, "--max-parameters", "10"], message: `${SEED}: layers[2]: the network would have 13 parameters, more than the limit of 10 (raise it with --max-parameters)` }));
+
+  it("a JSON document with more numbers than the limit allows is refused before it is parsed", () => {
+    const rows = Array.from({ length: 70_000 }, () => "[1]").join(",");
+    const big = file("many.json", `{"format":"tessera-network","version":1,"inputs":1,"layers":[{"type":"dense","weights":[${rows}],"bias":[${new Array(70_000).fill(0).join(",")}]}]}`);
+    return expectError({ args: () => ["info", big, "--max-parameters", "10"], message: /many\.json: has more than 65547 numbers and strings: the network has more parameters than tessera's limit of 10 \(raise it with --max-parameters\)$/ });
+  });
+
+  it("ONNX: the initializers' declared sizes are summed before any is decoded; NNET: the header's layer sizes", async () => {
+    const onnx = file("w.onnx", onnxModel({ input: [1, 2], nodes: [{ op: "MatMul", inputs: ["x", "w"], outputs: ["y"] }], initializers: [{ name: "w", dims: [2, 3], values: [1, 2, 3, 4, 5, 6] }] }));
+    await expectError({ args: () => ["info", onnx, "--max-parameters", "5"], message: `${onnx}: initializers: the network has 6 parameters, more than tessera's limit of 5 (raise it with --max-parameters)` });
+    // 2 inputs, a hidden layer of 2000000, 1 output: 2000000·3 + 1·2000001 = 8000001 parameters, declared on line 2.
+    const nnet = file("wide.nnet", "2,2,1,2000000,\n2,2000000,1,\n0,\n-1,-1,\n1,1,\n0,0,0,\n1,1,1,\n");
+    await expectError({ args: () => ["info", nnet], message: `${nnet}: line 2: the network has 8000001 parameters, more than tessera's limit of 4194304 (raise it with --max-parameters)` });
+  });
+
+  it("a region search over too many coordinates is refused before set-up; a slice of the same network runs", async () => {
+    // 3000 inputs into 3000 ReLUs: 3000 · 3000 = 9,000,000 entries > 2^22. On a line through the origin every
+    // ReLU x_i has its breakpoint at t = 0 (direction (1,…,1)): 2 regions.
+    const wide = file("wide-relu.json", JSON.stringify({ format: "tessera-network", version: 1, inputs: 3000, layers: [{ type: "relu" }] }));
+    await expectError({
+      args: () => ["count", wide, "--timeout", "5"],
+      message: `${wide}: a region search keeps an affine form over the 3000 domain coordinates for each of its 3000 neurons: 9000000 entries, more than tessera's limit of 4194304 (raise it with --max-parameters, or cut the domain to a slice with --line or --plane)`,
+    });
+    const run = await cli("count", wide, "--line", `${new Array(3000).fill("-1").join(",")};${new Array(3000).fill("1").join(",")}`, "--json");
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout).regions).toBe(2);
+  });
+
+  it("--timeout counts loading: a deadline that has passed stops the reader with one line", () => {
+    const onnx = file("t.onnx", onnxModel({ input: [1, 2], nodes: [{ op: "MatMul", inputs: ["x", "w"], outputs: ["y"] }], initializers: [{ name: "w", dims: [2, 1], values: [1, 2] }] }));
+    return expectError({ args: () => ["count", onnx, "--timeout", "0.000001"], message: `${onnx}: --timeout ran out while the file was being read (nothing was computed)` });
+  });
+
+  it("info on an ONNX Relu of 2^20 elements: the identity rows are made lazily (no per-element rows are kept)", async () => {
+    const run = await cli("info", file("relu.onnx", onnxModel({ input: [1, 2 ** 20], nodes: [{ op: "Relu", inputs: ["x"], outputs: ["y"] }] })), "--json");
+    expect(run.stderr).toBe("");
+    const info = JSON.parse(run.stdout);
+    expect([info.inputs, info.outputs, info.parameters]).toEqual([2 ** 20, 2 ** 20, 0]);
+  });
+});
+
 describe("region maps with no regions", () => {
   it('"regions": [] with counts 0 is rejected by check (a domain with interior has a region), not an internal error', async () => {
     const map = join(dir, "seed-map.json");

@@ -11,6 +11,7 @@ import { binary, gemm, matmul, negate, reduce, type BinaryOp } from "./ops-linea
 import { SHAPE_OPS, intsFrom } from "./ops-shape.js";
 import { averagePool, batchNorm, conv } from "./ops-spatial.js";
 import { LoweringGraph } from "./symbolic.js";
+import { checkReadDeadline, readLimits, tooManyParametersMessage } from "../limits.js";
 import { attribute, decodeModel, decodeTensor, elementCount, floatAttr, intAttr, toInt, type GraphProto, type NodeProto } from "./tensor.js";
 import { OpError, inputAt, type OpInputs, type Value } from "./values.js";
 
@@ -125,7 +126,11 @@ export function readOnnx(bytes: Uint8Array, file: string, options: OnnxOptions =
   const g = model.graph!;
   const nodes = g.node ?? [];
   const values = new Map<string, Value>();
+  // The initializers' sizes are known from their shapes: a network beyond the parameter limit is refused before any is decoded.
+  const declared = (g.initializer ?? []).reduce((sum, t) => sum + (t.dims ?? []).reduce((p: number, d) => p * Math.max(toInt(d), 0), 1), 0);
+  if (declared > readLimits().maxParameters) throw new InputError(file, "initializers", tooManyParametersMessage(declared));
   for (const t of g.initializer ?? []) {
+    checkReadDeadline(file);
     try {
       values.set(t.name ?? "", decodeTensor(t));
     } catch (error) {
@@ -137,8 +142,8 @@ export function readOnnx(bytes: Uint8Array, file: string, options: OnnxOptions =
   if (outputs.length !== 1) throw new InputError(file, "graph outputs", `tessera reads networks with one output, this one has ${outputs.length}`);
   const outputName = outputs[0]!.name ?? "";
 
-  const builder = new NetworkBuilder(elementCount(input.shape), input.name || "input");
-  const state: ReadState = { graph: new LoweringGraph(builder), approximations: [], warnings: [] };
+  const builder = new NetworkBuilder(elementCount(input.shape), input.name || "input", readLimits().maxParameters);
+  const state: ReadState = { graph: new LoweringGraph(builder, file), approximations: [], warnings: [] };
   values.set(input.name, state.graph.nodeTensor(0, input.shape, input.name));
   const sourceOps: Record<string, number> = {};
   for (const node of nodes) sourceOps[node.opType ?? "?"] = (sourceOps[node.opType ?? "?"] ?? 0) + 1;
@@ -146,6 +151,7 @@ export function readOnnx(bytes: Uint8Array, file: string, options: OnnxOptions =
   const needed = neededNodes(nodes, outputName, file);
   nodes.forEach((node, index) => {
     if (!needed.has(index)) return;
+    checkReadDeadline(file);
     const where = nodeLocation(node, index);
     const op = node.opType ?? "";
     const label = node.name || node.output?.[0] || `${op}${index}`;
@@ -179,7 +185,13 @@ export function readOnnx(bytes: Uint8Array, file: string, options: OnnxOptions =
   const out = values.get(outputName);
   if (!out) throw new InputError(file, `output "${outputName}"`, "is not produced by any node");
   if (out.kind === "const") throw new InputError(file, `output "${outputName}"`, "does not depend on the input");
-  const outputId = state.graph.materialize(out, true);
+  let outputId: number;
+  try {
+    outputId = state.graph.materialize(out, true);
+  } catch (error) {
+    if (error instanceof UsageError) throw new InputError(file, `output "${outputName}"`, error.message.replace(/^network\/build: [^:]*: /, ""));
+    throw error;
+  }
   return builder.build({
     output: outputId,
     meta: {

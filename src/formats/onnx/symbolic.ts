@@ -4,6 +4,7 @@
 // activation materializes the pending expression as an affine node of the IR and starts afresh.
 import { ONE, ZERO, type Rational } from "../../exact/rational.js";
 import type { NetworkBuilder } from "../../network/build.js";
+import { checkReadDeadline } from "../limits.js";
 import type { ActivationSpec } from "../../network/ir.js";
 
 /** Σ coeffs[k] · column cols[k]; columns are global (see LoweringGraph), sorted ascending. */
@@ -56,6 +57,31 @@ export function scaleRow(row: SparseRow, coeff: Rational): SparseRow {
   return { cols: row.cols, coeffs: row.coeffs.map((c) => c.mul(coeff)) };
 }
 
+/** The lazy identity rows made by nodeTensor: their first column and the all-zero bias they came with. */
+const identityRowsOf = new WeakMap<readonly SparseRow[], { readonly base: number; readonly bias: readonly Rational[] }>();
+
+/**
+ * Rows base, base+1, …, base+size-1 with coefficient 1, made when an element is read: a node's output as a
+ * tensor costs no memory per element (info on a 10^7-element Relu stays small). It behaves as a read-only array.
+ */
+function identityRows(base: number, size: number): readonly SparseRow[] {
+  const unit: readonly Rational[] = [ONE];
+  const indexOf = (key: string | symbol): number => {
+    if (typeof key !== "string" || key === "" || key.length > 16) return -1;
+    const k = Number(key);
+    return Number.isInteger(k) && k >= 0 && k < size && String(k) === key ? k : -1;
+  };
+  return new Proxy<SparseRow[]>([], {
+    get: (target, key, receiver) => {
+      if (key === "length") return size;
+      const k = indexOf(key);
+      return k >= 0 ? { cols: [base + k], coeffs: unit } : Reflect.get(target, key, receiver);
+    },
+    has: (target, key) => indexOf(key) >= 0 || Reflect.has(target, key),
+    set: () => false,
+  });
+}
+
 /**
  * The network builder plus the global column numbering of node outputs: node id's output k is column
  * base[id] + k. Rows refer to these columns, so an expression may mix several nodes (residual Add, MaxPool).
@@ -64,7 +90,7 @@ export class LoweringGraph {
   private readonly bases: number[] = [0];
   private nextBase: number;
 
-  constructor(readonly builder: NetworkBuilder) {
+  constructor(readonly builder: NetworkBuilder, private readonly file: string) {
     this.nextBase = builder.size(0);
   }
 
@@ -78,13 +104,10 @@ export class LoweringGraph {
   nodeTensor(id: number, shape: readonly number[], label: string): SymTensor {
     const base = this.bases[id]!;
     const size = this.builder.size(id);
-    return {
-      kind: "sym",
-      shape,
-      rows: Array.from({ length: size }, (_, k) => ({ cols: [base + k], coeffs: [ONE] })),
-      bias: new Array<Rational>(size).fill(ZERO),
-      label,
-    };
+    const rows = identityRows(base, size);
+    const bias = new Array<Rational>(size).fill(ZERO);
+    identityRowsOf.set(rows, { base, bias });
+    return { kind: "sym", shape, rows, bias, label };
   }
 
   /** The node holding global column `col` (binary search over the bases). */
@@ -101,6 +124,8 @@ export class LoweringGraph {
 
   /** If t is exactly node `id`'s output in order, that id. */
   private identityNode(t: SymTensor): number | undefined {
+    const lazy = identityRowsOf.get(t.rows);
+    if (lazy !== undefined && lazy.bias === t.bias) return this.nodeOfColumn(lazy.base);
     const first = t.rows[0];
     if (!first || first.cols.length !== 1) return undefined;
     const id = this.nodeOfColumn(first.cols[0]!);
@@ -131,7 +156,9 @@ export class LoweringGraph {
       local.set(id, width);
       width += this.builder.size(id);
     }
-    const weights = t.rows.map((row) => {
+    this.builder.checkParameters(t.rows.length, width, t.label);
+    const weights = t.rows.map((row, r) => {
+      if ((r & 0xffff) === 0xffff) checkReadDeadline(this.file);
       const dense = new Array<Rational>(width).fill(ZERO);
       for (let k = 0; k < row.cols.length; k++) {
         const col = row.cols[k]!;
