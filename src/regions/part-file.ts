@@ -125,6 +125,14 @@ export function readPart(text: string, file: string, format: PartDoc["format"]):
   const units = arr(doc.units, file, "units").map((u, i) => unitToJson(unitFromJson(u, file, `units[${i}]`)));
   const open = arr(doc.open, file, "open").map((u, i) => unitToJson(unitFromJson(u, file, `open[${i}]`)));
   const segments = arr(doc.segments, file, "segments").map((v, i) => readSegment(v, detail, file, `segments[${i}]`));
+  // A region appears once in a run: a repeated pattern (a corrupted or edited file) is refused here.
+  const patterns = new Set<string>();
+  segments.forEach((s, i) =>
+    s.regions.forEach((r, k) => {
+      if (patterns.has(r.pattern)) fail(file, `segments[${i}].regions[${k}].pattern`, `${r.pattern} is listed twice; a region appears once in a run`);
+      patterns.add(r.pattern);
+    }),
+  );
   if (doc.complete !== (open.length === 0)) fail(file, "complete", `is ${String(doc.complete)} but ${open.length} units are open`);
   obj(doc.stats, file, "stats");
   const checked: unknown = doc;

@@ -283,6 +283,20 @@ describe("limits honoured during loading and set-up (docs/errors.md, Limits)", (
   });
 });
 
+describe("failures the fuzz suite found (test/fuzz/readers.test.ts), kept as regression tests", () => {
+  it("a checkpoint whose region is listed twice is refused with one line (it was an internal error of the piece tracker)", async () => {
+    const checkpoint = join(dir, "seed.checkpoint.json");
+    expect((await cli("count", SEED, "--box=-1:1", "--checkpoint", checkpoint)).code).toBe(0);
+    const doc = JSON.parse(readFileSync(checkpoint, "utf8"));
+    const regions = doc.segments[0].regions;
+    regions.splice(1, 0, regions[0]);
+    await expectError({
+      args: () => ["count", SEED, "--box=-1:1", "--resume", file("twice.checkpoint.json", JSON.stringify(doc))],
+      message: new RegExp(`twice\\.checkpoint\\.json: segments\\[0\\]\\.regions\\[1\\]\\.pattern: ${regions[0].pattern} is listed twice; a region appears once in a run$`),
+    });
+  });
+});
+
 describe("region maps with no regions", () => {
   it('"regions": [] with counts 0 is rejected by check (a domain with interior has a region), not an internal error', async () => {
     const map = join(dir, "seed-map.json");
