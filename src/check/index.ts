@@ -4,6 +4,7 @@
 import { readFileBytes, readLines } from "../formats/load.js";
 import { InputError } from "../errors.js";
 import type { Network } from "../network/ir.js";
+import { checkRegionGraph } from "./graph.js";
 import { RegionMapChecker } from "./region-map.js";
 import { CheckFailure, type CheckInput, type CheckOptions, type CheckReport, type Checker } from "./types.js";
 
@@ -35,6 +36,7 @@ export const checkRegionMap: Checker = (input, net, file) => {
 };
 
 registerChecker("tessera-region-map", checkRegionMap);
+registerChecker("tessera-region-graph", checkRegionGraph);
 
 /** The NDJSON form of already parsed lines (the header first). */
 export function ndjsonInput(lines: readonly Record<string, unknown>[]): CheckInput {

@@ -14,7 +14,7 @@ interface CheckFlags extends NetworkFlags {
 
 export function checkCommand(ctx: CliContext): Command {
   const cmd = new Command("check")
-    .description("re-verify a region map (or another tessera certificate) exactly, without the enumerator")
+    .description("re-verify a region map, region graph or verification certificate exactly, without the enumerator")
     .argument("<map>", "the document to check (JSON or NDJSON)")
     .argument("<network>", "the network it was made from")
     .option("--json", "print machine-readable JSON")
@@ -25,7 +25,8 @@ export function checkCommand(ctx: CliContext): Command {
         "(docs/certificates.md). Exit code 0: all verified; 1: the first failure is named.\n\n" +
         "Examples:\n  $ tessera regions net.json --box=-1:1 -o map.json && tessera check map.json net.json\n" +
         "  $ tessera verify net.onnx --property prop.vnnlib --certificate cert.ndjson\n" +
-        "  $ tessera check cert.ndjson net.onnx --property prop.vnnlib\n",
+        "  $ tessera check cert.ndjson net.onnx --property prop.vnnlib\n" +
+        "  $ tessera graph net.json --box=-1:1 --json -o graph.json && tessera check graph.json net.json\n",
     );
   addNetworkOptions(cmd).action((mapFile: string, netFile: string, flags: CheckFlags) => {
     const net = loadNetworkFromFlags(ctx, netFile, flags);

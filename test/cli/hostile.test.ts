@@ -258,14 +258,14 @@ describe("limits honoured during loading and set-up (docs/errors.md, Limits)", (
   });
 
   it("a region search over too many coordinates is refused before set-up; a slice of the same network runs", async () => {
-    // 3000 inputs into 3000 ReLUs: 3000 · 3000 = 9,000,000 entries > 2^22. On a line through the origin every
+    // 2100 inputs into 2100 ReLUs: 2100 · 2100 = 4,410,000 entries > 2^22. On a line through the origin every
     // ReLU x_i has its breakpoint at t = 0 (direction (1,…,1)): 2 regions.
-    const wide = file("wide-relu.json", JSON.stringify({ format: "tessera-network", version: 1, inputs: 3000, layers: [{ type: "relu" }] }));
+    const wide = file("wide-relu.json", JSON.stringify({ format: "tessera-network", version: 1, inputs: 2100, layers: [{ type: "relu" }] }));
     await expectError({
       args: () => ["count", wide, "--timeout", "5"],
-      message: `${wide}: a region search keeps an affine form over the 3000 domain coordinates for each of its 3000 neurons: 9000000 entries, more than tessera's limit of 4194304 (raise it with --max-parameters, or cut the domain to a slice with --line or --plane)`,
+      message: `${wide}: a region search keeps an affine form over the 2100 domain coordinates for each of its 2100 neurons: 4410000 entries, more than tessera's limit of 4194304 (raise it with --max-parameters, or cut the domain to a slice with --line or --plane)`,
     });
-    const run = await cli("count", wide, "--line", `${new Array(3000).fill("-1").join(",")};${new Array(3000).fill("1").join(",")}`, "--json");
+    const run = await cli("count", wide, "--line", `${new Array(2100).fill("-1").join(",")};${new Array(2100).fill("1").join(",")}`, "--json");
     expect(run.stderr).toBe("");
     expect(JSON.parse(run.stdout).regions).toBe(2);
   });
