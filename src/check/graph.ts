@@ -60,7 +60,9 @@ export function checkRegionGraph(input: CheckInput, net: Network, file: string):
   const sliced = resolved.network;
   const d = resolved.polyhedron.dim;
   const domainRows = resolved.polyhedron.halfspaces;
+  // One pass per side: each caches its layer maps by pattern prefix, so alternating patterns recomputes nothing twice.
   const pass = new SymbolicPass(F, sliced, d);
+  const targetPass = new SymbolicPass(F, sliced, d);
   const sizes = pass.layerSizes();
   const acts = activationNodeIds(sliced).map((id) => sliced.nodes[id]!);
   const breakpoints = acts.map((node) => (node.kind === "activation" ? Array.from({ length: node.size }, (_, i) => neuronFunction(node.activation, i).breakpoints) : []));
@@ -128,7 +130,7 @@ export function checkRegionGraph(input: CheckInput, net: Network, file: string):
         // its breakpoint from one side, as a sawtooth's tent touches 0).
         const b = bp.findIndex((v) => v.compare(z) === 0);
         if (b < 0 || (p !== b && p !== b + 1) || (q !== b && q !== b + 1)) fail(`${where}.point`, `${place} is neither strictly inside its piece ${p} nor at the breakpoint between its pieces ${p} and ${q} there`);
-        const sides: [readonly Rational[], number, number][] = [[w, -1, p], [pass.preactivation(l, n, to).w, 1, q]];
+        const sides: [readonly Rational[], number, number][] = [[w, -1, p], [targetPass.preactivation(l, n, to).w, 1, q]];
         for (const [form, sigma, piece] of sides) {
           const lambda = multiple(g, form);
           if (lambda === undefined) fail(`${where}.neurons`, `${place}: its hyperplane is not the facet's through the point (its gradient is not a multiple of the first flipped neuron's)`);
@@ -140,7 +142,7 @@ export function checkRegionGraph(input: CheckInput, net: Network, file: string):
     const mapFrom = pass.output(from);
     const M0 = mapFrom.M.map((row) => [...row]);
     const c0 = [...mapFrom.v];
-    const mapTo = pass.output(to);
+    const mapTo = targetPass.output(to);
     const jump = mapTo.M.map((row, r) => row.map((v, k) => v.sub(M0[r]![k]!)));
     if (!Array.isArray(edge.jump) || edge.jump.length !== jump.length) fail(`${where}.jump`, `must have ${jump.length} rows`);
     jump.forEach((row, r) =>

@@ -210,7 +210,7 @@ describe("unclear messages made clear", () => {
     },
     "check-no-format": {
       args: () => ["check", file("noformat.json", '{"regions": []}'), SEED],
-      message: /noformat\.json: format: is missing; tessera checks documents whose "format" is one of tessera-region-map, tessera-verify-certificate$/,
+      message: /noformat\.json: format: is missing; tessera checks documents whose "format" is one of tessera-region-map, tessera-region-graph, tessera-verify-certificate$/,
     },
   };
   for (const [id, c] of Object.entries(cases)) it(id, () => expectError(c));
