@@ -3,7 +3,7 @@
 // reading node attributes. Nothing here rounds: a float weight is the binary number the runtime uses.
 import onnxProto from "onnx-proto";
 import { InputError } from "../../errors.js";
-import { Rational, ZERO, rat } from "../../exact/rational.js";
+import { Rational, ZERO, rat, reducedRational } from "../../exact/rational.js";
 import { dyadicFromFloat16Bits, dyadicFromFloat32Bits, dyadicFromFloat64 } from "../../exact/float.js";
 import type { Dyadic } from "../../exact/dyadic.js";
 
@@ -77,7 +77,8 @@ function rationalOfFloat32Bits(bits: number, name: string, index: number): Ratio
     exponent++;
   }
   const signed = BigInt(bits >>> 31 === 1 ? -mantissa : mantissa);
-  return exponent >= 0 ? new Rational(signed << BigInt(exponent), 1n) : new Rational(signed, 1n << BigInt(-exponent));
+  // An odd mantissa over a power of two is already in lowest terms: no gcd (the hot path of loading weights).
+  return exponent >= 0 ? reducedRational(signed << BigInt(exponent), 1n) : reducedRational(signed, 1n << BigInt(-exponent));
 }
 
 function rationalOfDyadic(d: Dyadic | undefined, name: string, index: number): Rational {
