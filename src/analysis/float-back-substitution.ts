@@ -74,13 +74,21 @@ export function backSubstitute(fn: FloatNet, fb: FloatBounds, box: FloatBox, sta
       node.inputs.forEach((src, idx) => {
         const size = fn.nodes[src]!.size;
         const mg = mags(src);
-        // v_j = Σ_c (|W_jc| + Werr_jc)·mag_c: the magnitude of row j's contribution.
+        // v_j = Σ_c (|W_jc| + Werr_jc)·mag_c: the magnitude of row j's contribution (bounds the float rounding);
+        // vErr_j = Σ_c Werr_jc·mag_c: what replacing the exact weights by their floats can change (0 for floats).
         const v = new Float64Array(n);
+        const vErr = node.Werr ? new Float64Array(n) : undefined;
         for (let j = 0; j < n; j++) {
           const wo = j * node.cols + node.offsets[idx]!;
           let a = 0;
-          for (let c = 0; c < size; c++) a += (Math.abs(node.W[wo + c]!) + (node.Werr ? node.Werr[wo + c]! : 0)) * mg[c]!;
+          let ae = 0;
+          for (let c = 0; c < size; c++) {
+            const we = node.Werr ? node.Werr[wo + c]! : 0;
+            a += (Math.abs(node.W[wo + c]!) + we) * mg[c]!;
+            ae += we * mg[c]!;
+          }
           v[j] = a;
+          if (vErr) vErr[j] = ae;
         }
         const prev = lam[src];
         const acc = prev ?? new Float64Array(m * size);
@@ -91,11 +99,13 @@ export function backSubstitute(fn: FloatNet, fb: FloatBounds, box: FloatBox, sta
         for (let r = 0; r < m; r++) {
           const ao = r * size;
           let e = 0;
+          let eWeights = 0;
           if (prev) for (let c = 0; c < size; c++) e += Math.abs(acc[ao + c]!) * mg[c]!;
           for (let j = 0; j < n; j++) {
             const l = lr[r * n + j]!;
             if (l === 0) continue;
             e += Math.abs(l) * v[j]!;
+            if (vErr) eWeights += Math.abs(l) * vErr[j]!;
             const wo = j * node.cols + node.offsets[idx]!;
             if (nl === size) for (let c = 0; c < size; c++) acc[ao + c] += l * node.W[wo + c]!;
             else
@@ -104,8 +114,11 @@ export function backSubstitute(fn: FloatNet, fb: FloatBounds, box: FloatBox, sta
                 acc[ao + c] += l * node.W[wo + c]!;
               }
           }
-          // The Werr part of v is an exact-weight error, the rest covers float rounding: both bounded here.
-          err[r] += sumError(e, n + 1) + (node.Werr ? e : 0);
+          // Float rounding of the sums (e includes the Werr part, which only enlarges it), plus the exact-weight
+          // error Σ_j |λ_j|·Σ_c Werr_jc·mag_c. (Adding all of e here instead made the bound of a network with
+          // non-float weights such as 1/3 or 0.1 exceed the true range by the full magnitude of the layer, which
+          // no input split can shrink: verify answered unknown on easy properties.)
+          err[r] += sumError(e, n + 1) + (vErr ? up(eWeights + sumError(eWeights, size * n + 2)) : 0);
         }
         lam[src] = acc;
       });

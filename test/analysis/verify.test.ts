@@ -5,13 +5,13 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadNetwork } from "../../src/formats/load.js";
 import "../../src/formats/index.js";
-import { loadVnnlib } from "../../src/formats/vnnlib.js";
+import { loadVnnlib, readVnnlib } from "../../src/formats/vnnlib.js";
 import { evaluate } from "../../src/network/evaluate.js";
 import type { Network } from "../../src/network/ir.js";
 import { verify } from "../../src/analysis/verify.js";
 import { problemFromVnnlib, type VerificationProblem } from "../../src/analysis/problem.js";
 import { checkVerifyCertificate } from "../../src/analysis/certificate-check.js";
-import { rationalToNumber, type Rational } from "../../src/exact/rational.js";
+import { rat, rationalToNumber, type Rational } from "../../src/exact/rational.js";
 
 const TEST = fileURLToPath(new URL("../../fixtures/vnncomp/test", import.meta.url));
 const ACAS = fileURLToPath(new URL("../../fixtures/acasxu", import.meta.url));
@@ -98,5 +98,52 @@ describe("verify: ACAS Xu", () => {
     const { net, problem } = load(acasNet("1_1"), `${ACAS}/vnnlib/prop_1.vnnlib`);
     const out = verify(net, problem, { timeoutSeconds: 1e-6 });
     expect(out.result).toBe("unknown");
+  });
+});
+
+describe("verify: networks whose weights are not floats (1/3, 0.1)", () => {
+  // The seed network y = relu(x0 − 2x1) + 1/3·relu(−x0 + x1 + 1) + 1/10·relu(2x0 + x1 − 2) on [-1,1]^2.
+  // By hand, with interval arithmetic per neuron: x0 − 2x1 ≤ 3, −x0 + x1 + 1 ≤ 3, 2x0 + x1 − 2 ≤ 1, so
+  // y ≤ 3 + 1 + 1/10 = 4.1 everywhere on the box, and y ≥ 4.2 is unreachable. The verifier used to add the whole
+  // magnitude of a layer with non-float weights to its error bound, so it answered "unknown" here (a branch
+  // split 108 times without closing), although plain interval bounds prove it.
+  const seed = fileURLToPath(new URL("../../fixtures/seed-three-neurons.json", import.meta.url));
+  const property = (threshold: string): VerificationProblem =>
+    problemFromVnnlib(
+      readVnnlib(
+        [
+          "(declare-const X_0 Real)",
+          "(declare-const X_1 Real)",
+          "(declare-const Y_0 Real)",
+          "(assert (>= X_0 -1))",
+          "(assert (<= X_0 1))",
+          "(assert (>= X_1 -1))",
+          "(assert (<= X_1 1))",
+          `(assert (>= Y_0 ${threshold}))`,
+        ].join("\n"),
+        "seed.vnnlib",
+      ),
+    );
+
+  it("y >= 4.2 holds at the root, and its certificate is accepted", () => {
+    const net = loadNetwork(seed);
+    const problem = property("4.2");
+    const out = verify(net, problem, { certificate: true });
+    expect(out.result).toBe("holds");
+    if (out.result !== "holds") return;
+    expect(out.stats.leaves).toBe(1);
+    expect(checkVerifyCertificate(net, problem, roundTrip(out.certificate)).leaves).toBe(1);
+  });
+
+  it("y >= 3.01 holds (the maximum is 3, at (1, -1)), and y >= 2.99 is violated there", () => {
+    // At (1, -1): relu(3) + 1/3·relu(-1) + 1/10·relu(-1) = 3. For the bound: on x0 − 2x1 ≥ 0 the first term is at
+    // most 3 and the sum stays ≤ 3 on the box (checked by the verifier's certificate, replayed exactly below).
+    const net = loadNetwork(seed);
+    const holds = verify(net, property("3.01"), { certificate: true });
+    expect(holds.result).toBe("holds");
+    if (holds.result === "holds") expect(checkVerifyCertificate(net, property("3.01"), roundTrip(holds.certificate)).leaves).toBe(holds.stats.leaves);
+    const violated = verify(net, property("2.99"));
+    expect(violated.result).toBe("violated");
+    if (violated.result === "violated") expect(evaluate(net, violated.counterexample.input).output[0]!.compare(rat(299, 100))).toBeGreaterThanOrEqual(0);
   });
 });
