@@ -222,23 +222,16 @@ export function queueRunner(client: Redis, config: QueueRunConfig): UnitRunner {
     }
 
     joining = false;
-    ledger.drain();
-    const snapshot = ledger.snapshot();
-    const complete = snapshot.open.length === 0 && !failure;
+    const totals = ledger.totals(stopReason, failure !== undefined);
     config.onStats?.({ runId, units, duplicates, workerCpuMs, workers: [...workers].sort() });
     return {
-      status: complete ? "complete" : (stopReason ?? "interrupted"),
-      complete,
-      regions: ledger.regions,
-      decisions: ledger.decisions,
-      splits: ledger.splits,
+      ...totals,
       lp: newLpStats(),
       elapsedMs: performance.now() - start,
       workers: workers.size,
       units,
       donations: 0,
       threadCpuMs: [],
-      snapshot,
     };
   };
 }

@@ -237,21 +237,13 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
     if (failure) ledger.dispose();
   }
   if (failure) throw failure;
-  ledger.drain();
-  const snapshot = ledger.snapshot();
-  const complete = snapshot.open.length === 0;
   return {
-    status: complete ? "complete" : (stopReason ?? "interrupted"),
-    complete,
-    regions: ledger.regions,
-    decisions: ledger.decisions,
-    splits: ledger.splits,
+    ...ledger.totals(stopReason),
     lp,
     elapsedMs: performance.now() - start,
     workers: n,
     units: nextId - (options.segments?.length ?? 0),
     donations,
     threadCpuMs: slots.map((s) => s.cpuMs),
-    snapshot,
   };
 }

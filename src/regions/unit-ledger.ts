@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { RegionJson } from "./region-map.js";
 import type { RegionKey, UnitItem } from "./unit-runner.js";
 import { comparePaths, type WorkUnit } from "./work-unit.js";
+import type { EnumerationStatus } from "./types.js";
 
 /** A finished interval [start, end) and what it produced (also the form stored in part and checkpoint files). */
 export interface Segment {
@@ -53,6 +54,16 @@ export interface LedgerSnapshot {
 }
 
 /** True for a key item (count), false for a region map entry. */
+/** What a finished or stopped run reports from its ledger (UnitLedger.totals). */
+export interface LedgerTotals {
+  readonly status: EnumerationStatus;
+  readonly complete: boolean;
+  readonly regions: number;
+  readonly decisions: number;
+  readonly splits: number;
+  readonly snapshot: LedgerSnapshot;
+}
+
 export function isKey(item: UnitItem): item is RegionKey {
   return "digest" in item;
 }
@@ -197,6 +208,17 @@ export class UnitLedger {
   drain(): void {
     for (const e of this.entries) this.emitWaiting(e);
     this.dispose();
+  }
+
+  /**
+   * A stopped run's totals: every held region emitted (drain), the snapshot, and its status: complete only when
+   * no interval is left open and the run did not fail; otherwise the reason it stopped (interrupted by default).
+   */
+  totals(stopReason: EnumerationStatus | undefined, failed = false): LedgerTotals {
+    this.drain();
+    const snapshot = this.snapshot();
+    const complete = snapshot.open.length === 0 && !failed;
+    return { status: complete ? "complete" : (stopReason ?? "interrupted"), complete, regions: this.regions, decisions: this.decisions, splits: this.splits, snapshot };
   }
 
   get decisions(): number {
