@@ -64,10 +64,11 @@ interface Branch extends OpenBranch {
 /**
  * Threads (verify-pool.ts): polled before every node; "stop" ends the search (result `{reason: "stopped"}`),
  * "donate" hands the shallowest open node to `donate` (undefined when none can be spared) and leaves an empty
- * tree node in its place, filled later from the tree of the unit that ran it (matched by path).
+ * tree node in its place, filled later from the tree of the unit that ran it (matched by path). "release"
+ * (queued units, src/queue) hands every open node to `donate` the same way and returns the tree so far.
  */
 export interface BranchControl {
-  poll(): "stop" | "donate" | undefined;
+  poll(): "stop" | "donate" | "release" | undefined;
   donate(node: OpenBranch | undefined): void;
   /** Nodes bounded so far in this case over all threads, this one included (for maxNodes). */
   countNode(): number;
@@ -141,6 +142,10 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox | OpenBranch, m
   while (queue.length) {
     const request = control?.poll();
     if (request === "stop") return { reason: "stopped" };
+    if (request === "release") {
+      for (let open = queue.pop(); open; open = queue.pop()) control!.donate(openBranch(open));
+      return { tree };
+    }
     // The shallowest open node: the biggest subtree this thread holds (nnenum's donation near the root). Never
     // the last open node: the donor would idle, and a unit's root would be named twice.
     if (request === "donate") {

@@ -149,7 +149,7 @@ export async function verifyOnThreads(net: Network, problem: VerificationProblem
 }
 
 /** The closed tree of a case: the root unit's tree with every donated (empty) node replaced by its unit's tree. */
-function joinTree(trees: ReadonlyMap<string, TreeNode>, caseIndex: number): TreeNode {
+export function joinTree(trees: ReadonlyMap<string, TreeNode>, caseIndex: number): TreeNode {
   const unitTree = (path: string): TreeNode => {
     const t = trees.get(`${caseIndex}:${path}`);
     if (!t) throw new InternalError(`analysis/verify: the subtree of case ${caseIndex} at node "${path}" is missing; no answer is given`);

@@ -1,7 +1,8 @@
-// The queue flags of `count` and `regions` (docs/distributed.md): --queue URL (or TESSERA_QUEUE) sends the
-// run's work units to `tessera worker` processes through Redis; --run-id names the run; --unit-seconds and
-// --unit-decisions set the budget after which a unit splits; --check-parts verifies every region that comes
-// back with the independent checker, in tree order, as soon as the parts before it are in.
+// The queue flags of `count`, `regions`, `graph`, `bounds` and `verify` (docs/distributed.md): --queue URL (or
+// TESSERA_QUEUE) sends the run's work units to `tessera worker` processes through Redis; --run-id names the
+// run; --unit-seconds and --unit-decisions set the budget after which a unit splits; --check-parts verifies
+// what comes back with the independent checker: every region, in tree order, as soon as the parts before it
+// are in, or verify's holds certificate joined from the workers' trees before the verdict is printed.
 import type { Command } from "commander";
 import { InputError, type TesseraError } from "../errors.js";
 import { RegionMapChecker } from "../check/region-map.js";
@@ -17,6 +18,10 @@ import type { UnitSettings } from "../regions/unit-runner.js";
 import type { CliContext } from "./context.js";
 import { parsePositiveInteger, parsePositiveSeconds } from "./parse.js";
 import { packageVersion } from "./version.js";
+import { checkVerifyCertificate } from "../analysis/certificate-check.js";
+import type { VerificationProblem } from "../analysis/problem.js";
+import type { VerifyOptions, VerifyOutcome } from "../analysis/verify.js";
+import { verifyOnQueue } from "../queue/submit-verify.js";
 
 export interface QueueFlags {
   readonly queue?: string | true;
@@ -111,4 +116,47 @@ export async function planQueue(ctx: CliContext, flags: QueueFlags, input: { com
       }
     },
   };
+}
+
+/** The queue flags of `verify` (no decision budget: a verify unit's budget is CPU seconds). */
+export function addVerifyQueueOptions(cmd: Command): Command {
+  return cmd
+    .option("--queue [url]", "run the branch-and-bound nodes on `tessera worker` processes through Redis: redis://[:password@]host:port[/db] or rediss:// (without a URL: $TESSERA_QUEUE)")
+    .option("--run-id <id>", "with --queue: the run's id (letters, digits, - and _; default a random UUID)")
+    .option("--unit-seconds <s>", `with --queue: a unit using more CPU seconds on its worker hands its open nodes back as new units (default ${DEFAULT_UNIT_SECONDS})`)
+    .option("--check-parts", "with --queue: check the holds certificate joined from the workers' trees with the independent checker before answering");
+}
+
+/**
+ * Verify on the queue when the flags ask for it (else undefined). With --check-parts a holds answer is given only
+ * after its certificate, joined from what the workers sent, passed the checker of `tessera check`.
+ */
+export async function verifyOnQueueFromFlags(ctx: CliContext, flags: Omit<QueueFlags, "unitDecisions">, net: Network, problem: VerificationProblem, options: VerifyOptions): Promise<VerifyOutcome | undefined> {
+  const source = queueUrlFrom(flags.queue);
+  const wantsQueue = flags.queue !== undefined || flags.runId !== undefined || flags.checkParts || flags.unitSeconds !== undefined;
+  if (!wantsQueue) return undefined;
+  if (!source) throw new InputError("--queue", "", flags.queue === true ? "has no URL and TESSERA_QUEUE is not set" : "is needed for --run-id, --unit-seconds and --check-parts");
+  const unitSeconds = flags.unitSeconds !== undefined ? parsePositiveSeconds(flags.unitSeconds, "--unit-seconds") : DEFAULT_UNIT_SECONDS;
+  const client = await connectRedis(source.url, source.from);
+  let outcome: VerifyOutcome;
+  let stats: { runId: string; units: number; workers: string[]; duplicates: number } | undefined;
+  try {
+    outcome = await verifyOnQueue(
+      client,
+      net,
+      problem,
+      { url: source.url, from: source.from, ...(flags.runId !== undefined ? { runId: flags.runId } : {}), version: packageVersion(), unitSeconds, onStats: (s) => (stats = s) },
+      { ...options, certificate: options.certificate === true || flags.checkParts === true },
+    );
+  } finally {
+    client.disconnect();
+    if (stats) ctx.io.stderr(`tessera: queue run ${stats.runId}: ${stats.units} units on ${stats.workers.length} worker${stats.workers.length === 1 ? "" : "s"}${stats.duplicates ? `, ${stats.duplicates} answers of units run twice ignored` : ""}\n`);
+  }
+  if (flags.checkParts && outcome.result === "holds" && outcome.certificate) {
+    const t = performance.now();
+    const doc = JSON.parse(JSON.stringify(outcome.certificate)) as Record<string, unknown>;
+    const report = checkVerifyCertificate(net, problem, { kind: "json", doc }, "the certificate joined from the workers");
+    ctx.io.stderr(`tessera: --check-parts: the holds certificate joined from the workers verified (${report.leaves} leaves, ${((performance.now() - t) / 1000).toFixed(3)} s of checking)\n`);
+  }
+  return outcome;
 }

@@ -20,8 +20,9 @@ import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./ne
 import { parsePositiveSeconds } from "./parse.js";
 import { openTextFile, writeTextFile } from "./output-file.js";
 import { formatReadable } from "../exact/readable.js";
+import { addVerifyQueueOptions, verifyOnQueueFromFlags, type QueueFlags } from "./queue-options.js";
 
-interface VerifyFlags extends NetworkFlags, WorkersFlags {
+interface VerifyFlags extends NetworkFlags, WorkersFlags, Omit<QueueFlags, "unitDecisions"> {
   readonly property: string;
   readonly json?: boolean;
   readonly resultFile?: string;
@@ -63,9 +64,11 @@ export function verifyCommand(ctx: CliContext): Command {
         "  $ tessera verify ACASXU_run2a_1_1_batch_2000.onnx --property prop_1.vnnlib --certificate cert.json\n" +
         "  $ tessera check cert.json ACASXU_run2a_1_1_batch_2000.onnx --property prop_1.vnnlib\n" +
         "  $ tessera verify net.onnx --property spec.vnnlib --timeout 116 --result-file out.txt --json\n" +
-        "  $ tessera verify net.onnx --property spec.vnnlib --workers 8   (branch-and-bound nodes on 8 threads)\n",
+        "  $ tessera verify net.onnx --property spec.vnnlib --workers 8   (branch-and-bound nodes on 8 threads)\n" +
+        "  $ tessera verify net.onnx --property spec.vnnlib --queue redis://:PASSWORD@host:6379   (nodes on `tessera worker` processes)\n",
     );
   addWorkersOption(cmd);
+  addVerifyQueueOptions(cmd);
   addNetworkOptions(cmd).action(async (file: string, flags: VerifyFlags) => {
     const workers = workersFromFlags(flags);
     const timeoutMs = flags.timeout === undefined ? undefined : parsePositiveSeconds(flags.timeout, "--timeout") * 1000;
@@ -80,7 +83,7 @@ export function verifyCommand(ctx: CliContext): Command {
       certificate: flags.certificate !== undefined,
       files: { network: basename(file), property: basename(flags.property) },
     };
-    const outcome: VerifyOutcome = workers > 1 ? await verifyOnThreads(net, problem, workers, options) : verify(net, problem, options);
+    const outcome: VerifyOutcome = (await verifyOnQueueFromFlags(ctx, flags, net, problem, options)) ?? (workers > 1 ? await verifyOnThreads(net, problem, workers, options) : verify(net, problem, options));
     ctx.exitCode = VERIFY_EXIT[outcome.result];
     let certificate: string | null = null;
     let counterexample: { input: string[]; output: string[]; float32: { input: readonly number[]; output: readonly number[]; violates: boolean } } | null = null;

@@ -6,6 +6,8 @@ import { InputError } from "../errors.js";
 import type { DomainJson } from "../formats/domain.js";
 import { readSegment, type SegmentJson } from "../regions/part-file.js";
 import type { UnitSettings } from "../regions/unit-runner.js";
+import type { SerializedProblem } from "../analysis/certificate.js";
+import type { OpenBranchJson } from "./branch-units.js";
 import { comparePaths, pathKey, unitFromJson, type WorkUnit, type WorkUnitJson } from "../regions/work-unit.js";
 
 /** BullMQ key prefix and queue name: jobs live under `tessera:units:*`. */
@@ -18,6 +20,10 @@ export const resultsKey = (run: string): string => `${QUEUE_PREFIX}:run:${run}:r
 export const networkKey = (sha: string): string => `${QUEUE_PREFIX}:net:${sha}`;
 /** The runs using a stored network (it is deleted with the last of them). */
 export const networkUsersKey = (sha: string): string => `${QUEUE_PREFIX}:net:${sha}:runs`;
+/** The workers waiting for a unit (a sorted set: name → until when, ms of Redis's clock): a running unit splits while one waits and no unit does. */
+export const idleKey = `${QUEUE_PREFIX}:idle`;
+/** BullMQ's list of the queue's waiting jobs. */
+export const waitingKey = `${QUEUE_PREFIX}:${QUEUE_NAME}:wait`;
 
 /** Run ids: letters, digits, '-' and '_' (they become parts of Redis keys and BullMQ job ids). */
 export const RUN_ID = /^[A-Za-z0-9_-]{1,100}$/;
@@ -25,6 +31,11 @@ export const RUN_ID = /^[A-Za-z0-9_-]{1,100}$/;
 /** A unit's job id: run id and start path, so a unit enqueued twice is one job (BullMQ ignores a repeated id). */
 export function jobId(run: string, start: readonly number[]): string {
   return `${run}_${start.length === 0 ? "root" : start.join(".")}`;
+}
+
+/** A verify unit's job id: run id, case and the node's path (`RUN_vCASE_PATH`). */
+export function branchJobId(run: string, caseIndex: number, path: string): string {
+  return `${run}_v${caseIndex}_${path === "" ? "root" : path}`;
 }
 
 /** What every unit of a run needs besides its interval (stored once at `runKey`). */
@@ -42,12 +53,27 @@ export interface RunInfo {
   readonly budget: { readonly seconds: number; readonly decisions: number | null };
 }
 
-/** The data of a unit's job. */
+/** What every unit of a `verify` run needs besides its node (stored once at `runKey`). */
+export interface VerifyRunInfo {
+  readonly format: "tessera-queue-run";
+  readonly tessera: string;
+  readonly workUnitVersion: number;
+  readonly command: "verify";
+  readonly network: string;
+  readonly problem: SerializedProblem;
+  /** VerifyOptions.split (null: the default for the input size). */
+  readonly split: "input" | "relu" | null;
+  readonly budget: { readonly seconds: number };
+}
+
+/** The data of a unit's job: an interval of the region tree, or a branch-and-bound node of one verify case. */
 export interface UnitJob {
   readonly run: string;
   readonly tessera: string;
   readonly workUnitVersion: number;
-  readonly unit: WorkUnitJson;
+  readonly unit?: WorkUnitJson;
+  /** A verify unit: the node, its case's index in the run, and that case's input box and unsafe disjunct. */
+  readonly branch?: { readonly case: number; readonly box: number; readonly disjunct: number; readonly node: OpenBranchJson };
 }
 
 /** A worker's answer for a unit: its finished segments and the units still open (together: the unit's interval). */

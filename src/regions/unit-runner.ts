@@ -75,6 +75,15 @@ export class UnitEngine {
 
   /** Run `unit` to its end, or until the sink asks it to stop. */
   run(unit: WorkUnit, sink: UnitSink): UnitOutcome {
+    const steps = this.steps(unit, sink);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /** run() as a generator that pauses every few decisions, so that a caller can let the event loop run between its steps. */
+  *steps(unit: WorkUnit, sink: UnitSink): Generator<void, UnitOutcome> {
     const { certify, irredundant, keepCertificates, collectVertices, detail } = this.settings;
     let regions = 0;
     // Keys come from the search itself (no region is built: map-key.ts); map entries from built regions.
@@ -116,7 +125,11 @@ export class UnitEngine {
       ...(detail === "json" ? { onBox: (id: number, path: readonly number[]) => sink.box(id, pathKey(path)) } : {}),
     };
     for (const item of searchFor(this.resolved, opts, stats, unit, control).gen) {
-      if (item === null || item === true) continue;
+      if (item === null) {
+        yield;
+        continue;
+      }
+      if (item === true) continue;
       regions++;
       sink.item(regionToJson(item));
     }

@@ -4,6 +4,7 @@
 // middle of a unit, refusals (another version, a corrupted unit) that reach the submitter while the worker
 // goes on, --check-parts, limits, and the bad inputs (wrong password, unreachable port, run id in use).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeNetworkJson } from "../../src/formats/network-json.js";
@@ -42,6 +43,12 @@ async function until(test: () => Promise<boolean>, what: string, ms = 30_000): P
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Units of `run` completed so far (BullMQ's event stream of the queue). */
+async function completedUnits(db: Redis, run: string): Promise<number> {
+  const events = await db.xrange("tessera:units:events", "-", "+");
+  return events.filter(([, fields]) => fields.includes("completed") && fields.some((f) => f.startsWith(`${run}_`))).length;
 }
 
 describe.sequential("work units on a Redis queue (real redis-server, worker processes)", () => {
@@ -183,6 +190,62 @@ describe.sequential("work units on a Redis queue (real redis-server, worker proc
     expect(await db.keys("tessera:net:*")).toEqual([]);
     expect(await db.llen("tessera:units:wait")).toBe(0);
   }, 60_000);
+
+  it("--timeout stops a queued run: the output comes marked complete: false, its units and keys are removed", async () => {
+    // Database 4: no worker listens there, so the units wait until the timeout cancels the run.
+    const url = redis.url(4);
+    const db = redis.client(4);
+    const r = await cli("count", files["two.json"]!, "--box=-2:2", "--queue", url, "--run-id", "timed-out", "--timeout", "0.5", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const c = parse<CountJson>(r.stdout);
+    expect([c.regions, c.complete, c.status]).toEqual([0, false, "timeout"]);
+    expect(await db.keys("tessera:run:*")).toEqual([]);
+    expect(await db.keys("tessera:net:*")).toEqual([]);
+    expect(await db.keys("tessera:units:timed-out_*")).toEqual([]);
+  }, 60_000);
+
+  it("Redis restarted WITH persistence (append-only file) during a run: the run resumes and gives the local count", async () => {
+    const expected = parse<CountJson>((await cli("count", SMALL, "--box=-1:1", "--workers", "1", "--json")).stdout);
+    const other = await startRedis("test-pass", "always");
+    const worker = await startWorker(other.url(), "survivor");
+    try {
+      // Small units, so that the run is still going on when Redis stops.
+      const run = cli("count", SMALL, "--box=-1:1", "--queue", other.url(), "--run-id", "persisted", "--unit-decisions", "20", "--json");
+      const db = other.client();
+      await until(async () => (await completedUnits(db, "persisted")) >= 3, "the run to be under way");
+      await other.restart("SIGTERM");
+      const r = await run;
+      expect(r.code, r.stderr).toBe(0);
+      const c = parse<CountJson>(r.stdout);
+      expect([c.regions, c.linearPieces, c.complete, c.stats.decisions]).toEqual([expected.regions, expected.linearPieces, true, expected.stats.decisions]);
+      expect(await other.client().keys("tessera:run:*")).toEqual([]);
+    } finally {
+      await worker.stop();
+      await other.stop();
+    }
+  }, 90_000);
+
+  it("Redis SIGKILLed and restarted with an append-only file synced every second: the run resumes with the local count or stops with a clear error, never a wrong complete answer", async () => {
+    const expected = parse<CountJson>((await cli("count", SMALL, "--box=-1:1", "--workers", "1", "--json")).stdout);
+    const other = await startRedis("test-pass", "everysec");
+    const worker = await startWorker(other.url(), "survivor-2");
+    try {
+      const run = cli("count", SMALL, "--box=-1:1", "--queue", other.url(), "--run-id", "killed-redis", "--unit-decisions", "20", "--json");
+      const db = other.client();
+      await until(async () => (await completedUnits(db, "killed-redis")) >= 3, "the run to be under way");
+      await other.restart("SIGKILL");
+      const r = await run;
+      const c = parse<CountJson>(r.stdout);
+      if (r.code === 0) expect([c.regions, c.linearPieces, c.complete, c.stats.decisions]).toEqual([expected.regions, expected.linearPieces, true, expected.stats.decisions]);
+      else {
+        expect(r.stderr).toMatch(/error: queue: /);
+        expect(c.complete).toBe(false);
+      }
+    } finally {
+      await worker.stop();
+      await other.stop();
+    }
+  }, 90_000);
 
   it("Redis restarted without persistence during a run: a clear error and an incomplete answer, never a complete one", async () => {
     const other = await startRedis();

@@ -2,7 +2,10 @@
 // free port with a password, and `tessera worker` processes started as real child processes (tsx on the
 // sources, as test/regions/shards.test.ts runs the CLI). No mock of Redis or BullMQ.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Redis } from "ioredis";
 
 /** A port nobody listens on right now. */
@@ -23,16 +26,22 @@ export interface RedisServer {
   /** redis://:password@127.0.0.1:port/db */
   url(db?: number): string;
   client(db?: number): Redis;
-  /** Stop and start again on the same port (no persistence: every key is gone). */
-  restart(): Promise<void>;
+  /** Stop (SIGTERM: a persistent server writes its data first; SIGKILL: it does not) and start again on the same port. */
+  restart(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Start redis-server (no persistence) and wait until it answers PING. */
-export async function startRedis(password = "test-pass"): Promise<RedisServer> {
+/**
+ * Start redis-server and wait until it answers PING. Without `persistence` it keeps nothing on disk (a restart
+ * loses every key); "always" and "everysec" turn on its append-only file (in a fresh temporary folder) with that
+ * fsync policy, so a restarted server reloads its keys (everysec: all but the last second's after a SIGKILL).
+ */
+export async function startRedis(password = "test-pass", persistence?: "always" | "everysec"): Promise<RedisServer> {
   const port = await freePort();
   const url = (db = 0): string => `redis://:${password}@127.0.0.1:${port}/${db}`;
-  let server = await launch(port, password, url());
+  const dir = persistence ? mkdtempSync(join(tmpdir(), "tessera-redis-")) : undefined;
+  const disk = persistence ? ["--save", "", "--appendonly", "yes", "--appendfsync", persistence, "--dir", dir!] : ["--save", "", "--appendonly", "no"];
+  let server = await launch(port, password, url(), disk);
   const clients: Redis[] = [];
   const client = (db = 0): Redis => {
     const c = new Redis(url(db), { maxRetriesPerRequest: 1 });
@@ -45,19 +54,20 @@ export async function startRedis(password = "test-pass"): Promise<RedisServer> {
     password,
     url,
     client,
-    restart: async () => {
-      await server.stop();
-      server = await launch(port, password, url());
+    restart: async (signal = "SIGTERM") => {
+      await server.stop(signal);
+      server = await launch(port, password, url(), disk);
     },
     stop: async () => {
       for (const c of clients) c.disconnect();
       await server.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-async function launch(port: number, password: string, url: string): Promise<{ stop(): Promise<void> }> {
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", password], { stdio: "ignore" });
+async function launch(port: number, password: string, url: string, disk: readonly string[]): Promise<{ stop(signal?: NodeJS.Signals): Promise<void> }> {
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", ...disk, "--requirepass", password], { stdio: "ignore" });
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   let spawnError: Error | undefined;
   child.once("error", (e) => (spawnError = e));
@@ -76,8 +86,8 @@ async function launch(port: number, password: string, url: string): Promise<{ st
     }
   }
   return {
-    stop: async () => {
-      child.kill("SIGTERM");
+    stop: async (signal: NodeJS.Signals = "SIGTERM") => {
+      child.kill(signal);
       await exited;
     },
   };
