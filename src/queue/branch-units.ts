@@ -34,12 +34,12 @@ export interface OpenBranchJson {
   readonly phases: readonly ReluPhase[];
   readonly sameBox?: true;
   readonly key: string;
-  readonly inherit?: { readonly lo: readonly (string | null)[]; readonly hi: readonly (string | null)[] };
+  readonly inherit?: { readonly lo: readonly string[]; readonly hi: readonly string[] };
   readonly path: string;
 }
 
 export function branchToJson(node: OpenBranch): OpenBranchJson {
-  const layers = (list: readonly (Float64Array | undefined)[]): (string | null)[] => Array.from(list, (a) => (a ? floatsToBase64(a) : null));
+  const layers = (list: readonly Float64Array[]): string[] => list.map(floatsToBase64);
   return {
     lo: floatsToBase64(node.lo),
     hi: floatsToBase64(node.hi),
@@ -91,8 +91,7 @@ export function branchFromJson(value: unknown, inputs: number, from: string, whe
   let inherit: OpenBranch["inherit"];
   if (o.inherit !== undefined) {
     const h = object(o.inherit, from, `${where}.inherit`);
-    const layers = (name: "lo" | "hi"): Float64Array[] =>
-      array(h[name], from, `${where}.inherit.${name}`).map((a, i) => (a === null ? (undefined as unknown as Float64Array) : floatsFromBase64(a, from, `${where}.inherit.${name}[${i}]`)));
+    const layers = (name: "lo" | "hi"): Float64Array[] => array(h[name], from, `${where}.inherit.${name}`).map((a, i) => floatsFromBase64(a, from, `${where}.inherit.${name}[${i}]`));
     inherit = { lo: layers("lo"), hi: layers("hi") };
   }
   if (o.sameBox !== undefined && o.sameBox !== true) throw new InputError(from, `${where}.sameBox`, "is not true");
