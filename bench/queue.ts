@@ -2,13 +2,17 @@
 // Prints tables; not a test. Needs the built CLI (npm run build) and Debian's redis-server on PATH: it starts
 // its own redis-server at a free port and `tessera worker --workers 1` processes, and compares, interleaved
 // and under the same load, one in-process run, `--workers 2`, and one submitter with 2 worker processes.
-// CPU: the submitter's (user+sys from /usr/bin/time) plus each worker's, which a worker prints when it closes
-// (SIGTERM): fresh workers are started for every queued run, outside the timing.
+// CPU: the submitter's (user+sys from /usr/bin/time) plus each worker's. `speedup` uses two long-lived workers
+// per case, warmed by one untimed run, and reads their CPU from /proc around each run (`--fresh`: workers
+// started for every queued run, outside the timing, each printing its CPU when it closes); the other modes
+// use fresh workers.
 //
-//   npm run bench -- bench/queue.ts speedup [--rounds 2]     1 thread vs --workers 2 vs 2 worker processes
+//   npm run bench -- bench/queue.ts speedup [--rounds 2] [--fresh]   1 thread vs --workers 2 vs 2 worker processes
 //   npm run bench -- bench/queue.ts overhead                 the per-unit cost of the queue round trip
 //   npm run bench -- bench/queue.ts check-parts              --check-parts against the enumeration
+//   npm run bench -- bench/queue.ts verify [--rounds 1] [--case 3_3]   verify: 1 thread vs --workers 2 vs 2 worker processes
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg } from "node:os";
 
@@ -44,7 +48,8 @@ interface Timed {
   cpu: number;
   load: number;
   stderr: string;
-  out: { regions: number; complete?: boolean; stats?: { decisions: number; threadCpuMs?: number[] } };
+  /** count's JSON, or verify's (result and nodes). */
+  out: { regions: number; complete?: boolean; result?: string; stats?: { decisions: number; nodes?: number; threadCpuMs?: number[] } };
 }
 
 function timed(argv: string[]): Timed {
@@ -96,11 +101,23 @@ async function stopWorkers(workers: Worker[]): Promise<number[]> {
   return workers.map((w) => Number(/CPU ([\d.]+) s since/.exec(w.stderr)?.[1] ?? NaN));
 }
 
-/** A queued run on fresh workers: submitter time plus each worker's CPU. */
-async function queued(s: Setup, argv: string[]): Promise<Timed & { workerCpu: number[]; units: number; checkSeconds: number }> {
-  const workers = await startWorkers(s);
+/** CPU seconds (user + system) a process has used so far (Linux: /proc/PID/stat, in clock ticks of 10 ms). */
+function processCpu(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * A queued run: submitter time plus each worker's CPU. On fresh workers (started for this run, stopped after
+ * it: each pays its start-up and warm-up) unless long-lived `warm` workers are given, whose CPU is read
+ * from /proc before and after the run (the steady state of workers that serve many runs).
+ */
+async function queued(s: Setup, argv: string[], warm?: Worker[]): Promise<Timed & { workerCpu: number[]; units: number; checkSeconds: number }> {
+  const workers = warm ?? (await startWorkers(s));
+  const before = warm?.map((w) => processCpu(w.child.pid!));
   const t = timed([...argv, "--queue", s.url]);
-  const workerCpu = await stopWorkers(workers);
+  const workerCpu = warm ? warm.map((w, i) => processCpu(w.child.pid!) - before![i]!) : await stopWorkers(workers);
   const units = Number(/(\d+) units on/.exec(t.stderr)?.[1] ?? NaN);
   const checkSeconds = Number(/\(([\d.]+) s of checking\)/.exec(t.stderr)?.[1] ?? NaN);
   return { ...t, workerCpu, units, checkSeconds };
@@ -110,15 +127,19 @@ const f2 = (x: number): string => x.toFixed(2);
 
 async function speedup(): Promise<void> {
   const rounds = Number(flag("--rounds", "2"));
+  const fresh = args.includes("--fresh");
   const s = await setup(2);
   console.log("| case | round | load | 1 thread wall s / CPU s | --workers 2 wall s / CPU s | 2 worker processes: wall s / CPU s (submitter + workers) | units | speed-up --workers 2 | speed-up queue | queue / threads | CPU-normalised: threads | CPU-normalised: queue | on 2 cores: threads | on 2 cores: queue | queue / threads on 2 cores |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   try {
     for (const c of CASES) {
+      // Long-lived workers, warmed by a first run of the same network (untimed), unless --fresh.
+      const warm = fresh ? undefined : await startWorkers(s);
+      if (warm) timed(["count", ...c.argv, "--json", "--max-regions", "2000", "--queue", s.url]);
       for (let round = 1; round <= rounds; round++) {
         const one = timed(["count", ...c.argv, "--json", "--workers", "1"]);
         const two = timed(["count", ...c.argv, "--json", "--workers", "2"]);
-        const q = await queued(s, ["count", ...c.argv, "--json"]);
+        const q = await queued(s, ["count", ...c.argv, "--json"], warm);
         if (one.out.complete && (q.out.regions !== one.out.regions || q.out.stats?.decisions !== one.out.stats?.decisions)) throw new Error(`${c.name}: the queue's answer differs`);
         const qCpu = q.cpu + q.workerCpu.reduce((a, b) => a + b, 0);
         // CPU-normalised: the 1-thread CPU over the busiest thread's / worker's CPU (what an idle machine would give).
@@ -132,6 +153,7 @@ async function speedup(): Promise<void> {
         const [t2, q2] = [twoCores(threadCritical, two.cpu), twoCores(queueCritical, qCpu)];
         console.log(`| ${c.name} | ${round} | ${one.load.toFixed(1)} | ${f2(one.wall)} / ${f2(one.cpu)} | ${f2(two.wall)} / ${f2(two.cpu)} | ${f2(q.wall)} / ${f2(qCpu)} (${f2(q.cpu)} + ${q.workerCpu.map(f2).join(" + ")}) | ${q.units} | ${f2(s2)}× | ${f2(sq)}× | ${f2(sq / s2)} | ${f2(one.cpu / threadCritical)}× | ${f2(one.cpu / queueCritical)}× | ${f2(t2)}× | ${f2(q2)}× | ${f2(q2 / t2)} |`);
       }
+      if (warm) await stopWorkers(warm);
     }
   } finally {
     s.stop();
@@ -176,7 +198,35 @@ async function checkParts(): Promise<void> {
   }
 }
 
+/** verify on ACAS Xu properties whose trees are large enough to share: the same columns as speedup(). */
+async function verifySpeedup(): Promise<void> {
+  const rounds = Number(flag("--rounds", "1"));
+  const s = await setup(2);
+  // ACAS Xu 3_3 prop 2 (25,593 nodes, ~100 CPU s) is the larger case: `--case 3_3`.
+  const cases = flag("--case", "1_1") === "3_3" ? [{ name: "verify ACAS Xu 3_3 prop 2", argv: ["fixtures/acasxu/onnx/ACASXU_run2a_3_3_batch_2000.onnx", "--property", "fixtures/acasxu/vnnlib/prop_2.vnnlib"] }] : [{ name: "verify ACAS Xu 1_1 prop 1", argv: [ACAS_1_1, "--property", PROP_1] }];
+  console.log("| case | round | load | result / nodes | 1 thread wall s / CPU s | --workers 2 wall s / CPU s | 2 worker processes: wall s / CPU s (submitter + workers) | units | CPU-normalised: threads | CPU-normalised: queue | on 2 cores: threads | on 2 cores: queue |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  try {
+    for (const c of cases) {
+      for (let round = 1; round <= rounds; round++) {
+        const one = timed(["verify", ...c.argv, "--json", "--workers", "1"]);
+        const two = timed(["verify", ...c.argv, "--json", "--workers", "2"]);
+        const q = await queued(s, ["verify", ...c.argv, "--json"]);
+        if (q.out.result !== one.out.result || q.out.stats?.nodes !== one.out.stats?.nodes) throw new Error(`${c.name}: the queue's answer differs`);
+        const qCpu = q.cpu + q.workerCpu.reduce((a, b) => a + b, 0);
+        const threadCritical = Math.max(...(two.out.stats?.threadCpuMs ?? [NaN])) / 1000;
+        const queueCritical = Math.max(...q.workerCpu);
+        const twoCores = (critical: number, total: number): number => one.cpu / Math.max(critical, total / 2);
+        console.log(`| ${c.name} | ${round} | ${one.load.toFixed(1)} | ${one.out.result} / ${one.out.stats?.nodes} | ${f2(one.wall)} / ${f2(one.cpu)} | ${f2(two.wall)} / ${f2(two.cpu)} | ${f2(q.wall)} / ${f2(qCpu)} (${f2(q.cpu)} + ${q.workerCpu.map(f2).join(" + ")}) | ${q.units} | ${f2(one.cpu / threadCritical)}× | ${f2(one.cpu / queueCritical)}× | ${f2(twoCores(threadCritical, two.cpu))}× | ${f2(twoCores(queueCritical, qCpu))}× |`);
+      }
+    }
+  } finally {
+    s.stop();
+  }
+}
+
 if (mode === "speedup") await speedup();
+else if (mode === "verify") await verifySpeedup();
 else if (mode === "overhead") await overhead();
 else if (mode === "check-parts") await checkParts();
-else throw new Error(`unknown mode ${mode}: speedup, overhead or check-parts`);
+else throw new Error(`unknown mode ${mode}: speedup, verify, overhead or check-parts`);

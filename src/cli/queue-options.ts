@@ -8,8 +8,8 @@ import { InputError, type TesseraError } from "../errors.js";
 import { RegionMapChecker } from "../check/region-map.js";
 import type { DomainSpec } from "../geometry/types.js";
 import type { Network } from "../network/ir.js";
-import { connectRedis, queueUrlFrom } from "../queue/connection.js";
-import { queueRunner, type QueueStats } from "../queue/submit.js";
+import { queueUrlFrom } from "../queue/url.js";
+import type { QueueStats } from "../queue/submit.js";
 import { regionMapFooter, regionMapHeader } from "../regions/region-map.js";
 import type { RunOptions } from "../regions/run.js";
 import type { EnumerationResult } from "../regions/enumerate.js";
@@ -21,7 +21,6 @@ import { packageVersion } from "./version.js";
 import { checkVerifyCertificate } from "../analysis/certificate-check.js";
 import type { VerificationProblem } from "../analysis/problem.js";
 import type { VerifyOptions, VerifyOutcome } from "../analysis/verify.js";
-import { verifyOnQueue } from "../queue/submit-verify.js";
 
 export interface QueueFlags {
   readonly queue?: string | true;
@@ -61,6 +60,8 @@ export async function planQueue(ctx: CliContext, flags: QueueFlags, input: { com
   if (input.unitsNeeded) throw new InputError("--queue", "", "cannot be combined with --shard, --checkpoint or --resume (the queue keeps the run's state in Redis)");
   const seconds = flags.unitSeconds !== undefined ? parsePositiveSeconds(flags.unitSeconds, "--unit-seconds") : DEFAULT_UNIT_SECONDS;
   const decisions = flags.unitDecisions !== undefined ? parsePositiveInteger(flags.unitDecisions, "--unit-decisions") : null;
+  // BullMQ and ioredis are loaded only for a queued run (they cost every other command about 0.2 s of start-up).
+  const [{ connectRedis }, { queueRunner }] = await Promise.all([import("../queue/connection.js"), import("../queue/submit.js")]);
   const client = await connectRedis(source.url, source.from);
   const settings: UnitSettings = flags.checkParts ? { ...input.settings, irredundant: true, keepCertificates: true, detail: "json" } : input.settings;
   let checker: RegionMapChecker | undefined;
@@ -137,6 +138,7 @@ export async function verifyOnQueueFromFlags(ctx: CliContext, flags: Omit<QueueF
   if (!wantsQueue) return undefined;
   if (!source) throw new InputError("--queue", "", flags.queue === true ? "has no URL and TESSERA_QUEUE is not set" : "is needed for --run-id, --unit-seconds and --check-parts");
   const unitSeconds = flags.unitSeconds !== undefined ? parsePositiveSeconds(flags.unitSeconds, "--unit-seconds") : DEFAULT_UNIT_SECONDS;
+  const [{ connectRedis }, { verifyOnQueue }] = await Promise.all([import("../queue/connection.js"), import("../queue/submit-verify.js")]);
   const client = await connectRedis(source.url, source.from);
   let outcome: VerifyOutcome;
   let stats: { runId: string; units: number; workers: string[]; duplicates: number } | undefined;

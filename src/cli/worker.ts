@@ -2,8 +2,7 @@
 // number of submitters (docs/distributed.md). SIGTERM or SIGINT: the running unit is finished, then it exits.
 import { Command } from "commander";
 import { InputError } from "../errors.js";
-import { connectRedis, queueUrlFrom } from "../queue/connection.js";
-import { runQueueWorker } from "../queue/worker.js";
+import { queueUrlFrom } from "../queue/url.js";
 import type { CliContext } from "./context.js";
 import { parsePositiveSeconds } from "./parse.js";
 import { packageVersion } from "./version.js";
@@ -38,6 +37,8 @@ export function workerCommand(ctx: CliContext): Command {
     // One thread a unit unless asked: units are small (about a CPU second), and threads start anew for each unit.
     const threads = flags.workers === undefined && !process.env.TESSERA_WORKERS ? 1 : workersFromFlags(flags);
     const lockMs = (flags.lockSeconds !== undefined ? parsePositiveSeconds(flags.lockSeconds, "--lock-seconds") : DEFAULT_LOCK_SECONDS) * 1000;
+    // Loaded here: other commands need not load BullMQ and ioredis.
+    const [{ connectRedis }, { runQueueWorker }] = await Promise.all([import("../queue/connection.js"), import("../queue/worker.js")]);
     const client = await connectRedis(source.url, source.from);
     const controller = new AbortController();
     const stop = (): void => controller.abort();

@@ -1,45 +1,12 @@
-// The Redis connection of the queue (docs/distributed.md): the URL (--queue, or TESSERA_QUEUE so that a
-// password need not appear on a command line), redis:// or rediss:// (TLS), checked before anything is sent;
+// The Redis connection of the queue (docs/distributed.md): the URL checked before anything is sent (url.ts);
 // a first connection that fails within a few seconds with one line that says why (refused, wrong password,
 // timeout), never with a password in it; and the clients BullMQ needs (retrying forever once connected).
 import { Redis, type RedisOptions } from "ioredis";
 import { InputError } from "../errors.js";
+import { checkQueueUrl, redactUrl } from "./url.js";
 
 /** How long the first connection may take before the run gives up (the error comes within 5 s). */
 export const CONNECT_TIMEOUT_MS = 4000;
-
-/** The queue's URL from the flag (`--queue URL`), else TESSERA_QUEUE (`--queue` alone, or no flag); undefined when neither is given. */
-export function queueUrlFrom(flag: string | true | undefined, env: NodeJS.ProcessEnv = process.env): { url: string; from: string } | undefined {
-  if (typeof flag === "string") return { url: flag, from: "--queue" };
-  const fromEnv = env.TESSERA_QUEUE;
-  return fromEnv ? { url: fromEnv, from: "TESSERA_QUEUE" } : undefined;
-}
-
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString().replace(/\/$/, "");
-  } catch {
-    return "(an unparsable URL)";
-  }
-}
-
-/** Check the form of a queue URL: redis://[user][:password@]host[:port][/db] or rediss://. */
-export function checkQueueUrl(url: string, from: string): void {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new InputError(from, "", `${JSON.stringify(redactUrl(url))} is not a URL of the form redis://[:password@]host:port[/db]`);
-  }
-  if (u.protocol !== "redis:" && u.protocol !== "rediss:") throw new InputError(from, "", `${JSON.stringify(redactUrl(url))}: the scheme must be redis:// or rediss:// (TLS), not ${u.protocol}//`);
-  if (!u.hostname) throw new InputError(from, "", `${JSON.stringify(redactUrl(url))} names no host`);
-  if (u.port && !(Number(u.port) >= 1 && Number(u.port) <= 65535)) throw new InputError(from, "", `${JSON.stringify(redactUrl(url))}: port ${u.port} is not 1..65535`);
-  const db = u.pathname.replace(/^\//, "");
-  if (db !== "" && !/^\d+$/.test(db)) throw new InputError(from, "", `${JSON.stringify(redactUrl(url))}: the database /${db} is not a number`);
-}
 
 /** Why a first connection failed, in words. */
 function reason(error: Error | undefined): string {

@@ -50,6 +50,8 @@ export interface QueueWorkerOptions {
 
 /** A unit past its budget, or split for a waiting worker, becomes at most this many units (its waiting subtrees nearest the root, then the rest). */
 export const SPLIT_INTO = 8;
+/** A running unit reads its CPU time at most this often (wall time). */
+const CLOCK_MS = 5;
 /** A unit gives the event loop a turn after this much wall time (BullMQ's lock renewal, the run's signals). */
 const STEP_MS = 20;
 /** How often a running unit asks Redis whether a worker waits with nothing queued and whether its run still exists (an idle worker renews its mark as often). */
@@ -115,6 +117,7 @@ export async function runUnitInSteps(engine: UnitEngine, unit: WorkUnit, budget:
   const cpu0 = process.cpuUsage();
   const budgetMs = budget.seconds * 1000;
   let decisions = 0;
+  let nextClock = 0;
   /** Units this one becomes once it stops: 2 past its budget (the largest waiting subtree and the rest), SPLIT_INTO for waiting workers. */
   let pieces = 0;
   let dry = false;
@@ -126,8 +129,10 @@ export async function runUnitInSteps(engine: UnitEngine, unit: WorkUnit, budget:
     poll: () => {
       decisions++;
       if (gone) return "stop";
-      // The CPU clock is read every 32 decisions (a system call each time would cost more than a cheap decision).
-      if (pieces === 0 && decisions % 32 === 0) {
+      // The CPU clock (a system call: under load it costs more than a cheap decision) is read at most every
+      // CLOCK_MS of wall time, which is looked at every 32 decisions.
+      if (pieces === 0 && decisions % 32 === 0 && performance.now() >= nextClock) {
+        nextClock = performance.now() + CLOCK_MS;
         const cpu = cpuMsSince(cpu0);
         if (signals().hungry && cpu >= MIN_SPLIT_CPU_MS) pieces = SPLIT_INTO;
         else if (cpu >= budgetMs) pieces = 2;
