@@ -142,15 +142,20 @@ export async function verifyOnQueueFromFlags(ctx: CliContext, flags: Omit<QueueF
   const client = await connectRedis(source.url, source.from);
   let outcome: VerifyOutcome;
   let stats: { runId: string; units: number; workers: string[]; duplicates: number } | undefined;
+  // SIGINT cancels the run (its units and keys are removed): the answer is unknown, "interrupted".
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  process.once("SIGINT", onSigint);
   try {
     outcome = await verifyOnQueue(
       client,
       net,
       problem,
-      { url: source.url, from: source.from, ...(flags.runId !== undefined ? { runId: flags.runId } : {}), version: packageVersion(), unitSeconds, onStats: (s) => (stats = s) },
+      { url: source.url, from: source.from, ...(flags.runId !== undefined ? { runId: flags.runId } : {}), version: packageVersion(), unitSeconds, signal: interrupt.signal, onStats: (s) => (stats = s) },
       { ...options, certificate: options.certificate === true || flags.checkParts === true },
     );
   } finally {
+    process.removeListener("SIGINT", onSigint);
     client.disconnect();
     if (stats) ctx.io.stderr(`tessera: queue run ${stats.runId}: ${stats.units} units on ${stats.workers.length} worker${stats.workers.length === 1 ? "" : "s"}${stats.duplicates ? `, ${stats.duplicates} answers of units run twice ignored` : ""}\n`);
   }

@@ -5,7 +5,7 @@
 // nodes still open, which become new units. The trees are joined by path as the threads' are
 // (verify-pool.ts), so the verdict, node count and holds certificate equal a local run's. The first exact
 // counterexample (re-checked here in rationals, inside the property's box) cancels every other unit; a worker's
-// `unknown` or error ends the run too. A finished or cancelled run deletes its keys.
+// `unknown` or error, --timeout and SIGINT end the run too. A finished or cancelled run deletes its keys.
 import type { Redis } from "ioredis";
 import { InternalError, TesseraError } from "../errors.js";
 import { parseRational, tryParseRational } from "../exact/rational.js";
@@ -29,6 +29,8 @@ export interface QueueVerifyConfig extends SessionConfig {
   readonly unitSeconds: number;
   /** How often the run's state in Redis is checked (lost jobs re-enqueued, a lost run detected). */
   readonly watchMs?: number;
+  /** Aborting it (SIGINT) cancels the run: the answer is unknown, "interrupted". */
+  readonly signal?: AbortSignal;
   /** Informational: how the run went. */
   readonly onStats?: (stats: { runId: string; units: number; duplicates: number; workerCpuMs: number; workers: string[] }) => void;
 }
@@ -76,8 +78,8 @@ export async function verifyOnQueue(client: Redis, net: Network, problem: Verifi
     const watchMs = config.watchMs ?? 2000;
     let lastWatch = performance.now();
     while (!answer && !failure && pending.size > 0) {
-      if (Date.now() > deadline) {
-        answer = { result: "unknown", reason: "timeout", stats };
+      if (Date.now() > deadline || config.signal?.aborted) {
+        answer = { result: "unknown", reason: config.signal?.aborted ? "interrupted" : "timeout", stats };
         break;
       }
       const text = await session.next(Math.max(0.01, Math.min(0.5, (deadline - Date.now()) / 1000)));

@@ -13,7 +13,7 @@ import { packageVersion } from "../../src/cli/version.js";
 import { cli, tempFiles } from "../cli/run.js";
 import { projectFile } from "../project.js";
 import { TWO_LAYER_NET_JSON, binomial, oneLayer, randomMatrix, randomRational } from "../regions/helpers.js";
-import { cliChild, freePort, startRedis, startWorker, type RedisServer, type WorkerProcess } from "./redis.js";
+import { cliChild, freePort, startRedis, startWorker, until, type RedisServer, type WorkerProcess } from "./redis.js";
 
 const next = rng(912);
 /** 9 random lines in general position in R^2: Zaslavsky's count 1 + 9 + C(9,2) = 46 regions. */
@@ -35,15 +35,6 @@ const withoutStats = (text: string): string => {
   delete doc.stats;
   return JSON.stringify(doc);
 };
-
-/** Wait until `test` holds, polling every 10 ms. */
-async function until(test: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await test())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Units of `run` completed so far (BullMQ's event stream of the queue). */
 async function completedUnits(db: Redis, run: string): Promise<number> {

@@ -20,7 +20,7 @@ import { connectRedis } from "../../src/queue/connection.js";
 import { verifyOnQueue } from "../../src/queue/submit-verify.js";
 import { branchFromJson, branchToJson, floatsFromBase64, floatsToBase64, readBranchAnswer, treeToJson } from "../../src/queue/branch-units.js";
 import { cli, tempFiles } from "../cli/run.js";
-import { startRedis, startWorker, type RedisServer, type WorkerProcess } from "./redis.js";
+import { cliChild, startRedis, startWorker, until, type RedisServer, type WorkerProcess } from "./redis.js";
 
 const ACAS = fileURLToPath(new URL("../../fixtures/acasxu", import.meta.url));
 const acas = (net: string, prop: number): [string, string] => [`${ACAS}/onnx/ACASXU_run2a_${net}_batch_2000.onnx`, `${ACAS}/vnnlib/prop_${prop}.vnnlib`];
@@ -95,10 +95,7 @@ describe.sequential("verify --queue (real redis-server, worker processes)", () =
     const db = redis.client(1);
     const [net, prop] = acas("1_4", 3);
     const run = cli("verify", net, "--property", prop, "--queue", url, "--run-id", "corrupted-node");
-    await new Promise<void>((resolve) => {
-      const poll = async (): Promise<void> => ((await db.keys("tessera:units:corrupted-node_*")).length > 0 ? resolve() : void setTimeout(() => void poll(), 10));
-      void poll();
-    });
+    await until(async () => (await db.keys("tessera:units:corrupted-node_*")).length > 0, "the units to be queued");
     for (const key of await db.keys("tessera:units:corrupted-node_*")) {
       const data = JSON.parse((await db.hget(key, "data"))!) as { branch: { node: Record<string, unknown> } };
       data.branch.node.lo = "not base64!";
@@ -113,6 +110,23 @@ describe.sequential("verify --queue (real redis-server, worker processes)", () =
     expect(good.code, good.stderr).toBe(0);
     expect(worker.child.exitCode).toBe(null);
   }, 120_000);
+
+  it("SIGINT cancels a queued verify: unknown (interrupted, exit 20), its units and keys removed", async () => {
+    // Database 2: no worker listens there, so the units wait until the run is cancelled.
+    const db = redis.client(2);
+    const [net, prop] = acas("1_4", 3);
+    const child = cliChild(["verify", net, "--property", prop, "--queue", redis.url(2), "--run-id", "interrupted", "--json"]);
+    let stdout = "";
+    child.stdout!.on("data", (d: Buffer) => void (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    await until(async () => (await db.keys("tessera:units:interrupted_*")).length > 0, "the units to be queued");
+    child.kill("SIGINT");
+    expect(await exited).toBe(20);
+    expect(JSON.parse(stdout)).toMatchObject({ result: "unknown", reason: "interrupted" });
+    expect(await db.keys("tessera:run:*")).toEqual([]);
+    expect(await db.keys("tessera:net:*")).toEqual([]);
+    expect(await db.llen("tessera:units:wait")).toBe(0);
+  }, 60_000);
 });
 
 describe("verify units on the wire", () => {
