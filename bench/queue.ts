@@ -3,7 +3,7 @@
 // its own redis-server at a free port and `tessera worker --workers 1` processes, and compares, interleaved
 // and under the same load, one in-process run, `--workers 2`, and one submitter with 2 worker processes.
 // CPU: the submitter's (user+sys from /usr/bin/time) plus each worker's. `speedup` uses two long-lived workers
-// per case, warmed by one untimed run, and reads their CPU from /proc around each run (`--fresh`: workers
+// per case, warmed by one untimed run, and reads their CPU around each run (SIGUSR2) (`--fresh`: workers
 // started for every queued run, outside the timing, each printing its CPU when it closes); the other modes
 // use fresh workers.
 //
@@ -12,7 +12,6 @@
 //   npm run bench -- bench/queue.ts check-parts              --check-parts against the enumeration
 //   npm run bench -- bench/queue.ts verify [--rounds 1] [--case 3_3]   verify: 1 thread vs --workers 2 vs 2 worker processes
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg } from "node:os";
 
@@ -101,23 +100,24 @@ async function stopWorkers(workers: Worker[]): Promise<number[]> {
   return workers.map((w) => Number(/CPU ([\d.]+) s since/.exec(w.stderr)?.[1] ?? NaN));
 }
 
-/** CPU seconds (user + system) a process has used so far (Linux: /proc/PID/stat, in clock ticks of 10 ms). */
-function processCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+/** The CPU seconds a long-lived worker has used so far: it prints them on SIGUSR2. */
+async function workerCpuNow(w: Worker): Promise<number> {
+  const seen = w.stderr.length;
+  w.child.kill("SIGUSR2");
+  for (let i = 0; i < 500 && !/CPU [\d.]+ s since/.test(w.stderr.slice(seen)); i++) await new Promise((r) => setTimeout(r, 10));
+  return Number(/CPU ([\d.]+) s since/.exec(w.stderr.slice(seen))?.[1] ?? NaN);
 }
 
 /**
  * A queued run: submitter time plus each worker's CPU. On fresh workers (started for this run, stopped after
  * it: each pays its start-up and warm-up) unless long-lived `warm` workers are given, whose CPU is read
- * from /proc before and after the run (the steady state of workers that serve many runs).
+ * before and after the run (SIGUSR2; the steady state of workers that serve many runs).
  */
 async function queued(s: Setup, argv: string[], warm?: Worker[]): Promise<Timed & { workerCpu: number[]; units: number; checkSeconds: number }> {
   const workers = warm ?? (await startWorkers(s));
-  const before = warm?.map((w) => processCpu(w.child.pid!));
+  const before = warm ? await Promise.all(warm.map(workerCpuNow)) : [];
   const t = timed([...argv, "--queue", s.url]);
-  const workerCpu = warm ? warm.map((w, i) => processCpu(w.child.pid!) - before![i]!) : await stopWorkers(workers);
+  const workerCpu = warm ? await Promise.all(warm.map(async (w, i) => (await workerCpuNow(w)) - before[i]!)) : await stopWorkers(workers);
   const units = Number(/(\d+) units on/.exec(t.stderr)?.[1] ?? NaN);
   const checkSeconds = Number(/\(([\d.]+) s of checking\)/.exec(t.stderr)?.[1] ?? NaN);
   return { ...t, workerCpu, units, checkSeconds };

@@ -396,6 +396,10 @@ export async function runQueueWorker(options: QueueWorkerOptions, client: Redis)
   let cpuAtStart = process.cpuUsage();
   worker.on("completed", () => void units++);
   worker.on("failed", () => void units++);
+  const report = (): string => `${units} units; CPU ${(cpuMsSince(cpuAtStart) / 1000).toFixed(3)} s since it began waiting`;
+  // SIGUSR2: how much this worker has done so far (for monitoring; bench/queue.ts reads it around a run).
+  const onStatus = (): void => options.log(`tessera worker ${name}: ${report()}\n`);
+  process.on("SIGUSR2", onStatus);
   const closed = new Promise<void>((resolve) => {
     const close = (): void => {
       options.log(`tessera worker ${name}: closing (the running unit is finished first)\n`);
@@ -409,8 +413,8 @@ export async function runQueueWorker(options: QueueWorkerOptions, client: Redis)
           return client.zrem(idleKey, name).catch(() => undefined);
         })
         .then(() => {
-          const cpu = process.cpuUsage(cpuAtStart);
-          options.log(`tessera worker ${name}: closed after ${units} units; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s since it began waiting\n`);
+          process.removeListener("SIGUSR2", onStatus);
+          options.log(`tessera worker ${name}: closed after ${report()}\n`);
           resolve();
         });
     };
