@@ -5,8 +5,9 @@
 // nnenum's verdict and CPU time on the same machine, interleaved, when NNENUM_DIR names an nnenum source tree
 // (its `src` folder goes on PYTHONPATH, with NNENUM_SHIM before it when set; python3 from NNENUM_PYTHON,
 // default python3; one process) — the column is empty otherwise. When the instance folder has a published.csv
-// (instance → published VNN-COMP verdict), the summary counts the verdicts that contradict it. tessera runs with one worker (`--workers 1`
-// is the default and only mode here). Not a test.
+// (instance → published VNN-COMP verdict), the summary counts the verdicts that contradict it. tessera runs with one
+// worker thread beside nnenum's one process (TESSERA_WORKERS=1 for run_instance.sh, `--workers 1` for the others:
+// `verify` otherwise uses every core). Not a test.
 //
 // Every `violated` answer's counterexample (the VNN-COMP result file's X_i values) is re-evaluated here in exact
 // arithmetic against the property (column "cex exact"), and every verdict is compared with the published VNN-COMP
@@ -126,6 +127,8 @@ if (existsSync(join(DATA, "published.csv"))) {
 }
 
 const work = mkdtempSync(join(tmpdir(), "tessera-bench-"));
+/** One worker thread for every tessera process (run_instance.sh reads TESSERA_WORKERS). */
+const oneWorker = { ...process.env, TESSERA_WORKERS: "1" };
 for (const [onnxRel, vnnlibRel, t] of instances) {
   const instance = `${onnxRel} ${vnnlibRel}`;
   if (done.has(instance)) continue;
@@ -134,7 +137,7 @@ for (const [onnxRel, vnnlibRel, t] of instances) {
   const timeout = Number(t);
   const budget = wall === "" ? timeout : Number(wall);
   const res = join(work, "result.txt");
-  const plain = timed("bash", [join(ROOT, "scripts/vnncomp/run_instance.sh"), "v1", benchmark, onnx, vnnlib, res, String(budget)]);
+  const plain = timed("bash", [join(ROOT, "scripts/vnncomp/run_instance.sh"), "v1", benchmark, onnx, vnnlib, res, String(budget)], oneWorker);
   const row: Row = { instance, timeout, result: verdict(res), cpu: plain.cpu };
   if (row.result === "violated") row.cexExact = counterexampleViolates(onnx, vnnlib, res);
   if (nnenumDir) {
@@ -148,12 +151,12 @@ for (const [onnxRel, vnnlibRel, t] of instances) {
     const cert = keep ? join(keep, `${onnxRel!.replace(/.*\//, "").replace(/\.onnx$/, "")}__${vnnlibRel!.replace(/.*\//, "").replace(/\.vnnlib$/, "")}.ndjson`) : join(work, "cert.ndjson");
     rmSync(cert, { force: true });
     const cres = join(work, "cert-result.txt");
-    const c = timed("node", [join(ROOT, "bin/tessera"), "verify", onnx, "--property", vnnlib, "--timeout", String(budget - 1), "--result-file", cres, "--certificate", cert]);
+    const c = timed("node", [join(ROOT, "bin/tessera"), "verify", onnx, "--property", vnnlib, "--timeout", String(budget - 1), "--result-file", cres, "--certificate", cert, "--workers", "1"], oneWorker);
     Object.assign(row, { certResult: verdict(cres), certCpu: c.cpu });
     if (existsSync(cert)) {
       row.certBytes = statSync(cert).size;
       if (!flag("no-check")) {
-        const k = timed("node", [join(ROOT, "bin/tessera"), "check", cert, onnx, "--property", vnnlib], process.env, checkTimeout);
+        const k = timed("node", [join(ROOT, "bin/tessera"), "check", cert, onnx, "--property", vnnlib], oneWorker, checkTimeout);
         Object.assign(row, { check: k.code === 0 ? "accepted" : k.code === -1 ? "timeout" : `rejected: ${k.stderr.trim().slice(0, 200)}`, checkCpu: k.cpu });
       }
     }

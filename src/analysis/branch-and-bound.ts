@@ -129,6 +129,18 @@ function pickRelu(fn: FloatNet, fb: FloatBounds, lambda: readonly (Float64Array 
  * with its parent's (the rule the certificate records and the checker replays), and proposes counterexamples.
  */
 export function branchAndBound(ctx: CaseContext, root: BranchBox | OpenBranch, maxNodes: number, control?: BranchControl): CaseResult {
+  const steps = branchAndBoundSteps(ctx, root, maxNodes, control);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same search one node at a time: before every node it yields the key of the open node it bounds next (its
+ * parent's margin), so a caller can interleave the cases of a property (verify.ts) without changing any case's tree.
+ */
+export function* branchAndBoundSteps(ctx: CaseContext, root: BranchBox | OpenBranch, maxNodes: number, control?: BranchControl): Generator<number, CaseResult, void> {
   const { search, disjunct, objectives: objs, deadline, stats } = ctx;
   const { fn, boxIndex } = search;
   const tree: TreeNode = {};
@@ -140,6 +152,7 @@ export function branchAndBound(ctx: CaseContext, root: BranchBox | OpenBranch, m
   const reluSplits = ctx.reluSplits;
   let nodes = 0;
   while (queue.length) {
+    yield queue.minKey;
     const request = control?.poll();
     if (request === "stop") return { reason: "stopped" };
     if (request === "release") {

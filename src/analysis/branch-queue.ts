@@ -9,6 +9,10 @@ export class MinQueue<T extends { readonly key: number }> {
   private less(a: { br: T; seq: number }, b: { br: T; seq: number }): boolean {
     return a.br.key < b.br.key || (a.br.key === b.br.key && a.seq > b.seq);
   }
+  /** The smallest key (the next node `pop` returns), or Infinity when empty. */
+  get minKey(): number {
+    return this.heap[0]?.br.key ?? Infinity;
+  }
   push(br: T): void {
     const h = this.heap;
     h.push({ br, seq: this.seq++ });

@@ -94,6 +94,20 @@ describe("verify: ACAS Xu", () => {
     expect(certified.stats.nodes).toBe(plain.stats.nodes);
   });
 
+  it("property 8 on network 2_9 (three unsafe disjuncts) is violated: the cases are searched side by side", () => {
+    // Published VNN-COMP 2021 verdict: violated (fixtures/acasxu/published.csv). The counterexample lies in the
+    // second disjunct (Y_3 minimal); the first disjunct's case does not close within 1,500 nodes, so a search that
+    // finishes one case before starting the next stops here at the node limit of the first case.
+    const prop = `${ACAS}/vnnlib/prop_8.vnnlib`;
+    const { net, problem } = load(acasNet("2_9"), prop);
+    expect(problem.disjuncts).toHaveLength(3);
+    const out = verify(net, problem, { maxNodes: 100 });
+    expect(out.result).toBe("violated");
+    if (out.result !== "violated") return;
+    expect(out.stats.nodes).toBeLessThan(100);
+    expectCounterexample(net, prop, out.counterexample.input, out.counterexample.output);
+  });
+
   it("a timeout gives unknown, never a guess", () => {
     const { net, problem } = load(acasNet("1_1"), `${ACAS}/vnnlib/prop_1.vnnlib`);
     const out = verify(net, problem, { timeoutSeconds: 1e-6 });
