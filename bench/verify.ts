@@ -189,3 +189,19 @@ if (published.size) console.log(`against the published VNN-COMP results (publish
 console.log(`violated answers whose counterexample violates exactly: ${rows.filter((r) => r.cexExact === true).length} of ${rows.filter((r) => r.result === "violated").length}`);
 console.log(`holds with a certificate that check accepted: ${rows.filter((r) => r.certResult === "holds" && r.check === "accepted").length} of ${rows.filter((r) => r.certResult === "holds").length}`);
 console.log(`certificates accepted ${count("check", "accepted")}, check timeouts ${count("check", "timeout")}, rejected ${rows.filter((r) => r.check?.startsWith("rejected")).length}`);
+
+// Per property (the VNN-LIB file): how many instances, how many right against the published verdicts, and CPU totals.
+const byProperty = new Map<string, Row[]>();
+for (const r of rows) {
+  const p = r.instance.split(" ")[1]!.replace(/.*\//, "").replace(/\.vnnlib$/, "");
+  byProperty.set(p, [...(byProperty.get(p) ?? []), r]);
+}
+const total = (rs: readonly Row[], k: keyof Row): number => rs.reduce((s, r) => s + (typeof r[k] === "number" && !Number.isNaN(r[k]) ? (r[k] as number) : 0), 0);
+console.log("\n| property | instances | right (tessera / with certificate / nnenum) | tessera CPU s | with certificate CPU s | ratio | check CPU s | certificates accepted | nnenum CPU s |");
+console.log("|---|---:|---|---:|---:|---:|---:|---|---:|");
+for (const [p, rs] of [...byProperty, ["all", rows] as [string, Row[]]]) {
+  const ok = (k: "result" | "certResult" | "nnenum"): number => rs.filter((r) => right(r[k], r)).length;
+  const holds = rs.filter((r) => r.certResult === "holds").length;
+  const accepted = rs.filter((r) => r.certResult === "holds" && r.check === "accepted").length;
+  console.log(`| ${p} | ${rs.length} | ${ok("result")} / ${ok("certResult")} / ${ok("nnenum")} | ${total(rs, "cpu").toFixed(1)} | ${total(rs, "certCpu").toFixed(1)} | ${(total(rs, "certCpu") / total(rs, "cpu")).toFixed(2)} | ${total(rs, "checkCpu").toFixed(1)} | ${accepted} of ${holds} | ${total(rs, "nnenumCpu").toFixed(1)} |`);
+}
