@@ -2,6 +2,7 @@
 // on `tessera worker` processes through a real redis-server. The verdict, node count and holds certificate (byte
 // for byte) equal a local run's and `tessera check` accepts it; a counterexample found by the workers' branch
 // and bound (the quick search turned off) cancels every other unit and is re-checked with a plain forward pass;
+// a unit splits while a worker is idle even when its budget is far away;
 // the wire form keeps every float bit for bit; an answer that does not cover its unit exactly is refused.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -56,6 +57,18 @@ describe.sequential("verify --queue (real redis-server, worker processes)", () =
     expect((await cli("check", join(dir!, "queued.json"), net, "--property", prop)).code).toBe(0);
     expect(await redis.client().keys("tessera:run:*")).toEqual([]);
     expect(await redis.client().keys("tessera:net:*")).toEqual([]);
+  }, 120_000);
+
+  it("a unit whose budget is never reached still splits while a worker is idle: both workers take part, the same nodes", async () => {
+    const [net, prop] = acas("1_1", 1);
+    const local = JSON.parse((await cli("verify", net, "--property", prop, "--json")).stdout) as { result: string; stats: { nodes: number } };
+    // One open case: a single root unit, and a budget of 1000 CPU seconds that no unit reaches.
+    const queued = await cli("verify", net, "--property", prop, "--queue", redis.url(), "--unit-seconds", "1000", "--json");
+    expect(queued.code, queued.stderr).toBe(0);
+    const q = JSON.parse(queued.stdout) as { result: string; stats: { nodes: number; units: number } };
+    expect([q.result, q.stats.nodes]).toEqual([local.result, local.stats.nodes]);
+    expect(q.stats.units).toBeGreaterThan(1);
+    expect(queued.stderr).toMatch(/units on 2 workers/);
   }, 120_000);
 
   it("a counterexample found by a worker's branch and bound: violated, re-checked exactly, every other unit cancelled", async () => {
