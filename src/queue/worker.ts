@@ -240,6 +240,7 @@ export async function runQueueWorker(options: QueueWorkerOptions, client: Redis)
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const networks = new Map<string, Network>();
   const readies = new Map<string, Ready>();
+  /** Runs' settings, by their text in Redis. */
   const runs = new Map<string, RunInfo | VerifyRunInfo>();
 
   const push = async (run: string, message: UnitResult | (BranchAnswer & { ok: true })): Promise<void> => {
@@ -261,15 +262,16 @@ export async function runQueueWorker(options: QueueWorkerOptions, client: Redis)
 
   /** The run's settings and an engine for its network and domain, or its problem (cached); undefined when the run is over. */
   const prepare = async (run: string): Promise<Ready | undefined> => {
-    let info = runs.get(run);
+    // Read for every unit (one round trip): a run id may be used again, by a later run with another network.
+    const text = await client.get(runKey(run));
+    if (text === null) return undefined;
+    let info = runs.get(text);
     if (!info) {
-      const text = await client.get(runKey(run));
-      if (text === null) return undefined;
       info = JSON.parse(text) as RunInfo | VerifyRunInfo;
       if (info.tessera !== options.version) throw new TesseraError(`this worker runs tessera ${options.version}, the run was submitted by tessera ${info.tessera}: start workers of that version`);
       if (info.workUnitVersion !== WORK_UNIT_VERSION) throw new TesseraError(`this worker reads work-unit format ${WORK_UNIT_VERSION}, the run uses format ${info.workUnitVersion}`);
       if (runs.size > 100) runs.clear();
-      runs.set(run, info);
+      runs.set(text, info);
     }
     const key = isVerifyRun(info) ? `${info.network} ${JSON.stringify(info.problem)} ${info.split}` : `${info.network} ${JSON.stringify(info.domain)} ${JSON.stringify(info.settings)}`;
     const cached = readies.get(key);

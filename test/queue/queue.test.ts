@@ -80,6 +80,14 @@ describe.sequential("work units on a Redis queue (real redis-server, worker proc
     expect(await last.stop()).toBe(0);
   }, 180_000);
 
+  it("a run id used again by a later run with another network: the workers run the new network", async () => {
+    const first = await cli("count", files["lines.json"]!, "--queue", redis.url(), "--run-id", "used-twice", "--json");
+    expect(parse<CountJson>(first.stdout).regions).toBe(ZASLAVSKY.regions);
+    const second = await cli("count", files["two.json"]!, "--box=-2:2", "--queue", redis.url(), "--run-id", "used-twice", "--json");
+    expect(second.code, second.stderr).toBe(0);
+    expect(parse<CountJson>(second.stdout).regions).toBe(33);
+  }, 60_000);
+
   it("--check-parts verifies every returned region at the submitter (count included)", async () => {
     const local = parse<CountJson>((await cli("count", files["two.json"]!, "--box=-2:2", "--workers", "1", "--json")).stdout);
     const checked = await cli("count", files["two.json"]!, "--box=-2:2", "--queue", redis.url(), "--unit-decisions", "3", "--check-parts", "--json");
