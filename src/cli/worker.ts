@@ -21,7 +21,7 @@ export function workerCommand(ctx: CliContext): Command {
   const cmd = new Command("worker")
     .description("run work units from a Redis queue (BullMQ) for `count|regions|graph|bounds|verify NET --queue URL`, until SIGTERM")
     .option("--queue [url]", "the Redis of the queue: redis://[:password@]host:port[/db] or rediss:// (default: $TESSERA_QUEUE)")
-    .option("--lock-seconds <s>", `a unit whose worker stops answering this long is run again by another worker (default ${DEFAULT_LOCK_SECONDS}); keep it above twice --unit-seconds`)
+    .option("--lock-seconds <s>", `a unit whose worker stops answering this long is run again by another worker (default ${DEFAULT_LOCK_SECONDS}; the lock is renewed while a unit runs)`)
     .option("--name <name>", "this worker's name in messages (default host:pid)");
   addWorkersOption(cmd);
   cmd.addHelpText(
