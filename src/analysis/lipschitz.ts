@@ -7,7 +7,7 @@ import { Rational } from "../exact/rational.js";
 import type { DomainSpec } from "../geometry/types.js";
 import type { Network } from "../network/ir.js";
 import type { EnumerationResult } from "../regions/enumerate.js";
-import { enumerate } from "../regions/run.js";
+import { enumerate, type RunOptions } from "../regions/run.js";
 import type { Region } from "../regions/types.js";
 import { inputPoint } from "./bounds.js";
 
@@ -37,7 +37,7 @@ export async function lipschitzConstant(
   net: Network,
   domain: DomainSpec | undefined,
   norm: LipschitzNorm,
-  options: { readonly maxRegions?: number; readonly timeoutMs?: number; readonly workers?: number } = {},
+  options: { readonly maxRegions?: number; readonly timeoutMs?: number; readonly workers?: number; readonly runner?: RunOptions["runner"] } = {},
 ): Promise<LipschitzResult> {
   let constant = new Rational(0n, 1n);
   let best: Region | undefined;

@@ -14,7 +14,7 @@ import { evaluate, evaluateDyadic, isDyadicNetwork } from "../network/evaluate.j
 import { floatNet, floatForward, type FloatActivation } from "./float-net.js";
 import type { Network } from "../network/ir.js";
 import { activationNodeIds } from "../network/ir.js";
-import { enumerate } from "../regions/run.js";
+import { enumerate, type RunOptions } from "../regions/run.js";
 import { inputPoint } from "./bounds.js";
 import { exactPropagate, floorDyadic, ceilDyadic } from "./exact-bounds.js";
 import { seededRandom } from "../exact/random.js";
@@ -50,6 +50,8 @@ export interface NeuronsOptions {
   readonly seed?: number;
   /** Worker threads for the enumeration (regions/run.ts); default 1. */
   readonly workers?: number;
+  /** Who runs the enumeration's work units (regions/run.ts; `tessera merge` replays shard parts). */
+  readonly runner?: RunOptions["runner"];
 }
 
 interface Acc {
@@ -132,6 +134,7 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
   if (acc.some((row) => row.some((a) => !decided(a)))) {
     const res = await enumerate(net, domain, {
       workers: options.workers ?? 1,
+      ...(options.runner ? { runner: options.runner } : {}),
       irredundant: false,
       maxRegions: options.maxRegions ?? Infinity,
       timeoutMs: options.timeoutMs ?? Infinity,

@@ -16,22 +16,47 @@ import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } 
 import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { addQueueOptions, planQueue, type QueueFlags } from "./queue-options.js";
 import { runRegionGraph } from "./graph-run.js";
-import { readCommandInput } from "./command-input.js";
+import { readCommandInput, type CommandInput } from "./command-input.js";
+import { addShardOption, runShard, type ReportRun, type UnitFlags } from "./work-units.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { formatReadable } from "../exact/readable.js";
 
 const FORMATS = ["json", "gexf", "graphml", "dot"] as const;
-type GraphFormat = (typeof FORMATS)[number];
+export type GraphFormat = (typeof FORMATS)[number];
 const EXTENSIONS: Record<string, GraphFormat> = { ".json": "json", ".gexf": "gexf", ".graphml": "graphml", ".dot": "dot", ".gv": "dot" };
 
-interface GraphFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, QueueFlags {
+interface GraphFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, QueueFlags, UnitFlags {
   readonly json?: boolean;
   readonly format?: string;
   readonly output?: string;
 }
 
+/** Build the graph and write it (the command, and `tessera merge` of its shards through a replay runner). */
+export async function graphReport(ctx: CliContext, input: CommandInput, file: string, flags: { readonly format: GraphFormat | undefined; readonly output?: string }, workersOf: ReportRun): Promise<void> {
+  const run = await runRegionGraph(ctx, input, true, workersOf.workers, workersOf.runner);
+  workersOf.finished?.(run.enumeration);
+  const format = flags.format;
+  const { graph } = run.graph;
+  let text: string;
+  if (format === "json" || format === undefined) {
+    const doc = {
+      ...graphToJson(run.graph),
+      network: { file, inputs: inputSize(input.net), outputs: outputSize(input.net) },
+      domain: domainToJson(run.domain),
+      status: run.enumeration.status,
+      elapsedMs: Math.round((run.enumeration.elapsedMs + run.graphMs) * 10) / 10,
+    };
+    if (format === undefined) return printText(ctx, doc.counts, describeDomain(run.domain, ctx.exact), run);
+    if (!flags.output) return printJson(ctx, doc);
+    text = JSON.stringify(doc, null, 2) + "\n";
+  } else text = format === "gexf" ? writeGexf(graph) : format === "graphml" ? writeGraphml(graph) : writeDot(graph);
+  if (!flags.output) return ctx.io.stdout(text);
+  writeTextFile(flags.output, text);
+  ctx.io.stderr(`tessera: wrote ${graph.order} regions and ${graph.size} edges to ${flags.output} (${format})${run.graph.complete ? "" : " (complete: false)"}\n`);
+}
+
 /** The output format: --format, else --json, else the -o file's extension; undefined means human text. */
-export function graphFormat(flags: GraphFlags): GraphFormat | undefined {
+export function graphFormat(flags: { readonly json?: boolean; readonly format?: string; readonly output?: string }): GraphFormat | undefined {
   if (flags.format !== undefined) {
     const f = flags.format.trim().toLowerCase();
     if (!(FORMATS as readonly string[]).includes(f)) throw new InputError("--format", "", `unknown format ${JSON.stringify(flags.format)} (known: ${FORMATS.join(", ")})`);
@@ -44,7 +69,7 @@ export function graphFormat(flags: GraphFlags): GraphFormat | undefined {
 }
 
 /** The engine settings of the graph's regions (irredundant constraints and certificates, as `regions`). */
-const GRAPH_UNIT_SETTINGS = { certify: true, irredundant: true, keepCertificates: true, collectVertices: false, detail: "json" } as const;
+export const GRAPH_UNIT_SETTINGS = { certify: true, irredundant: true, keepCertificates: true, collectVertices: false, detail: "json" } as const;
 
 export function graphCommand(ctx: CliContext): Command {
   const cmd = new Command("graph")
@@ -52,7 +77,7 @@ export function graphCommand(ctx: CliContext): Command {
     .argument("<network>", "network file (.json tessera network, .onnx, .nnet)")
     .option("--json", "print the graph as JSON (docs/formats/graph.md)")
     .option("--format <format>", `output format: ${FORMATS.join(", ")} (GEXF for Gephi, GraphML for Cytoscape, DOT for Graphviz)`)
-    .option("-o, --output <file>", "write the graph to a file (format from --format, else from the extension)");
+    .option("-o, --output <file>", "write the graph to a file (format from --format, else from the extension); with --shard: the part file");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
   addWorkersOption(cmd);
@@ -63,31 +88,18 @@ export function graphCommand(ctx: CliContext): Command {
       "J_target − J_source. Nodes carry their linear piece (adjacent regions with exactly equal affine maps).\n\n" +
       "Examples:\n  $ tessera graph fixtures/seed-three-neurons.json\n  $ tessera graph net.json --box=-1:1 --json\n" +
       "  $ tessera graph net.json --plane \"0,0,0;1,0,0;0,1,0\" --format gexf -o regions.gexf\n" +
-      "  $ tessera graph net.json --box=-1:1 --json --queue redis://127.0.0.1:6379   (regions found by `tessera worker` processes)\n",
+      "  $ tessera graph net.json --box=-1:1 --json --queue redis://127.0.0.1:6379   (regions found by `tessera worker` processes)\n" +
+      "  $ tessera graph net.json --box=-1:1 --shard 2/4 -o part-2.json   (then: tessera merge part-*.json --json)\n",
   );
+  addShardOption(cmd, false);
   addNetworkOptions(cmd).action(async (file: string, flags: GraphFlags) => {
     const input = readCommandInput(ctx, file, flags);
+    const { net, domain, domainLabel, maxRegions, timeoutMs } = input;
+    const workers = workersFromFlags(flags);
+    if (await runShard(ctx, flags, { command: "graph", net, file, domain, settings: GRAPH_UNIT_SETTINGS, ownOutput: true, run: { domainLabel, maxRegions, timeoutMs, workers } })) return;
     const format = graphFormat(flags);
-    const queue = await planQueue(ctx, flags, { command: "graph", net: input.net, file, domain: input.domain, settings: GRAPH_UNIT_SETTINGS, unitsNeeded: false });
-    const run = await runRegionGraph(ctx, input, true, workersFromFlags(flags), queue?.runner);
-    queue?.finish(run.enumeration);
-    const { graph } = run.graph;
-    let text: string;
-    if (format === "json" || format === undefined) {
-      const doc = {
-        ...graphToJson(run.graph),
-        network: { file, inputs: inputSize(input.net), outputs: outputSize(input.net) },
-        domain: domainToJson(run.domain),
-        status: run.enumeration.status,
-        elapsedMs: Math.round((run.enumeration.elapsedMs + run.graphMs) * 10) / 10,
-      };
-      if (format === undefined) return printText(ctx, doc.counts, describeDomain(run.domain, ctx.exact), run);
-      if (!flags.output) return printJson(ctx, doc);
-      text = JSON.stringify(doc, null, 2) + "\n";
-    } else text = format === "gexf" ? writeGexf(graph) : format === "graphml" ? writeGraphml(graph) : writeDot(graph);
-    if (!flags.output) return ctx.io.stdout(text);
-    writeTextFile(flags.output, text);
-    ctx.io.stderr(`tessera: wrote ${graph.order} regions and ${graph.size} edges to ${flags.output} (${format})${run.graph.complete ? "" : " (complete: false)"}\n`);
+    const queue = await planQueue(ctx, flags, { command: "graph", net, file, domain, settings: GRAPH_UNIT_SETTINGS, unitsNeeded: false });
+    await graphReport(ctx, input, file, { ...flags, format }, { workers, ...(queue ? { runner: queue.runner, finished: (e) => queue.finish(e) } : {}) });
   });
   return cmd;
 }

@@ -19,10 +19,39 @@ import { newLpStats } from "../geometry/lp.js";
 import { unitFromJson, type WorkUnit } from "../regions/work-unit.js";
 import { printJson, type CliContext } from "./context.js";
 import { openTextFile } from "./output-file.js";
+import { replayRunner } from "../regions/replay.js";
+import type { CommandInput } from "./command-input.js";
+import type { ReportRun } from "./work-units.js";
+import { boundsReport } from "./bounds.js";
+import { lipschitzReport } from "./lipschitz.js";
+import { neuronsReport } from "./neurons.js";
+import { graphFormat, graphReport } from "./graph.js";
+import { jumpsReport } from "./jumps.js";
 
 interface MergeFlags {
   readonly json?: boolean;
   readonly output?: string;
+  readonly format?: string;
+}
+
+/** The answer of a command built on the region enumeration, computed from the merged regions by its own report. */
+async function mergeReport(ctx: CliContext, part: PartDoc, input: CommandInput, flags: MergeFlags, run: ReportRun): Promise<void> {
+  if (flags.output !== undefined && part.command !== "graph") throw new InputError("-o", "", `writes a region map or a graph; merge prints the answer of ${part.command} (use --json)`);
+  if (flags.format !== undefined && part.command !== "graph") throw new InputError("--format", "", `is the format of a merged graph, not of ${part.command}`);
+  switch (part.command) {
+    case "bounds":
+      return boundsReport(ctx, input, flags, run);
+    case "lipschitz":
+      return lipschitzReport(ctx, input, { norm: part.options?.norm ?? "inf", ...(flags.json ? { json: true } : {}) }, run);
+    case "neurons":
+      return neuronsReport(ctx, input, flags.json ? { json: true } : {}, run);
+    case "graph":
+      return graphReport(ctx, input, part.network.file ?? "", { format: graphFormat(flags), ...(flags.output ? { output: flags.output } : {}) }, run);
+    case "jumps":
+      return jumpsReport(ctx, input, flags, run);
+    default:
+      throw new InputError("command", "", `${part.command} parts are merged as region maps`);
+  }
 }
 
 /** The fields every part of one run shares, each with how to name it in an error. */
@@ -57,17 +86,19 @@ function readParts(files: readonly string[]): { parts: PartDoc[]; missing: numbe
 
 export function mergeCommand(ctx: CliContext): Command {
   return new Command("merge")
-    .description("join the part files of a sharded count or regions run into one run's answer")
-    .argument("<parts...>", "part files written by `count --shard i/N -o PART` or `regions --shard i/N -o PART`")
+    .description("join the part files of a sharded run (count, regions, bounds, lipschitz, neurons, graph, jumps) into one run's answer")
+    .argument("<parts...>", "part files written by `COMMAND --shard i/N -o PART`")
     .option("--json", "print machine-readable JSON (a region map for regions parts)")
-    .option("-o, --output <file>", "write the result (a region map for regions parts) to a file")
+    .option("-o, --output <file>", "write the result (a region map for regions parts, the graph for graph parts) to a file")
+    .option("--format <format>", "graph parts: the graph's format (json, gexf, graphml, dot), as `tessera graph --format`")
     .addHelpText(
       "after",
       "\nSee docs/scale.md for Slurm job arrays, Kubernetes Indexed Jobs and GNU parallel.\n\n" +
         "Examples:\n  $ for i in 1 2 3 4; do tessera count net.onnx --shard $i/4 -o part-$i.json; done\n  $ tessera merge part-*.json --json\n" +
-        "  $ tessera regions net.json --shard 1/2 -o a.json && tessera regions net.json --shard 2/2 -o b.json\n  $ tessera merge a.json b.json -o map.json && tessera check map.json net.json\n",
+        "  $ tessera regions net.json --shard 1/2 -o a.json && tessera regions net.json --shard 2/2 -o b.json\n  $ tessera merge a.json b.json -o map.json && tessera check map.json net.json\n" +
+        "  $ tessera bounds net.json --box=-1:1 --shard 1/2 -o b1.json && tessera bounds net.json --box=-1:1 --shard 2/2 -o b2.json\n  $ tessera merge b1.json b2.json --json   (what `tessera bounds net.json --box=-1:1 --json` prints)\n",
     )
-    .action((files: string[], flags: MergeFlags) => {
+    .action(async (files: string[], flags: MergeFlags) => {
       const { parts, missing } = readParts(files);
       const first = parts[0]!;
       const net = readNetworkJson(JSON.stringify(first.networkJson), `${files[0]}: networkJson`);
@@ -77,8 +108,14 @@ export function mergeCommand(ctx: CliContext): Command {
       const open = parts.flatMap((p, k) => p.open.map((u, i) => unitFromJson(u, files[k]!, `open[${i}]`)));
       // Missing shards and open units leave gaps in the tree: the answer is then a lower bound.
       const gaps = gapsIn([...segments, ...open] as WorkUnit[], files.join(", "));
-      const complete = gaps.length === 0;
+      const complete = gaps.length === 0 && open.length === 0;
       const status = complete ? "complete" : parts.find((p) => !p.complete)?.status ?? "incomplete";
+      if (first.command !== "count" && first.command !== "regions") {
+        if (!complete) ctx.io.stderr(`tessera: merged ${parts.length} of ${first.shard!.count} shards${missing.length ? ` (missing: ${missing.join(", ")})` : ""}${open.length ? `, ${open.length} units left open` : ""}; the result says complete: false\n`);
+        const stopped = (["max-regions", "timeout", "interrupted"] as const).find((s) => s === status) ?? "interrupted";
+        const run = { workers: 1, runner: replayRunner(segments, [...gaps, ...open], stopped) };
+        return mergeReport(ctx, first, { net, domain, domainLabel: files[0]!, maxRegions: Infinity, timeoutMs: Infinity }, flags, run);
+      }
       const pieces = new LinearPieceTracker();
       const held: RegionJson[] = [];
       const ledger = new UnitLedger((item, id) => {

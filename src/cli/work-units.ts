@@ -10,13 +10,16 @@ import { networkSha256, networkToJson } from "../formats/network-json.js";
 import { inputSize, outputSize, type Network } from "../network/ir.js";
 import { CHECKPOINT_FORMAT, PART_FORMAT, PART_VERSION, readPart, segmentFromJson, segmentToJson, type PartCommand, type PartDoc } from "../regions/part-file.js";
 import type { RunResult, RunOptions } from "../regions/run.js";
-import { UNITS_PER_SHARD, cutTree, shardOf } from "../regions/shards.js";
+import type { EnumerationResult } from "../regions/enumerate.js";
+import { shardUnits } from "../regions/shards.js";
 import type { LedgerSnapshot } from "../regions/unit-ledger.js";
 import { UnitEngine, type UnitSettings } from "../regions/unit-runner.js";
 import { WORK_UNIT_VERSION, unitFromJson, unitToJson, type WorkUnit } from "../regions/work-unit.js";
 import { writeTextFile } from "./output-file.js";
 import { parsePositiveSeconds } from "./parse.js";
 import { packageVersion } from "./version.js";
+import type { CliContext } from "./context.js";
+import { runEnumeration, type RunSettings } from "./enumeration-run.js";
 
 export interface UnitFlags {
   readonly shard?: string;
@@ -61,6 +64,8 @@ interface PlanInput {
   readonly file: string;
   readonly domain: DomainSpec;
   readonly settings: UnitSettings;
+  /** The command's own flags that change its answer (written into parts for `tessera merge`). */
+  readonly options?: Record<string, string>;
 }
 
 export function planUnits(flags: UnitFlags, input: PlanInput): UnitPlan {
@@ -77,6 +82,7 @@ export function planUnits(flags: UnitFlags, input: PlanInput): UnitPlan {
     tessera: packageVersion(),
     command: input.command,
     ...(shard ? { shard } : {}),
+    ...(input.options ? { options: input.options } : {}),
     network: { sha256: networkSha256(input.net), inputs: inputSize(input.net), outputs: outputSize(input.net), file: input.file },
     networkJson: networkToJson(input.net),
     domain: domainToJson(input.domain),
@@ -93,7 +99,7 @@ export function planUnits(flags: UnitFlags, input: PlanInput): UnitPlan {
   let resumed: PartDoc | undefined;
   if (shard) {
     const engine = new UnitEngine(input.net, input.domain, input.settings);
-    units = shardOf(cutTree(engine, shard.count === 1 ? 1 : UNITS_PER_SHARD * shard.count), shard.index, shard.count);
+    units = shardUnits(engine, shard.index, shard.count);
   } else if (flags.resume) {
     resumed = readCheckpoint(flags.resume, input);
     units = resumed.open.map((u, i) => unitFromJson(u, flags.resume!, `open[${i}]`));
@@ -120,6 +126,42 @@ export function planUnits(flags: UnitFlags, input: PlanInput): UnitPlan {
       if (checkpointFile) writeTextFile(checkpointFile, JSON.stringify(doc(CHECKPOINT_FORMAT, rootUnits, snapshot, complete, complete ? "complete" : result.status, stats)) + "\n", "--checkpoint");
     },
   };
+}
+
+/** How a command's report runs its enumeration: threads here, or another runner (the queue; merge's replay of parts). */
+export interface ReportRun {
+  readonly workers: number;
+  readonly runner?: RunOptions["runner"];
+  /** Called with the enumeration's result before the report is printed (the queue's summary). */
+  readonly finished?: (result: EnumerationResult) => void;
+}
+
+/** `--shard i/N -o PART` alone: the option of the commands built on the region enumeration (bounds, lipschitz, ...). */
+export function addShardOption(cmd: Command, output = true): Command {
+  cmd.option("--shard <i/N>", "run shard i of N (1 ≤ i ≤ N) of the region enumeration and write a part file with -o, for `tessera merge`");
+  return output ? cmd.option("-o, --output <file>", "with --shard: the part file to write") : cmd;
+}
+
+/**
+ * A shard of a command: its share of the region enumeration, run with the command's engine settings and written
+ * as a part file (region map entries); `tessera merge` then computes the command's answer from all the parts.
+ * False (nothing done) without --shard.
+ */
+export async function runShard(
+  ctx: CliContext,
+  flags: UnitFlags,
+  input: PlanInput & { readonly run: Omit<RunSettings, "domain" | "certify" | "irredundant" | "collectVertices">; readonly ownOutput?: boolean },
+): Promise<boolean> {
+  if (flags.shard === undefined) {
+    if (flags.output !== undefined && !input.ownOutput) throw new InputError("-o", "", `is the part file of --shard; ${input.command} prints its answer (use --json)`);
+    return false;
+  }
+  const plan = planUnits(flags, input);
+  const shard = plan.shard!;
+  const result = await runEnumeration(ctx, input.net, { ...input.run, domain: input.domain, ...input.settings, ...plan.run, onRegionJson: () => undefined });
+  plan.finish(result, input.run.workers ?? 1);
+  ctx.io.stderr(`tessera: shard ${shard.index}/${shard.count}: ${result.regions} regions written to ${flags.output}${result.complete ? "" : " (complete: false)"}\n`);
+  return true;
 }
 
 /** A checkpoint to resume: of this network, this domain, this command and these settings. */

@@ -13,9 +13,8 @@ import { formatPattern } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";
 import type { Region, RegionConstraint } from "../regions/types.js";
 import { mapDigest, mapToJson } from "../regions/region-map.js";
-import { layerFunctions, outputForm, patternForms, preActivationForms, type AffineForm } from "./affine-forms.js";
-import { crossFacet } from "./crossing.js";
-import { halfspaceOf } from "./facets.js";
+import { fieldFor, formToRational, layerFunctions, outputForm, patternFormsIn, preActivationForms, type AffineForm } from "./affine-forms.js";
+import { crossFacetIn } from "./crossing.js";
 import { facetInteriorPoint } from "./facet-point.js";
 import { sameAffineMap } from "./gradient-jump.js";
 
@@ -208,7 +207,10 @@ export class LinearPieceTracker {
     // not a crossing per neuron). A crossing's far side can only join a region of its own group.
     const order = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => hashes[i]! >= 0);
     order.sort((a, b) => hashes[a]! - hashes[b]! || a - b);
-    const join = (members: readonly { id: number; pattern: number[][]; forms: AffineForm[]; own: AffineForm }[]): void => {
+    // The exact maps and crossings in the network's own field: Dyadic for float networks on dyadic domains (no gcd),
+    // converted to rationals only where constraints and maps are compared.
+    const F = fieldFor(net, domain.halfspaces);
+    const join = (members: readonly { id: number; pattern: number[][]; forms: AffineForm<unknown>[]; own: AffineForm }[]): void => {
       const ids = new Map<string, number>();
       for (const { id, pattern } of members) {
         const text = formatPattern(pattern);
@@ -216,12 +218,13 @@ export class LinearPieceTracker {
         ids.set(text, id);
       }
       for (const { id, pattern, forms, own } of members) {
-        const constraints = patternConstraints(net, pattern, forms, domain);
+        const constraints = patternConstraints(net, pattern, forms.map((f) => formToRational(F, f)), domain);
         constraints.forEach((constraint, index) => {
           if (constraint.source.kind !== "neuron") return;
-          const [[far], farMap] = crossFacet(net, pattern, forms, halfspaceOf(constraint));
+          const [[far], farMapIn] = crossFacetIn(F, net, pattern, forms, { a: constraint.a.map((v) => F.fromRational(v)), b: F.fromRational(constraint.b) });
           const other = ids.get(formatPattern(far));
           if (other === undefined || find(other) === find(id)) return;
+          const farMap = formToRational(F, farMapIn);
           if (!sameAffineMap({ A: farMap.G, c: farMap.h }, { A: own.G, c: own.h })) return;
           if (!facetInteriorPoint(constraints, index)) return;
           const [p, q] = [find(id), find(other)];
@@ -237,8 +240,8 @@ export class LinearPieceTracker {
         const byMap = new Map<string, Parameters<typeof join>[0][number][]>();
         for (const id of order.subarray(i, j)) {
           const pattern = this.regions.pattern(id);
-          const forms = patternForms(net, pattern);
-          const own = outputForm(net, forms);
+          const forms = patternFormsIn(F, net, pattern);
+          const own = formToRational(F, outputForm(net, forms));
           const text = mapDigest(mapToJson({ A: own.G, c: own.h }));
           byMap.set(text, [...(byMap.get(text) ?? []), { id, pattern, forms, own }]);
         }

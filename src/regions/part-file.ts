@@ -14,7 +14,9 @@ export const PART_FORMAT = "tessera-part";
 export const CHECKPOINT_FORMAT = "tessera-checkpoint";
 export const PART_VERSION = 1;
 
-export type PartCommand = "count" | "regions";
+/** The commands whose runs can be sharded: count and regions, and the analyses built on the region enumeration. */
+export const PART_COMMANDS = ["count", "regions", "bounds", "lipschitz", "neurons", "graph", "jumps"] as const;
+export type PartCommand = (typeof PART_COMMANDS)[number];
 
 export interface SegmentJson {
   start: number[];
@@ -35,6 +37,8 @@ export interface PartDoc {
   tessera: string;
   command: PartCommand;
   shard?: { index: number; count: number };
+  /** The command's own flags that change its answer (lipschitz: norm), for `tessera merge`. */
+  options?: Record<string, string>;
   network: { sha256: string; inputs: number; outputs: number; file?: string };
   /** The network itself (tessera network JSON), so that merge can count linear pieces and write the map. */
   networkJson: object;
@@ -105,7 +109,11 @@ export function readPart(text: string, file: string, format: PartDoc["format"]):
   if (doc.version !== PART_VERSION) fail(file, "version", `${JSON.stringify(doc.version)} is not a version this tessera reads (${PART_VERSION})`);
   if (doc.workUnitVersion !== WORK_UNIT_VERSION) fail(file, "workUnitVersion", `${JSON.stringify(doc.workUnitVersion)} is not the work-unit format of this tessera (${WORK_UNIT_VERSION})`);
   str(doc.tessera, file, "tessera");
-  if (doc.command !== "count" && doc.command !== "regions") fail(file, "command", `${JSON.stringify(doc.command)} is not count or regions`);
+  if (!(PART_COMMANDS as readonly unknown[]).includes(doc.command)) fail(file, "command", `${JSON.stringify(doc.command)} is not a command with --shard (${PART_COMMANDS.join(", ")})`);
+  if (doc.options !== undefined) {
+    const options = obj(doc.options, file, "options");
+    for (const [k, v] of Object.entries(options)) str(v, file, `options.${k}`);
+  }
   if (doc.shard !== undefined) {
     const shard = obj(doc.shard, file, "shard");
     const count = nat(shard.count, file, "shard.count");

@@ -1,17 +1,41 @@
-// Shards for batch engines (--shard i/N, docs/scale.md): the top of the split tree is cut, deterministically,
-// into many more work units than shards (UNITS_PER_SHARD each), and shard i takes every N-th unit in tree
-// order, so every shard of every machine computes the same cut without talking to the others, and the
-// shards' sizes even out. Cutting a unit = running it until its first node with two children, then handing
-// the later children away (the same donation the threads use).
+// Shards for batch engines (--shard i/N, docs/scale.md): every shard computes the same cut of the split tree
+// without talking to the others, and takes its share. The cut is weighted: a fixed, seeded sample of points
+// of the domain is pushed through the network in floats; each point's activation pattern is the path of the
+// leaf (region) it falls in, so the sorted distinct patterns estimate how the regions spread over the tree in
+// depth-first order. The tree is cut into PIECES_PER_SHARD·N intervals of about equal estimated weight, each
+// boundary at the shallowest node between two neighbouring sampled leaves, and shard i takes every N-th
+// interval (interleaving evens out where the estimate is biased). A boundary is used only when an exact
+// forward pass proves the node exists (its sample point lies strictly inside it), so a unit never starts at a
+// path that is not a node; floats only weigh. The cost does not grow with N beyond one exact pass per
+// boundary. When the sample cannot weigh the tree (too few distinct patterns, an unsampleable domain), the
+// exact breadth-first cut of cutTree is used instead. Whatever the cut, `tessera merge` checks that the
+// parts tile the tree (part-file.ts, gapsIn), so shards that disagreed could never give a wrong count.
+import { DyadicField, RationalField, type Field } from "../exact/field.js";
+import { rationalFromFloat64 } from "../exact/float.js";
+import { seededRandom } from "../exact/random.js";
+import { rationalToNumber, sign, type Rational } from "../exact/rational.js";
+import type { Polyhedron } from "../geometry/types.js";
+import { neuronFunction } from "../network/activation.js";
+import { evaluateIn, isDyadicNetwork } from "../network/evaluate.js";
+import type { Network } from "../network/ir.js";
 import type { UnitEngine } from "./unit-runner.js";
-import { ROOT_UNIT, type WorkUnit } from "./work-unit.js";
+import { ROOT_UNIT, comparePaths, type WorkUnit } from "./work-unit.js";
 
-/** Units per shard in the cut (more: better balance, a little more replay). */
+/** Units per shard in the exact fallback cut (more: better balance, a little more replay). */
 export const UNITS_PER_SHARD = 16;
+/** Weighted intervals per shard (interleaved across shards). */
+export const PIECES_PER_SHARD = 4;
+/** Sample points (fewer on big networks: about SAMPLE_BUDGET multiply-adds in all). */
+const MAX_SAMPLES = 4096;
+const MIN_SAMPLES = 512;
+const SAMPLE_BUDGET = 6e7;
+/** The seed of the sample: part of the cut, so every shard of every machine draws the same points. */
+const SEED = 0x5eed;
 
 /**
  * The tree cut into at least `target` units (fewer when the tree has fewer branches), in tree order: the unit
- * whose start is nearest the root is cut first (the first in tree order on ties).
+ * whose start is nearest the root is cut first (the first in tree order on ties). Exact but costly (each cut
+ * replays a path from the root): the fallback of shardUnits.
  */
 export function cutTree(engine: UnitEngine, target: number): WorkUnit[] {
   const units: WorkUnit[] = [ROOT_UNIT];
@@ -35,7 +59,194 @@ export function cutTree(engine: UnitEngine, target: number): WorkUnit[] {
   return units;
 }
 
-/** The units of shard `index` (1-based) of `count`: every count-th unit of the cut, from the index-th. */
+/** The units of shard `index` (1-based) of `count`: every count-th unit of a cut, from the index-th. */
 export function shardOf(units: readonly WorkUnit[], index: number, count: number): WorkUnit[] {
   return units.filter((_, k) => k % count === index - 1);
+}
+
+/** A sampled leaf: its path (the pattern, neuron by neuron in topological order) and the point that gave it. */
+interface Leaf {
+  readonly path: Int32Array;
+  readonly point: Float64Array;
+}
+
+/** Float weights of the network (proposals only: they weigh, never decide). */
+interface FloatLayer {
+  readonly kind: "input" | "affine" | "activation";
+  readonly size: number;
+  readonly inputs: readonly number[];
+  readonly W?: Float64Array;
+  readonly b?: Float64Array;
+  /** Per neuron: breakpoints, slopes, intercepts. */
+  readonly pwl?: readonly { bp: number[]; sl: number[]; ic: number[] }[];
+}
+
+function floatLayers(net: Network): FloatLayer[] {
+  return net.nodes.map((node) => {
+    if (node.kind === "input") return { kind: "input", size: node.size, inputs: [] };
+    if (node.kind === "affine") {
+      const cols = node.weights[0]?.length ?? 0;
+      const W = new Float64Array(node.size * cols);
+      node.weights.forEach((row, r) => row.forEach((w, c) => (W[r * cols + c] = rationalToNumber(w))));
+      return { kind: "affine", size: node.size, inputs: node.inputs, W, b: Float64Array.from(node.bias, rationalToNumber) };
+    }
+    const pwl = Array.from({ length: node.size }, (_, i) => {
+      const f = neuronFunction(node.activation, i);
+      return { bp: f.breakpoints.map(rationalToNumber), sl: f.slopes.map(rationalToNumber), ic: f.intercepts.map(rationalToNumber) };
+    });
+    return { kind: "activation", size: node.size, inputs: [node.input], pwl };
+  });
+}
+
+/** The leaf path of x: the piece of every neuron in topological order (float forward pass). */
+function leafPath(layers: readonly FloatLayer[], x: Float64Array, neurons: number): Int32Array {
+  const path = new Int32Array(neurons);
+  let j = 0;
+  const values: Float64Array[] = [];
+  for (const layer of layers) {
+    if (layer.kind === "input") {
+      values.push(x);
+      continue;
+    }
+    const out = new Float64Array(layer.size);
+    if (layer.kind === "affine") {
+      const args = layer.inputs.length === 1 ? values[layer.inputs[0]!]! : Float64Array.from(layer.inputs.flatMap((i) => [...values[i]!]));
+      const cols = args.length;
+      for (let r = 0; r < layer.size; r++) {
+        let s = layer.b![r]!;
+        for (let c = 0; c < cols; c++) s += layer.W![r * cols + c]! * args[c]!;
+        out[r] = s;
+      }
+    } else {
+      const z = values[layer.inputs[0]!]!;
+      for (let i = 0; i < layer.size; i++) {
+        const f = layer.pwl![i]!;
+        let p = 0;
+        while (p < f.bp.length && z[i]! > f.bp[p]!) p++;
+        path[j++] = p;
+        out[i] = f.sl[p]! * z[i]! + f.ic[p]!;
+      }
+    }
+    values.push(out);
+  }
+  return path;
+}
+
+/**
+ * Seeded points of the polyhedron: uniform in the box its axis-parallel half-spaces give ([-1, 1] on a side
+ * they leave open), kept when every half-space holds with a margin in floats. Undefined when none is found.
+ */
+function samplePoints(P: Polyhedron, count: number): Float64Array[] | undefined {
+  const d = P.dim;
+  const lo = new Float64Array(d).fill(-Infinity);
+  const hi = new Float64Array(d).fill(Infinity);
+  const rows = P.halfspaces.map((h) => ({ a: h.a.map(rationalToNumber), b: rationalToNumber(h.b) }));
+  for (const { a, b } of rows) {
+    const nonzero = a.flatMap((v, i) => (v !== 0 ? [i] : []));
+    if (nonzero.length !== 1) continue;
+    const i = nonzero[0]!;
+    const bound = b / a[i]!;
+    if (a[i]! > 0) hi[i] = Math.min(hi[i]!, bound);
+    else lo[i] = Math.max(lo[i]!, bound);
+  }
+  for (let i = 0; i < d; i++) {
+    if (lo[i] === -Infinity && hi[i] === Infinity) [lo[i], hi[i]] = [-1, 1];
+    else if (lo[i] === -Infinity) lo[i] = hi[i]! - 2;
+    else if (hi[i] === Infinity) hi[i] = lo[i]! + 2;
+    if (!(hi[i]! > lo[i]!) || !Number.isFinite(hi[i]! - lo[i]!)) return undefined;
+  }
+  const next = seededRandom(SEED);
+  const points: Float64Array[] = [];
+  for (let tries = 0; points.length < count && tries < 8 * count; tries++) {
+    const x = Float64Array.from({ length: d }, (_, i) => lo[i]! + (hi[i]! - lo[i]!) * next());
+    const inside = rows.every(({ a, b }) => {
+      let s = 0;
+      let m = Math.abs(b);
+      for (let i = 0; i < d; i++) {
+        s += a[i]! * x[i]!;
+        m += Math.abs(a[i]! * x[i]!);
+      }
+      return s < b - 1e-9 * (m + 1);
+    });
+    if (inside) points.push(x);
+  }
+  return points.length > 0 ? points : undefined;
+}
+
+function comparePathArrays(a: Int32Array, b: Int32Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+/**
+ * True when the node `path` (a prefix of the leaf of x) is a node of the split tree: x lies strictly inside the
+ * domain and every neuron on the path strictly inside the path's piece, exactly. Then x is an interior point
+ * of the node's region, so every decision along the path keeps that piece as a child.
+ */
+function provesNode<T>(F: Field<T>, net: Network, P: Polyhedron, x: readonly Rational[], path: readonly number[]): boolean {
+  for (const h of P.halfspaces) {
+    let s = h.b.neg();
+    h.a.forEach((a, i) => (s = s.add(a.mul(x[i]!))));
+    if (sign(s) >= 0) return false;
+  }
+  const ev = evaluateIn(F, net, x.map((v) => F.fromRational(v)));
+  const flat = ev.pattern.flat();
+  const tied = new Set(ev.ties.map((t) => ev.pattern.slice(0, t.layer).reduce((s, l) => s + l.length, 0) + t.neuron));
+  return path.every((p, j) => flat[j] === p && !tied.has(j));
+}
+
+/**
+ * The weighted cut of the tree into about `pieces` intervals in tree order, or undefined when the sample cannot
+ * weigh it (then the caller cuts exactly). Exported for tests and the shard benchmark.
+ */
+export function weightedCut(engine: UnitEngine, pieces: number): WorkUnit[] | undefined {
+  if (pieces <= 1) return [ROOT_UNIT];
+  const { network: net, polyhedron: P } = engine.resolved;
+  const layers = floatLayers(net);
+  const neurons = layers.reduce((s, l) => s + (l.kind === "activation" ? l.size : 0), 0);
+  if (neurons === 0) return undefined;
+  const macs = layers.reduce((s, l) => s + (l.W?.length ?? 0), 0);
+  const points = samplePoints(P, Math.max(MIN_SAMPLES, Math.min(MAX_SAMPLES, Math.floor(SAMPLE_BUDGET / Math.max(1, macs)))));
+  if (!points) return undefined;
+  // Distinct sampled leaves in tree order (depth-first preorder of equal-length paths is lexicographic).
+  const leaves: Leaf[] = points.map((point) => ({ path: leafPath(layers, point, neurons), point }));
+  leaves.sort((a, b) => comparePathArrays(a.path, b.path));
+  const distinct = leaves.filter((l, k) => k === 0 || comparePathArrays(l.path, leaves[k - 1]!.path) !== 0);
+  if (distinct.length < 2 * pieces) return undefined;
+  // Sample points are floats, hence dyadic: a dyadic network is evaluated on the fast exact path.
+  const F = (isDyadicNetwork(net) ? DyadicField : RationalField) as Field<unknown>;
+  const starts: number[][] = [[]];
+  const window = Math.max(1, Math.floor(distinct.length / pieces / 4));
+  for (let k = 1; k < pieces; k++) {
+    const target = Math.round((k * distinct.length) / pieces);
+    // The boundary between neighbouring leaves a < b is the shallowest node above b after a: b's first c+1
+    // choices, c = where they first differ. Near the target, prefer the shallowest one that is proved a node.
+    const candidates: { c: number; at: number }[] = [];
+    for (let t = Math.max(1, target - window); t <= Math.min(distinct.length - 1, target + window); t++) {
+      const a = distinct[t - 1]!.path;
+      const b = distinct[t]!.path;
+      let c = 0;
+      while (a[c] === b[c]) c++;
+      candidates.push({ c, at: t });
+    }
+    candidates.sort((x, y) => x.c - y.c || Math.abs(x.at - target) - Math.abs(y.at - target) || x.at - y.at);
+    for (const { c, at } of candidates) {
+      const leaf = distinct[at]!;
+      const start = Array.from(leaf.path.subarray(0, c + 1));
+      if (comparePaths(start, starts[starts.length - 1]!) <= 0) continue;
+      const x = Array.from(leaf.point, (v) => rationalFromFloat64(v)!);
+      if (!provesNode(F, net, P, x, start)) continue;
+      starts.push(start);
+      break;
+    }
+  }
+  if (starts.length < Math.min(pieces, 2)) return undefined;
+  return starts.map((start, k) => (k + 1 < starts.length ? { start, end: starts[k + 1]! } : { start }));
+}
+
+/** The units of shard `index` (1-based) of `count`: its interleaved share of the weighted cut (exact cut as fallback). */
+export function shardUnits(engine: UnitEngine, index: number, count: number): WorkUnit[] {
+  if (count === 1) return [ROOT_UNIT];
+  const cut = weightedCut(engine, PIECES_PER_SHARD * count) ?? cutTree(engine, UNITS_PER_SHARD * count);
+  return shardOf(cut, index, count);
 }
