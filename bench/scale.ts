@@ -5,10 +5,11 @@
 //
 //   npm run bench -- bench/scale.ts speedup [--rounds 3] [--only count|verify]   2 workers vs 1, interleaved
 //   npm run bench -- bench/scale.ts shards [--net small]      --shard i/N for N = 2, 4, 8, one after another
+//   npm run bench -- bench/scale.ts threads [--net small|acas] [--rounds 2]   count's CPU thread by thread, 1 and 2 workers
 //   npm run bench -- bench/scale.ts simulate                  the donation policy on 1…512 simulated workers
-//   npm run bench -- bench/scale.ts memory [--regions 1e6]    regions --ndjson peak RSS on a generated net
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+//   npm run bench -- bench/scale.ts memory [--regions 1e6] [--workers 1,2]   regions --ndjson peak RSS on a generated net
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { rat, type Rational } from "../src/exact/rational.js";
@@ -214,6 +215,21 @@ function sawtooth(layers: number): string {
   return file;
 }
 
+/** Lines (newline-terminated) and bytes of a file, read in chunks. */
+function countLines(file: string): { lines: number; bytes: number } {
+  const fd = openSync(file, "r");
+  const buffer = Buffer.alloc(1 << 22);
+  let lines = 0;
+  let bytes = 0;
+  for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+    bytes += n;
+    for (let i = 0; i < n; i++) if (buffer[i] === 10) lines++;
+  }
+  closeSync(fd);
+  rmSync(file, { force: true });
+  return { lines, bytes };
+}
+
 function memory(): void {
   const target = Number(flag("--regions", "1e6"));
   const layers = Math.ceil(Math.log2(target));
@@ -221,17 +237,71 @@ function memory(): void {
   console.log(`sawtooth net, ${layers} layers of 2 ReLUs on [0,1]: ${2 ** layers} regions expected`);
   console.log("| workers | regions written | NDJSON MB | wall s | CPU s | peak RSS MB | load |");
   console.log("|---|---|---|---|---|---|---|");
-  for (const workers of ["1", "2"]) {
+  for (const workers of flag("--workers", "1,2").split(",")) {
     const out = join(tmpdir(), `tessera-bench-mem-${workers}.ndjson`);
     const t = timed(["regions", file, "--box=0:1", "--ndjson", "-o", out, "--workers", workers]);
-    const text = readFileSync(out, "utf8");
-    const lines = text.split("\n").length - 3;
-    console.log(`| ${workers} | ${lines} | ${f1(text.length / 2 ** 20)} | ${f1(t.wall)} | ${f1(t.cpu)} | ${f1(t.rssMb)} | ${f1(t.load)} |`);
+    // Counted without reading the whole file into this process (a 10^6-region map is ~450 MB).
+    const { lines, bytes } = countLines(out);
+    console.log(`| ${workers} | ${lines - 2} | ${f1(bytes / 2 ** 20)} | ${f1(t.wall)} | ${f1(t.cpu)} | ${f1(t.rssMb)} | ${f1(t.load)} |`);
+  }
+}
+
+/**
+ * Where the CPU of one process goes, thread by thread (Linux): /proc/PID/task/TID/stat is polled every 20 ms and
+ * each thread's last utime + stime kept. Thread 1 is the main thread; V8's platform threads (concurrent
+ * compilation and garbage collection of every isolate) start with it; worker threads start later.
+ */
+async function threadCpu(argv: string[]): Promise<{ wall: number; threads: { tid: number; startedS: number; cpuS: number }[] }> {
+  const start = performance.now();
+  const child = spawn(process.execPath, ["bin/tessera", ...argv], { stdio: ["ignore", "ignore", "ignore"] });
+  const seen = new Map<number, { startedS: number; cpuS: number }>();
+  const poll = (): void => {
+    try {
+      for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+        try {
+          const stat = readFileSync(`/proc/${child.pid}/task/${tid}/stat`, "utf8");
+          const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          const cpuS = (Number(f[11]) + Number(f[12])) / 100;
+          const prev = seen.get(Number(tid));
+          seen.set(Number(tid), { startedS: prev?.startedS ?? (performance.now() - start) / 1000, cpuS });
+        } catch {
+          // the thread just ended
+        }
+      }
+    } catch {
+      // the process just ended
+    }
+  };
+  const timer = setInterval(poll, 20);
+  await new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  clearInterval(timer);
+  const threads = [...seen].map(([tid, t]) => ({ tid, ...t })).sort((a, b) => a.tid - b.tid);
+  return { wall: (performance.now() - start) / 1000, threads };
+}
+
+async function threadsMode(): Promise<void> {
+  const c = flag("--net", "small") === "acas" ? CASES[1]! : CASES[0]!;
+  console.log(`count ${c.name}: CPU s per thread (main; V8 platform threads: JIT compilation and GC helpers of every isolate; worker threads)`);
+  console.log("| workers | load | wall s | main | V8 platform threads | worker threads | total |");
+  console.log("|---|---|---|---|---|---|---|");
+  for (let round = 1; round <= Number(flag("--rounds", "1")); round++) {
+    for (const workers of ["1", "2"]) {
+      const load = loadavg()[0]!;
+      const r = await threadCpu(["count", ...c.argv, "--json", "--workers", workers]);
+      const [main, ...rest] = r.threads;
+      const t0 = main!.startedS;
+      // Platform threads start with the process; worker threads after the CLI has loaded (>= 0.1 s later).
+      const platform = rest.filter((t) => t.startedS - t0 < 0.1);
+      const workerThreads = rest.filter((t) => t.startedS - t0 >= 0.1);
+      const sum = (ts: typeof rest): number => ts.reduce((s, t) => s + t.cpuS, 0);
+      console.log(`| ${workers} | ${f1(load)} | ${f1(r.wall)} | ${f2(main!.cpuS)} | ${f2(sum(platform))} | ${workerThreads.map((t) => f2(t.cpuS)).join(" + ") || "—"} | ${f2(main!.cpuS + sum(rest))} |`);
+    }
   }
 }
 
 if (mode === "speedup") speedup();
+else if (mode === "threads") await threadsMode();
 else if (mode === "shards") shards();
 else if (mode === "simulate") await simulateMode();
 else if (mode === "memory") memory();
-else throw new Error(`unknown mode ${mode}: speedup, shards, simulate or memory`);
+else throw new Error(`unknown mode ${mode}: speedup, threads, shards, simulate or memory`);
