@@ -104,27 +104,35 @@ function leafPath(layers: readonly FloatLayer[], x: Float64Array, neurons: numbe
   let j = 0;
   const values: Float64Array[] = [];
   for (const layer of layers) {
+    const size = layer.size;
     if (layer.kind === "input") {
       values.push(x);
       continue;
     }
-    const out = new Float64Array(layer.size);
+    const out = new Float64Array(size);
     if (layer.kind === "affine") {
-      const args = layer.inputs.length === 1 ? values[layer.inputs[0]!]! : Float64Array.from(layer.inputs.flatMap((i) => [...values[i]!]));
+      const inputs = layer.inputs;
+      const args = inputs.length === 1 ? values[inputs[0]!]! : Float64Array.from(inputs.flatMap((i) => [...values[i]!]));
       const cols = args.length;
-      for (let r = 0; r < layer.size; r++) {
-        let s = layer.b![r]!;
-        for (let c = 0; c < cols; c++) s += layer.W![r * cols + c]! * args[c]!;
+      const W = layer.W!;
+      const b = layer.b!;
+      for (let r = 0; r < size; r++) {
+        let s = b[r]!;
+        const base = r * cols;
+        for (let c = 0; c < cols; c++) s += W[base + c]! * args[c]!;
         out[r] = s;
       }
     } else {
       const z = values[layer.inputs[0]!]!;
-      for (let i = 0; i < layer.size; i++) {
-        const f = layer.pwl![i]!;
+      const pwl = layer.pwl!;
+      for (let i = 0; i < size; i++) {
+        const f = pwl[i]!;
+        const zi = z[i]!;
+        const bp = f.bp;
         let p = 0;
-        while (p < f.bp.length && z[i]! > f.bp[p]!) p++;
+        while (p < bp.length && zi > bp[p]!) p++;
         path[j++] = p;
-        out[i] = f.sl[p]! * z[i]! + f.ic[p]!;
+        out[i] = f.sl[p]! * zi + f.ic[p]!;
       }
     }
     values.push(out);

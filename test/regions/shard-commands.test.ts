@@ -93,6 +93,19 @@ describe("--shard + merge of the commands built on the region enumeration", () =
     expect(answer(bounds.stdout)).toMatchObject({ complete: false });
   });
 
+  it("a count shard stopped by --max-regions (its part has open units): the merged count says complete: false, never a smaller complete count", async () => {
+    const [p1, p2] = [path("max-1.json"), path("max-2.json")];
+    expect((await cli("count", twoLayer, "--box=-2:2", "--shard", "1/2", "-o", p1, "--workers", "1", "--max-regions", "1")).code).toBe(0);
+    expect((await cli("count", twoLayer, "--box=-2:2", "--shard", "2/2", "-o", p2, "--workers", "1")).code).toBe(0);
+    const run = await cli("merge", p1, p2, "--json");
+    expect(run.code, run.stderr).toBe(0);
+    const merged = JSON.parse(run.stdout) as { regions: number; complete: boolean };
+    expect(merged.complete).toBe(false);
+    // 33 regions on [-2,2]^2 (helpers.ts); the stopped shard kept only its first.
+    expect(merged.regions).toBeLessThan(33);
+    expect(run.stderr).toMatch(/units left open; the result says complete: false/);
+  });
+
   it("graph parts merge into a file in the format asked (--format, or the extension)", async () => {
     const out = path("merged.dot");
     const run = await sharded("graph", zaslavsky, 2, [], ["-o", out]);
