@@ -9,7 +9,6 @@ import { activationNodeIds, type Network } from "../network/ir.js";
 import { arithmeticOf, enumerateRegions, type EnumerationResult } from "./enumerate.js";
 import type { EnumerateOptions } from "./options.js";
 import { runPool, type PoolOptions, type PoolResult } from "./pool.js";
-import { runInThread } from "./in-thread.js";
 import { mapDigest, mapToJson, regionFromJson, regionToJson, type RegionJson } from "./region-map.js";
 import { isKey, type LedgerSnapshot, type Segment } from "./unit-ledger.js";
 import type { RegionKey } from "./unit-runner.js";
@@ -29,7 +28,7 @@ export interface RunOptions extends EnumerateOptions {
   readonly checkpoint?: PoolOptions["checkpoint"];
   /** Keep the regions in the result's snapshot (part files). */
   readonly retain?: boolean;
-  /** Who runs the work units (default: runPool, threads of this process, or runInThread for one worker; a queue of other machines plugs in here). */
+  /** Who runs the work units (default: runPool, threads of this process; a queue of other machines plugs in here). */
   readonly runner?: UnitRunner;
 }
 
@@ -49,9 +48,7 @@ function neuronCount(net: Network): number {
 
 /** Enumerate the regions of `net` over `domain` on `options.workers` threads (see the file comment). */
 export async function enumerate(net: Network, domain: DomainSpec | undefined, options: RunOptions = {}): Promise<RunResult> {
-  const { workers = 1, onRegionKey, onRegionJson, units, segments, checkpoint, retain, onRegion, ...engine } = options;
-  // Units on one worker run in this thread (in-thread.ts): a worker thread would start and compile the engine again.
-  const runner = options.runner ?? (workers === 1 ? runInThread : runPool);
+  const { workers = 1, onRegionKey, onRegionJson, units, segments, checkpoint, retain, runner = runPool, onRegion, ...engine } = options;
   const wantsRegions = onRegion !== undefined || onRegionJson !== undefined;
   if (workers === 1 && !units && !segments && !checkpoint && !retain && !options.runner) {
     // Keys only (count): the search gives them without building a region (map-key.ts).

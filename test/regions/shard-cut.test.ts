@@ -2,8 +2,7 @@
 // tile the tree, so running them one after another gives exactly the single run's regions (each once, in tree
 // order) and decisions; the cut is the same on every call (shards agree without talking); a cut that the sample
 // cannot weigh falls back to the exact breadth-first cut. Expected values come from the in-process engine
-// (a single run of enumerate.ts, no work units) and, for the Zaslavsky nets, from the formula. Units run in the
-// calling thread (in-thread.ts, `--workers 1` with units) give what the thread pool gives.
+// (a single run of enumerate.ts, no work units) and, for the Zaslavsky nets, from the formula.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { rat, type Rational } from "../../src/exact/rational.js";
@@ -13,8 +12,6 @@ import { loadNetwork } from "../../src/formats/load.js";
 import type { Network } from "../../src/network/ir.js";
 import { enumerateRegions } from "../../src/regions/enumerate.js";
 import { PIECES_PER_SHARD, shardUnits, weightedCut } from "../../src/regions/shards.js";
-import { runPool } from "../../src/regions/pool.js";
-import { runInThread } from "../../src/regions/in-thread.js";
 import { UnitEngine, type UnitSettings } from "../../src/regions/unit-runner.js";
 import { comparePaths, type WorkUnit } from "../../src/regions/work-unit.js";
 import { binomial, oneLayer, randomMatrix, randomMlp, randomRational } from "./helpers.js";
@@ -109,29 +106,6 @@ describe("weighted shard cut", () => {
     expectTiling(cut!);
     const got = runUnits(engine, cut!);
     expect(got.patterns).toEqual(want.patterns);
-  });
-
-  it("units in this thread (runInThread) give the thread pool's regions, decisions and ledger; --max-regions and an abort stop them incomplete", async () => {
-    const net = randomMlp(rng(41), [2, 8, 8, 1]);
-    const domain = box(2, -1, 1);
-    const units = weightedCut(new UnitEngine(net, domain, SETTINGS), 6)!;
-    const collect = async (runner: typeof runPool, extra: Partial<Parameters<typeof runPool>[2]> = {}): Promise<{ items: string[]; result: Awaited<ReturnType<typeof runPool>> }> => {
-      const items: string[] = [];
-      const result = await runner(net, domain, { workers: 1, settings: SETTINGS, units, onItem: (item, id) => void items.push(`${id}:${item.pattern}`), ...extra });
-      return { items, result };
-    };
-    const pool = await collect(runPool);
-    const here = await collect(runInThread);
-    expect(here.items).toEqual(pool.items);
-    expect([here.result.regions, here.result.decisions, here.result.splits, here.result.complete]).toEqual([pool.result.regions, pool.result.decisions, pool.result.splits, true]);
-    expect(here.items.map((t) => t.split(":")[1])).toEqual((await single(net, domain)).patterns);
-    const stopped = await collect(runInThread, { maxRegions: 5 });
-    expect([stopped.result.status, stopped.result.complete, stopped.result.snapshot.open.length > 0]).toEqual(["max-regions", false, true]);
-    expect(stopped.items.length).toBeGreaterThanOrEqual(5);
-    const controller = new AbortController();
-    controller.abort();
-    const aborted = await collect(runInThread, { signal: controller.signal });
-    expect([aborted.result.status, aborted.result.complete, aborted.items.length]).toEqual(["interrupted", false, 0]);
   });
 
   it("property: on random 2-input nets and boxes, the cut (weighted or exact) of N shards tiles the tree", async () => {
