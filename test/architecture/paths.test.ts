@@ -17,8 +17,9 @@ const TEXT = /\.(ts|mjs|js|md|json|sh|py|txt)$|^[^.]+$/;
 
 /** System paths that are the point where they appear (an interpreter line, a null device, a full disk, an endless file). */
 // /sys/fs/cgroup/cpu.max (the CPU quota of a container) and /proc/thread-self/stat (a thread's CPU time) are
-// kernel interfaces the worker pool reads (src/regions/pool.ts, worker-thread.ts), not paths of this machine.
-const ALLOWED_SYSTEM_PATHS = new Set(["/usr/bin/env", "/usr/bin/python3", "/dev/null", "/dev/full", "/dev/zero", "/dev/stdout", "/usr/bin/time", "/sys/fs/cgroup/cpu.max", "/proc/thread-self/stat", "/usr/bin/chromium"]);
+// kernel interfaces the worker pool reads (src/regions/pool.ts, worker-thread.ts), not paths of this machine; so are
+// /proc/PID/task/TID/stat (each thread's CPU time, bench/scale.ts threads: written `/proc/${pid}/task`, matched as "/proc/").
+const ALLOWED_SYSTEM_PATHS = new Set(["/usr/bin/env", "/usr/bin/python3", "/dev/null", "/dev/full", "/dev/zero", "/dev/stdout", "/usr/bin/time", "/sys/fs/cgroup/cpu.max", "/proc/thread-self/stat", "/usr/bin/chromium", "/proc/", "/proc/PID/task/", "/proc/PID/task/TID/stat"]);
 
 /**
  * A path of the writing machine: a sibling checkout, a home folder, or an absolute path under one of the
