@@ -8,7 +8,7 @@
 //   - completeness: every kept piece of every decision leads to regions (no region is missing).
 import { Dyadic } from "../exact/dyadic.js";
 import { DyadicField, RationalField, type Field } from "../exact/field.js";
-import { Rational, isDyadicRational, tryParseRational } from "../exact/rational.js";
+import { Rational, WRITTEN_BY_TESSERA, isDyadicRational, tryParseRational } from "../exact/rational.js";
 import { resolveDomain } from "../geometry/domain.js";
 import { domainFromJson } from "../formats/domain.js";
 import { networkSha256 } from "../formats/network-json.js";
@@ -42,7 +42,7 @@ const fail = (where: string, message: string): never => {
 };
 
 function rat(value: unknown, where: string): Rational {
-  const r = typeof value === "string" ? tryParseRational(value, { maxDigits: Infinity }) : undefined;
+  const r = typeof value === "string" ? tryParseRational(value, WRITTEN_BY_TESSERA) : undefined;
   if (r === undefined) fail(where, `${JSON.stringify(value)} is not a rational string`);
   return r!;
 }

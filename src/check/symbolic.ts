@@ -1,7 +1,7 @@
 // The checker's own symbolic forward pass (independent of the region engine): the exact affine map
 // x ↦ M·x + v of every node for a given (partial) activation pattern, over an exact Field<T> (Dyadic for
 // float networks, Rational otherwise). Layer maps are cached by the pattern prefix they depend on, so
-// walking a split tree recomputes only what changed.
+// walking a split tree (or regions in its order) recomputes only what changed.
 import type { Field } from "../exact/field.js";
 import { neuronFunction } from "../network/activation.js";
 import type { Network } from "../network/ir.js";
@@ -15,8 +15,8 @@ export interface FieldMap<T> {
 export class SymbolicPass<T> {
   private readonly acts: number[];
   private readonly maps: FieldMap<T>[] = [];
-  /** keys[s]: the pattern prefix (layers < s) that segment s was computed with. */
-  private readonly keys: (string | undefined)[] = [];
+  /** used[s]: the pattern of layer s − 1 that segment s was computed with ([] for segment 0), or undefined when stale. */
+  private readonly used: (readonly number[] | undefined)[] = [];
   private readonly weights = new Map<number, { W: T[][]; b: T[] }>();
 
   constructor(
@@ -34,13 +34,13 @@ export class SymbolicPass<T> {
 
   private ensure(upToSegment: number, pattern: readonly (readonly number[])[]): void {
     for (let s = 0; s <= upToSegment; s++) {
-      const key = pattern.slice(0, s).map((l) => l.join(",")).join("|");
-      if (this.keys[s] === key) continue;
+      const used = this.used[s];
+      if (used !== undefined && (s === 0 || sameLayer(used, pattern[s - 1]!))) continue;
       const from = s === 0 ? 0 : this.acts[s - 1]!;
       const to = s === this.acts.length ? this.net.nodes.length : this.acts[s]!;
       for (let id = from; id < to; id++) this.node(id, pattern);
-      this.keys[s] = key;
-      for (let t = s + 1; t < this.keys.length; t++) this.keys[t] = undefined;
+      this.used[s] = s === 0 ? [] : [...pattern[s - 1]!];
+      for (let t = s + 1; t < this.used.length; t++) this.used[t] = undefined;
     }
   }
 
@@ -71,19 +71,27 @@ export class SymbolicPass<T> {
       }
       const argM = node.inputs.flatMap((i) => this.maps[i]!.M);
       const argV = node.inputs.flatMap((i) => this.maps[i]!.v);
-      const M = wb.W.map((row) => Array.from({ length: d }, (_, k) => row.reduce((s, w, c) => (F.sign(w) === 0 ? s : F.add(s, F.mul(w, argM[c]![k]!))), F.zero)));
-      const v = wb.W.map((row, r) => row.reduce((s, w, c) => (F.sign(w) === 0 ? s : F.add(s, F.mul(w, argV[c]!))), wb.b[r]!));
+      // Column k of the argument's gradient rows: M[r][k] = W[r]·column k, one exact dot product (a single
+      // fixed-point sum on dyadics, no normalisation per term).
+      const columns = Array.from({ length: d }, (_, k) => argM.map((row) => row[k]!));
+      const M = wb.W.map((row) => columns.map((column) => F.dot(row, column)));
+      const v = wb.W.map((row, r) => F.dot(row, argV, wb.b[r]!));
       this.maps[id] = { M, v };
     }
   }
 
   /** Pre-activation (w, c) of neuron `neuron` of activation layer `layer`; needs the pattern of earlier layers. */
   preactivation(layer: number, neuron: number, pattern: readonly (readonly number[])[]): { w: readonly T[]; c: T } {
+    const z = this.layer(layer, pattern);
+    return { w: z.M[neuron]!, c: z.v[neuron]! };
+  }
+
+  /** The pre-activation maps of every neuron of activation layer `layer` (row i: neuron i); needs the pattern of earlier layers. */
+  layer(layer: number, pattern: readonly (readonly number[])[]): FieldMap<T> {
     this.ensure(layer, pattern);
     const node = this.net.nodes[this.acts[layer]!]!;
     if (node.kind !== "activation") throw new Error("check/symbolic: not an activation node");
-    const z = this.maps[node.input]!;
-    return { w: z.M[neuron]!, c: z.v[neuron]! };
+    return this.maps[node.input]!;
   }
 
   /** The output map for a full pattern. */
@@ -91,4 +99,10 @@ export class SymbolicPass<T> {
     this.ensure(this.acts.length, pattern);
     return this.maps[this.net.output]!;
   }
+}
+
+function sameLayer(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -3,7 +3,7 @@
 import { openTextFile } from "./output-file.js";
 import { Command } from "commander";
 import { formatReadable } from "../exact/readable.js";
-import { parseRational } from "../exact/rational.js";
+import { parseWrittenRational } from "../exact/rational.js";
 import { RegionMapWriter, mapDigest, regionMapHeader, type RegionJson } from "../regions/region-map.js";
 import type { UnitSettings } from "../regions/unit-runner.js";
 import type { CliContext } from "./context.js";
@@ -74,7 +74,7 @@ export function regionsCommand(ctx: CliContext): Command {
         onRegionJson = (r) => (track(r), flags.ndjson ? writer!.entry(r) : void held.push(r));
       } else {
         ctx.io.stdout(`domain ${describeDomain(domain, ctx.exact)}\n`);
-        onRegionJson = (r) => (track(r), ctx.io.stdout(`${r.id}\t${r.pattern}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map((v) => formatReadable(parseRational(v), ctx.exact)).join(", ")})\n`));
+        onRegionJson = (r) => (track(r), ctx.io.stdout(`${r.id}\t${r.pattern}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map((v) => formatReadable(parseWrittenRational(v), ctx.exact)).join(", ")})\n`));
       }
       const result = await runEnumeration(ctx, net, { ...run, onRegionJson });
       if (plan.unitsNeeded) plan.finish(result, workers);

@@ -1,7 +1,7 @@
 // `tessera verify NET --property SPEC.vnnlib`: holds (exit 0; with --certificate FILE a certificate for
 // `tessera check`), violated (exit 10, with a counterexample re-checked exactly before it is printed) or unknown
 // (exit 20). The output flags (--json, --result-file, --certificate) never change how the verdict is found.
-import { setReadLimits, timeLeftMs } from "../formats/limits.js";
+import { ReadTimeoutError, setReadLimits, timeLeftMs } from "../formats/limits.js";
 import { Command } from "commander";
 import { basename } from "node:path";
 import { InternalError, InputError } from "../errors.js";
@@ -31,6 +31,16 @@ interface VerifyFlags extends NetworkFlags, WorkersFlags, Omit<QueueFlags, "unit
 }
 
 export const VERIFY_EXIT = { holds: 0, violated: 10, unknown: 20 } as const;
+
+/** The loaded inputs, or undefined when --timeout ran out while a reader was still reading. */
+function loadOrTimeout<T>(load: () => T): T | undefined {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof ReadTimeoutError) return undefined;
+    throw error;
+  }
+}
 
 function writeOut(file: string, flag: string, text: string): void {
   writeTextFile(file, text, flag);
@@ -72,25 +82,31 @@ export function verifyCommand(ctx: CliContext): Command {
   addNetworkOptions(cmd).action(async (file: string, flags: VerifyFlags) => {
     const workers = workersFromFlags(flags);
     const timeoutMs = flags.timeout === undefined ? undefined : parsePositiveSeconds(flags.timeout, "--timeout") * 1000;
-    // A timeout is verify's result (unknown, exit 20, `timeout` in the result file), so the readers do not stop
-    // at the deadline (the parameter limit bounds them); --timeout counts loading: the search gets the time left.
+    // --timeout counts loading: the readers stop at the deadline, and a timeout is verify's answer (unknown,
+    // exit 20, `timeout` in the result file) wherever it happens; the search gets the time left.
+    const started = performance.now();
+    const loaded = loadOrTimeout(() => {
+      const net = loadNetworkFromFlags(ctx, file, flags);
+      return { net, problem: problemFromVnnlib(loadVnnlib(flags.property), { inputs: inputSize(net), outputs: outputSize(net) }) };
+    });
     const { deadline } = setReadLimits({ deadline: Infinity });
-    const net = loadNetworkFromFlags(ctx, file, flags);
-    const problem = problemFromVnnlib(loadVnnlib(flags.property), { inputs: inputSize(net), outputs: outputSize(net) });
     const timeoutSeconds = timeoutMs === undefined ? undefined : timeLeftMs(timeoutMs, deadline) / 1000;
     const options = {
       ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
       certificate: flags.certificate !== undefined,
       files: { network: basename(file), property: basename(flags.property) },
     };
-    const outcome: VerifyOutcome = (await verifyOnQueueFromFlags(ctx, flags, net, problem, options)) ?? (workers > 1 ? await verifyOnThreads(net, problem, workers, options) : verify(net, problem, options));
+    const outcome: VerifyOutcome = !loaded
+      ? { result: "unknown", reason: "timeout", stats: { nodes: 0, leaves: 0, maxDepth: 0, searchPoints: 0, exactChecks: 0, cases: 0, elapsedMs: performance.now() - started } }
+      : ((await verifyOnQueueFromFlags(ctx, flags, loaded.net, loaded.problem, options)) ??
+        (workers > 1 ? await verifyOnThreads(loaded.net, loaded.problem, workers, options) : verify(loaded.net, loaded.problem, options)));
     ctx.exitCode = VERIFY_EXIT[outcome.result];
     let certificate: string | null = null;
     let counterexample: { input: string[]; output: string[]; float32: { input: readonly number[]; output: readonly number[]; violates: boolean } } | null = null;
     let resultText: string;
     if (outcome.result === "violated") {
       // Re-check from scratch, in rationals, before anything is printed.
-      if (!recheckCounterexample(net, problem, outcome.counterexample)) throw new InternalError("analysis/verify: a counterexample failed its exact re-check");
+      if (!recheckCounterexample(loaded!.net, loaded!.problem, outcome.counterexample)) throw new InternalError("analysis/verify: a counterexample failed its exact re-check");
       const cx = outcome.counterexample;
       counterexample = { input: cx.input.map(formatRational), output: cx.output.map(formatRational), float32: cx.float32 };
       resultText = `sat\n${vnncompWitness(outcome.counterexample)}\n`;
@@ -113,7 +129,7 @@ export function verifyCommand(ctx: CliContext): Command {
       });
     }
     const s = outcome.stats;
-    const lines = [`result       ${outcome.result}`, `property     ${flags.property} (${problem.boxes.length} input box(es), ${problem.disjuncts.length} unsafe disjunct(s))`];
+    const lines = [`result       ${outcome.result}`, `property     ${flags.property}${loaded ? ` (${loaded.problem.boxes.length} input box(es), ${loaded.problem.disjuncts.length} unsafe disjunct(s))` : " (not read to the end: --timeout ran out while loading)"}`];
     if (outcome.result === "holds") {
       const leaves = outcome.stats.leaves;
       lines.push(`certificate  ${flags.certificate ? `${flags.certificate} (${leaves} leaves; re-check with: tessera check ${flags.certificate} ${file} --property ${flags.property})` : "not written (write one with --certificate FILE)"}`);

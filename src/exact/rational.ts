@@ -100,6 +100,16 @@ export function parseRational(text: string): Rational {
   return r;
 }
 
+/** The limits for text tessera wrote itself (maps, units, parts): exact values of any length; the exponent limit holds. */
+export const WRITTEN_BY_TESSERA = { maxDigits: Infinity } as const;
+
+/** parseRational for text tessera wrote itself (WRITTEN_BY_TESSERA: no digit limit). */
+export function parseWrittenRational(text: string): Rational {
+  const r = tryParseRational(text, WRITTEN_BY_TESSERA);
+  if (r === undefined) throw new RangeError(`exact/rational: ${notRationalMessage(text, WRITTEN_BY_TESSERA)}`);
+  return r;
+}
+
 /**
  * A JSON number taken as the shortest decimal that prints it (so 0.1 is 1/10, as the user wrote it).
  * Returns undefined for NaN and ±Infinity.

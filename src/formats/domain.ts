@@ -4,7 +4,7 @@
 // place in it. Also the JSON form of a domain and its one-line description for human output. The domain
 // types and their geometry (resolving against a network, slices as an affine layer) live in geometry/.
 import { InputError } from "../errors.js";
-import { formatRational, notRationalMessage, tryParseRational, type Rational } from "../exact/rational.js";
+import { WRITTEN_BY_TESSERA, formatRational, notRationalMessage, tryParseRational, type Rational } from "../exact/rational.js";
 import { formatReadable } from "../exact/readable.js";
 import { lessEq, sliceDomain } from "../geometry/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
@@ -118,7 +118,7 @@ export function domainToJson(spec: DomainSpec): DomainJson {
 
 /** Read a domain back from its JSON form (written by tessera: no digit limit); errors name `file` and the JSON path. */
 export function domainFromJson(json: unknown, file: string, path = "domain"): DomainSpec {
-  return readDomainJson(new JsonReader(file, { maxDigits: Infinity }), json, path);
+  return readDomainJson(new JsonReader(file, WRITTEN_BY_TESSERA), json, path);
 }
 
 function readDomainJson(r: JsonReader, json: unknown, path: string): DomainSpec {

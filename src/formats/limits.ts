@@ -27,10 +27,15 @@ export function readLimits(): ReadLimits {
   return current;
 }
 
-/** Throw a LimitError naming the file when --timeout ran out while it was being read. */
+/** --timeout ran out while a file was being read (`verify` answers unknown: timeout; other commands stop with one line). */
+export class ReadTimeoutError extends LimitError {
+  override name = "ReadTimeoutError";
+}
+
+/** Throw a ReadTimeoutError naming the file when --timeout ran out while it was being read. */
 export function checkReadDeadline(file: string): void {
   if (current.deadline !== Infinity && performance.now() > current.deadline) {
-    throw new LimitError(`${file}: --timeout ran out while the file was being read (nothing was computed)`);
+    throw new ReadTimeoutError(`${file}: --timeout ran out while the file was being read (nothing was computed)`);
   }
 }
 

@@ -3,7 +3,7 @@
 // region a line, a closing line). Both writers stream: a region is written as soon as it is found.
 import { createHash } from "node:crypto";
 import { RationalField } from "../exact/field.js";
-import { formatRational, parseRational, type Rational } from "../exact/rational.js";
+import { formatRational, parseWrittenRational, type Rational } from "../exact/rational.js";
 import { domainToJson, type DomainJson } from "../formats/domain.js";
 import { resolveDomain } from "../geometry/domain.js";
 import { lpRows, newLpStats } from "../geometry/lp.js";
@@ -171,7 +171,8 @@ export function regionToJson(r: Region, piece?: number): RegionJson {
 
 /** A region back from its map entry (the inverse of regionToJson; rationals parsed exactly). */
 export function regionFromJson(json: RegionJson): Region {
-  const vecR = (v: readonly string[]): Rational[] => v.map(parseRational);
+  // Maps are written by tessera (worker threads, parts, checkpoints): exact values of any length.
+  const vecR = (v: readonly string[]): Rational[] => v.map(parseWrittenRational);
   const cert = (c: CertificateJson | { box: number }): BoundCertificateRecord | BoxCertificateRecord => ("box" in c ? { box: c.box } : { rows: [...c.rows], y: vecR(c.y) });
   const axis = (c: CertificateJson | null): BoundCertificateRecord | null => (c ? { rows: [...c.rows], y: vecR(c.y) } : null);
   return {
@@ -179,7 +180,7 @@ export function regionFromJson(json: RegionJson): Region {
     pattern: parsePattern(json.pattern),
     witness: vecR(json.witness),
     map: { A: json.map.A.map(vecR), c: vecR(json.map.c) },
-    constraints: json.constraints.map((k) => ({ a: vecR(k.a), b: parseRational(k.b), source: k.source })),
+    constraints: json.constraints.map((k) => ({ a: vecR(k.a), b: parseWrittenRational(k.b), source: k.source })),
     bounded: json.bounded,
     ...(json.implied ? { hform: hformFromJson(json, vecR) } : {}),
     ...(json.vertices ? { vertices: json.vertices.map(vecR) } : {}),

@@ -46,6 +46,34 @@ describe("tessera check on a region graph", () => {
     }
   });
 
+  it("a float network's graph is checked in dyadic arithmetic: it verifies, a jump off by 2^-60 or a point moved off its facet is rejected", async () => {
+    // fixtures/bench/mlp-2-16-16-2.json has float32 weights (dyadic), so the checker's field is Dyadic and each
+    // facet point p = P/D is scaled to integers; a value that differs in the 60th bit must still be caught.
+    const net = "fixtures/bench/mlp-2-16-16-2.json";
+    const path = join(dir, "float.json");
+    expect((await cli("graph", net, "--box=-1:1", "--json", "-o", path)).code).toBe(0);
+    const g = JSON.parse(readFileSync(path, "utf8")) as Graph;
+    expect(g.edges.length).toBeGreaterThan(100);
+    expect((await check(g, net)).code).toBe(0);
+    const e = g.edges.findIndex((x) => (x.jump as string[][])[0]!.some((v) => v !== "0"));
+    const k = (g.edges[e]!.jump as string[][])[0]!.findIndex((v) => v !== "0");
+    const jumped = JSON.parse(JSON.stringify(g)) as Graph;
+    const [num, den = "1"] = (jumped.edges[e]!.jump as string[][])[0]![k]!.split("/");
+    // v + 2^-60 = (num·2^60 + den) / (den·2^60), the same value spelled differently is accepted first.
+    (jumped.edges[e]!.jump as string[][])[0]![k] = `${BigInt(num!) * 2n} / ${BigInt(den) * 2n}`.replace(/ /g, "");
+    expect((await check(jumped, net)).code).toBe(0);
+    (jumped.edges[e]!.jump as string[][])[0]![k] = `${BigInt(num!) * 2n ** 60n + BigInt(den)}/${BigInt(den) * 2n ** 60n}`;
+    const r = await check(jumped, net);
+    expect(r.code).toBe(1);
+    expect(r.line).toMatch(new RegExp(`^tessera: check failed: edges\\[${e}\\]\\.jump\\[0\\]\\[${k}\\]: is `));
+    const moved = JSON.parse(JSON.stringify(g)) as Graph;
+    const point = moved.edges[0]!.point as string[];
+    point[0] = `${point[0]}`.includes("/") ? point[0]!.replace("/", "1/") : `${point[0]}1`;
+    const m = await check(moved, net);
+    expect(m.code).toBe(1);
+    expect(m.line).toMatch(/^tessera: check failed: edges\[0\]\.point: /);
+  });
+
   const tamper = (edit: (g: Graph) => void): Graph => {
     const copy = JSON.parse(JSON.stringify(graph)) as Graph;
     edit(copy);

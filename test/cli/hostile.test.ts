@@ -114,32 +114,65 @@ describe("numbers: the exact value or a stated limit, never a silent 0", () => {
 });
 
 describe("exact values beyond float range work everywhere", () => {
-  // The seed network with its first weight 1e400 (or a 2000-digit integer): hyperplane 0 is x0 = 2e-400·x1,
-  // all but the line x0 = 0. On [-1,1]^2 it misses the other two lines (x1 = x0 - 1 and x1 = 2 - 2 x0 meet it
-  // at x1 = -1/(1 - 2e-400) < -1 and x1 > 1): 4 regions (left of it; right of it, the middle and the two corners
-  // that the other lines cut off, which meet at (1, 0) on the border). On R^2 three lines in general position: 7.
+  // y = relu(w·x0 − 2 x1) + 1/3 relu(−x0 + x1 + 1) with w = 1e400 (or a 2000-digit integer, the longest numeral
+  // tessera reads): hyperplane 0 is x0 = 2x1/w, all but the line x0 = 0; hyperplane 1 is x1 = x0 − 1. They meet at
+  // x1 = −1/(1 − 2/w) < −1, below the box [-1,1]^2, where hyperplane 1 runs right of hyperplane 0 (at x1 = −1 it
+  // is at x0 = 0 > −2/w): 3 regions in the box (left of 0; right of 0 above and below 1), 4 on R^2 (two crossing
+  // lines), and 2 edges (0 | above 1 along hyperplane 0, above 1 | below 1 along hyperplane 1). The maximum on the
+  // box is w + 2, at (1, −1). One test per command, each on both weights: 2000-digit numbers make every exact
+  // step slow (fraction.js gcds), so no single test carries all of them.
   const huge = (w: string): string =>
-    JSON.stringify({ format: "tessera-network", version: 1, inputs: 2, layers: [{ type: "dense", weights: [[w, "-2"], ["-1", "1"], ["2", "1"]], bias: ["0", "1", "-2"] }, { type: "relu" }, { type: "dense", weights: [["1", "1/3", "0.1"]], bias: ["0"] }] });
-  const count = async (...args: string[]): Promise<number> => {
-    const run = await cli("count", ...args, "--json");
-    expect(run.stderr).toBe("");
+    JSON.stringify({ format: "tessera-network", version: 1, inputs: 2, layers: [{ type: "dense", weights: [[w, "-2"], ["-1", "1"]], bias: ["0", "1"] }, { type: "relu" }, { type: "dense", weights: [["1", "1/3"]], bias: ["0"] }] });
+  const weights = [["w400", "1e400"], ["w2000", "7".repeat(2000)]] as const;
+  const path = (name: string): string => join(dir, `${name}.json`);
+  beforeAll(() => weights.forEach(([name, w]) => file(`${name}.json`, huge(w))));
+  /** Exit 0 and no error (a `-o` run reports what it wrote on stderr); its stdout. */
+  const ok = async (...args: string[]): Promise<string> => {
+    const run = await cli(...args);
+    expect(run.stderr).not.toMatch(/error/);
     expect(run.code).toBe(0);
-    return JSON.parse(run.stdout).regions as number;
+    return run.stdout;
   };
+  const count = async (...args: string[]): Promise<number> => JSON.parse(await ok("count", ...args, "--json")).regions as number;
+  const SLOW = { timeout: 180_000 };
 
-  it("a weight 1e400 and a 2000-digit weight: count, regions + check, graph, plot, bounds", async () => {
-    for (const [name, w] of [["w400.json", "1e400"], ["w2000.json", "7".repeat(2000)]] as const) {
-      const path = file(name, huge(w));
-      expect(await count(path, "--box=-1:1")).toBe(4);
-      expect(await count(path)).toBe(7);
+  it("count: 3 regions in the box, 4 on R^2", SLOW, async () => {
+    for (const [name] of weights) {
+      expect(await count(path(name), "--box=-1:1")).toBe(3);
+      expect(await count(path(name))).toBe(4);
+    }
+  });
+
+  it("regions, and check of the map", SLOW, async () => {
+    for (const [name] of weights) {
       const map = join(dir, `${name}.map.json`);
-      expect((await cli("regions", path, "--box=-1:1", "--json", "-o", map)).code).toBe(0);
-      const checked = await cli("check", map, path);
-      expect(checked.stdout).toMatch(/all 4 regions verified/);
-      const graph = await cli("graph", path, "--box=-1:1", "--json");
-      expect(JSON.parse(graph.stdout).counts.regions).toBe(4);
-      expect((await cli("plot", path, "--box=-1:1", "-o", join(dir, `${name}.svg`))).code).toBe(0);
-      expect((await cli("bounds", path, "--box=-1:1")).code).toBe(0);
+      await ok("regions", path(name), "--box=-1:1", "--json", "-o", map);
+      expect(await ok("check", map, path(name))).toMatch(/all 3 regions verified/);
+    }
+  });
+
+  it("graph (on two worker threads: regions cross threads as JSON with numbers of more than 2000 digits), and check of the graph", SLOW, async () => {
+    for (const [name] of weights) {
+      const graph = join(dir, `${name}.graph.json`);
+      await ok("graph", path(name), "--box=-1:1", "--json", "-o", graph, "--workers", "2");
+      expect(JSON.parse(readFileSync(graph, "utf8")).counts).toEqual({ regions: 3, edges: 2, linearPieces: 3 });
+      expect(await ok("check", graph, path(name))).toMatch(/^ok: .*2 edges verified/);
+    }
+  });
+
+  it("plot", SLOW, async () => {
+    for (const [name] of weights) {
+      await ok("plot", path(name), "--box=-1:1", "-o", join(dir, `${name}.svg`));
+      expect(readFileSync(join(dir, `${name}.svg`), "utf8")).toMatch(/^<svg|<\?xml/);
+    }
+  });
+
+  it("bounds: the exact minimum 2/(3w) at (−2/w, −1) and maximum w + 2 at (1, −1)", SLOW, async () => {
+    for (const [name, w] of weights) {
+      const W = w === "1e400" ? 10n ** 400n : BigInt(w);
+      const out = JSON.parse(await ok("bounds", path(name), "--box=-1:1", "--json")).outputs[0];
+      expect([out.min, out.max]).toEqual([`2/${3n * W}`.replace(/^2\/(\d+)$/, (_, d: string) => (BigInt(d) % 2n === 0n ? `1/${BigInt(d) / 2n}` : `2/${d}`)), `${W + 2n}`]);
+      expect(out.argmax).toEqual(["1", "-1"]);
     }
   });
 
@@ -273,6 +306,19 @@ describe("limits honoured during loading and set-up (docs/errors.md, Limits)", (
   it("--timeout counts loading: a deadline that has passed stops the reader with one line", () => {
     const onnx = file("t.onnx", onnxModel({ input: [1, 2], nodes: [{ op: "MatMul", inputs: ["x", "w"], outputs: ["y"] }], initializers: [{ name: "w", dims: [2, 1], values: [1, 2] }] }));
     return expectError({ args: () => ["count", onnx, "--timeout", "0.000001"], message: `${onnx}: --timeout ran out while the file was being read (nothing was computed)` });
+  });
+
+  it("verify --timeout counts loading too: a deadline that passes while reading gives unknown (timeout), exit 20", async () => {
+    const onnx = file("tv.onnx", onnxModel({ input: [1, 2], nodes: [{ op: "MatMul", inputs: ["x", "w"], outputs: ["y"] }], initializers: [{ name: "w", dims: [2, 1], values: [1, 2] }] }));
+    const property = file("tv.vnnlib", HEADER + box(["-1", "1"], ["-1", "1"]) + "(assert (>= Y_0 1000))\n");
+    const resultFile = join(dir, "tv.result");
+    const run = await cli("verify", onnx, "--property", property, "--timeout", "0.000001", "--json", "--result-file", resultFile);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(20);
+    expect(JSON.parse(run.stdout)).toMatchObject({ result: "unknown", reason: "timeout", counterexample: null, certificate: null });
+    expect(readFileSync(resultFile, "utf8")).toBe("timeout\n");
+    // Without the deadline the same instance holds: y = x0 + 2 x1 ≤ 3 on the box.
+    expect((await cli("verify", onnx, "--property", property)).code).toBe(0);
   });
 
   it("info on an ONNX Relu of 2^20 elements: the identity rows are made lazily (no per-element rows are kept)", async () => {
