@@ -102,7 +102,10 @@ export function* readLines(file: string, lineLimit = readLimits().maxFileSize): 
   try {
     const decoder = new TextDecoder();
     const chunk = Buffer.allocUnsafe(1 << 20);
-    let carry = "";
+    // The current line's pieces: each chunk is searched for newlines once (a line of hundreds of megabytes
+    // without one, such as /dev/zero, costs one pass, not one per chunk).
+    let parts: string[] = [];
+    let length = 0;
     for (;;) {
       let n: number;
       try {
@@ -110,18 +113,24 @@ export function* readLines(file: string, lineLimit = readLimits().maxFileSize): 
       } catch (error) {
         throw readError(file, error);
       }
-      const text = carry + decoder.decode(chunk.subarray(0, n), { stream: n > 0 });
+      const text = decoder.decode(chunk.subarray(0, n), { stream: n > 0 });
       let start = 0;
       for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
-        yield text.slice(start, end);
+        parts.push(text.slice(start, end));
+        yield parts.join("");
+        parts = [];
+        length = 0;
         start = end + 1;
       }
-      carry = text.slice(start);
+      if (start < text.length) {
+        parts.push(text.slice(start));
+        length += text.length - start;
+      }
       // A line longer than the limit makes the file larger than it too: the reader's usual message.
-      if (carry.length > lineLimit) throw tooLarge(file, lineLimit);
+      if (length > lineLimit) throw tooLarge(file, lineLimit);
       if (n === 0) break;
     }
-    if (carry !== "") yield carry;
+    if (length > 0) yield parts.join("");
   } finally {
     closeSync(fd);
   }
