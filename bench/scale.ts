@@ -248,8 +248,8 @@ function memory(): void {
 
 /**
  * Where the CPU of one process goes, thread by thread (Linux): /proc/PID/task/TID/stat is polled every 20 ms and
- * each thread's last utime + stime kept. Thread 1 is the main thread; V8's platform threads (concurrent
- * compilation and garbage collection of every isolate) start with it; worker threads start later.
+ * each thread's last utime + stime kept. The first thread is the main thread; V8's platform threads (concurrent
+ * compilation and garbage collection of every isolate) and libuv's start with it; worker threads come last.
  */
 async function threadCpu(argv: string[]): Promise<{ wall: number; threads: { tid: number; startedS: number; cpuS: number }[] }> {
   const start = performance.now();
@@ -289,10 +289,10 @@ async function threadsMode(): Promise<void> {
       const load = loadavg()[0]!;
       const r = await threadCpu(["count", ...c.argv, "--json", "--workers", workers]);
       const [main, ...rest] = r.threads;
-      const t0 = main!.startedS;
-      // Platform threads start with the process; worker threads after the CLI has loaded (>= 0.1 s later).
-      const platform = rest.filter((t) => t.startedS - t0 < 0.1);
-      const workerThreads = rest.filter((t) => t.startedS - t0 >= 0.1);
+      // Worker threads are created last (the highest thread ids); the others are V8's platform threads and libuv's.
+      const count = workers === "1" ? 0 : Number(workers);
+      const platform = rest.slice(0, rest.length - count);
+      const workerThreads = rest.slice(rest.length - count);
       const sum = (ts: typeof rest): number => ts.reduce((s, t) => s + t.cpuS, 0);
       console.log(`| ${workers} | ${f1(load)} | ${f1(r.wall)} | ${f2(main!.cpuS)} | ${f2(sum(platform))} | ${workerThreads.map((t) => f2(t.cpuS)).join(" + ") || "—"} | ${f2(main!.cpuS + sum(rest))} |`);
     }
