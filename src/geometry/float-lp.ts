@@ -4,9 +4,13 @@
 // only d×d however many constraints there are). It only *proposes*: an optimal basis (which rows are
 // tight), an unbounded ray, or "failed". Nothing here is a verdict; geometry/lp.ts verifies exactly.
 
-/** A float proposal. `basis` lists the constraint rows of the optimal dual basis (at most d of them). */
+/**
+ * A float proposal. `basis` lists the constraint rows of the optimal dual basis (at most d of them), `y` the
+ * float dual multipliers of those rows (y[j] ≥ 0 on row basis[j], Σ y_j a_{basis[j]} ≈ w): a proposal too,
+ * whose bound regions/lp-filter.ts proves with its residual.
+ */
 export type FloatProposal =
-  | { readonly status: "optimal"; readonly basis: readonly number[]; readonly x: Float64Array; readonly value: number; readonly iterations: number }
+  | { readonly status: "optimal"; readonly basis: readonly number[]; readonly y: Float64Array; readonly x: Float64Array; readonly value: number; readonly iterations: number }
   | { readonly status: "unbounded"; readonly ray: Float64Array; readonly iterations: number }
   | { readonly status: "failed"; readonly reason: string; readonly iterations: number };
 
@@ -24,6 +28,7 @@ const DEGENERATE_STREAK = 30;
 let scratchA = new Float64Array(0);
 let scratchB = new Float64Array(0);
 let scratchRows = new Int32Array(0);
+let scratchScale = new Float64Array(0);
 
 export function proposeMax(A: Float64Array, b: Float64Array, m: number, d: number, w: Float64Array): FloatProposal {
   // Exact values beyond float range (a weight 1e400, a box bound -1e400) have no float copy: no proposal,
@@ -52,6 +57,8 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
   const rows = scratchRows;
   const As = scratchA;
   const bs = scratchB;
+  if (scratchScale.length < m) scratchScale = new Float64Array(2 * m);
+  const scale = scratchScale;
   let n = 0;
   for (let i = 0; i < m; i++) {
     let mx = 0;
@@ -60,6 +67,7 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
     for (let k = 0; k < d; k++) As[n * d + k] = A[i * d + k]! / mx;
     bs[n] = b[i]! / mx;
     rows[n] = i;
+    scale[n] = mx;
     n++;
   }
   let wmax = 0;
@@ -80,6 +88,34 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
   for (let k = 0; k < d; k++) basis[k] = n + k;
   const isBasic = new Uint8Array(n + d);
   for (let k = 0; k < d; k++) isBasic[n + k] = 1;
+  // Crash basis: a row that is a positive multiple v·e_k in flipped equation k (a box face of the domain,
+  // typically) replaces artificial k at level xB_k / v ≥ 0, the tightest such row first; with every
+  // equation crashed, phase 1 starts feasible (the region engine's rows always include the domain's box).
+  for (let k = 0; k < d; k++) {
+    let best = -1;
+    let bestRatio = Infinity;
+    let bestV = 0;
+    for (let i = 0; i < n; i++) {
+      if (isBasic[i]) continue;
+      const v = As[i * d + k]! * sigma[k]!;
+      if (!(v > 0)) continue;
+      let single = true;
+      for (let j = 0; j < d && single; j++) if (j !== k && As[i * d + j] !== 0) single = false;
+      if (!single) continue;
+      const ratio = bs[i]! / v;
+      if (ratio < bestRatio) {
+        bestRatio = ratio;
+        best = i;
+        bestV = v;
+      }
+    }
+    if (best < 0) continue;
+    isBasic[n + k] = 0;
+    isBasic[best] = 1;
+    basis[k] = best;
+    Binv[k * d + k] = 1 / bestV;
+    xB[k] = xB[k]! / bestV;
+  }
   const pi = new Float64Array(d);
   const piS = new Float64Array(d);
   const u = new Float64Array(d);
@@ -181,8 +217,14 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
   const x = new Float64Array(d);
   for (let k = 0; k < d; k++) x[k] = pi[k]! * sigma[k]!;
   const basisRows: number[] = [];
-  for (let j = 0; j < d; j++) if (basis[j]! < n) basisRows.push(rows[basis[j]!]!);
+  const yRows: number[] = [];
+  // Row i was scaled by 1/mx_i and w by 1/wmax: its multiplier for the unscaled problem is y·wmax/mx_i.
+  for (let j = 0; j < d; j++) {
+    if (basis[j]! >= n) continue;
+    basisRows.push(rows[basis[j]!]!);
+    yRows.push((Math.max(0, xB[j]!) * wmax) / scale[basis[j]!]!);
+  }
   let value = 0;
   for (let k = 0; k < d; k++) value += w[k]! * x[k]!;
-  return { status: "optimal", basis: basisRows, x, value, iterations };
+  return { status: "optimal", basis: basisRows, y: Float64Array.from(yRows), x, value, iterations };
 }

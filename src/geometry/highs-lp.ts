@@ -53,10 +53,12 @@ export function proposeMaxHighs(highs: Highs, A: Float64Array, b: Float64Array, 
       const basis = model.getBasis();
       const rows: number[] = [];
       for (let i = 0; i < m; i++) if (basis.rowStatus[i] !== highs.constants.basisStatus.basic) rows.push(i);
+      // The multipliers of a maximisation's upper-bounded rows, whatever HiGHS's sign convention (a proposal only).
+      const y = Float64Array.from(rows, (i) => Math.abs(sol.rowDual[i] ?? 0));
       const x = Float64Array.from(sol.colValue);
       let value = 0;
       for (let k = 0; k < d; k++) value += w[k]! * x[k]!;
-      return { status: "optimal", basis: rows, x, value, iterations };
+      return { status: "optimal", basis: rows, y, x, value, iterations };
     }
     if (status === highs.constants.modelStatus.unbounded) {
       const ray = model.getPrimalRay();

@@ -33,12 +33,17 @@ export interface LpStats {
   floatFailures: number;
   certifyFailures: number;
   exactFallbacks: number;
+  /**
+   * LP decisions and box bounds (count) that the float multipliers and float witness checks could not prove
+   * alone (regions/lp-filter.ts): the exact path decided.
+   */
+  lpFilterFailures: number;
   /** Regions whose linear-piece key needed the exact output map (the float map could not place an entry in its grid cell: regions/map-key.ts). */
   exactKeys: number;
 }
 
 export function newLpStats(): LpStats {
-  return { lps: 0, boxDecisions: 0, filterFailures: 0, simplexIterations: 0, floatFailures: 0, certifyFailures: 0, exactFallbacks: 0, exactKeys: 0 };
+  return { lps: 0, boxDecisions: 0, filterFailures: 0, simplexIterations: 0, floatFailures: 0, certifyFailures: 0, exactFallbacks: 0, lpFilterFailures: 0, exactKeys: 0 };
 }
 
 /** Build LpRows from exact rows (float copies made once). */

@@ -13,12 +13,15 @@ import { gamma, inflate } from "../exact/float-error.js";
 import { Rational, bitLength } from "../exact/rational.js";
 import { certificateBound, type BoundCertificate } from "../geometry/certificate.js";
 import { upperBound, type LpStats } from "../geometry/lp.js";
+import { proposeMax } from "../geometry/float-lp.js";
+import { multiplierUpperFloat } from "./lp-filter.js";
 import type { FixedRow } from "./affine-maps.js";
 import type { RowStack } from "./row-stack.js";
 import type { BoundCertificateRecord, BoxRecord, Decision } from "./types.js";
 
 interface AxisBound<T> {
-  readonly cert: BoundCertificate;
+  /** The exact certificate (absent for a bound proved by float multipliers: `count`, which writes no record). */
+  readonly cert?: BoundCertificate;
   /** A dyadic ≥ the certified bound (rounded up to ~62 significant bits): still a certified bound, cheap to use. */
   readonly upD: Dyadic;
   /** The same value in the field. */
@@ -69,10 +72,33 @@ export interface RegionBox<T> {
   readonly id: number;
 }
 
-/** The certified bounding box of the rows (2d LPs). */
-export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats, id = 0): RegionBox<T> {
+/**
+ * The certified bounding box of the rows (2d LPs). With `enclosing` (X_k ≥ |x_k| on a box that contains the
+ * rows' set, e.g. the previous layer's box), each bound is first proved by the float simplex's multipliers
+ * (regions/lp-filter.ts: no exact row, no exact certificate; `count` only, since no record is written) and
+ * exactly only when that fails.
+ */
+export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats, id = 0, enclosing?: Float64Array): RegionBox<T> {
   const d = rows.d;
+  const unit = new Float64Array(d + 1);
+  const filtered = (k: number, s: 1 | -1): AxisBound<T> | undefined => {
+    unit.fill(0);
+    unit[k] = s;
+    stats.lps++;
+    const prop = proposeMax(rows.af, rows.bf, rows.length, d, unit.subarray(0, d));
+    stats.simplexIterations += prop.iterations;
+    if (prop.status !== "optimal") return undefined;
+    const fUp = multiplierUpperFloat(rows, prop.basis, prop.y, unit, 0, 1, 0, enclosing!);
+    if (!Number.isFinite(fUp)) return undefined;
+    const upD = DyadicField.fromFloat(fUp);
+    return { upD, up: F.fromDyadic(upD), f: fUp, fUp };
+  };
   const axis = (k: number, s: 1 | -1): AxisBound<T> | undefined => {
+    if (enclosing) {
+      const bound = filtered(k, s);
+      if (bound) return bound;
+      stats.lpFilterFailures++;
+    }
     const e = Array.from({ length: d }, (_, j) => (j === k ? (s === 1 ? F.one : F.neg(F.one)) : F.zero));
     const ub = upperBound(F, rows, e, stats);
     if (ub.kind === "unbounded") return undefined;
@@ -90,12 +116,14 @@ export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats, id 
 export function boxRecord<T>(box: RegionBox<T>): BoxRecord {
   const rec = (b: AxisBound<T> | undefined): BoundCertificateRecord | null => {
     if (!b) return null;
+    const cert = b.cert;
+    if (!cert) throw new Error("regions/box-filter: a box proved by float multipliers has no record to write");
     const rows: number[] = [];
     const y: Rational[] = [];
-    b.cert.indices.forEach((i, j) => {
-      if (b.cert.num[j] !== 0n) {
+    cert.indices.forEach((i, j) => {
+      if (cert.num[j] !== 0n) {
         rows.push(i);
-        y.push(new Rational(b.cert.num[j]!, b.cert.den));
+        y.push(new Rational(cert.num[j]!, cert.den));
       }
     });
     return { rows, y };

@@ -13,6 +13,8 @@ import { exactUpperBound, floatUpperBound, upperBound, type LpStats } from "../g
 import { pieceOf } from "../network/activation.js";
 import type { FixedRow, NeuronInfo, PathMaps } from "./affine-maps.js";
 import { boxKeepsInPiece, floatBoxVerdict, type FilterRow, type RegionBox } from "./box-filter.js";
+import { boxMagnitudes, floatInside, floatValueBetween, multipliersProve } from "./lp-filter.js";
+import { proposeMax } from "../geometry/float-lp.js";
 import { nextDown, nextUp } from "../exact/float.js";
 import type { RowStack } from "./row-stack.js";
 import type { BoundCertificateRecord, Child, Decision, SplitRecord } from "./types.js";
@@ -32,17 +34,22 @@ export interface DecideContext<T> {
  */
 export class NeuronDecider<T> {
   private readonly bpf: readonly (readonly number[])[];
-  /** Floats just below / above each breakpoint (bpDown ≤ β ≤ bpUp), for the filtered proofs. */
-  private readonly bpDown: readonly (readonly number[])[];
-  private readonly bpUp: readonly (readonly number[])[];
+  /** Floats just below / above each breakpoint (bpDown ≤ β ≤ bpUp), for the filtered proofs (and the split rows' float copies). */
+  readonly bpDown: readonly (readonly number[])[];
+  readonly bpUp: readonly (readonly number[])[];
   private lastP: readonly T[] | undefined;
   private lastPf: number[] = [];
+  private exactP: readonly T[] | undefined;
+  private exactPf: Float64Array | undefined;
+  /** LP decisions are proved in floats first (no records kept, float maps present). */
+  private readonly filtered: boolean;
 
   constructor(
     private readonly ctx: DecideContext<T>,
     private readonly maps: PathMaps<T>,
   ) {
     const F = ctx.F;
+    this.filtered = ctx.certify && !ctx.keepRecords && maps.float !== undefined;
     this.bpf = maps.neurons.map((info) => info.breakpoints.map((b) => F.toNumber(b)));
     // Beyond float range: −Infinity below / +Infinity above (safe; the filter then cannot decide that side).
     const below = (b: T): number => {
@@ -70,24 +77,35 @@ export class NeuronDecider<T> {
     }
     let guess: number | undefined;
     const fm = this.maps.float;
-    if (box && cached === undefined && fm) {
+    let floatRow: { wc: Float64Array; e: number } | undefined;
+    if (box && fm) {
       // The filtered kernel: the float row with its proven error bound decides, the exact proof only when too close to call.
       const vals = fm.values[info.inputNode]!;
       const d = rows.d;
       const off = info.neuron * (d + 1);
+      const e = fm.error[info.inputNode]![info.neuron]!;
       guess = this.floatPieceAt(vals, off, d, p, j);
       let nonzero = false;
       for (let k = 0; k < d && !nonzero; k++) nonzero = vals[off + k] !== 0;
-      const K = info.breakpoints.length;
-      const verdict = floatBoxVerdict(box, vals, off, d, fm.error[info.inputNode]![info.neuron]!, guess < K, guess < K ? this.bpDown[j]![guess]! : 0, guess > 0, guess > 0 ? this.bpUp[j]![guess - 1]! : 0);
-      if (nonzero && verdict === 1) return this.byBox(box, p, j, guess, info);
-      // Too close to call (or a float row that rounded to w = 0): the exact proof on the fixed-point row.
-      if (verdict === 0 || !nonzero) {
-        ctx.stats.filterFailures++;
-        const fixed = this.maps.fixedRow(info.inputNode, info.neuron);
-        const row = fixed ? fixedFilterRow<T>(fixed) : undefined;
-        if (row && boxKeepsInPiece(ctx.F, box, row, guess, info.breakpoints, this.bpf[j]!)) return this.byBox(box, p, j, guess, info);
+      if (cached === undefined) {
+        const K = info.breakpoints.length;
+        const verdict = floatBoxVerdict(box, vals, off, d, e, guess < K, guess < K ? this.bpDown[j]![guess]! : 0, guess > 0, guess > 0 ? this.bpUp[j]![guess - 1]! : 0);
+        if (nonzero && verdict === 1) return this.byBox(box, p, j, guess, info);
+        // Too close to call (or a float row that rounded to w = 0): the exact proof on the fixed-point row.
+        if (verdict === 0 || !nonzero) {
+          ctx.stats.filterFailures++;
+          const fixed = this.maps.fixedRow(info.inputNode, info.neuron);
+          const row = fixed ? fixedFilterRow<T>(fixed) : undefined;
+          if (row && boxKeepsInPiece(ctx.F, box, row, guess, info.breakpoints, this.bpf[j]!)) return this.byBox(box, p, j, guess, info);
+        }
       }
+      if (this.filtered && nonzero) {
+        // The LP decision proved in floats (lp-filter.ts); the exact path only when that cannot decide.
+        const decision = this.filteredLpDecision(rows, p, j, box, info, vals, off, e, guess);
+        if (decision) return decision;
+        ctx.stats.lpFilterFailures++;
+      }
+      floatRow = { wc: vals.slice(off, off + d + 1), e };
     } else if (box && cached === undefined) {
       const fixed = this.maps.fixedRow(info.inputNode, info.neuron);
       const row = fixed ? fixedFilterRow<T>(fixed) : this.exactFilterRow(info);
@@ -97,7 +115,101 @@ export class NeuronDecider<T> {
       }
     }
     const { w, c } = this.maps.row(info.inputNode, info.neuron);
-    return exactDecision(ctx, rows, p, j, w, c, info.breakpoints, box, guess, this.bpf[j]!);
+    const decision = exactDecision(ctx, rows, p, j, w, c, info.breakpoints, box, guess, this.bpf[j]!);
+    // The split rows carry the float row too, for the float filters of the nodes below.
+    return floatRow && decision.row ? { ...decision, row: { ...decision.row, float: floatRow } } : decision;
+  }
+
+  /**
+   * The LP decision of neuron j proved in floats (docs/algorithms/filtered-predicates.md, "LP decisions"):
+   * the piece of p by its float value with an error bound, each kept piece by a float witness proved inside
+   * the rows and the piece, each pruned side by the float simplex's multipliers with their residual bounded
+   * on the box. No exact row is read; the split rows are exact only when an exact path later reads them.
+   * Undefined when some proof fails (the exact path then decides). Only without records (`count`).
+   */
+  private filteredLpDecision(rows: RowStack<T>, p: readonly T[], j: number, box: RegionBox<T>, info: NeuronInfo<T>, vals: Float64Array, off: number, e: number, s0: number): Decision<T> | undefined {
+    const d = rows.d;
+    const X = boxMagnitudes(box, d);
+    const pf = this.exactFloats(p);
+    if (!X || !pf) return undefined;
+    const K = info.breakpoints.length;
+    const bpDown = this.bpDown[j]!;
+    const bpUp = this.bpUp[j]!;
+    if (!floatValueBetween(vals, off, d, e, pf, s0 > 0 ? bpUp[s0 - 1]! : -Infinity, s0 < K ? bpDown[s0]! : Infinity)) return undefined;
+    // p is in piece s0 and the box could not keep z there: the box cannot decide this neuron in the subtree.
+    box.decided.set(j, null);
+    const upPieces = Array.from({ length: K - s0 }, (_, t) => s0 + 1 + t);
+    const downPieces = Array.from({ length: s0 }, (_, t) => s0 - 1 - t);
+    const up = upPieces.length ? this.filteredSide(rows, pf, j, vals, off, e, X, 1, upPieces) : NO_SIDE;
+    if (!up) return undefined;
+    const down = downPieces.length ? this.filteredSide(rows, pf, j, vals, off, e, X, -1, downPieces) : NO_SIDE;
+    if (!down) return undefined;
+    const lo = s0 - down.count;
+    const hi = s0 + up.count;
+    const F = this.ctx.F;
+    const children: Child<T>[] = [];
+    for (let t = down.count - 1; t >= 0; t--) children.push({ piece: downPieces[t]!, witness: down.witnesses[t]!.map((v) => F.fromFloat(v)) });
+    children.push({ piece: s0, witness: p });
+    for (let t = 0; t < up.count; t++) children.push({ piece: upPieces[t]!, witness: up.witnesses[t]!.map((v) => F.fromFloat(v)) });
+    const maps = this.maps;
+    return {
+      keep: [lo, hi],
+      children,
+      record: { neuron: j, keep: [lo, hi], ...(lo > 0 ? { lower: EMPTY_CERT } : {}), ...(hi < K ? { upper: EMPTY_CERT } : {}) },
+      ...(lo < hi ? { row: { exact: () => maps.row(info.inputNode, info.neuron), float: { wc: vals.slice(off, off + d + 1), e } } } : {}),
+    };
+  }
+
+  /**
+   * One side of a filtered LP decision in the oriented variable dir·z: the float simplex's maximum says how
+   * many pieces beyond p's are met; each gets a float witness proved inside the rows and its piece, and the
+   * first piece not met is excluded by the multipliers' proven bound. Undefined when a proof fails.
+   */
+  private filteredSide(rows: RowStack<T>, pf: Float64Array, j: number, vals: Float64Array, off: number, e: number, X: Float64Array, dir: 1 | -1, pieces: readonly number[]): { count: number; witnesses: number[][] } | undefined {
+    const d = rows.d;
+    const stats = this.ctx.stats;
+    const wf = new Float64Array(d);
+    for (let k = 0; k < d; k++) wf[k] = dir * vals[off + k]!;
+    stats.lps++;
+    const prop = proposeMax(rows.af, rows.bf, rows.length, d, wf);
+    stats.simplexIterations += prop.iterations;
+    if (prop.status !== "optimal") return undefined;
+    const top = prop.value + dir * vals[off + d]!;
+    const bpf = this.bpf[j]!;
+    const bpDown = this.bpDown[j]!;
+    const bpUp = this.bpUp[j]!;
+    const K = bpf.length;
+    // Piece s is entered beyond breakpoint s−1 going up (z > β_{s−1}), beyond breakpoint s going down (z < β_s).
+    const tau = (s: number): number => (dir === 1 ? bpf[s - 1]! : -bpf[s]!);
+    let count = 0;
+    while (count < pieces.length && tau(pieces[count]!) < top) count++;
+    const w = vals.subarray(off, off + d);
+    const witnesses: number[][] = [];
+    for (let t = 0; t < count; t++) {
+      const s = pieces[t]!;
+      const lo = s > 0 ? bpUp[s - 1]! : -Infinity;
+      const hi = s < K ? bpDown[s]! : Infinity;
+      const q = floatTargetPoint(pf, w, vals[off + d]!, s > 0 ? bpf[s - 1]! : -Infinity, s < K ? bpf[s]! : Infinity, { kind: "bounded", xf: prop.x });
+      if (!q || !floatInside(rows, q) || !floatValueBetween(vals, off, d, e, q, lo, hi)) return undefined;
+      witnesses.push(q);
+    }
+    if (count < pieces.length) {
+      const s = pieces[count]!;
+      const t = dir === 1 ? bpDown[s - 1]! : -bpUp[s]!;
+      if (!multipliersProve(rows, prop.basis, prop.y, vals, off, dir, e, X, t)) return undefined;
+    }
+    return { count, witnesses };
+  }
+
+  /** p's coordinates as floats when every one is a float exactly (witnesses made from float points), else undefined. */
+  private exactFloats(p: readonly T[]): Float64Array | undefined {
+    if (p !== this.exactP) {
+      const F = this.ctx.F;
+      this.exactP = p;
+      const pf = Float64Array.from(p, (v) => F.toNumber(v));
+      this.exactPf = p.every((v, k) => Number.isFinite(pf[k]!) && F.compare(F.fromFloat(pf[k]!), v) === 0) ? pf : undefined;
+    }
+    return this.exactPf;
   }
 
   private byBox(box: RegionBox<T>, p: readonly T[], j: number, piece: number, info: NeuronInfo<T>): Decision<T> {
@@ -188,6 +300,8 @@ function certRecord(cert: BoundCertificate): BoundCertificateRecord {
 }
 
 const EMPTY_CERT: BoundCertificateRecord = { rows: [], y: [] };
+
+const NO_SIDE = { count: 0, witnesses: [] as number[][] };
 
 /** The interval of piece s: (bp[s-1], bp[s]) with undefined for ±∞. */
 export function pieceBounds<T>(bp: readonly T[], s: number): [T | undefined, T | undefined] {
@@ -282,35 +396,61 @@ function floatTarget<T>(
   ub: { readonly kind: "bounded"; readonly xf?: Float64Array } | { readonly kind: "unbounded"; readonly ray: readonly T[] },
 ): T[] | undefined {
   const F = ctx.F;
-  const pf = p.map((v) => F.toNumber(v));
-  const wf = w.map((v) => F.toNumber(v));
-  const cf = F.toNumber(c);
-  const zf = (x: readonly number[]): number => x.reduce((acc, v, k) => acc + v * wf[k]!, cf);
-  const zp = zf(pf);
   const [loT, hiT] = pieceBounds(bp, s);
   const lo = loT === undefined ? -Infinity : F.toNumber(loT);
   const hi = hiT === undefined ? Infinity : F.toNumber(hiT);
+  const extreme = ub.kind === "unbounded" ? { kind: "unbounded" as const, ray: ub.ray.map((v) => F.toNumber(v)) } : ub.xf ? { kind: "bounded" as const, xf: ub.xf } : undefined;
+  if (!extreme) return undefined;
+  const q = floatTargetPoint(
+    p.map((v) => F.toNumber(v)),
+    w.map((v) => F.toNumber(v)),
+    F.toNumber(c),
+    lo,
+    hi,
+    extreme,
+  );
+  return q?.map((v) => F.fromFloat(v));
+}
+
+/**
+ * A float point whose float value of z = w·x + c is inside (lo, hi): on the segment from p to the float
+ * optimum xf, or along the float ray from p. A proposal: callers prove it (exactly, or lp-filter.ts).
+ */
+function floatTargetPoint(
+  pf: ArrayLike<number>,
+  wf: ArrayLike<number>,
+  cf: number,
+  lo: number,
+  hi: number,
+  ub: { readonly kind: "bounded"; readonly xf: Float64Array } | { readonly kind: "unbounded"; readonly ray: readonly number[] },
+): number[] | undefined {
+  const d = pf.length;
+  const zf = (x: ArrayLike<number>): number => {
+    let z = cf;
+    for (let k = 0; k < d; k++) z += x[k]! * wf[k]!;
+    return z;
+  };
+  const zp = zf(pf);
+  const p = Array.from(pf);
   let q: number[];
   if (ub.kind === "unbounded") {
-    const rf = ub.ray.map((v) => F.toNumber(v));
+    const rf = ub.ray;
     const slope = zf(rf) - cf;
     if (!(Math.abs(slope) > 0)) return undefined;
     const target = pickTarget(lo, hi, zp);
     const mu = (target - zp) / slope;
     if (!(mu > 0) || !Number.isFinite(mu)) return undefined;
-    q = pf.map((v, k) => v + mu * rf[k]!);
+    q = p.map((v, k) => v + mu * rf[k]!);
   } else {
-    if (!ub.xf) return undefined;
-    const zx = zf(Array.from(ub.xf));
+    const zx = zf(ub.xf);
     const lo2 = Math.max(lo, Math.min(zp, zx));
     const hi2 = Math.min(hi, Math.max(zp, zx));
     if (!(hi2 > lo2)) return undefined;
     const lambda = ((lo2 + hi2) / 2 - zp) / (zx - zp);
     if (!(lambda > 0 && lambda < 1)) return undefined;
-    q = pf.map((v, k) => v + lambda * (ub.xf![k]! - v));
+    q = p.map((v, k) => v + lambda * (ub.xf[k]! - v));
   }
-  if (!q.every(Number.isFinite)) return undefined;
-  return q.map((v) => F.fromFloat(v));
+  return q.every(Number.isFinite) ? q : undefined;
 }
 
 /** A target value inside (lo, hi), beyond zp: the middle, or one unit past a finite end. */
@@ -386,7 +526,7 @@ function exactDecision<T>(
     ...("cert" in down && down.cert ? { lower: down.cert } : {}),
     ...("cert" in up && up.cert ? { upper: up.cert } : {}),
   };
-  return { keep: [lo, hi], children, record, ...(lo < hi ? { row: { w, c } } : {}) };
+  return { keep: [lo, hi], children, record, ...(lo < hi ? { row: { exact: { w, c } } } : {}) };
 }
 
 

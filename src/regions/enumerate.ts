@@ -22,8 +22,11 @@ import { buildRegion } from "./leaf-to-region.js";
 import { exactMapDigest, floatMapDigest, outputGrid, type RegionKey } from "./map-key.js";
 import { boxRecord, regionBox, type RegionBox } from "./box-filter.js";
 import { resolveOptions, type EnumerateOptions, type ResolvedOptions } from "./options.js";
-import { RowStack } from "./row-stack.js";
-import type { Child, Decision, EnumerationStatus, Region, TreeRecord } from "./types.js";
+import { RowStack, type ExactRow } from "./row-stack.js";
+import { boxMagnitudes } from "./lp-filter.js";
+import type { NeuronInfo } from "./affine-maps.js";
+import { inflate, UNIT_ROUNDOFF } from "../exact/float-error.js";
+import type { Child, Decision, EnumerationStatus, Region, SplitRow, TreeRecord } from "./types.js";
 import { ROOT_UNIT, comparePaths, pathKey, type WorkUnit } from "./work-unit.js";
 
 export interface EnumerationStats {
@@ -116,8 +119,8 @@ function* search<T>(
   const neurons = maps.neurons;
   const N = neurons.length;
   stats.neurons = N;
-  const rows = new RowStack(F, d);
-  resolved.polyhedron.halfspaces.forEach((h, index) => rows.push(h.a.map((v) => F.fromRational(v)), F.fromRational(h.b), { kind: "domain", index }));
+  const rows = new RowStack(F, d, maps.float !== undefined);
+  resolved.polyhedron.halfspaces.forEach((h, index) => rows.push({ a: h.a.map((v) => F.fromRational(v)), b: F.fromRational(h.b) }, { kind: "domain", index }));
   const p0 = interiorPoint(F, rows, stats.lp);
   if (!p0) throw new EmptyDomainError("regions/enumerate: the domain has an empty interior, so it has no linear regions");
   const domainBounded = isBounded(F, rows, stats.lp);
@@ -132,8 +135,10 @@ function* search<T>(
   let boxCount = 0;
   // The piece of neuron j on the current path (the path of choices from the root), j < depth.
   const path: number[] = [];
-  const newBox = (depth: number): RegionBox<T> => {
-    const box = regionBox(F, rows, stats.lp, boxCount++);
+  // count (no records, float maps): box bounds proved by float multipliers, their residual bounded on the enclosing box.
+  const floatBoxes = ctx.certify && !ctx.keepRecords && maps.float !== undefined;
+  const newBox = (depth: number, enclosing?: RegionBox<T>): RegionBox<T> => {
+    const box = regionBox(F, rows, stats.lp, boxCount++, floatBoxes && enclosing ? boxMagnitudes(enclosing, d) : undefined);
     control?.onBox?.(box.id, path.slice(0, depth));
     if (ctx.keepRecords) pending.push(boxRecord(box));
     return box;
@@ -191,9 +196,8 @@ function* search<T>(
     const s = child.piece;
     path[f.j] = s;
     if (row) {
-      const bp = info.breakpoints;
-      if (s > keep[0]) rows.push(row.w.map((v) => F.neg(v)), F.sub(row.c, bp[s - 1]!), { kind: "neuron", layer: info.layer, neuron: info.neuron, breakpoint: s - 1 });
-      if (s < keep[1]) rows.push([...row.w], F.sub(bp[s]!, row.c), { kind: "neuron", layer: info.layer, neuron: info.neuron, breakpoint: s });
+      if (s > keep[0]) pushSplitRow(F, rows, row, info, s - 1, -1, decider.bpDown[f.j]![s - 1]!, decider.bpUp[f.j]![s - 1]!);
+      if (s < keep[1]) pushSplitRow(F, rows, row, info, s, 1, decider.bpDown[f.j]![s]!, decider.bpUp[f.j]![s]!);
     }
     pattern[info.layer]![info.neuron] = s;
     if (f.j + 1 === maps.layerStart[info.layer + 1]) {
@@ -203,7 +207,7 @@ function* search<T>(
         // Few constraints added since the previous layer's box: keep it (still valid, slightly loose).
         const prev = boxes[info.layer];
         // The verdict cache is per layer entry: the next layer's pre-activations depend on this path's pattern.
-        boxes[info.layer + 1] = prev && rows.length - prev.rowCount <= BOX_REUSE ? { ...prev, decided: new Map() } : newBox(f.j + 1);
+        boxes[info.layer + 1] = prev && rows.length - prev.rowCount <= BOX_REUSE ? { ...prev, decided: new Map() } : newBox(f.j + 1, prev);
       }
     }
   };
@@ -282,6 +286,28 @@ function* search<T>(
   // continues from here; after a region, nothing is left over.
   stats.decisions -= sinceLeaf.decisions;
   stats.splits -= sinceLeaf.splits;
+}
+
+/**
+ * Push the split constraint of breakpoint t of the neuron: dir = 1 for z ≤ β_t (w·x ≤ β_t − c), dir = −1
+ * for z ≥ β_t (−w·x ≤ c − β_t). A lazy exact row stays lazy; the float copy's error on b adds the rounding
+ * of b̂ = fl(dir·(β̂ − ĉ)) and the distance of β to its float (below ≤ β ≤ above: floats, maybe infinite).
+ */
+function pushSplitRow<T>(F: Field<T>, rows: RowStack<T>, row: SplitRow<T>, info: NeuronInfo<T>, t: number, dir: 1 | -1, below: number, above: number): void {
+  const beta = info.breakpoints[t]!;
+  const source = { kind: "neuron", layer: info.layer, neuron: info.neuron, breakpoint: t } as const;
+  const exactOf = (r: { readonly w: readonly T[]; readonly c: T }): ExactRow<T> =>
+    dir === 1 ? { a: r.w, b: F.sub(beta, r.c) } : { a: r.w.map((v) => F.neg(v)), b: F.sub(r.c, beta) };
+  const exact = typeof row.exact === "function" ? ((lazy) => (): ExactRow<T> => exactOf(lazy()))(row.exact) : exactOf(row.exact);
+  if (!row.float) return rows.push(exact, source);
+  const { wc, e } = row.float;
+  const d = rows.d;
+  const af = new Float64Array(d);
+  for (let k = 0; k < d; k++) af[k] = dir * wc[k]!;
+  const bf = F.toNumber(beta);
+  const c = wc[d]!;
+  const eb = inflate(e + (above - below) + 2 * UNIT_ROUNDOFF * (Math.abs(c) + Math.abs(bf)), 8);
+  rows.push(exact, source, { af, bf: dir * (bf - c), ea: e, eb });
 }
 
 /** Length of the common prefix of two paths. */

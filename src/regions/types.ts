@@ -110,5 +110,15 @@ export interface Decision<T> {
   readonly children: readonly Child<T>[];
   readonly record: SplitRecord;
   /** The neuron's pre-activation z = w·x + c on the node, when the decision keeps two or more pieces (the split constraints). */
-  readonly row?: { readonly w: readonly T[]; readonly c: T };
+  readonly row?: SplitRow<T>;
+}
+
+/**
+ * The pre-activation row of a split: exact, or a function computing it from the exact maps of the path (valid
+ * while the node is on the search path: `count` computes it only if an exact path reads the split rows), and
+ * its float copy (w, then c) with a proven error bound e per entry, when the engine keeps float maps.
+ */
+export interface SplitRow<T> {
+  readonly exact: { readonly w: readonly T[]; readonly c: T } | (() => { readonly w: readonly T[]; readonly c: T });
+  readonly float?: { readonly wc: Float64Array; readonly e: number };
 }

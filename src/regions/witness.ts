@@ -46,7 +46,7 @@ export function interiorPointAlongTarget<T>(
     const mu = target.sub(zp).div(slope);
     q = pR.map((v, k) => v.add(mu.mul(r[k]!)));
   }
-  const a: T[][] = [...rows.a];
+  const a: (readonly T[])[] = [...rows.a];
   const b: T[] = [...rows.b];
   if (lo) {
     a.push(w.map((v) => F.neg(v)));

@@ -175,6 +175,40 @@ describe("enumeration with the filter equals enumeration without it", () => {
     expect(withFilter.regions).toBeGreaterThan(5);
   });
 
+  it.each(cases)("%s: count (LP decisions and boxes proved by float multipliers) equals the exact count", async (_name, net, n) => {
+    const keys = (into: string[]) => ({ irredundant: false, keepCertificates: false, onRegionKey: (_id: number, key: { pattern: string }) => void into.push(key.pattern) });
+    const filtered: string[] = [];
+    const exact: string[] = [];
+    const withFilter = await enumerateRegions(net, box(n), keys(filtered));
+    const exactOnly = await enumerateRegions(net, box(n), { ...keys(exact), filter: false });
+    expect(withFilter.regions).toBe(exactOnly.regions);
+    // The same regions (patterns), in the same order.
+    expect(filtered).toEqual(exact);
+    expect(exactOnly.stats.lp.lpFilterFailures).toBe(0);
+    expect(withFilter.stats.lp.lpFilterFailures).toBeLessThanOrEqual(withFilter.stats.lp.lps);
+  });
+
+  it("count proves its LP decisions in floats on a float32-like net (the filter is useful, not just safe)", async () => {
+    const result = await enumerateRegions(cases[0]![1], box(2), { irredundant: false, keepCertificates: false, onRegionKey: () => undefined });
+    expect(result.stats.lp.lps).toBeGreaterThan(20);
+    expect(result.stats.lp.lpFilterFailures).toBeLessThan(result.stats.lp.lps / 10);
+  });
+
+  it("tiny margins in count: a neuron 2^-70 from its breakpoint on the region, and exact ties (bias-free), are decided right", async () => {
+    // relu(x − 1 − 2^-70) never turns on over [−1, 1]; relu(x − 1 + 2^-70) does, on a sliver. Two layers, so that
+    // the second neuron is decided by an LP on the first one's region.
+    const eps = Dyadic.of(1n, -70).toRational();
+    for (const [sign, regions] of [[1, 2], [-1, 3]] as const) {
+      const net = sequential(1, [
+        { weights: [[rat(1)]], bias: [rat(0)] },
+        { weights: [[rat(1)]], bias: [rat(-1).sub(eps.mul(sign))] },
+        { weights: [[rat(1)]], bias: [rat(0)] },
+      ]);
+      const lo = { kind: "box" as const, lo: [rat(-1)], hi: [rat(1)] };
+      expect((await enumerateRegions(net, lo, { irredundant: false, keepCertificates: false, onRegionKey: () => undefined })).regions).toBe(regions);
+    }
+  });
+
   it("tiny margins: a neuron 2^-70 away from its breakpoint on the box is decided right (a region more, exactly)", async () => {
     // relu(x − 1 − 2^-70) never turns on over [−1, 1]; relu(x − 1 + 2^-70) does, on a sliver.
     const eps = Dyadic.of(1n, -70).toRational();
