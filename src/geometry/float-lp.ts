@@ -29,6 +29,11 @@ let scratchA = new Float64Array(0);
 let scratchB = new Float64Array(0);
 let scratchRows = new Int32Array(0);
 let scratchScale = new Float64Array(0);
+let scratchD: Float64Array[] = [];
+let scratchBinv = new Float64Array(0);
+let scratchBasis = new Int32Array(0);
+let scratchBasic = new Uint8Array(0);
+let scratchSingle = new Int32Array(0);
 
 export function proposeMax(A: Float64Array, b: Float64Array, m: number, d: number, w: Float64Array): FloatProposal {
   // Exact values beyond float range (a weight 1e400, a box bound -1e400) have no float copy: no proposal,
@@ -59,34 +64,52 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
   const bs = scratchB;
   if (scratchScale.length < m) scratchScale = new Float64Array(2 * m);
   const scale = scratchScale;
+  if (scratchSingle.length < m) scratchSingle = new Int32Array(2 * m);
+  // single[i] = k when row i is a multiple of e_k (a box face), else −1.
+  const single = scratchSingle;
   let n = 0;
   for (let i = 0; i < m; i++) {
     let mx = 0;
-    for (let k = 0; k < d; k++) mx = Math.max(mx, Math.abs(A[i * d + k]!));
+    let nz = 0;
+    let at = -1;
+    for (let k = 0; k < d; k++) {
+      const v = Math.abs(A[i * d + k]!);
+      if (v !== 0) {
+        nz++;
+        at = k;
+        if (v > mx) mx = v;
+      }
+    }
     if (mx === 0) continue;
     for (let k = 0; k < d; k++) As[n * d + k] = A[i * d + k]! / mx;
     bs[n] = b[i]! / mx;
     rows[n] = i;
     scale[n] = mx;
+    single[n] = nz === 1 ? at : -1;
     n++;
   }
   let wmax = 0;
   for (let k = 0; k < d; k++) wmax = Math.max(wmax, Math.abs(w[k]!));
   if (wmax === 0) return { status: "failed", reason: "zero objective", iterations: 0 };
-  const sigma = new Float64Array(d);
-  const xB = new Float64Array(d);
+  // d-sized scratch (no allocation per LP: the region engine runs hundreds of thousands of them).
+  if (scratchD.length < d) scratchD = Array.from({ length: 7 }, () => new Float64Array(2 * d));
+  if (scratchBinv.length < d * d) scratchBinv = new Float64Array(4 * d * d);
+  if (scratchBasis.length < d) scratchBasis = new Int32Array(2 * d);
+  if (scratchBasic.length < n + d) scratchBasic = new Uint8Array(2 * (n + d));
+  const [sigma, xB, pi, piS, u, cB] = scratchD as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
   for (let k = 0; k < d; k++) {
     const wk = w[k]! / wmax;
     sigma[k] = wk >= 0 ? 1 : -1;
     xB[k] = Math.abs(wk);
   }
   // Column i (< n) in flipped equation k is As[i,k]·sigma[k]; artificial column n+k is e_k.
-  const col = (i: number, k: number): number => (i >= n ? (i - n === k ? 1 : 0) : As[i * d + k]! * sigma[k]!);
-  const Binv = new Float64Array(d * d);
+  const Binv = scratchBinv;
+  Binv.fill(0, 0, d * d);
   for (let k = 0; k < d; k++) Binv[k * d + k] = 1;
-  const basis = new Int32Array(d);
+  const basis = scratchBasis;
   for (let k = 0; k < d; k++) basis[k] = n + k;
-  const isBasic = new Uint8Array(n + d);
+  const isBasic = scratchBasic;
+  isBasic.fill(0, 0, n + d);
   for (let k = 0; k < d; k++) isBasic[n + k] = 1;
   // Crash basis: a row that is a positive multiple v·e_k in flipped equation k (a box face of the domain,
   // typically) replaces artificial k at level xB_k / v ≥ 0, the tightest such row first; with every
@@ -96,12 +119,9 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
     let bestRatio = Infinity;
     let bestV = 0;
     for (let i = 0; i < n; i++) {
-      if (isBasic[i]) continue;
+      if (single[i] !== k || isBasic[i]) continue;
       const v = As[i * d + k]! * sigma[k]!;
       if (!(v > 0)) continue;
-      let single = true;
-      for (let j = 0; j < d && single; j++) if (j !== k && As[i * d + j] !== 0) single = false;
-      if (!single) continue;
       const ratio = bs[i]! / v;
       if (ratio < bestRatio) {
         bestRatio = ratio;
@@ -116,9 +136,6 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
     Binv[k * d + k] = 1 / bestV;
     xB[k] = xB[k]! / bestV;
   }
-  const pi = new Float64Array(d);
-  const piS = new Float64Array(d);
-  const u = new Float64Array(d);
   let iterations = 0;
   const maxIterations = 100 + 20 * (n + d);
 
@@ -135,30 +152,38 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
     isBasic[q] = 1;
   };
   const computeU = (q: number): void => {
+    if (q >= n) {
+      for (let j = 0; j < d; j++) u[j] = Binv[j * d + q - n]!;
+      return;
+    }
     for (let j = 0; j < d; j++) {
       let s = 0;
-      for (let k = 0; k < d; k++) s += Binv[j * d + k]! * col(q, k);
+      for (let k = 0; k < d; k++) s += Binv[j * d + k]! * As[q * d + k]! * sigma[k]!;
       u[j] = s;
     }
   };
-  const cost = (phase: 1 | 2, i: number): number => (phase === 1 ? (i >= n ? 1 : 0) : i >= n ? 0 : bs[i]!);
 
   const runPhase = (phase: 1 | 2): "optimal" | "failed" => {
     let streak = 0;
     for (;;) {
       if (++iterations > maxIterations) return "failed";
+      for (let j = 0; j < d; j++) {
+        const i = basis[j]!;
+        cB[j] = phase === 1 ? (i >= n ? 1 : 0) : i >= n ? 0 : bs[i]!;
+      }
       for (let k = 0; k < d; k++) {
         let s = 0;
-        for (let j = 0; j < d; j++) s += cost(phase, basis[j]!) * Binv[j * d + k]!;
+        for (let j = 0; j < d; j++) s += cB[j]! * Binv[j * d + k]!;
         pi[k] = s;
+        piS[k] = s * sigma[k]!;
       }
-      for (let k = 0; k < d; k++) piS[k] = pi[k]! * sigma[k]!;
       let q = -1;
       let best = -TOL_COST;
       for (let i = 0; i < n; i++) {
         if (isBasic[i]) continue;
         let rc = phase === 1 ? 0 : bs[i]!;
-        for (let k = 0; k < d; k++) rc -= piS[k]! * As[i * d + k]!;
+        const o = i * d;
+        for (let k = 0; k < d; k++) rc -= piS[k]! * As[o + k]!;
         if (rc < best) {
           q = i;
           if (streak >= DEGENERATE_STREAK) break; // Bland: first improving column
@@ -202,7 +227,7 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
     for (let i = 0; i < n; i++) {
       if (isBasic[i]) continue;
       let s = 0;
-      for (let k = 0; k < d; k++) s += Binv[j * d + k]! * col(i, k);
+      for (let k = 0; k < d; k++) s += Binv[j * d + k]! * As[i * d + k]! * sigma[k]!;
       if (Math.abs(s) > bestAbs) {
         bestAbs = Math.abs(s);
         q = i;

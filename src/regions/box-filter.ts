@@ -112,6 +112,21 @@ export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats, id 
   return { upper: Array.from({ length: d }, (_, k) => axis(k, 1)), lower: Array.from({ length: d }, (_, k) => axis(k, -1)), decided: new Map(), rowCount: rows.length, id };
 }
 
+/**
+ * X_k ≥ max |x_k| over the box (floats), or undefined when the box is unbounded on some side. The box's
+ * float bounds fUp are ≥ the certified bounds, so x_k ∈ [−L_k, U_k] ⊆ [−X_k, X_k].
+ */
+export function boxMagnitudes<T>(box: RegionBox<T>, d: number): Float64Array | undefined {
+  const X = new Float64Array(d);
+  for (let k = 0; k < d; k++) {
+    const U = box.upper[k];
+    const L = box.lower[k];
+    if (!U || !L || !Number.isFinite(U.fUp) || !Number.isFinite(L.fUp)) return undefined;
+    X[k] = Math.max(Math.abs(U.fUp), Math.abs(L.fUp));
+  }
+  return X;
+}
+
 /** The box as a tree record (its axis certificates, written once; decisions then refer to its id). */
 export function boxRecord<T>(box: RegionBox<T>): BoxRecord {
   const rec = (b: AxisBound<T> | undefined): BoundCertificateRecord | null => {

@@ -12,8 +12,8 @@ import { certificateBound, type BoundCertificate } from "../geometry/certificate
 import { exactUpperBound, floatUpperBound, upperBound, type LpStats } from "../geometry/lp.js";
 import { pieceOf } from "../network/activation.js";
 import type { FixedRow, NeuronInfo, PathMaps } from "./affine-maps.js";
-import { boxKeepsInPiece, floatBoxVerdict, type FilterRow, type RegionBox } from "./box-filter.js";
-import { boxMagnitudes, floatInside, floatValueBetween, multipliersProve } from "./lp-filter.js";
+import { boxKeepsInPiece, boxMagnitudes, floatBoxVerdict, type FilterRow, type RegionBox } from "./box-filter.js";
+import { floatInside, floatValueBetween, multipliersProve } from "./lp-filter.js";
 import { proposeMax } from "../geometry/float-lp.js";
 import { nextDown, nextUp } from "../exact/float.js";
 import type { RowStack } from "./row-stack.js";
@@ -105,7 +105,9 @@ export class NeuronDecider<T> {
         if (decision) return decision;
         ctx.stats.lpFilterFailures++;
       }
-      floatRow = { wc: vals.slice(off, off + d + 1), e };
+      // Outside count the rows keep the exact rows' own float copies: the float maps' rounding depends on the
+      // search's history, and region maps must not (they are byte-identical for any number of threads).
+      if (this.filtered) floatRow = { wc: vals.slice(off, off + d + 1), e };
     } else if (box && cached === undefined) {
       const fixed = this.maps.fixedRow(info.inputNode, info.neuron);
       const row = fixed ? fixedFilterRow<T>(fixed) : this.exactFilterRow(info);

@@ -20,10 +20,9 @@ import { NeuronDecider } from "./decide.js";
 import { FixedPointMaps } from "./fixed-point-maps.js";
 import { buildRegion } from "./leaf-to-region.js";
 import { exactMapDigest, floatMapDigest, outputGrid, type RegionKey } from "./map-key.js";
-import { boxRecord, regionBox, type RegionBox } from "./box-filter.js";
+import { boxMagnitudes, boxRecord, regionBox, type RegionBox } from "./box-filter.js";
 import { resolveOptions, type EnumerateOptions, type ResolvedOptions } from "./options.js";
 import { RowStack, type ExactRow } from "./row-stack.js";
-import { boxMagnitudes } from "./lp-filter.js";
 import type { NeuronInfo } from "./affine-maps.js";
 import { inflate, UNIT_ROUNDOFF } from "../exact/float-error.js";
 import type { Child, Decision, EnumerationStatus, Region, SplitRow, TreeRecord } from "./types.js";
@@ -119,7 +118,9 @@ function* search<T>(
   const neurons = maps.neurons;
   const N = neurons.length;
   stats.neurons = N;
-  const rows = new RowStack(F, d, maps.float !== undefined);
+  // count (no records, float maps): decisions and boxes proved in floats first, so the rows carry proven float errors.
+  const filtered = opts.certify && !opts.keepCertificates && maps.float !== undefined;
+  const rows = new RowStack(F, d, filtered);
   resolved.polyhedron.halfspaces.forEach((h, index) => rows.push({ a: h.a.map((v) => F.fromRational(v)), b: F.fromRational(h.b) }, { kind: "domain", index }));
   const p0 = interiorPoint(F, rows, stats.lp);
   if (!p0) throw new EmptyDomainError("regions/enumerate: the domain has an empty interior, so it has no linear regions");
@@ -135,10 +136,9 @@ function* search<T>(
   let boxCount = 0;
   // The piece of neuron j on the current path (the path of choices from the root), j < depth.
   const path: number[] = [];
-  // count (no records, float maps): box bounds proved by float multipliers, their residual bounded on the enclosing box.
-  const floatBoxes = ctx.certify && !ctx.keepRecords && maps.float !== undefined;
+  // count: box bounds proved by float multipliers, their residual bounded on the enclosing box.
   const newBox = (depth: number, enclosing?: RegionBox<T>): RegionBox<T> => {
-    const box = regionBox(F, rows, stats.lp, boxCount++, floatBoxes && enclosing ? boxMagnitudes(enclosing, d) : undefined);
+    const box = regionBox(F, rows, stats.lp, boxCount++, filtered && enclosing ? boxMagnitudes(enclosing, d) : undefined);
     control?.onBox?.(box.id, path.slice(0, depth));
     if (ctx.keepRecords) pending.push(boxRecord(box));
     return box;

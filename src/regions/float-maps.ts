@@ -260,13 +260,18 @@ export class FloatMaps {
         st.snapVer[c] = this.version[st.argNode[c]!]![st.argRow[c]!]!;
       }
       const g = gamma(nIn + 1);
+      // Arguments that are zero rows with no error (neurons on a flat piece: a ReLU that is off) add nothing.
+      const live = st.changed;
+      let nLive = 0;
+      for (let c = 0; c < nIn; c++) if (amax[c]! > 0 || st.snapErr[c]! > 0) live[nLive++] = c;
       for (let r = 0; r < nOut; r++) {
         const o = r * L;
         out.fill(0, o, o + L - 1);
         out[o + L - 1] = st.bias[r]!;
         let eSum = 0;
         let mSum = Math.abs(st.bias[r]!);
-        for (let c = 0; c < nIn; c++) {
+        for (let j = 0; j < nLive; j++) {
+          const c = live[j]!;
           const w = W[r * nIn + c]!;
           if (w === 0) continue;
           const a = absW[r * nIn + c]!;
@@ -315,15 +320,13 @@ export class FloatMaps {
       if (dSum === 0 && eSum === 0) continue;
       const o = r * L;
       let omax = 0;
-      for (let t = 0; t < L; t++) {
-        const old = out[o + t]!;
-        if (Math.abs(old) > omax) omax = Math.abs(old);
-        let s = 0;
-        for (let j = 0; j < k; j++) {
-          const w = W[r * nIn + st.changed[j]!]!;
-          if (w !== 0) s += w * st.delta[j * L + t]!;
-        }
-        out[o + t] = old + s;
+      for (let t = 0; t < L; t++) if (Math.abs(out[o + t]!) > omax) omax = Math.abs(out[o + t]!);
+      // Each entry is a sum of k + 1 rounded terms (its old value and the k products), in any order.
+      for (let j = 0; j < k; j++) {
+        const w = W[r * nIn + st.changed[j]!]!;
+        if (w === 0) continue;
+        const jo = j * L;
+        for (let t = 0; t < L; t++) out[o + t] = out[o + t]! + w * st.delta[jo + t]!;
       }
       err[r] = inflate(err[r]! + eSum + g * (omax + dSum), 3 * k + 4);
       ver[r] = ++this.counter;

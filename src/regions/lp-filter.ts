@@ -6,23 +6,7 @@
 // needs the exact rows or the exact affine maps: `count` proves its decisions without them.
 import { nextUp } from "../exact/float.js";
 import { gamma, inflate } from "../exact/float-error.js";
-import type { RegionBox } from "./box-filter.js";
 import type { RowStack } from "./row-stack.js";
-
-/**
- * X_k ≥ max |x_k| over the box (floats), or undefined when the box is unbounded on some side. The box's
- * float bounds fUp are ≥ the certified bounds, so x_k ∈ [−L_k, U_k] ⊆ [−X_k, X_k].
- */
-export function boxMagnitudes<T>(box: RegionBox<T>, d: number): Float64Array | undefined {
-  const X = new Float64Array(d);
-  for (let k = 0; k < d; k++) {
-    const U = box.upper[k];
-    const L = box.lower[k];
-    if (!U || !L || !Number.isFinite(U.fUp) || !Number.isFinite(L.fUp)) return undefined;
-    X[k] = Math.max(Math.abs(U.fUp), Math.abs(L.fUp));
-  }
-  return X;
-}
 
 /**
  * A proven upper bound of w·x + c over {x : a_i·x ≤ b_i for every row i} ∩ {|x_k| ≤ X_k}, from multipliers
