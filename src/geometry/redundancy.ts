@@ -3,7 +3,7 @@
 // an exact bound certificate; it is kept when an exact point satisfies the others and violates row i.
 // Rows are tested in order against the rows still kept, so one copy of a repeated row survives.
 import type { Field } from "../exact/field.js";
-import { ONE, Rational, ZERO } from "../exact/rational.js";
+import { Rational } from "../exact/rational.js";
 import { certificateBound, type BoundCertificate } from "./certificate.js";
 import { exactUpperBound, lpRows, upperBound, type LpRows, type LpStats } from "./lp.js";
 
@@ -60,7 +60,16 @@ function irredundant<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, certify: bool
     const y = new Map<number, Rational>();
     for (const [j, v] of dropped[t]!.y) {
       const sub = composed.get(j);
-      for (const [k, w] of sub ?? ([[j, ONE]] as [number, Rational][])) y.set(k, (y.get(k) ?? ZERO).add(v.mul(w)));
+      // A kept row stands for itself (multiplier 1): no product, and no sum with zero.
+      if (!sub) {
+        const old = y.get(j);
+        y.set(j, old ? old.add(v) : v);
+        continue;
+      }
+      for (const [k, w] of sub) {
+        const old = y.get(k);
+        y.set(k, old ? old.add(v.mul(w)) : v.mul(w));
+      }
     }
     composed.set(dropped[t]!.row, y);
   }
@@ -107,8 +116,22 @@ function crossing<T>(F: Field<T>, a: readonly T[], b: T, inside: readonly T[], q
   return p.map((v, k) => v.add(lambda.mul(q[k]!.sub(v))));
 }
 
+/**
+ * crossing() for a point q in the field (a float point made exact): with N = b − a·p and D = a·q − a·p in the
+ * field (dyadics: no gcd), x_k = (p_k·D + N·(q_k − p_k)) / D, one rational division per coordinate. The same
+ * exact point, at a fraction of the gcds of stepping through rationals.
+ */
+function crossingInField<T>(F: Field<T>, a: readonly T[], b: T, inside: readonly T[], q: readonly T[]): Rational[] {
+  const ap = F.dot(a, inside);
+  const N = F.sub(b, ap);
+  const D = F.sub(F.dot(a, q), ap);
+  const Dr = F.toRational(D);
+  return inside.map((pk, k) => F.toRational(F.add(F.mul(pk, D), F.mul(N, F.sub(q[k]!, pk)))).div(Dr));
+}
+
 function decideRow<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, stats: LpStats, certify: boolean, inside: readonly T[] | undefined, collect: boolean): RowVerdict {
   const keep = (q: () => Rational[]): RowVerdict => (collect && inside ? { redundant: false, facetPoint: crossing(F, a, b, inside, q()) } : { redundant: false });
+  const keepAt = (q: readonly T[]): RowVerdict => (collect && inside ? { redundant: false, facetPoint: crossingInField(F, a, b, inside, q) } : { redundant: false });
   const ub = upperBound(F, Q, a, stats);
   if (ub.kind === "unbounded") {
     // inside + ray: a·(inside + t·ray) grows without bound while staying in Q.
@@ -125,7 +148,7 @@ function decideRow<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, stats: L
   // Not proved redundant: confirm with an exact point satisfying Q and violating a·x ≤ b.
   if (ub.xf) {
     const x = Array.from(ub.xf, (v) => F.fromFloat(v));
-    if (separates(F, Q, a, b, x)) return keep(() => x.map((v) => F.toRational(v)));
+    if (separates(F, Q, a, b, x)) return keepAt(x);
     // The float vertex often lies a rounding error outside Q: pull it toward a point strictly inside,
     // stopping beyond the crossing of a·x = b (points p + λ(x − p), λ from the crossing towards 1).
     if (inside) {
@@ -139,7 +162,7 @@ function decideRow<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, stats: L
         for (let k = 1; k <= 12; k++) {
           const lambda = cross + (1 - cross) * 2 ** -k;
           const q = pf.map((v, j) => F.fromFloat(v + lambda * (ub.xf![j]! - v)));
-          if (separates(F, Q, a, b, q)) return keep(() => q.map((v) => F.toRational(v)));
+          if (separates(F, Q, a, b, q)) return keepAt(q);
         }
       }
     }
