@@ -1,9 +1,9 @@
-// Counterexample search: random points and gradient-guided (projected sign-gradient) descent on the
+// Counterexample search: a PGD attack from the box centre, random points and gradient-guided (projected sign-gradient) descent on the
 // float violation of the unsafe conditions propose inputs; each candidate is then moved exactly into the
 // input box and checked by an exact forward pass (dyadic when possible, rational otherwise). Only an
 // exactly checked point is ever returned.
 import type { Rational } from "../exact/rational.js";
-import { dyadicFromFloat64 } from "../exact/float.js";
+import { ceilFloat, dyadicFromFloat64, floorFloat } from "../exact/float.js";
 import { evaluate, evaluateDyadic, isDyadicNetwork } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";
 import { Dyadic } from "../exact/dyadic.js";
@@ -67,12 +67,21 @@ export function violation(fc: FloatConjunction, y: ArrayLike<number>): [value: n
   return [best, arg];
 }
 
-/** The exact point nearest to the float x inside the exact box (coordinates clamped exactly). */
+/**
+ * The float x moved into the exact box: a coordinate below lo becomes the smallest float ≥ lo (above hi, the largest
+ * float ≤ hi), so the point stays dyadic (the fast exact path) when the box bounds are decimals; the exact bound
+ * itself only when no float lies between lo and hi.
+ */
 export function clampExact(box: InputBox, x: ArrayLike<number>): Rational[] {
   return box.lo.map((lo, i) => {
+    const hi = box.hi[i]!;
     const v = dyadicFromFloat64(x[i]!)!.toRational();
-    if (v.compare(lo) < 0) return lo;
-    if (v.compare(box.hi[i]!) > 0) return box.hi[i]!;
+    const inside = (f: number, bound: Rational): Rational => {
+      const r = dyadicFromFloat64(f)!.toRational();
+      return r.compare(lo) >= 0 && r.compare(hi) <= 0 ? r : bound;
+    };
+    if (v.compare(lo) < 0) return inside(ceilFloat(lo), lo);
+    if (v.compare(hi) > 0) return inside(floorFloat(hi), hi);
     return v;
   });
 }
@@ -109,11 +118,14 @@ export function counterexampleAt(net: Network, problem: VerificationProblem, box
   return disjunct < 0 ? undefined : { input, output, box: boxIndex, disjunct, float32: float32Replay(net, problem, input) };
 }
 
-/** Re-check a counterexample from scratch with rational arithmetic (what the CLI does before printing). */
+/**
+ * Re-check a counterexample from scratch in exact arithmetic (what the CLI does before printing): the input in a
+ * box, and a fresh exact forward pass (dyadic fixed point for a dyadic input, rationals otherwise) in the unsafe set.
+ */
 export function recheckCounterexample(net: Network, problem: VerificationProblem, cx: { input: readonly Rational[] }): boolean {
   const box = problem.boxes.findIndex((b) => inBox(b, cx.input));
   if (box < 0) return false;
-  const y = evaluate(net, cx.input).output;
+  const y = exactOutput(net, cx.input);
   return problem.disjuncts.some((conj) => satisfiesAll(conj, y));
 }
 
@@ -184,6 +196,46 @@ export function sampleBox(ctxs: readonly SearchContext[], lo: Float64Array, hi: 
     if ((hit = tryPoint(x))) return hit;
   }
   return { starts: pools.map((pool) => pool.sort((p, q) => p.v - q.v).slice(0, options.starts ?? 8).map((p) => p.x)) };
+}
+
+/** Steps of the PGD attack (`attack`) and its first step as a fraction of the box width. */
+const ATTACK_STEPS = 30;
+const ATTACK_FIRST_STEP = 0.5;
+const ATTACK_DECAY = 0.85;
+
+/**
+ * PGD (projected gradient descent with sign steps, the L∞ attack of Madry et al.) on the margin of the nearest unsafe
+ * conjunction, all conjunctions of one box at once: at every step the conjunction with the smallest float violation
+ * is the target, the input gradient of its largest constraint gives the direction, and x moves by
+ * step·width_i·sign(−g_i), clipped to [lo, hi]. The first step from the centre (the unperturbed image of a robustness
+ * property) reaches a vertex of the box (FGSM); later steps shrink geometrically. Every point whose float violation
+ * is ≤ 0 is checked exactly (checkCandidate); a point that fails the exact check is stepped on, which deepens its
+ * float margin. Floats only propose.
+ */
+export function attack(ctxs: readonly SearchContext[], lo: Float64Array, hi: Float64Array, start: Float64Array, steps = ATTACK_STEPS): Counterexample | undefined {
+  const fn = ctxs[0]!.fn;
+  const d = lo.length;
+  const x = Float64Array.from(start);
+  let step = ATTACK_FIRST_STEP;
+  for (let it = 0; it < steps; it++) {
+    const values = floatForward(fn, x);
+    const y = values[fn.output]!;
+    let target = -1;
+    let nearest = Infinity;
+    let constraint = 0;
+    ctxs.forEach((ctx, j) => {
+      if (ctx.conjunction.a.length === 0) return;
+      const [v, k] = violation(ctx.conjunction, y);
+      if (v < nearest) [nearest, target, constraint] = [v, j, k];
+    });
+    if (target < 0) return undefined;
+    const hit = proposeCandidate(ctxs[target]!, x, y, 0);
+    if (hit) return hit;
+    const g = floatGradient(fn, values, ctxs[target]!.conjunction.a[constraint]!);
+    for (let i = 0; i < d; i++) x[i] = Math.min(hi[i]!, Math.max(lo[i]!, x[i]! - step * (hi[i]! - lo[i]!) * Math.sign(g[i]!)));
+    step *= ATTACK_DECAY;
+  }
+  return undefined;
 }
 
 /** Projected sign-gradient descents of one conjunction from its best sampled points (sampleBox). */

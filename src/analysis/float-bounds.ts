@@ -79,9 +79,16 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
       // Rows without input coefficients (inactive ReLUs, constants) contribute their constant only.
       const live: Uint8Array[] = [];
       for (const src of node.inputs) {
-        live.push(liveRows(Us[src]!, Ls[src]!, fn.nodes[src]!.size, d));
-        rhoU.push(rowMagnitudes(Us[src]!, fn.nodes[src]!.size, d, M));
-        rhoL.push(rowMagnitudes(Ls[src]!, fn.nodes[src]!.size, d, M));
+        if (fn.nodes[src]!.kind === "input") {
+          // The identity rows: every row is live and ρ_c = M_c (no pass over the d × (d+1) block).
+          live.push(new Uint8Array(d).fill(1));
+          rhoU.push(M);
+          rhoL.push(M);
+        } else {
+          live.push(liveRows(Us[src]!, Ls[src]!, fn.nodes[src]!.size, d));
+          rhoU.push(rowMagnitudes(Us[src]!, fn.nodes[src]!.size, d, M));
+          rhoL.push(rowMagnitudes(Ls[src]!, fn.nodes[src]!.size, d, M));
+        }
         if (node.Werr) mags.push(Float64Array.from(lo[src]!, (v, i) => Math.max(Math.abs(v), Math.abs(hi[src]![i]!))));
       }
       for (let r = 0; r < n; r++) {
@@ -120,17 +127,11 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
               const co = c * D;
               const from = lv[c] === 0 ? d : 0;
               if (w > 0) {
-                for (let k = from; k < D; k++) {
-                  U[ro + k] += w * SU[co + k]!;
-                  L[ro + k] += w * SL[co + k]!;
-                }
+                addScaledPair(U, L, ro, w, SU, SL, co, from, D);
                 absU += w * rU[c]!;
                 absL += w * rL[c]!;
               } else {
-                for (let k = from; k < D; k++) {
-                  U[ro + k] += w * SL[co + k]!;
-                  L[ro + k] += w * SU[co + k]!;
-                }
+                addScaledPair(U, L, ro, w, SL, SU, co, from, D);
                 absU -= w * rL[c]!;
                 absL -= w * rU[c]!;
               }
@@ -222,6 +223,18 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
     Us.push(U);
   }
   return { lo, hi, relax, unstable, L: Ls, U: Us };
+}
+
+/**
+ * U[ro+k] += w·A[co+k] and L[ro+k] += w·B[co+k] for k in [from, D): the hot loop of the forward pass, in a function
+ * of its own so that V8 optimizes it after a few calls (inside the large loop of `propagate`, the first pass over a
+ * 784-input network ran several times slower than later ones).
+ */
+function addScaledPair(U: Float64Array, L: Float64Array, ro: number, w: number, A: Float64Array, B: Float64Array, co: number, from: number, D: number): void {
+  for (let k = from; k < D; k++) {
+    U[ro + k] += w * A[co + k]!;
+    L[ro + k] += w * B[co + k]!;
+  }
 }
 
 /** Every neuron's relaxation on [zl, zh], its value bounds, and how many neurons straddle a breakpoint. */

@@ -74,15 +74,18 @@ export function floatNet(net: Network): FloatNet {
         offsets.push(cols);
         cols += net.nodes[id]!.size;
       }
-      const W = new Float64Array(node.size * cols);
+      // Float weights of the file are taken as they are (exact); others are converted with their error bound.
+      const W = node.floatWeights ? Float64Array.from(node.floatWeights) : new Float64Array(node.size * cols);
       let Werr: Float64Array | undefined;
-      node.weights.forEach((row, r) =>
-        row.forEach((w, c) => {
-          const [f, e] = toFloat(w);
-          W[r * cols + c] = f;
-          if (e > 0) (Werr ??= new Float64Array(node.size * cols))[r * cols + c] = e;
-        }),
-      );
+      if (!node.floatWeights) {
+        node.weights.forEach((row, r) =>
+          row.forEach((w, c) => {
+            const [f, e] = toFloat(w);
+            W[r * cols + c] = f;
+            if (e > 0) (Werr ??= new Float64Array(node.size * cols))[r * cols + c] = e;
+          }),
+        );
+      }
       const b = new Float64Array(node.size);
       let bErr: Float64Array | undefined;
       node.bias.forEach((v, r) => {

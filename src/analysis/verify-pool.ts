@@ -39,6 +39,8 @@ export async function verifyOnThreads(net: Network, problem: VerificationProblem
   if (!Number.isSafeInteger(workers) || workers < 1) throw new UsageError(`analysis/verify: workers must be a positive integer, not ${workers}`);
   const run = prepareVerify(net, problem, options);
   if ("result" in run) return run;
+  // Every case closed at the root: nothing for threads to do (starting them would cost more than the run).
+  if (run.open.length === 0) return run.holds([]);
   const { stats, counters } = run;
   const flags = new Int32Array(new SharedArrayBuffer(4 * (VERIFY_FLAG.firstSlot + workers)));
   const caseNodes = new SharedArrayBuffer(4 * Math.max(1, run.open.length));

@@ -1,5 +1,5 @@
 // `verify`: decide whether the unsafe set of a property is empty. The front door is `verify(net, problem)`:
-// the orchestration only. Random points on every input box (counterexample.ts, shared by its disjuncts); the
+// the orchestration only. A PGD attack and random points on every input box (counterexample.ts, shared by its disjuncts); the
 // root of every (input box, unsafe disjunct) case bounded once per box; descents on the cases the root leaves
 // open; then branch and bound (branch-and-bound.ts), whose nodes are closed by close-node.ts. The closed trees
 // become the `holds` certificate (certificate-writer.ts); an exactly checked point is the `violated` answer; a
@@ -11,13 +11,16 @@ import { rationalToNumber } from "../exact/rational.js";
 import { UsageError } from "../errors.js";
 import { floorFloat, ceilFloat } from "./float-round.js";
 import { checkProblem, type VerificationProblem } from "./problem.js";
-import { descendFrom, floatConjunction, sampleBox, type BoxSample, type Counterexample, type SearchOptions } from "./counterexample.js";
+import { attack, descendFrom, floatConjunction, sampleBox, type BoxSample, type Counterexample, type SearchOptions } from "./counterexample.js";
 import type { FloatNet } from "./float-net.js";
 import type { FloatBounds } from "./float-bounds.js";
 import { countLeaves, type CertificateCase, type VerifyCertificate } from "./certificate.js";
 import { certificateDocument, certificateTree, type CertificateFiles, type TreeNode } from "./certificate-writer.js";
 import { objectives } from "./close-node.js";
 import { branchAndBound, branchAndBoundSteps, nodeBounds, INPUT_SPLIT_MAX_DIMENSION, LOWER_SLOPE_RATIO, type BranchBox, type CaseContext, type SearchStats } from "./branch-and-bound.js";
+
+/** Random points per input box when the input has more than INPUT_SPLIT_MAX_DIMENSION dimensions (else 200). */
+const HIGH_DIMENSION_RANDOM_POINTS = 32;
 
 export interface VerifyOptions {
   /** Wall-clock limit in seconds for the whole run (default: none). */
@@ -131,14 +134,21 @@ export function prepareVerify(net: Network, problem: VerificationProblem, option
     depth: 0,
   }));
   const disjuncts = problem.disjuncts.length;
-  const searchOptions = options.search ?? {};
+  // Random points seldom land near a counterexample in many dimensions (MNIST: 784), where the PGD attack finds
+  // them; there only a few are drawn, as starting points of the descents.
+  const searchOptions = { ...(fn.inputSize > INPUT_SPLIT_MAX_DIMENSION ? { randomPoints: HIGH_DIMENSION_RANDOM_POINTS } : {}), ...options.search };
   // The root of every case, on bounds shared by the disjuncts of one box: what it closes needs no descent.
   const rootBounds = boxes.map((box) => nodeBounds(fn, box));
   const caseContext = caseContexts(net, problem, fn, { deadline, ...(options.split ? { split: options.split } : {}), rootBounds }, stats, counters);
-  // 1. Random points on every input box, each evaluated once and measured against every disjunct.
+  // 1. A PGD attack from the centre of every input box on all its disjuncts at once, then random points, each
+  // evaluated once and measured against every disjunct.
   const samples: BoxSample[] = [];
   for (let b = 0; b < boxes.length; b++) {
-    const sample = sampleBox(problem.disjuncts.map((_, j) => caseContext(b, j).search), boxes[b]!.loIn, boxes[b]!.hiIn, searchOptions);
+    const { loIn, hiIn } = boxes[b]!;
+    const searches = problem.disjuncts.map((_, j) => caseContext(b, j).search);
+    const found = attack(searches, loIn, hiIn, Float64Array.from(loIn, (l, i) => (l + hiIn[i]!) / 2));
+    if (found) return done({ result: "violated", counterexample: found, stats });
+    const sample = sampleBox(searches, loIn, hiIn, searchOptions);
     if ("input" in sample) return done({ result: "violated", counterexample: sample, stats });
     samples.push(sample);
   }

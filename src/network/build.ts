@@ -4,6 +4,7 @@ import { ONE, ZERO, type Rational } from "../exact/rational.js";
 import { UsageError } from "../errors.js";
 import type { ActivationSpec, AffineNode, Network, NetworkMeta, NetworkNode } from "./ir.js";
 import { pwlProblem } from "./activation.js";
+import { rationalFromFloat64 } from "../exact/float.js";
 
 const DEFAULT_META: NetworkMeta = { sourceFormat: "library", approximations: [], warnings: [] };
 
@@ -53,6 +54,21 @@ export class NetworkBuilder {
     this.checkParameters(bias.length, width, label);
     this.parameters += bias.length * (width + 1);
     const node: AffineNode = { kind: "affine", name: label, inputs: [...inputs], weights, bias, size: bias.length };
+    this.nodes.push(node);
+    return this.last;
+  }
+
+  /**
+   * An affine node whose weights are float64s (row-major bias.length × width, each the exact value of its weight):
+   * `floatWeights` keeps them, and `weights` is a read-only array whose row r is built in rationals on first read.
+   */
+  floatAffine(W: Float64Array, bias: readonly Rational[], inputs: readonly number[] = [this.last], name?: string): number {
+    const width = inputs.reduce((s, id) => s + this.size(id), 0);
+    const label = name ?? `affine${this.nodes.length}`;
+    if (W.length !== bias.length * width) throw new UsageError(`network/build: ${label}: ${W.length} weights for ${bias.length} rows of ${width} inputs`);
+    this.checkParameters(bias.length, width, label);
+    this.parameters += bias.length * (width + 1);
+    const node: AffineNode = { kind: "affine", name: label, inputs: [...inputs], weights: lazyRows(W, bias.length, width), bias, size: bias.length, floatWeights: W };
     this.nodes.push(node);
     return this.last;
   }
@@ -109,6 +125,29 @@ export class NetworkBuilder {
       meta: { ...DEFAULT_META, ...options.meta },
     };
   }
+}
+
+/**
+ * The rows × width matrix W (float64s, row-major) as rows of exact rationals, each row built on first read and kept:
+ * a read-only array (a network read only by float engines never builds its rationals).
+ */
+function lazyRows(W: Float64Array, rows: number, width: number): readonly (readonly Rational[])[] {
+  const built: Rational[][] = [];
+  const indexOf = (key: string | symbol): number => {
+    if (typeof key !== "string" || key === "" || key.length > 16) return -1;
+    const k = Number(key);
+    return Number.isInteger(k) && k >= 0 && k < rows && String(k) === key ? k : -1;
+  };
+  return new Proxy<Rational[][]>([], {
+    get: (target, key, receiver) => {
+      if (key === "length") return rows;
+      const r = indexOf(key);
+      if (r < 0) return Reflect.get(target, key, receiver);
+      return (built[r] ??= Array.from(W.subarray(r * width, (r + 1) * width), (x) => rationalFromFloat64(x)!));
+    },
+    has: (target, key) => indexOf(key) >= 0 || Reflect.has(target, key),
+    set: () => false,
+  });
 }
 
 /** A plain multilayer perceptron: dense layers with the given activation between them (none after the last). */

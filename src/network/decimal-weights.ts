@@ -47,7 +47,11 @@ export function withDecimalWeights(net: Network): Network {
     }
   };
   const nodes: NetworkNode[] = net.nodes.map((node) => {
-    if (node.kind === "affine") return { ...node, weights: node.weights.map((row) => row.map(round)), bias: node.bias.map(round) };
+    if (node.kind === "affine") {
+      // The float copy of the weights (floatWeights) no longer holds: the rounded weights are decimals.
+      const { floatWeights: _floats, ...exact } = node;
+      return { ...exact, weights: node.weights.map((row) => row.map(round)), bias: node.bias.map(round) };
+    }
     if (node.kind === "activation") return { ...node, activation: roundActivation(node.activation) };
     return node;
   });

@@ -2,6 +2,7 @@
 // neuron), over any Field (Rational for exact answers, Dyadic for the fast exact path on dyadic inputs).
 import { RationalField, DyadicField, type Field } from "../exact/field.js";
 import type { Dyadic } from "../exact/dyadic.js";
+import { fixedFromFloats, fixedTimesDyadics, type FixedMatrix } from "../exact/fixed-point.js";
 import type { Rational } from "../exact/rational.js";
 import { UsageError } from "../errors.js";
 import type { Network, NeuronRef } from "./ir.js";
@@ -21,6 +22,8 @@ export interface Evaluation<T> {
 const convertedCache = new WeakMap<Network, Map<string, unknown>>();
 
 interface ConvertedNode<T> {
+  /** Float weights in fixed point, for the dyadic field (fixedTimesDyadics): no Dyadic per weight. */
+  fixed?: FixedMatrix;
   weights?: T[][];
   bias?: T[];
   breakpoints?: T[][];
@@ -35,7 +38,13 @@ function converted<T>(F: Field<T>, net: Network): ConvertedNode<T>[] {
   if (hit) return hit;
   const out: ConvertedNode<T>[] = net.nodes.map((node) => {
     if (node.kind === "affine") {
-      return { weights: node.weights.map((row) => row.map((w) => F.fromRational(w))), bias: node.bias.map((b) => F.fromRational(b)) };
+      // Float weights go straight to the field (F.fromFloat: no rational in between); on dyadics, to fixed point.
+      const W = node.floatWeights;
+      const cols = node.size === 0 ? 0 : (W?.length ?? 0) / node.size;
+      const fixed = W && F.dyadic ? fixedFromFloats(W, node.size, cols) : undefined;
+      if (fixed) return { fixed, bias: node.bias.map((b) => F.fromRational(b)) };
+      const weights = W ? Array.from({ length: node.size }, (_, r) => Array.from(W.subarray(r * cols, (r + 1) * cols), F.fromFloat)) : node.weights.map((row) => row.map((w) => F.fromRational(w)));
+      return { weights, bias: node.bias.map((b) => F.fromRational(b)) };
     }
     if (node.kind === "activation") {
       const fns = Array.from({ length: node.size }, (_, i) => neuronFunction(node.activation, i));
@@ -64,18 +73,10 @@ export function evaluateIn<T>(F: Field<T>, net: Network, x: readonly T[]): Evalu
       values.push([...x]);
     } else if (node.kind === "affine") {
       const arg: T[] = node.inputs.length === 1 ? values[node.inputs[0]!]! : node.inputs.flatMap((i): T[] => values[i]!);
-      const { weights, bias } = conv[id]!;
-      values.push(
-        weights!.map((row, r) => {
-          let s: T = bias![r] as T;
-          for (let c = 0; c < row.length; c++) {
-            const w = row[c]!;
-            const a = arg[c] as T;
-            if (F.sign(w) !== 0 && F.sign(a) !== 0) s = F.add(s, F.mul(w, a));
-          }
-          return s;
-        }),
-      );
+      const { fixed, weights, bias } = conv[id]!;
+      // The fixed-point path exists only for the dyadic field (T is Dyadic there).
+      if (fixed) values.push(fixedTimesDyadics(fixed, arg as unknown as Dyadic[], bias as unknown as Dyadic[]) as unknown as T[]);
+      else values.push(weights!.map((row, r) => F.dot(row, arg, bias![r])));
     } else {
       const z = values[node.input]!;
       const { breakpoints, slopes, intercepts } = conv[id]!;

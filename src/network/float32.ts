@@ -16,6 +16,22 @@ export function evaluateFloat32(net: Network, x: readonly number[]): number[] {
     if (node.kind === "input") values.push(x.map(f32));
     else if (node.kind === "affine") {
       const args = node.inputs.flatMap((id) => values[id]!);
+      const W = node.floatWeights;
+      if (W) {
+        // The same sums on the float copy of the weights (no rational read).
+        const cols = args.length;
+        values.push(
+          node.bias.map((b, r) => {
+            let s = 0;
+            for (let c = 0; c < cols; c++) {
+              const w = W[r * cols + c]!;
+              if (w !== 0) s = f32(s + f32(f32(w) * args[c]!));
+            }
+            return f32(s + f32(rationalToNumber(b)));
+          }),
+        );
+        continue;
+      }
       values.push(
         node.weights.map((row, r) => {
           let s = 0;

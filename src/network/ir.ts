@@ -42,6 +42,12 @@ export interface AffineNode {
   readonly weights: readonly (readonly Rational[])[];
   readonly bias: readonly Rational[];
   readonly size: number;
+  /**
+   * The same weights as float64s, row-major size × (sum of input sizes), when every weight is exactly a float64
+   * (the float weights of ONNX files): the float engines and the dyadic forward pass read these, and `weights`
+   * builds each row's rationals only when it is read (NetworkBuilder.floatAffine).
+   */
+  readonly floatWeights?: Float64Array;
 }
 
 export interface ActivationNode {

@@ -153,6 +153,54 @@ describe("ONNX weights keep their exact binary value", () => {
   });
 });
 
+describe("ONNX float weights stay float64s until their rationals are read", () => {
+  const x = [rat(1), rat(1, 2), rat(-3)];
+  it("Gemm (transB) by float32 weights: floatWeights are the stored floats, each weight row their exact value, the output exact", () => {
+    fc.assert(
+      fc.property(fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), { minLength: 6, maxLength: 6 }), fc.boolean(), (values, raw) => {
+        const bytes = onnxModel({
+          input: [1, 3],
+          nodes: [{ op: "Gemm", inputs: ["x", "W", "b"], outputs: ["y"], attrs: { transB: 1 } }],
+          initializers: [
+            { name: "W", dims: [2, 3], values, raw },
+            { name: "b", dims: [2], values: [0.5, -0.25] },
+          ],
+        });
+        const net = readOnnx(bytes, "test.onnx");
+        const node = net.nodes[net.output]!;
+        if (node.kind !== "affine") return false;
+        // transB: output r reads W[r][0..2]; exact values from the float32 formats, independently of the reader.
+        const exact = values.map((v) => dyadicFromFloat32(v)!.toRational());
+        const floatsMatch = values.every((v, i) => node.floatWeights![i] === Math.fround(v));
+        const rowsMatch = [0, 1].every((r) => node.weights[r]!.every((w, c) => w.equals(exact[r * 3 + c]!)));
+        const expected = [0, 1].map((r) => x.reduce((s, xc, c) => s.add(exact[r * 3 + c]!.mul(xc)), r === 0 ? rat(1, 2) : rat(-1, 4)));
+        const got = evaluate(net, x).output;
+        return floatsMatch && rowsMatch && got.every((v, r) => v.equals(expected[r]!));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("a MatMul whose input elements come permuted (Gather) takes the exact path: no float copy, the same exact output", () => {
+    const bytes = onnxModel({
+      input: [1, 3],
+      nodes: [
+        { op: "Gather", inputs: ["x", "order"], outputs: ["g"], attrs: { axis: 1 } },
+        { op: "MatMul", inputs: ["g", "W"], outputs: ["y"] },
+      ],
+      initializers: [
+        { name: "order", dims: [3], values: [2, 0, 1], type: DataType.INT64 },
+        { name: "W", dims: [3, 2], values: [1, 2, 3, 4, 5, 6] },
+      ],
+    });
+    const net = readOnnx(bytes, "test.onnx");
+    const node = net.nodes[net.output]!;
+    expect(node.kind === "affine" && node.floatWeights).toBe(undefined);
+    // x = (1, 2, 3) gathered to (3, 1, 2): y0 = 3·1 + 1·3 + 2·5 = 16, y1 = 3·2 + 1·4 + 2·6 = 22.
+    expect(run(bytes, [1, 2, 3])).toEqual(["16", "22"]);
+  });
+});
+
 describe("ONNX graph inputs and shapes", () => {
   it("initializers listed as graph inputs are not model inputs (older exports, e.g. ACAS Xu)", () => {
     const bytes = onnxModel({

@@ -9,6 +9,7 @@ import { rationalFromFloat32, rationalFromFloat64 } from "../../src/exact/float.
 import { formatRational, rat } from "../../src/exact/rational.js";
 import type { Network } from "../../src/network/ir.js";
 import { cli } from "../cli/run.js";
+import { floatNet } from "../../src/analysis/float-net.js";
 
 const ACAS = fileURLToPath(new URL("../../fixtures/acasxu", import.meta.url));
 
@@ -35,6 +36,16 @@ describe("network/decimal-weights", () => {
     expect(decimal.every((v, i) => v.equals(reference[i]!))).toBe(true);
     // Without the flag they differ (float32 roundings), which is why the flag exists.
     expect(raw.filter((v, i) => !v.equals(reference[i]!)).length).toBeGreaterThan(13000);
+  });
+
+  it("the rounded network keeps no float copy of the old weights: its float form is the NNET decimals' float form", () => {
+    const onnx = loadNetwork(`${ACAS}/onnx/ACASXU_run2a_1_1_batch_2000.onnx`);
+    const nnet = loadNetwork(`${ACAS}/nnet/ACASXU_run2a_1_1_batch_2000.nnet`);
+    const decimal = withDecimalWeights(onnx);
+    expect(onnx.nodes.some((n) => n.kind === "affine" && n.floatWeights !== undefined)).toBe(true);
+    expect(decimal.nodes.some((n) => n.kind === "affine" && n.floatWeights !== undefined)).toBe(false);
+    const floats = (net: Network) => floatNet(net).nodes.flatMap((n) => (n.kind === "affine" ? [...n.W] : []));
+    expect(floats(decimal)).toEqual(floats(nnet));
   });
 
   it("the CLI flag reaches every command and is reported", async () => {

@@ -3,7 +3,8 @@
 // ReduceSum and ReduceMean.
 // Two symbolic operands may be added or subtracted (a residual connection), never multiplied.
 import { ONE, ZERO, rat, type Rational } from "../../exact/rational.js";
-import { RowAccumulator, isOne, scaleRow, type SparseRow, type SymTensor } from "./symbolic.js";
+import { RowAccumulator, floatRow, isOne, scaleRow, type SparseRow, type SymTensor } from "./symbolic.js";
+import { rationalFromFloat64 } from "../../exact/float.js";
 import { elementCount, type ConstTensor } from "./tensor.js";
 import { OpError, asSym, broadcastIndex, broadcastShape, constTensor, strides, transposeValue, type Value } from "./values.js";
 
@@ -120,6 +121,7 @@ export function matmul(a: Value, b: Value, label: string): Value {
   const sym = a.kind === "sym" ? a : b.kind === "sym" ? b : undefined;
   const con = (symIsA ? b : a) as ConstTensor;
   const unit = sym !== undefined && isUnitTensor(sym);
+  if (sym && unit && con.floats) return floatMatmul(sym, con.floats, symIsA, { m, k, nCols, count, batchA, batchB }, shape, label);
   const data: Rational[] = [];
   const rows: SparseRow[] = [];
   const bias: Rational[] = [];
@@ -151,6 +153,56 @@ export function matmul(a: Value, b: Value, label: string): Value {
   return { kind: "sym", shape, rows, bias: unit ? new Array<Rational>(count).fill(ZERO) : bias, label };
 }
 
+/**
+ * MatMul of a unit tensor (one node output per element, as a layer's input is) by float weights: each row's
+ * coefficients are the weights themselves, kept as float64s (floatRow) with no rational built. Rows whose
+ * columns would repeat or go down take the exact path (combine). `transposedB`: the weights are Bᵀ of a 2-D B
+ * ([nCols, k], Gemm's transB), read in place.
+ */
+function floatMatmul(
+  sym: SymTensor,
+  floats: Float64Array,
+  symIsA: boolean,
+  dims: { m: number; k: number; nCols: number; count: number; batchA: Int32Array; batchB: Int32Array },
+  shape: readonly number[],
+  label: string,
+  transposedB = false,
+): SymTensor {
+  const { m, k, nCols, count, batchA, batchB } = dims;
+  const unitCols = Array.from(sym.rows, (r) => r.cols[0]!);
+  const rows: SparseRow[] = [];
+  const cols: number[] = [];
+  const coeffs: number[] = [];
+  for (let flat = 0; flat < count; flat++) {
+    const j = flat % nCols;
+    const i = Math.floor(flat / nCols) % m;
+    const bt = Math.floor(flat / (nCols * m));
+    const aBase = batchA[bt]! * m * k + i * k;
+    const bBase = batchB[bt]! * k * nCols + j;
+    cols.length = 0;
+    coeffs.length = 0;
+    let increasing = true;
+    for (let kk = 0; kk < k; kk++) {
+      const coeff = floats[!symIsA ? aBase + kk : transposedB ? j * k + kk : bBase + kk * nCols]!;
+      if (coeff === 0) continue;
+      const col = unitCols[symIsA ? aBase + kk : bBase + kk * nCols]!;
+      if (cols.length && col <= cols[cols.length - 1]!) increasing = false;
+      cols.push(col);
+      coeffs.push(coeff);
+    }
+    if (increasing) rows.push(floatRow([...cols], Float64Array.from(coeffs)));
+    else {
+      const terms: [number, Rational][] = [];
+      for (let kk = 0; kk < k; kk++) {
+        const coeff = rationalFromFloat64(floats[!symIsA ? aBase + kk : transposedB ? j * k + kk : bBase + kk * nCols]!)!;
+        terms.push([symIsA ? aBase + kk : bBase + kk * nCols, coeff]);
+      }
+      rows.push(combine(sym, terms)[0]);
+    }
+  }
+  return { kind: "sym", shape, rows, bias: new Array<Rational>(count).fill(ZERO), label };
+}
+
 /** True when every element is one node output with coefficient 1 and no constant (the usual layer input). */
 function isUnitTensor(t: SymTensor): boolean {
   return t.rows.every((r, i) => r.cols.length === 1 && isOne(r.coeffs[0]!) && t.bias[i]!.n === 0n);
@@ -174,9 +226,17 @@ function unitCombination(t: SymTensor, terms: readonly (readonly [number, Ration
 /** Gemm: alpha · A'·B' + beta · C, A' = Aᵀ when transA, B' = Bᵀ when transB (2-D operands). */
 export function gemm(a: Value, b: Value, c: Value | undefined, attrs: { alpha: Rational; beta: Rational; transA: boolean; transB: boolean }, label: string): Value {
   if (a.shape.length !== 2 || b.shape.length !== 2) throw new OpError(`Gemm needs 2-D operands, got [${a.shape.join(",")}] and [${b.shape.join(",")}]`);
-  const left = attrs.transA ? transposeValue(a, undefined) : a;
-  const right = attrs.transB ? transposeValue(b, undefined) : b;
-  let y = matmul(left, right, label);
+  let y: Value;
+  if (!attrs.transA && attrs.transB && a.kind === "sym" && b.kind === "const" && b.floats && a.shape[1] === b.shape[1] && isUnitTensor(a)) {
+    // x·Bᵀ by float weights (a fully connected layer as PyTorch exports it): read B by rows, no transposed copy.
+    const [m, k] = a.shape as [number, number];
+    const n = b.shape[0]!;
+    y = floatMatmul(a, b.floats, true, { m, k, nCols: n, count: m * n, batchA: Int32Array.of(0), batchB: Int32Array.of(0) }, [m, n], label, true);
+  } else {
+    const left = attrs.transA ? transposeValue(a, undefined) : a;
+    const right = attrs.transB ? transposeValue(b, undefined) : b;
+    y = matmul(left, right, label);
+  }
   if (!attrs.alpha.equals(ONE)) y = binary("Mul", y, constTensor([], [attrs.alpha]), label);
   if (c && attrs.beta.n !== 0n) {
     const scaled = attrs.beta.equals(ONE) ? c : binary("Mul", c, constTensor([], [attrs.beta]), label);

@@ -2,7 +2,8 @@
 // affine expression, one sparse row per element over the outputs of IR nodes already built, so chains of
 // linear ops (MatMul, Add, BatchNorm, Conv, Reshape, ...) compose exactly into ONE affine node. An
 // activation materializes the pending expression as an affine node of the IR and starts afresh.
-import { ONE, ZERO, type Rational } from "../../exact/rational.js";
+import { ONE, ZERO, exactSmallDyadic, type Rational } from "../../exact/rational.js";
+import { rationalFromFloat64 } from "../../exact/float.js";
 import type { NetworkBuilder } from "../../network/build.js";
 import { checkReadDeadline } from "../limits.js";
 import type { ActivationSpec } from "../../network/ir.js";
@@ -11,6 +12,20 @@ import type { ActivationSpec } from "../../network/ir.js";
 export interface SparseRow {
   readonly cols: readonly number[];
   readonly coeffs: readonly Rational[];
+  /** The same coefficients as float64s when each is exactly one (a float weight of the file; see floatRow). */
+  readonly floats?: Float64Array;
+}
+
+/** A row of float coefficients (exact float64 values): `coeffs` (the rationals) is built on first read. */
+export function floatRow(cols: readonly number[], floats: Float64Array): SparseRow {
+  let coeffs: Rational[] | undefined;
+  return {
+    cols,
+    floats,
+    get coeffs(): Rational[] {
+      return (coeffs ??= Array.from(floats, (x) => rationalFromFloat64(x)!));
+    },
+  };
 }
 
 /** A tensor that depends on the input: element i = rows[i] · (node outputs) + bias[i]. */
@@ -157,6 +172,20 @@ export class LoweringGraph {
       width += this.builder.size(id);
     }
     this.builder.checkParameters(t.rows.length, width, t.label);
+    const floatBias = t.rows.every((row) => row.floats !== undefined) ? t.bias.map(exactSmallDyadic) : undefined;
+    if (floatBias?.every((b): b is number => b !== undefined)) {
+      // Every coefficient and bias is a float: one Float64Array, the rationals built only if read (network/build.ts).
+      const W = new Float64Array(t.rows.length * width);
+      t.rows.forEach((row, r) => {
+        const floats = row.floats!;
+        for (let k = 0; k < row.cols.length; k++) {
+          const col = row.cols[k]!;
+          const id = this.nodeOfColumn(col);
+          W[r * width + local.get(id)! + col - this.bases[id]!] = floats[k]!;
+        }
+      });
+      return this.record(this.builder.floatAffine(W, [...t.bias], inputs, t.label));
+    }
     const weights = t.rows.map((row, r) => {
       if ((r & 0xffff) === 0xffff) checkReadDeadline(this.file);
       const dense = new Array<Rational>(width).fill(ZERO);

@@ -3,8 +3,8 @@
 // reading node attributes. Nothing here rounds: a float weight is the binary number the runtime uses.
 import onnxProto from "onnx-proto";
 import { InputError } from "../../errors.js";
-import { Rational, ZERO, rat, reducedRational } from "../../exact/rational.js";
-import { dyadicFromFloat16Bits, dyadicFromFloat32Bits, dyadicFromFloat64 } from "../../exact/float.js";
+import { Rational, ZERO, rat } from "../../exact/rational.js";
+import { dyadicFromFloat16Bits, dyadicFromFloat32Bits, dyadicFromFloat64, rationalFromFloat64 } from "../../exact/float.js";
 import type { Dyadic } from "../../exact/dyadic.js";
 
 export const onnx = onnxProto.onnx;
@@ -23,7 +23,30 @@ export interface ConstTensor {
   readonly data: readonly Rational[];
   /** True for integer and boolean element types (division truncates, as ONNX integer Div does). */
   readonly integer: boolean;
+  /**
+   * The same elements as float64s, for tensors of float elements (float32/float16/float64: each is exactly a
+   * float64). MatMul and Gemm read these instead of `data`, which is then built only when something reads it.
+   */
+  readonly floats?: Float64Array;
 }
+
+/**
+ * A constant of float elements held as float64s: `data` (the exact rationals) is built on first read. Each
+ * element must be a finite float64 (its exact value is the dyadic rational it denotes).
+ */
+export function floatTensor(shape: readonly number[], floats: Float64Array): ConstTensor {
+  let data: Rational[] | undefined;
+  return {
+    kind: "const",
+    shape,
+    integer: false,
+    floats,
+    get data(): Rational[] {
+      return (data ??= Array.from(floats, (x) => rationalFromFloat64(x)!));
+    },
+  };
+}
+
 
 const DT = onnx.TensorProto.DataType;
 const INTEGER_TYPES = new Set<number>([DT.UINT8, DT.INT8, DT.UINT16, DT.INT16, DT.INT32, DT.INT64, DT.BOOL, DT.UINT32, DT.UINT64]);
@@ -61,26 +84,6 @@ export function toInt(value: IntLike | null | undefined): number {
   return typeof value === "number" ? value : Number(value.toString());
 }
 
-/**
- * The exact value of the float32 with these bits, built straight from the bit fields (the hot path of
- * reading weights; the same value as dyadicFromFloat32Bits, without the intermediate Dyadic).
- */
-function rationalOfFloat32Bits(bits: number, name: string, index: number): Rational {
-  const biased = (bits >>> 23) & 0xff;
-  if (biased === 0xff) throw new RangeError(`tensor "${name}" element ${index} is NaN or infinite`);
-  let mantissa = bits & 0x7fffff;
-  if (biased !== 0) mantissa |= 0x800000;
-  if (mantissa === 0) return ZERO;
-  let exponent = biased === 0 ? -149 : biased - 150;
-  while ((mantissa & 1) === 0) {
-    mantissa >>>= 1;
-    exponent++;
-  }
-  const signed = BigInt(bits >>> 31 === 1 ? -mantissa : mantissa);
-  // An odd mantissa over a power of two is already in lowest terms: no gcd (the hot path of loading weights).
-  return exponent >= 0 ? reducedRational(signed << BigInt(exponent), 1n) : reducedRational(signed, 1n << BigInt(-exponent));
-}
-
 function rationalOfDyadic(d: Dyadic | undefined, name: string, index: number): Rational {
   if (d === undefined) throw new RangeError(`tensor "${name}" element ${index} is NaN or infinite`);
   return d.isZero() ? ZERO : d.toRational();
@@ -109,21 +112,24 @@ export function decodeTensor(t: TensorProto): ConstTensor {
     return values;
   };
   switch (type) {
-    case DT.FLOAT:
+    case DT.FLOAT: {
+      // Float32 elements stay float64s (exact) until something needs their rationals (floatTensor).
+      const floats = new Float64Array(count);
       if (raw) {
         const v = need(4);
-        for (let i = 0; i < count; i++) data[i] = rationalOfFloat32Bits(v.getUint32(4 * i, true), name, i);
+        for (let i = 0; i < count; i++) floats[i] = v.getFloat32(4 * i, true);
       } else {
-        const f = new Float32Array(typed(t.floatData, "float_data"));
-        const bits = new Uint32Array(f.buffer);
-        for (let i = 0; i < count; i++) data[i] = rationalOfFloat32Bits(bits[i]!, name, i);
+        const f = typed(t.floatData, "float_data");
+        for (let i = 0; i < count; i++) floats[i] = Math.fround(f[i]!);
       }
-      break;
+      for (let i = 0; i < count; i++) if (!Number.isFinite(floats[i]!)) throw new RangeError(`tensor "${name}" element ${i} is NaN or infinite`);
+      return floatTensor(shape, floats);
+    }
     case DT.DOUBLE: {
       const v = raw ? need(8) : undefined;
-      const values = v ? Array.from({ length: count }, (_, i) => v.getFloat64(8 * i, true)) : typed(t.doubleData, "double_data");
-      for (let i = 0; i < count; i++) data[i] = rationalOfDyadic(dyadicFromFloat64(values[i]!), name, i);
-      break;
+      const floats = v ? Float64Array.from({ length: count }, (_, i) => v.getFloat64(8 * i, true)) : Float64Array.from(typed(t.doubleData, "double_data"));
+      for (let i = 0; i < count; i++) if (!Number.isFinite(floats[i]!)) throw new RangeError(`tensor "${name}" element ${i} is NaN or infinite`);
+      return floatTensor(shape, floats);
     }
     case DT.FLOAT16: {
       const v = raw ? need(2) : undefined;

@@ -3,7 +3,7 @@
 // gather, slice, concat), which moves elements without any arithmetic.
 import { ZERO, type Rational } from "../../exact/rational.js";
 import { EMPTY_ROW, type SparseRow, type SymTensor } from "./symbolic.js";
-import { elementCount, type ConstTensor } from "./tensor.js";
+import { elementCount, floatTensor, type ConstTensor } from "./tensor.js";
 
 export type Value = ConstTensor | SymTensor;
 
@@ -68,6 +68,10 @@ export function broadcastIndex(outShape: readonly number[], inShape: readonly nu
 /** The value with new shape whose element i is the old element map[i] (no arithmetic). */
 export function reindex(v: Value, shape: readonly number[], map: ArrayLike<number>): Value {
   const pick = <T>(items: readonly T[]): T[] => Array.from({ length: map.length }, (_, i) => items[map[i]!]!);
+  if (v.kind === "const" && v.floats) {
+    const floats = v.floats;
+    return floatTensor(shape, Float64Array.from({ length: map.length }, (_, i) => floats[map[i]!]!));
+  }
   if (v.kind === "const") return { ...v, shape, data: pick(v.data) };
   return { ...v, shape, rows: pick(v.rows), bias: pick(v.bias) };
 }
@@ -77,6 +81,7 @@ export function withShape(v: Value, shape: readonly number[]): Value {
   if (elementCount(shape) !== elementCount(v.shape)) {
     throw new OpError(`cannot reshape ${elementCount(v.shape)} elements [${v.shape.join(",")}] to [${shape.join(",")}]`);
   }
+  if (v.kind === "const" && v.floats) return floatTensor(shape, v.floats);
   return { ...v, shape };
 }
 
