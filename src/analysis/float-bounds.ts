@@ -91,6 +91,10 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
         }
         if (node.Werr) mags.push(Float64Array.from(lo[src]!, (v, i) => Math.max(Math.abs(v), Math.abs(hi[src]![i]!))));
       }
+      // L and U of a block have the same input coefficients (the input rows, and every relaxation s·z + t, keep them
+      // equal; only the constants differ): then the coefficients are summed once, into U, and copied to L, in the
+      // same order of operations, so the result is bit for bit what two sums give.
+      const shared = node.inputs.every((src) => fn.nodes[src]!.kind === "input" || sameCoefficients(Us[src]!, Ls[src]!, fn.nodes[src]!.size, d));
       for (let r = 0; r < n; r++) {
         const ro = r * D;
         let absU = 0;
@@ -110,7 +114,7 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
             for (let c = 0; c < size; c++) {
               const w = node.W[wo + c]!;
               U[ro + c] += w;
-              L[ro + c] += w;
+              if (!shared) L[ro + c] += w;
               if (w > 0) {
                 absU += w * rU[c]!;
                 absL += w * rL[c]!;
@@ -126,7 +130,18 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
               if (w === 0) continue;
               const co = c * D;
               const from = lv[c] === 0 ? d : 0;
-              if (w > 0) {
+              if (shared) {
+                if (from < d) addScaled(U, ro, w, SU, co, from, d);
+                U[ro + d] += w * (w > 0 ? SU : SL)[co + d]!;
+                L[ro + d] += w * (w > 0 ? SL : SU)[co + d]!;
+                if (w > 0) {
+                  absU += w * rU[c]!;
+                  absL += w * rL[c]!;
+                } else {
+                  absU -= w * rL[c]!;
+                  absL -= w * rU[c]!;
+                }
+              } else if (w > 0) {
                 addScaledPair(U, L, ro, w, SU, SL, co, from, D);
                 absU += w * rU[c]!;
                 absL += w * rL[c]!;
@@ -142,6 +157,7 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
             for (let c = 0; c < size; c++) werr += node.Werr[wo + c]! * mg[c]!;
           }
         }
+        if (shared) L.set(U.subarray(ro, ro + d), ro);
         const b = node.b[r]!;
         U[ro + d] += b;
         L[ro + d] += b;
@@ -235,6 +251,21 @@ function addScaledPair(U: Float64Array, L: Float64Array, ro: number, w: number, 
     U[ro + k] += w * A[co + k]!;
     L[ro + k] += w * B[co + k]!;
   }
+}
+
+/** U[ro+k] += w·A[co+k] for k in [from, to) (the shared-coefficient form of addScaledPair). */
+function addScaled(U: Float64Array, ro: number, w: number, A: Float64Array, co: number, from: number, to: number): void {
+  for (let k = from; k < to; k++) U[ro + k] += w * A[co + k]!;
+}
+
+/** True when the two n × (d+1) blocks have the same coefficients in columns 0..d−1 (constants aside). */
+function sameCoefficients(U: Float64Array, L: Float64Array, n: number, d: number): boolean {
+  const D = d + 1;
+  for (let i = 0; i < n; i++) {
+    const o = i * D;
+    for (let k = 0; k < d; k++) if (U[o + k] !== L[o + k]) return false;
+  }
+  return true;
 }
 
 /** Every neuron's relaxation on [zl, zh], its value bounds, and how many neurons straddle a breakpoint. */
