@@ -130,26 +130,16 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
               if (w === 0) continue;
               const co = c * D;
               const from = lv[c] === 0 ? d : 0;
+              // w > 0: U gains w·SU and L gains w·SL; w < 0: the other way round.
+              const toU = w > 0 ? SU : SL;
+              const toL = w > 0 ? SL : SU;
               if (shared) {
-                if (from < d) addScaled(U, ro, w, SU, co, from, d);
-                U[ro + d] += w * (w > 0 ? SU : SL)[co + d]!;
-                L[ro + d] += w * (w > 0 ? SL : SU)[co + d]!;
-                if (w > 0) {
-                  absU += w * rU[c]!;
-                  absL += w * rL[c]!;
-                } else {
-                  absU -= w * rL[c]!;
-                  absL -= w * rU[c]!;
-                }
-              } else if (w > 0) {
-                addScaledPair(U, L, ro, w, SU, SL, co, from, D);
-                absU += w * rU[c]!;
-                absL += w * rL[c]!;
-              } else {
-                addScaledPair(U, L, ro, w, SL, SU, co, from, D);
-                absU -= w * rL[c]!;
-                absL -= w * rU[c]!;
-              }
+                if (from < d) addScaled(U, ro, w, toU, co, from, d);
+                U[ro + d] += w * toU[co + d]!;
+                L[ro + d] += w * toL[co + d]!;
+              } else addScaledPair(U, L, ro, w, toU, toL, co, from, D);
+              absU += Math.abs(w) * (w > 0 ? rU : rL)[c]!;
+              absL += Math.abs(w) * (w > 0 ? rL : rU)[c]!;
             }
           }
           if (node.Werr) {

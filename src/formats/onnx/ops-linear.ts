@@ -127,11 +127,7 @@ export function matmul(a: Value, b: Value, label: string): Value {
   const bias: Rational[] = [];
   const terms: [number, Rational][] = [];
   for (let flat = 0; flat < count; flat++) {
-    const j = flat % nCols;
-    const i = Math.floor(flat / nCols) % m;
-    const bt = Math.floor(flat / (nCols * m));
-    const aBase = batchA[bt]! * m * k + i * k;
-    const bBase = batchB[bt]! * k * nCols + j;
+    const { j, aBase, bBase } = matmulIndex(flat, { m, k, nCols, batchA, batchB });
     if (!sym) {
       let s = ZERO;
       for (let kk = 0; kk < k; kk++) s = s.add((a as ConstTensor).data[aBase + kk]!.mul((b as ConstTensor).data[bBase + kk * nCols]!));
@@ -153,6 +149,15 @@ export function matmul(a: Value, b: Value, label: string): Value {
   return { kind: "sym", shape, rows, bias: unit ? new Array<Rational>(count).fill(ZERO) : bias, label };
 }
 
+/** Output element `flat` of a batched matmul: its column j, where its row of A starts and its column of B starts. */
+function matmulIndex(flat: number, dims: { m: number; k: number; nCols: number; batchA: Int32Array; batchB: Int32Array }): { j: number; aBase: number; bBase: number } {
+  const { m, k, nCols, batchA, batchB } = dims;
+  const j = flat % nCols;
+  const i = Math.floor(flat / nCols) % m;
+  const bt = Math.floor(flat / (nCols * m));
+  return { j, aBase: batchA[bt]! * m * k + i * k, bBase: batchB[bt]! * k * nCols + j };
+}
+
 /**
  * MatMul of a unit tensor (one node output per element, as a layer's input is) by float weights: each row's
  * coefficients are the weights themselves, kept as float64s (floatRow) with no rational built. Rows whose
@@ -168,17 +173,13 @@ function floatMatmul(
   label: string,
   transposedB = false,
 ): SymTensor {
-  const { m, k, nCols, count, batchA, batchB } = dims;
+  const { k, nCols, count } = dims;
   const unitCols = Array.from(sym.rows, (r) => r.cols[0]!);
   const rows: SparseRow[] = [];
   const cols: number[] = [];
   const coeffs: number[] = [];
   for (let flat = 0; flat < count; flat++) {
-    const j = flat % nCols;
-    const i = Math.floor(flat / nCols) % m;
-    const bt = Math.floor(flat / (nCols * m));
-    const aBase = batchA[bt]! * m * k + i * k;
-    const bBase = batchB[bt]! * k * nCols + j;
+    const { j, aBase, bBase } = matmulIndex(flat, dims);
     cols.length = 0;
     coeffs.length = 0;
     let increasing = true;
