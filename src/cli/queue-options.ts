@@ -133,12 +133,9 @@ export function addVerifyQueueOptions(cmd: Command): Command {
  * after its certificate, joined from what the workers sent, passed the checker of `tessera check`.
  */
 export async function verifyOnQueueFromFlags(ctx: CliContext, flags: Omit<QueueFlags, "unitDecisions">, net: Network, problem: VerificationProblem, options: VerifyOptions): Promise<VerifyOutcome | undefined> {
+  const source = queueUrlFrom(flags.queue);
   const wantsQueue = flags.queue !== undefined || flags.runId !== undefined || flags.checkParts || flags.unitSeconds !== undefined;
   if (!wantsQueue) return undefined;
-  // BullMQ and ioredis load only for a queued run (see planQueue).
-  const { connectRedis, queueUrlFrom } = await import("../queue/connection.js");
-  const { verifyOnQueue } = await import("../queue/submit-verify.js");
-  const source = queueUrlFrom(flags.queue);
   if (!source) throw new InputError("--queue", "", flags.queue === true ? "has no URL and TESSERA_QUEUE is not set" : "is needed for --run-id, --unit-seconds and --check-parts");
   const unitSeconds = flags.unitSeconds !== undefined ? parsePositiveSeconds(flags.unitSeconds, "--unit-seconds") : DEFAULT_UNIT_SECONDS;
   const [{ connectRedis }, { verifyOnQueue }] = await Promise.all([import("../queue/connection.js"), import("../queue/submit-verify.js")]);
