@@ -74,8 +74,8 @@ export function evaluateIn<T>(F: Field<T>, net: Network, x: readonly T[]): Evalu
     } else if (node.kind === "affine") {
       const arg: T[] = node.inputs.length === 1 ? values[node.inputs[0]!]! : node.inputs.flatMap((i): T[] => values[i]!);
       const { fixed, weights, bias } = conv[id]!;
-      // The fixed-point path exists only for the dyadic field (T is Dyadic there).
-      if (fixed) values.push(fixedTimesDyadics(fixed, arg as unknown as Dyadic[], bias as unknown as Dyadic[]) as unknown as T[]);
+      // The fixed-point path exists only for the dyadic field (toDyadics and fromDyadic are the identity there).
+      if (fixed) values.push(fixedTimesDyadics(fixed, F.toDyadics(arg), F.toDyadics(bias!)).map((v) => F.fromDyadic(v)));
       else values.push(weights!.map((row, r) => F.dot(row, arg, bias![r])));
     } else {
       const z = values[node.input]!;
