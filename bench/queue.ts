@@ -7,7 +7,7 @@
 // started for every queued run, outside the timing, each printing its CPU when it closes); the other modes
 // use fresh workers.
 //
-//   npm run bench -- bench/queue.ts speedup [--rounds 2] [--fresh]   1 thread vs --workers 2 vs 2 worker processes
+//   npm run bench -- bench/queue.ts speedup [--rounds 2] [--fresh] [--acas-regions N]   1 thread vs --workers 2 vs 2 worker processes
 //   npm run bench -- bench/queue.ts overhead                 the per-unit cost of the queue round trip
 //   npm run bench -- bench/queue.ts check-parts              --check-parts against the enumeration
 //   npm run bench -- bench/queue.ts verify [--rounds 1] [--case 3_3]   verify: 1 thread vs --workers 2 vs 2 worker processes
@@ -24,11 +24,13 @@ const flag = (name: string, fallback: string): string => {
 
 const ACAS_1_1 = "fixtures/acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx";
 const PROP_1 = "fixtures/acasxu/vnnlib/prop_1.vnnlib";
-// As bench/scale.ts: property 1's whole box holds far more regions than a shared 2-core machine can wait for,
-// so its row is the time to the first 3,000 regions in tree order.
+// Property 1's whole box (39,835 regions; about 11 CPU s since LP decisions are proved in floats), as the issue
+// states it; `--acas-regions N` gives the time to the first N regions in tree order instead.
 const CASES = [
   { name: "3-32-32-32-2 on [-1,1]^3", argv: ["fixtures/bench/mlp-3-32-32-32-2.json", "--box=-1:1"] },
-  { name: "ACAS Xu 1_1, prop 1 box, first 3,000 regions", argv: [ACAS_1_1, "--property", PROP_1, "--max-regions", "3000"] },
+  flag("--acas-regions", "") === ""
+    ? { name: "ACAS Xu 1_1, prop 1 box", argv: [ACAS_1_1, "--property", PROP_1] }
+    : { name: `ACAS Xu 1_1, prop 1 box, first ${flag("--acas-regions", "")} regions`, argv: [ACAS_1_1, "--property", PROP_1, "--max-regions", flag("--acas-regions", "")] },
 ];
 
 async function freePort(): Promise<number> {
