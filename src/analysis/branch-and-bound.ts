@@ -8,7 +8,7 @@ import { floatForward } from "./float-net.js";
 import { propagate, propagateInherited, type FloatBounds, type FloatBox, type PropagateOptions, type ReluPhase } from "./float-bounds.js";
 import { MinQueue } from "./branch-queue.js";
 import { nextDown } from "../exact/float.js";
-import { closeNode, type Objective } from "./close-node.js";
+import { closeNode, type NodeClosure, type Objective } from "./close-node.js";
 import { descend, proposeCandidate, type Counterexample, type SearchContext } from "./counterexample.js";
 import type { TreeNode } from "./certificate-writer.js";
 
@@ -178,9 +178,7 @@ export function* branchAndBoundSteps(ctx: CaseContext, root: BranchBox | OpenBra
     }
     const closed = closeNode(fn, fb, box, objs, RETUNE_PASSES, br.phases);
     if (closed.closed) {
-      br.tree.mu = closed.mu;
-      if (closed.lower && closed.lower.size > 0) br.tree.lower = closed.lower;
-      if (closed.beta) br.tree.beta = closed.beta;
+      recordClosure(br.tree, closed);
       continue;
     }
     const { coef, lambda: bestLambda, margin } = closed;
@@ -239,6 +237,30 @@ export function* branchAndBoundSteps(ctx: CaseContext, root: BranchBox | OpenBra
     queue.push(right);
   }
   return { tree };
+}
+
+/** A closed node's certificate entries: its multipliers, re-chosen lower lines and β. */
+function recordClosure(tree: TreeNode, closed: Extract<NodeClosure, { closed: true }>): void {
+  tree.mu = closed.mu;
+  if (closed.lower && closed.lower.size > 0) tree.lower = closed.lower;
+  if (closed.beta) tree.beta = closed.beta;
+}
+
+/**
+ * The root of a case closed on the case's root bounds (ctx.rootBounds, else computed), without any proposal: its
+ * tree (the same one `branchAndBound` gives when the root closes, counted as a node), or undefined when the root
+ * stays open (not counted: `branchAndBound` bounds it again with its proposals).
+ */
+export function closeAtRoot(ctx: CaseContext, root: BranchBox): TreeNode | undefined {
+  const box = { lo: root.lo, hi: root.hi };
+  const fb = ctx.rootBounds ?? nodeBounds(ctx.search.fn, box);
+  if (fb.empty) return { empty: true };
+  const closed = closeNode(ctx.search.fn, fb, box, ctx.objectives, RETUNE_PASSES);
+  if (!closed.closed) return undefined;
+  ctx.stats.nodes++;
+  const tree: TreeNode = {};
+  recordClosure(tree, closed);
+  return tree;
 }
 
 /** The plain data of an open node (without its tree node, which stays with the donor as a placeholder). */

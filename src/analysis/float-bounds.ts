@@ -4,7 +4,7 @@
 // s·z + t_l ≤ f(z) ≤ s·z + t_u on [l, u]; then a backward pass (DeepPoly/CROWN back-substitution) that
 // lower-bounds a linear objective c·y through those relaxations. Every float rounding error is bounded
 // and pushed outward into the constants, so the bounds contain every exact forward pass on the box.
-import type { FloatActivation, FloatNet } from "./float-net.js";
+import type { FloatActivation, FloatAffine, FloatNet } from "./float-net.js";
 import { up, down, sumError, widenError } from "./float-round.js";
 import { lowerLineSlope, pwlRelax, reluRelax } from "./float-relax.js";
 import { backSubstitute } from "./float-back-substitution.js";
@@ -70,14 +70,14 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
     const L = new Float64Array(n * D);
     const U = new Float64Array(n * D);
     if (node.kind === "affine") {
-      // Rounding errors: for output row r and coefficient k, |err_k| ≤ γ Σ_i |w_ri|·|e_ik|, and the constant
-      // absorbs Σ_k |err_k|·M_k ≤ γ Σ_i |w_ri|·ρ_i with ρ_i = Σ_k |e_ik|·M_k (M_d = 1): one magnitude per row.
-      const terms = node.cols + 1;
       const rhoU: Float64Array[] = [];
       const rhoL: Float64Array[] = [];
       const mags: Float64Array[] = [];
       // Rows without input coefficients (inactive ReLUs, constants) contribute their constant only.
       const live: Uint8Array[] = [];
+      // L and U of a block have the same input coefficients (the input rows, and every relaxation s·z + t, keep them
+      // equal; only the constants differ): then the coefficients are summed once, into U, and copied to L.
+      let shared = true;
       for (const src of node.inputs) {
         if (fn.nodes[src]!.kind === "input") {
           // The identity rows: every row is live and ρ_c = M_c (no pass over the d × (d+1) block).
@@ -85,78 +85,17 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
           rhoU.push(M);
           rhoL.push(M);
         } else {
-          live.push(liveRows(Us[src]!, Ls[src]!, fn.nodes[src]!.size, d));
-          rhoU.push(rowMagnitudes(Us[src]!, fn.nodes[src]!.size, d, M));
-          rhoL.push(rowMagnitudes(Ls[src]!, fn.nodes[src]!.size, d, M));
+          const stats = blockStats(Us[src]!, Ls[src]!, fn.nodes[src]!.size, d, M);
+          live.push(stats.live);
+          rhoU.push(stats.rhoU);
+          rhoL.push(stats.rhoL);
+          if (!stats.shared) shared = false;
         }
         if (node.Werr) mags.push(Float64Array.from(lo[src]!, (v, i) => Math.max(Math.abs(v), Math.abs(hi[src]![i]!))));
       }
-      // L and U of a block have the same input coefficients (the input rows, and every relaxation s·z + t, keep them
-      // equal; only the constants differ): then the coefficients are summed once, into U, and copied to L, in the
-      // same order of operations, so the result is bit for bit what two sums give.
-      const shared = node.inputs.every((src) => fn.nodes[src]!.kind === "input" || sameCoefficients(Us[src]!, Ls[src]!, fn.nodes[src]!.size, d));
-      for (let r = 0; r < n; r++) {
-        const ro = r * D;
-        let absU = 0;
-        let absL = 0;
-        let werr = 0;
-        for (let idx = 0; idx < node.inputs.length; idx++) {
-          const src = node.inputs[idx]!;
-          const SU = Us[src]!;
-          const SL = Ls[src]!;
-          const rU = rhoU[idx]!;
-          const rL = rhoL[idx]!;
-          const size = fn.nodes[src]!.size;
-          const wo = r * node.cols + node.offsets[idx]!;
-          if (fn.nodes[src]!.kind === "input") {
-            // The input's expressions are the identity rows: row c is x_c, so w·x_c lands in column c alone
-            // (one exact term per column; the error terms below are kept as for any source).
-            for (let c = 0; c < size; c++) {
-              const w = node.W[wo + c]!;
-              U[ro + c] += w;
-              if (!shared) L[ro + c] += w;
-              if (w > 0) {
-                absU += w * rU[c]!;
-                absL += w * rL[c]!;
-              } else {
-                absU -= w * rL[c]!;
-                absL -= w * rU[c]!;
-              }
-            }
-          } else {
-            const lv = live[idx]!;
-            for (let c = 0; c < size; c++) {
-              const w = node.W[wo + c]!;
-              if (w === 0) continue;
-              const co = c * D;
-              const from = lv[c] === 0 ? d : 0;
-              // w > 0: U gains w·SU and L gains w·SL; w < 0: the other way round.
-              const toU = w > 0 ? SU : SL;
-              const toL = w > 0 ? SL : SU;
-              if (shared) {
-                if (from < d) addScaled(U, ro, w, toU, co, from, d);
-                U[ro + d] += w * toU[co + d]!;
-                L[ro + d] += w * toL[co + d]!;
-              } else addScaledPair(U, L, ro, w, toU, toL, co, from, D);
-              absU += Math.abs(w) * (w > 0 ? rU : rL)[c]!;
-              absL += Math.abs(w) * (w > 0 ? rL : rU)[c]!;
-            }
-          }
-          if (node.Werr) {
-            const mg = mags[idx]!;
-            for (let c = 0; c < size; c++) werr += node.Werr[wo + c]! * mg[c]!;
-          }
-        }
-        if (shared) L.set(U.subarray(ro, ro + d), ro);
-        const b = node.b[r]!;
-        U[ro + d] += b;
-        L[ro + d] += b;
-        const extra = werr + (node.bErr ? node.bErr[r]! : 0);
-        const eu = sumError(absU + Math.abs(b), terms) + extra;
-        const el = sumError(absL + Math.abs(b), terms) + extra;
-        U[ro + d] = up(U[ro + d]! + widenError(eu));
-        L[ro + d] = down(L[ro + d]! - widenError(el));
-      }
+      const pick = new Int32Array(node.cols);
+      const sums = new Float64Array(2);
+      for (let r = 0; r < n; r++) affineRow(fn, node, r, Us, Ls, rhoU, rhoL, live, mags, shared, pick, sums, U, L, d);
       const [l, h] = concretize(L, U, n, d, box);
       const inh = options.inherit;
       if (inh) {
@@ -186,41 +125,7 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
       const SL = Ls[node.input]!;
       const rx = relaxActivation(node, zl, zh, ratio);
       unstable += rx.unstable;
-      for (let i = 0; i < n; i++) {
-        const r = { s: rx.relax.s[i]!, tl: rx.relax.tl[i]!, tu: rx.relax.tu[i]! };
-        const o = i * D;
-        const si = r.s;
-        if (si === 0) {
-          U[o + d] = r.tu;
-          L[o + d] = r.tl;
-          continue;
-        }
-        const srcU = si > 0 ? SU : SL;
-        const srcL = si > 0 ? SL : SU;
-        if (si === 1 && r.tu === 0 && r.tl === 0) {
-          for (let k = 0; k < D; k++) {
-            U[o + k] = srcU[o + k]!;
-            L[o + k] = srcL[o + k]!;
-          }
-          continue;
-        }
-        let eu = 0;
-        let el = 0;
-        for (let k = 0; k < d; k++) {
-          const pu = si * srcU[o + k]!;
-          const pl = si * srcL[o + k]!;
-          U[o + k] = pu;
-          L[o + k] = pl;
-          eu += sumError(Math.abs(pu), 1) * M[k]!;
-          el += sumError(Math.abs(pl), 1) * M[k]!;
-        }
-        const cu = si * srcU[o + d]!;
-        const cl = si * srcL[o + d]!;
-        eu += sumError(Math.abs(cu) + Math.abs(r.tu), 2);
-        el += sumError(Math.abs(cl) + Math.abs(r.tl), 2);
-        U[o + d] = up(cu + r.tu + widenError(eu));
-        L[o + d] = down(cl + r.tl - widenError(el));
-      }
+      for (let i = 0; i < n; i++) relaxRow(U, L, SU, SL, i * D, d, rx.relax.s[i]!, rx.relax.tl[i]!, rx.relax.tu[i]!, M);
       lo.push(rx.lo);
       hi.push(rx.hi);
       relax.push(rx.relax);
@@ -229,6 +134,147 @@ export function propagate(fn: FloatNet, box: FloatBox, options: PropagateOptions
     Us.push(U);
   }
   return { lo, hi, relax, unstable, L: Ls, U: Us };
+}
+
+/**
+ * Row r of an affine node's symbolic bounds: U and L gain Σ_c w_rc·(the source's row c) over every input node, then
+ * the bias and the rounding error (pushed outward into the constants). A function of its own, called once per row,
+ * so that V8 optimizes it after a few rows: the same loops inlined in `propagate` ran in the interpreter for most of
+ * a one-shot root (on mnist 256×4 the first root took 3–4× a later one). `sums` is scratch of 2 entries.
+ */
+function affineRow(fn: FloatNet, node: FloatAffine, r: number, Us: readonly Float64Array[], Ls: readonly Float64Array[], rhoU: readonly Float64Array[], rhoL: readonly Float64Array[], live: readonly Uint8Array[], mags: readonly Float64Array[], shared: boolean, pick: Int32Array, sums: Float64Array, U: Float64Array, L: Float64Array, d: number): void {
+  const D = d + 1;
+  const ro = r * D;
+  // Rounding errors: for output row r and coefficient k, |err_k| ≤ γ Σ_i |w_ri|·|e_ik|, and the constant
+  // absorbs Σ_k |err_k|·M_k ≤ γ Σ_i |w_ri|·ρ_i with ρ_i = Σ_k |e_ik|·M_k (M_d = 1): one magnitude per row.
+  sums[0] = 0;
+  sums[1] = 0;
+  let werr = 0;
+  for (let idx = 0; idx < node.inputs.length; idx++) {
+    const src = node.inputs[idx]!;
+    const size = fn.nodes[src]!.size;
+    const wo = r * node.cols + node.offsets[idx]!;
+    if (fn.nodes[src]!.kind === "input") identityTerms(U, L, ro, node.W, wo, size, shared, rhoU[idx]!, rhoL[idx]!, sums);
+    else {
+      // The coefficients: Σ_c w_c·SU_c over the live sources, four rows at a time (SU and SL share them).
+      if (shared) accumulateRows(U, ro, node.W, wo, Us[src]!, live[idx]!, size, D, d, pick);
+      sourceTerms(U, L, ro, node.W, wo, size, Us[src]!, Ls[src]!, rhoU[idx]!, rhoL[idx]!, live[idx]!, shared, d, sums);
+    }
+    if (node.Werr) werr += weightedSum(node.Werr, wo, mags[idx]!, size);
+  }
+  if (shared) L.set(U.subarray(ro, ro + d), ro);
+  const b = node.b[r]!;
+  U[ro + d] += b;
+  L[ro + d] += b;
+  const terms = node.cols + 1;
+  const extra = werr + (node.bErr ? node.bErr[r]! : 0);
+  const eu = sumError(sums[0]! + Math.abs(b), terms) + extra;
+  const el = sumError(sums[1]! + Math.abs(b), terms) + extra;
+  U[ro + d] = up(U[ro + d]! + widenError(eu));
+  L[ro + d] = down(L[ro + d]! - widenError(el));
+}
+
+/**
+ * The input's expressions are the identity rows: row c is x_c, so w·x_c lands in column c alone (one exact term per
+ * column; the error terms are kept as for any source). sums[0] and sums[1] gain the magnitudes of U and L.
+ */
+function identityTerms(U: Float64Array, L: Float64Array, ro: number, W: Float64Array, wo: number, size: number, shared: boolean, rU: Float64Array, rL: Float64Array, sums: Float64Array): void {
+  let absU = 0;
+  let absL = 0;
+  for (let c = 0; c < size; c++) {
+    const w = W[wo + c]!;
+    U[ro + c] += w;
+    if (!shared) L[ro + c] += w;
+    if (w > 0) {
+      absU += w * rU[c]!;
+      absL += w * rL[c]!;
+    } else {
+      absU -= w * rL[c]!;
+      absL -= w * rU[c]!;
+    }
+  }
+  sums[0] += absU;
+  sums[1] += absL;
+}
+
+/**
+ * The constants of row ro from a symbolic source (w > 0: U gains w·SU and L gains w·SL; w < 0: the other way round),
+ * and the coefficients too when the blocks do not share them; sums[0] and sums[1] gain the magnitudes of U and L.
+ */
+function sourceTerms(U: Float64Array, L: Float64Array, ro: number, W: Float64Array, wo: number, size: number, SU: Float64Array, SL: Float64Array, rU: Float64Array, rL: Float64Array, lv: Uint8Array, shared: boolean, d: number, sums: Float64Array): void {
+  const D = d + 1;
+  let absU = 0;
+  let absL = 0;
+  let cu = 0;
+  let cl = 0;
+  for (let c = 0; c < size; c++) {
+    const w = W[wo + c]!;
+    if (w === 0) continue;
+    const co = c * D;
+    if (w > 0) {
+      if (shared) {
+        cu += w * SU[co + d]!;
+        cl += w * SL[co + d]!;
+      } else addScaledPair(U, L, ro, w, SU, SL, co, lv[c] === 0 ? d : 0, D);
+      absU += w * rU[c]!;
+      absL += w * rL[c]!;
+    } else {
+      if (shared) {
+        cu += w * SL[co + d]!;
+        cl += w * SU[co + d]!;
+      } else addScaledPair(U, L, ro, w, SL, SU, co, lv[c] === 0 ? d : 0, D);
+      absU -= w * rL[c]!;
+      absL -= w * rU[c]!;
+    }
+  }
+  U[ro + d] += cu;
+  L[ro + d] += cl;
+  sums[0] += absU;
+  sums[1] += absL;
+}
+
+/** Σ_c E[o+c]·v[c] for c < size. */
+function weightedSum(E: Float64Array, o: number, v: Float64Array, size: number): number {
+  let s = 0;
+  for (let c = 0; c < size; c++) s += E[o + c]! * v[c]!;
+  return s;
+}
+
+/**
+ * Row o of an activation node's symbolic bounds from its input's row o through the relaxation s·z + t ≤ f(z) ≤
+ * s·z + t_u (s < 0 swaps the source blocks), with each product's rounding pushed into the constants.
+ */
+function relaxRow(U: Float64Array, L: Float64Array, SU: Float64Array, SL: Float64Array, o: number, d: number, si: number, tl: number, tu: number, M: Float64Array): void {
+  if (si === 0) {
+    U[o + d] = tu;
+    L[o + d] = tl;
+    return;
+  }
+  const srcU = si > 0 ? SU : SL;
+  const srcL = si > 0 ? SL : SU;
+  if (si === 1 && tu === 0 && tl === 0) {
+    for (let k = 0; k <= d; k++) {
+      U[o + k] = srcU[o + k]!;
+      L[o + k] = srcL[o + k]!;
+    }
+    return;
+  }
+  let eu = 0;
+  let el = 0;
+  for (let k = 0; k < d; k++) {
+    const pu = si * srcU[o + k]!;
+    const pl = si * srcL[o + k]!;
+    U[o + k] = pu;
+    L[o + k] = pl;
+    eu += sumError(Math.abs(pu), 1) * M[k]!;
+    el += sumError(Math.abs(pl), 1) * M[k]!;
+  }
+  const cu = si * srcU[o + d]!;
+  const cl = si * srcL[o + d]!;
+  eu += sumError(Math.abs(cu) + Math.abs(tu), 2);
+  el += sumError(Math.abs(cl) + Math.abs(tl), 2);
+  U[o + d] = up(cu + tu + widenError(eu));
+  L[o + d] = down(cl + tl - widenError(el));
 }
 
 /**
@@ -243,20 +289,40 @@ function addScaledPair(U: Float64Array, L: Float64Array, ro: number, w: number, 
   }
 }
 
-/** U[ro+k] += w·A[co+k] for k in [from, to) (the shared-coefficient form of addScaledPair). */
-function addScaled(U: Float64Array, ro: number, w: number, A: Float64Array, co: number, from: number, to: number): void {
-  for (let k = from; k < to; k++) U[ro + k] += w * A[co + k]!;
+/**
+ * U[ro+k] += Σ_c W[wo+c]·A[c·D+k] for k in [0, d), over the sources c that are live with a nonzero weight: the hot
+ * loop of the forward pass (on mnist 256×4, three 256 × 256 × 785 products per root). Four source rows are
+ * summed per pass over the output row, so the row is loaded and stored once per four products. The order of the
+ * float additions does not matter to the error bound: a sum of n products in any order is within γ_n·Σ|products|
+ * (Higham §3.1), which is what `sumError(…, cols + 1)` covers. `pick` is scratch of at least `size` entries.
+ */
+function accumulateRows(U: Float64Array, ro: number, W: Float64Array, wo: number, A: Float64Array, live: Uint8Array, size: number, D: number, d: number, pick: Int32Array): void {
+  let n = 0;
+  for (let c = 0; c < size; c++) if (live[c] !== 0 && W[wo + c] !== 0) pick[n++] = c;
+  let q = 0;
+  for (; q + 4 <= n; q += 4) {
+    const c0 = pick[q]!;
+    const c1 = pick[q + 1]!;
+    const c2 = pick[q + 2]!;
+    const c3 = pick[q + 3]!;
+    const w0 = W[wo + c0]!;
+    const o0 = c0 * D;
+    const w1 = W[wo + c1]!;
+    const o1 = c1 * D;
+    const w2 = W[wo + c2]!;
+    const o2 = c2 * D;
+    const w3 = W[wo + c3]!;
+    const o3 = c3 * D;
+    for (let k = 0; k < d; k++) U[ro + k] += w0 * A[o0 + k]! + w1 * A[o1 + k]! + w2 * A[o2 + k]! + w3 * A[o3 + k]!;
+  }
+  for (; q < n; q++) {
+    const c = pick[q]!;
+    const w = W[wo + c]!;
+    const o = c * D;
+    for (let k = 0; k < d; k++) U[ro + k] += w * A[o + k]!;
+  }
 }
 
-/** True when the two n × (d+1) blocks have the same coefficients in columns 0..d−1 (constants aside). */
-function sameCoefficients(U: Float64Array, L: Float64Array, n: number, d: number): boolean {
-  const D = d + 1;
-  for (let i = 0; i < n; i++) {
-    const o = i * D;
-    for (let k = 0; k < d; k++) if (U[o + k] !== L[o + k]) return false;
-  }
-  return true;
-}
 
 /** Every neuron's relaxation on [zl, zh], its value bounds, and how many neurons straddle a breakpoint. */
 function relaxActivation(node: FloatActivation, zl: Float64Array, zh: Float64Array, ratio: number): { relax: Relaxation; lo: Float64Array; hi: Float64Array; unstable: number } {
@@ -371,58 +437,75 @@ function refineByBackSubstitution(fn: FloatNet, fb: FloatBounds, box: FloatBox, 
   });
 }
 
-/** 1 for the rows of an upper/lower block pair with some nonzero input coefficient, 0 for constant rows. */
-function liveRows(U: Float64Array, L: Float64Array, n: number, d: number): Uint8Array {
-  const D = d + 1;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const o = i * D;
-    for (let k = 0; k < d; k++) {
-      if (U[o + k] !== 0 || L[o + k] !== 0) {
-        out[i] = 1;
-        break;
-      }
-    }
-  }
-  return out;
+
+
+/** Per row of an upper/lower block pair: whether it has a nonzero input coefficient, and ρ = Σ_k |E_k|·M_k + |E_d| of each. */
+interface BlockStats {
+  readonly live: Uint8Array;
+  readonly rhoU: Float64Array;
+  readonly rhoL: Float64Array;
+  /** True when U and L have the same coefficients in columns 0..d−1 (constants aside). */
+  readonly shared: boolean;
 }
 
-/** ρ_i = Σ_k |E_ik|·M_k + |E_id| for every row of an expression block. */
-function rowMagnitudes(E: Float64Array, n: number, d: number, M: Float64Array): Float64Array {
-  const D = d + 1;
-  const out = new Float64Array(n);
+/** One pass over the rows of an n × (d+1) block pair for what an affine node reads of its source (BlockStats). */
+function blockStats(U: Float64Array, L: Float64Array, n: number, d: number, M: Float64Array): BlockStats {
+  const live = new Uint8Array(n);
+  const rhoU = new Float64Array(n);
+  const rhoL = new Float64Array(n);
+  const out = new Float64Array(3);
+  let shared = true;
   for (let i = 0; i < n; i++) {
-    const o = i * D;
-    let s = Math.abs(E[o + d]!);
-    for (let k = 0; k < d; k++) s += Math.abs(E[o + k]!) * M[k]!;
-    out[i] = s;
+    rowStats(U, L, i * (d + 1), d, M, out);
+    rhoU[i] = out[0]!;
+    rhoL[i] = out[1]!;
+    live[i] = out[2]! & 1;
+    if (out[2]! & 2) shared = false;
   }
-  return out;
+  return { live, rhoU, rhoL, shared };
+}
+
+/** out = [ρ of U's row, ρ of L's row, (1 if some coefficient is nonzero) + (2 if U and L differ in a coefficient)]. */
+function rowStats(U: Float64Array, L: Float64Array, o: number, d: number, M: Float64Array, out: Float64Array): void {
+  let su = Math.abs(U[o + d]!);
+  let sl = Math.abs(L[o + d]!);
+  let flags = 0;
+  for (let k = 0; k < d; k++) {
+    const u = U[o + k]!;
+    const l = L[o + k]!;
+    su += Math.abs(u) * M[k]!;
+    sl += Math.abs(l) * M[k]!;
+    if (u !== 0 || l !== 0) flags |= 1;
+    if (u !== l) flags |= 2;
+  }
+  out[0] = su;
+  out[1] = sl;
+  out[2] = flags;
 }
 
 /** Rigorous min of each row of L and max of each row of U over the box. */
 function concretize(L: Float64Array, U: Float64Array, n: number, d: number, box: FloatBox): [Float64Array, Float64Array] {
-  const D = d + 1;
   const lo = new Float64Array(n);
   const hi = new Float64Array(n);
   for (let r = 0; r < n; r++) {
-    const o = r * D;
-    let vu = U[o + d]!;
-    let au = Math.abs(vu);
-    let vl = L[o + d]!;
-    let al = Math.abs(vl);
-    for (let k = 0; k < d; k++) {
-      const cu = U[o + k]!;
-      const tu = cu >= 0 ? cu * box.hi[k]! : cu * box.lo[k]!;
-      vu += tu;
-      au += Math.abs(tu);
-      const cl = L[o + k]!;
-      const tl = cl >= 0 ? cl * box.lo[k]! : cl * box.hi[k]!;
-      vl += tl;
-      al += Math.abs(tl);
-    }
-    hi[r] = up(vu + sumError(au, D));
-    lo[r] = down(vl - sumError(al, D));
+    hi[r] = rowMax(U, r * (d + 1), d, box.lo, box.hi);
+    lo[r] = -rowMax(L, r * (d + 1), d, box.lo, box.hi, -1);
   }
   return [lo, hi];
+}
+
+/**
+ * A float ≥ the max of sign·(Σ_k E[o+k]·x_k + E[o+d]) over the box (sign −1 gives minus the min). One call per row,
+ * so V8 optimizes it after a few rows.
+ */
+function rowMax(E: Float64Array, o: number, d: number, lo: Float64Array, hi: Float64Array, sign = 1): number {
+  let v = sign * E[o + d]!;
+  let a = Math.abs(v);
+  for (let k = 0; k < d; k++) {
+    const c = sign * E[o + k]!;
+    const t = c >= 0 ? c * hi[k]! : c * lo[k]!;
+    v += t;
+    a += Math.abs(t);
+  }
+  return up(v + sumError(a, d + 1));
 }
