@@ -95,7 +95,13 @@ export const INPUT_SPLIT_MAX_DIMENSION = 16;
 export function nodeBounds(fn: FloatNet, box: FloatBox, inherit?: PropagateOptions["inherit"], phases: readonly ReluPhase[] = [], sameBox = false): FloatBounds {
   const options = { refine: true, lowerSlopeRatio: LOWER_SLOPE_RATIO, ...(phases.length ? { phases } : {}) };
   // A ReLU split's child has its parent's box: no symbolic pass, the parent's bounds cut by the phases and refined.
-  if (sameBox && inherit) return propagateInherited(fn, box, { ...options, inherit });
+  if (sameBox && inherit) {
+    // The newest split is the last phase: the affine node feeding its ReLU and every earlier one keep their
+    // refined parent bounds (see propagateInherited).
+    const newest = phases[phases.length - 1];
+    const act = newest && fn.nodes[newest.node];
+    return propagateInherited(fn, box, { ...options, inherit, ...(act && act.kind === "activation" ? { refinedThrough: act.input } : {}) });
+  }
   return propagate(fn, box, { ...options, ...(inherit ? { inherit } : {}) });
 }
 
