@@ -351,4 +351,13 @@ describe("ONNX reader robustness", () => {
       { numRuns: 150 },
     );
   });
+
+  it("a Conv whose kernel_shape is not its weights' spatial shape is an InputError (a corruption the property above found)", () => {
+    const bytes = new Uint8Array(readFileSync(new URL("../../fixtures/onnx/maxpool.onnx", import.meta.url)));
+    // Byte 497 is in the kernel_shape attribute of the 1×1 Conv: it becomes [2, 1]; byte 274 clears a weight.
+    bytes[497] = 2;
+    bytes[274] = 0;
+    expect(() => readOnnx(bytes, "corrupt.onnx")).toThrow(InputError);
+    expect(() => readOnnx(bytes, "corrupt.onnx")).toThrow(/kernel_shape \[2,1\] is not the weights' spatial shape \[1,1\]/);
+  });
 });

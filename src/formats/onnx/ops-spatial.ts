@@ -106,6 +106,12 @@ export function conv(node: NodeProto, xv: Value, w: Value, b: Value | undefined,
   if (channels !== perGroup * groups || outChannels % groups !== 0) {
     throw new OpError(`Conv with ${groups} group(s): input has ${channels} channels, weights [${w.shape.join(",")}]`);
   }
+  // ONNX requires kernel_shape to be the weights' spatial shape; a file that says otherwise would index past them.
+  const spatial = w.shape.slice(2);
+  if (kernel.length !== spatial.length || kernel.some((k, i) => k !== spatial[i])) {
+    throw new OpError(`Conv kernel_shape [${kernel.join(",")}] is not the weights' spatial shape [${spatial.join(",")}]`);
+  }
+  if (b && (b as ConstTensor).data.length !== outChannels) throw new OpError(`Conv bias has ${(b as ConstTensor).data.length} values for ${outChannels} output channels`);
   const geo = windowGeometry(node, inSpatial, kernel);
   const inSize = elementCount(inSpatial);
   const outSize = elementCount(geo.outSpatial);
