@@ -289,8 +289,9 @@ async function threadsMode(): Promise<void> {
       const load = loadavg()[0]!;
       const r = await threadCpu(["count", ...c.argv, "--json", "--workers", workers]);
       const [main, ...rest] = r.threads;
-      // Worker threads are created last (the highest thread ids); the others are V8's platform threads and libuv's.
-      const count = workers === "1" ? 0 : Number(workers);
+      // Worker threads (workers − 1: the main thread is a worker too) are created last (the highest thread ids);
+      // the others are V8's platform threads and libuv's.
+      const count = Number(workers) - 1;
       const platform = rest.slice(0, rest.length - count);
       const workerThreads = rest.slice(rest.length - count);
       const sum = (ts: typeof rest): number => ts.reduce((s, t) => s + t.cpuS, 0);

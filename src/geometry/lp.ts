@@ -46,6 +46,11 @@ export function newLpStats(): LpStats {
   return { lps: 0, boxDecisions: 0, filterFailures: 0, simplexIterations: 0, floatFailures: 0, certifyFailures: 0, exactFallbacks: 0, lpFilterFailures: 0, exactKeys: 0 };
 }
 
+/** Add `part`'s counters to `total` (the stats of several units or threads). */
+export function addLpStats(total: LpStats, part: LpStats): void {
+  for (const key of Object.keys(total) as (keyof LpStats)[]) total[key] += part[key];
+}
+
 /** Build LpRows from exact rows (float copies made once). */
 export function lpRows<T>(F: Field<T>, d: number, a: readonly (readonly T[])[], b: readonly T[]): LpRows<T> {
   const m = a.length;

@@ -5,8 +5,25 @@ import type { UnitCursor } from "./enumerate.js";
 import type { UnitItem } from "./unit-runner.js";
 import type { WorkUnitJson } from "./work-unit.js";
 
-/** Indices and bits of the shared flags: [stop, request of slot 0, request of slot 1, ...]. */
-export const POOL_FLAG = Object.freeze({ stop: 0, firstSlot: 1, donate: 1, cursor: 2 });
+/**
+ * Indices and bits of the shared flags: [stop, items in flight, request of slot 0, request of slot 1, ...].
+ * "Items in flight" counts the regions the threads have posted and the pool has not taken yet: a thread
+ * reserves its batch there before posting it and waits while the reservation would pass the pool's limit
+ * (back-pressure), and the pool gives the count back when it has taken the batch.
+ */
+export const POOL_FLAG = Object.freeze({ stop: 0, inFlight: 1, firstSlot: 2, donate: 1, cursor: 2 });
+
+/** Reserve `n` items in flight: wait while that would pass `limit` (unless none are in flight) or until the run stops. */
+export function reserveInFlight(flags: Int32Array, n: number, limit: number): void {
+  for (;;) {
+    const current = Atomics.load(flags, POOL_FLAG.inFlight);
+    if (current === 0 || current + n <= limit || Atomics.load(flags, POOL_FLAG.stop) !== 0) {
+      if (Atomics.compareExchange(flags, POOL_FLAG.inFlight, current, current + n) === current) return;
+      continue;
+    }
+    Atomics.wait(flags, POOL_FLAG.inFlight, current, 20);
+  }
+}
 
 export type ToWorker = { readonly type: "unit"; readonly id: number; readonly unit: WorkUnitJson };
 

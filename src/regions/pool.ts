@@ -1,16 +1,17 @@
-// Work units on worker threads (docs/scale.md): one long-lived thread per worker, a queue of units, and
-// nnenum's balancing: when a thread is idle and the queue is empty, a busy thread is asked to donate the rest
-// of its interval after its shallowest waiting node (the subtrees nearest the root), which goes to the idle
-// thread. node:worker_threads directly, not a pool library: the threads hold a network for the whole run and
+// Work units on worker threads (docs/scale.md): this thread is one worker (it searches between turns of its
+// event loop, so it needs no second copy of the engine) and each other worker is a long-lived thread; a queue
+// of units, and nnenum's balancing: when a worker is idle and the queue is empty, a busy one is asked to
+// donate the rest of its interval after its shallowest waiting node (the subtrees nearest the root), which
+// goes to the idle one. node:worker_threads directly, not a pool library: the threads hold a network for the whole run and
 // talk both ways during a unit (donations, cursors, stop), which task pools (piscina, tinypool) do not model.
 // A thread that throws or dies stops the run with an error: the answer never silently misses a subtree.
 import { availableParallelism } from "node:os";
 import { readFileSync } from "node:fs";
-import type { Worker } from "node:worker_threads";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { InternalError, UsageError } from "../errors.js";
 import { domainToJson } from "../formats/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
-import { newLpStats, type LpStats } from "../geometry/lp.js";
+import { addLpStats, newLpStats, type LpStats } from "../geometry/lp.js";
 import { writeNetworkJson } from "../formats/network-json.js";
 import type { Network } from "../network/ir.js";
 import { EmptyDomainError } from "./enumerate.js";
@@ -18,8 +19,9 @@ import { askDonations, startThreads, threadScript } from "./thread-script.js";
 import type { EnumerationProgress } from "./options.js";
 import { POOL_FLAG, type FromWorker } from "./pool-protocol.js";
 import type { EnumerationStatus } from "./types.js";
-import { UnitLedger, type LedgerSnapshot, type Segment } from "./unit-ledger.js";
-import type { UnitItem, UnitSettings } from "./unit-runner.js";
+import { HELD_REGIONS, UnitLedger, type LedgerSnapshot, type Segment } from "./unit-ledger.js";
+import { UnitEngine, type UnitItem, type UnitSettings } from "./unit-runner.js";
+import { unitSteps } from "./unit-slot.js";
 import { ROOT_UNIT, pathKey, unitFromJson, unitToJson, type WorkUnit } from "./work-unit.js";
 
 export interface PoolOptions {
@@ -40,6 +42,18 @@ export interface PoolOptions {
   readonly progressIntervalMs?: number;
   /** Keep every region's item after it was emitted (the final snapshot then holds them: part files). */
   readonly retain?: boolean;
+  /**
+   * The most regions held between the threads and `onItem` (default HELD_REGIONS of the settings' detail): half
+   * of it in batches posted and not yet taken (threads wait for room: back-pressure), half waiting in the ledger
+   * for an earlier interval (beyond it they go to temporary files). Not applied to regions kept by
+   * `retain`/checkpoints.
+   */
+  readonly budget?: number;
+  /**
+   * Run units in this thread too, as one of the `workers` (default true): workers − 1 threads are started, and
+   * this thread searches between its turns of the event loop (one isolate less to compile and collect).
+   */
+  readonly here?: boolean;
   /** Called every `everyMs` with the finished segments and the open frontier (checkpoints). */
   readonly checkpoint?: { readonly everyMs: number; readonly write: (snapshot: LedgerSnapshot) => void };
 }
@@ -61,6 +75,8 @@ export interface PoolResult {
   readonly threadCpuMs: number[];
   /** What is finished and what is still open (open is empty exactly when complete). */
   readonly snapshot: LedgerSnapshot;
+  /** Threads of this process: the most regions seen in flight (posted, not taken) and waiting in memory in the ledger. */
+  readonly peak?: { readonly inFlight: number; readonly held: number };
 }
 
 /**
@@ -78,12 +94,11 @@ export function usableCores(cpuMax = "/sys/fs/cgroup/cpu.max"): number {
   return Math.max(1, cores);
 }
 
-function addLp(total: LpStats, part: LpStats): void {
-  for (const key of Object.keys(total) as (keyof LpStats)[]) total[key] += part[key];
-}
-
 interface Slot {
-  readonly worker: Worker;
+  /** Hand the slot a unit: a message to its thread, or a run in this thread. */
+  readonly start: (id: number, unit: WorkUnit) => void;
+  /** "worker thread 2", "the main thread": for error messages. */
+  readonly name: string;
   readonly index: number;
   unit?: number;
   /** A donation was asked and not answered yet. */
@@ -93,15 +108,21 @@ interface Slot {
   cpuMs: number;
 }
 
-/** Run work units on `options.workers` threads until every unit is done or a limit stops them. */
+/** Milliseconds of search in this thread between two turns of its event loop (messages, timers). */
+const STEP_MS = 20;
+
+/** Run work units on `options.workers` workers (this thread and threads) until every unit is done or a limit stops them. */
 export async function runPool(net: Network, domain: DomainSpec | undefined, options: PoolOptions): Promise<PoolResult> {
   const n = options.workers;
   if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`regions/pool: workers must be a positive integer, not ${n}`);
   const start = performance.now();
   const network = writeNetworkJson(net);
   const flags = new Int32Array(new SharedArrayBuffer(4 * (POOL_FLAG.firstSlot + n)));
-  const script = await threadScript(import.meta.url, "worker-thread");
-  const ledger = new UnitLedger(options.onItem, options.retain === true || options.checkpoint !== undefined);
+  const budget = options.budget ?? HELD_REGIONS[options.settings.detail];
+  if (!Number.isSafeInteger(budget) || budget < 2) throw new UsageError(`regions/pool: budget must be an integer of at least 2, not ${budget}`);
+  const inFlightLimit = Math.floor(budget / 2);
+  let peakInFlight = 0;
+  const ledger = new UnitLedger(options.onItem, options.retain === true || options.checkpoint !== undefined, budget - inFlightLimit);
   const lp = newLpStats();
   const queue: { id: number; unit: WorkUnit }[] = [];
   let nextId = 0;
@@ -114,6 +135,8 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
   }
   ledger.flush();
   const unitsOf = new Map<number, WorkUnit>(queue.map((q) => [q.id, q.unit]));
+  const here = options.here ?? true;
+  const threadCount = here ? n - 1 : n;
   const maxRegions = options.maxRegions ?? Infinity;
   const balance = options.balance ?? true;
   let stopReason: EnumerationStatus | undefined;
@@ -142,7 +165,7 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
       const next = queue.shift()!;
       slot.unit = next.id;
       slot.asked = false;
-      slot.worker.postMessage({ type: "unit", id: next.id, unit: unitToJson(next.unit) });
+      slot.start(next.id, next.unit);
     }
     const busy = slots.filter((s) => s.unit !== undefined);
     if (busy.length === 0 && queue.length === 0) return finishRun();
@@ -175,7 +198,7 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
         return;
       }
       case "done":
-        addLp(lp, message.outcome.lp);
+        addLpStats(lp, message.outcome.lp);
         slot.cpuMs = message.outcome.threadCpuMs;
         ledger.finish(message.id, message.outcome.decisions, message.outcome.splits, message.outcome.rest ? { id: nextId++, start: message.outcome.rest.path } : undefined);
         slot.unit = undefined;
@@ -187,20 +210,54 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
         const where = unit ? `work unit ${pathKey(unit.start)}` : "start-up";
         if (message.name === "EmptyDomainError") fail(new EmptyDomainError(message.message));
         else if (message.name === "UsageError" || message.name === "InputError") fail(new UsageError(message.message));
-        else fail(new InternalError(`regions/pool: worker thread ${slot.index + 1} failed in ${where}: ${message.message}; the run is stopped (its answer would miss that subtree)`));
+        else fail(new InternalError(`regions/pool: ${slot.name} failed in ${where}: ${message.message}; the run is stopped (its answer would miss that subtree)`));
       }
     }
   };
 
-  const workers = startThreads<FromWorker>(script, n, (index) => ({ network, domain: domain ? domainToJson(domain) : null, settings: options.settings, flags: flags.buffer, slot: index }), {
-    message: (index, m) => onMessage(slots[index]!, m),
-    failed: (index, error, inHandler) => fail(inHandler ? error : new InternalError(`regions/pool: worker thread ${index + 1} failed: ${error.message}; the run is stopped (its answer would miss a subtree)`)),
-    exited: (index, code) => {
-      const slot = slots[index]!;
-      if (!failure && slot.unit !== undefined) fail(new InternalError(`regions/pool: worker thread ${index + 1} exited (code ${code}) in the middle of work unit ${pathKey(unitsOf.get(slot.unit)?.start ?? [])}; the run is stopped (its answer would miss that subtree)`));
-    },
-  });
-  workers.forEach((worker, index) => slots.push({ worker, index, asked: false, dryAt: -Infinity, cpuMs: 0 }));
+  // This thread is the first slot (it can start at once, while the threads load); threads follow.
+  const threadSlots: Slot[] = [];
+  if (here) {
+    let engine: UnitEngine | undefined;
+    const slot: Slot = { name: "the main thread", index: threadCount, asked: false, dryAt: -Infinity, cpuMs: 0, start: (id, unit) => void setImmediate(() => void runHere(id, unit)) };
+    const channel = { flags, slot: threadCount, batchItems: 64, post: (m: FromWorker) => onMessage(slot, m) };
+    // Between steps the event loop runs: the threads' messages, the timers, the next unit's hand-over.
+    const runHere = async (id: number, unit: WorkUnit): Promise<void> => {
+      try {
+        engine ??= new UnitEngine(net, domain, options.settings);
+      } catch (error) {
+        return channel.post({ type: "error", id, name: (error as Error).name, message: (error as Error).message });
+      }
+      const steps = unitSteps(engine, id, unit, channel);
+      let turn = performance.now();
+      while (!steps.next().done) {
+        if (performance.now() - turn < STEP_MS) continue;
+        await nextTurn();
+        turn = performance.now();
+      }
+    };
+    slots.push(slot);
+  }
+  const script = threadCount > 0 ? await threadScript(import.meta.url, "worker-thread") : undefined;
+  const workers = script
+    ? startThreads<FromWorker>(script, threadCount, (index) => ({ network, domain: domain ? domainToJson(domain) : null, settings: options.settings, flags: flags.buffer, slot: index, inFlight: inFlightLimit }), {
+        message: (index, m) => {
+          if (m.type === "items") peakInFlight = Math.max(peakInFlight, Atomics.load(flags, POOL_FLAG.inFlight));
+          onMessage(threadSlots[index]!, m);
+          if (m.type !== "items") return;
+          // The batch is taken: give its room back and wake a thread waiting for it.
+          Atomics.sub(flags, POOL_FLAG.inFlight, m.items.length);
+          Atomics.notify(flags, POOL_FLAG.inFlight);
+        },
+        failed: (index, error, inHandler) => fail(inHandler ? error : new InternalError(`regions/pool: worker thread ${index + 1} failed: ${error.message}; the run is stopped (its answer would miss a subtree)`)),
+        exited: (index, code) => {
+          const slot = threadSlots[index]!;
+          if (!failure && slot.unit !== undefined) fail(new InternalError(`regions/pool: worker thread ${index + 1} exited (code ${code}) in the middle of work unit ${pathKey(unitsOf.get(slot.unit)?.start ?? [])}; the run is stopped (its answer would miss that subtree)`));
+        },
+      })
+    : [];
+  workers.forEach((worker, index) => threadSlots.push({ name: `worker thread ${index + 1}`, index, asked: false, dryAt: -Infinity, cpuMs: 0, start: (id, unit) => worker.postMessage({ type: "unit", id, unit: unitToJson(unit) }) }));
+  slots.push(...threadSlots);
 
   const timers: NodeJS.Timeout[] = [];
   const onAbort = (): void => stop("interrupted");
@@ -233,7 +290,7 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
   } finally {
     for (const t of timers) clearInterval(t);
     options.signal?.removeEventListener("abort", onAbort);
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    await Promise.all(workers.map((w) => w.terminate()));
     if (failure) ledger.dispose();
   }
   if (failure) throw failure;
@@ -245,5 +302,6 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
     units: nextId - (options.segments?.length ?? 0),
     donations,
     threadCpuMs: slots.map((s) => s.cpuMs),
+    peak: { inFlight: peakInFlight, held: ledger.peakHeld },
   };
 }

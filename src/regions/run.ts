@@ -1,7 +1,8 @@
 // The region engine's front door with worker threads (docs/scale.md): `enumerate(net, domain, options)` runs
-// enumerate.ts in this thread when `workers` is 1, else as work units on a pool of threads (pool.ts); either
-// way the regions reach the callbacks in the same tree order with the same ids, and the result is the same.
-// Units and finished segments may also be given (shards, resumed checkpoints).
+// enumerate.ts in this thread when `workers` is 1, else as work units on a pool (pool.ts: this thread and
+// workers − 1 threads); either way the regions reach the callbacks in the same tree order with the same ids,
+// and the result is the same. Units and finished segments may also be given (shards, resumed checkpoints);
+// on one worker they run in this thread, without starting a thread.
 import { resolveDomain } from "../geometry/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
 import { formatPattern } from "../network/evaluate.js";

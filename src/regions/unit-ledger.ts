@@ -2,10 +2,11 @@
 // tree are finished, running or still open, the regions each produced, and the one canonical answer they
 // join into: regions in depth-first tree order with ids 0, 1, 2, ... and bounding boxes renumbered in order
 // of appearance (their ids then equal a one-thread run's, so a joined map is byte-identical and passes
-// `tessera check`). Regions are emitted in tree order as soon as every interval before them is finished;
-// regions that must wait for an earlier interval are written to a temporary file beyond a few thousand
-// (unless kept for a part file or checkpoint), so a long NDJSON run on threads holds no more in memory than
-// one thread.
+// `tessera check`). Regions are emitted in tree order as soon as every interval before them is finished.
+// Regions that must wait for an earlier interval are held under one budget for the whole ledger (unless kept
+// for a part file or checkpoint): when more than `budget` wait in memory, every waiting interval's regions go
+// to its temporary file (read back in order when it reaches the front), so a long NDJSON run on threads holds
+// a bounded number of regions however many intervals wait.
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,8 +26,13 @@ export interface Segment {
   splits: number;
 }
 
-/** Items that wait for an earlier interval: beyond this many per entry they go to a temporary file. */
-export const SPILL_ITEMS = 4096;
+/**
+ * The default memory budget of a run on threads, in regions held between the threads and the output (in
+ * flight and waiting in the ledger; regions/pool.ts): keys (a pattern and a digest, ~100 bytes) and region
+ * map entries (several KB as objects). Small enough that waiting entries die young in V8's heap instead of
+ * filling the old generation with garbage (measured: docs/performance.md, "Memory of `regions --ndjson`").
+ */
+export const HELD_REGIONS = Object.freeze({ key: 16384, json: 256 });
 
 /** An entry's waiting items on disk (JSON lines), read back in order when the entry reaches the front. */
 interface Spill {
@@ -77,16 +83,19 @@ export class UnitLedger {
   private spillDir: string | undefined;
   private spills = 0;
   regions = 0;
+  /** Items in memory that are not emitted yet (not counting retained ones), and its highest value after a batch. */
+  private held = 0;
+  peakHeld = 0;
 
   /**
    * `emit` receives every region in tree order with its final id (box ids already renumbered in JSON items).
-   * `retain` keeps emitted items (needed for snapshots and for counting linear pieces at the end); without
-   * it, more than `spillItems` waiting items of an entry go to a temporary file.
+   * `retain` keeps emitted items (needed for snapshots: part files and checkpoints); without it, when more
+   * than `budget` items wait in memory, all waiting items go to temporary files.
    */
   constructor(
     private readonly emit: (item: UnitItem, id: number) => void,
     private readonly retain: boolean,
-    private readonly spillItems = SPILL_ITEMS,
+    private readonly budget: number = HELD_REGIONS.json,
   ) {}
 
   /** A unit that will run (or a finished segment read from a file, with finished = true). Call flush() after the first ones. */
@@ -101,7 +110,10 @@ export class UnitLedger {
       finished: Boolean(finished),
       emitted: 0,
     };
-    if (finished) this.regions += finished.items.length;
+    if (finished) {
+      this.regions += finished.items.length;
+      this.held += finished.items.length;
+    }
     let lo = 0;
     let hi = this.entries.length;
     while (lo < hi) {
@@ -124,13 +136,10 @@ export class UnitLedger {
     for (const [box, key] of boxes) entry.boxes.set(box, key);
     for (const item of items) entry.items.push(item);
     this.regions += items.length;
+    this.held += items.length;
     this.flush();
-    if (!this.retain && entry.items.length - entry.emitted >= this.spillItems && entry !== this.front()) this.spillOut(entry);
-  }
-
-  /** The entry that emits now: the first one not finished (or the last). */
-  private front(): Entry | undefined {
-    return this.entries.find((e) => !e.finished) ?? this.entries[this.entries.length - 1];
+    if (!this.retain && this.held > this.budget) for (const e of this.entries) if (e.items.length > e.emitted) this.spillOut(e);
+    this.peakHeld = Math.max(this.peakHeld, this.held);
   }
 
   /** Write an entry's waiting items to its temporary file (appended after those already there). */
@@ -143,6 +152,7 @@ export class UnitLedger {
     const waiting = entry.items.slice(entry.emitted);
     writeSync(entry.spill.fd, waiting.map((item) => JSON.stringify(item)).join("\n") + "\n");
     entry.spill.count += waiting.length;
+    this.held -= waiting.length;
     entry.items.length = 0;
     entry.emitted = 0;
   }
@@ -198,6 +208,7 @@ export class UnitLedger {
    */
   replace(id: number, parts: readonly { readonly id: number; readonly unit: WorkUnit; readonly finished?: Segment }[]): void {
     const entry = this.byId.get(id)!;
+    this.held -= entry.items.length - entry.emitted;
     this.entries.splice(this.entries.indexOf(entry), 1);
     this.byId.delete(id);
     for (const part of parts) this.add(part.id, part.unit, part.finished);
@@ -255,6 +266,7 @@ export class UnitLedger {
   /** Emit an entry's waiting items: those on disk first, then those in memory. */
   private emitWaiting(e: Entry): void {
     if (e.spill) this.spillIn(e);
+    this.held -= e.items.length - e.emitted;
     while (e.emitted < e.items.length) this.emitItem(e, e.items[e.emitted++]!);
     // Emitted items are not needed again unless kept for a part file or checkpoint.
     if (!this.retain) {

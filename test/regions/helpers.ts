@@ -27,6 +27,17 @@ export function randomMlp(next: () => number, widths: readonly number[], activat
   return sequential(widths[0]!, layers, activation);
 }
 
+/**
+ * Telgarsky's sawtooth on [0,1]: the tent map t(x) = 2·relu(x) − 4·relu(x − 1/2) composed `layers` times,
+ * 2 ReLUs a layer; t^L has 2^L linear pieces on [0,1] (breakpoints at k/2^L), so 2^L regions.
+ */
+export function sawtoothNet(layers: number): Network {
+  const tent = (inputs: Rational[][]): { weights: Rational[][]; bias: Rational[] } => ({ weights: inputs, bias: [rat(0), rat(-1, 2)] });
+  const fold = [rat(2), rat(-4)];
+  const hidden = Array.from({ length: layers }, (_, l) => tent(l === 0 ? [[rat(1)], [rat(1)]] : [fold, fold]));
+  return sequential(1, [...hidden, { weights: [fold], bias: [rat(0)] }], { kind: "relu" });
+}
+
 export function binomial(n: number, k: number): number {
   if (k < 0 || k > n) return 0;
   let r = 1;

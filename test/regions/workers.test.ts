@@ -14,7 +14,7 @@ import { runPool, usableCores } from "../../src/regions/pool.js";
 import { regionToJson, type RegionJson } from "../../src/regions/region-map.js";
 import type { DomainSpec } from "../../src/geometry/types.js";
 import type { Network } from "../../src/network/ir.js";
-import { TWO_LAYER_NET_JSON, binomial, oneLayer, randomMatrix, randomMlp, randomRational } from "./helpers.js";
+import { TWO_LAYER_NET_JSON, binomial, oneLayer, randomMatrix, randomMlp, randomRational, sawtoothNet } from "./helpers.js";
 import { seededRandom as rng } from "../../src/exact/random.js";
 import { cli } from "../cli/run.js";
 import { projectFile } from "../project.js";
@@ -78,6 +78,36 @@ describe("region maps are byte-identical for any number of threads", () => {
       }
     });
   }
+});
+
+describe("one memory budget with back-pressure: a slow consumer holds the threads back", () => {
+  it("2^9 regions through a budget of 16 while each region takes 0.5 ms to write: at most 8 in flight, 8 waiting in memory, tree order kept", async () => {
+    const layers = 9;
+    const net = sawtoothNet(layers);
+    const domain: DomainSpec = { kind: "box", lo: [rat(0)], hi: [rat(1)] };
+    const reference = await collectRegions(net, domain);
+    const expected = reference.regions.map((r) => JSON.stringify(regionToJson(r)));
+    // Telgarsky: the sawtooth of depth L has 2^L pieces on [0,1].
+    expect(expected).toHaveLength(2 ** layers);
+    const got: string[] = [];
+    const result = await runPool(net, domain, {
+      workers: 2,
+      budget: 16,
+      settings: { certify: true, irredundant: true, keepCertificates: true, collectVertices: false, detail: "json" },
+      onItem: (item) => {
+        got.push(JSON.stringify(item));
+        // A writer slower than the threads (a full pipe, a slow disk).
+        const until = performance.now() + 0.5;
+        while (performance.now() < until);
+      },
+    });
+    expect(result.complete).toBe(true);
+    expect(got).toEqual(expected);
+    // Half the budget in flight, half in the ledger (else the threads would have run 2^9 regions ahead).
+    expect(result.peak!.inFlight).toBeGreaterThan(0);
+    expect(result.peak!.inFlight).toBeLessThanOrEqual(8);
+    expect(result.peak!.held).toBeLessThanOrEqual(8);
+  });
 });
 
 describe("the CLI with --workers", () => {
