@@ -98,46 +98,61 @@ function floatLayers(net: Network): FloatLayer[] {
   });
 }
 
-/** The leaf path of x: the piece of every neuron in topological order (float forward pass). */
-function leafPath(layers: readonly FloatLayer[], x: Float64Array, neurons: number): Int32Array {
-  const path = new Int32Array(neurons);
-  let j = 0;
-  const values: Float64Array[] = [];
-  for (const layer of layers) {
-    const size = layer.size;
-    if (layer.kind === "input") {
-      values.push(x);
-      continue;
-    }
-    const out = new Float64Array(size);
-    if (layer.kind === "affine") {
-      const inputs = layer.inputs;
-      const args = inputs.length === 1 ? values[inputs[0]!]! : Float64Array.from(inputs.flatMap((i) => [...values[i]!]));
-      const cols = args.length;
-      const W = layer.W!;
-      const b = layer.b!;
-      for (let r = 0; r < size; r++) {
-        let s = b[r]!;
-        const base = r * cols;
-        for (let c = 0; c < cols; c++) s += W[base + c]! * args[c]!;
-        out[r] = s;
+/**
+ * The leaf path of a point: the piece of every neuron in topological order (float forward pass). One buffer
+ * per node, made once and reused for every point (the sample's forward passes are most of the cut's cost).
+ */
+function leafPaths(layers: readonly FloatLayer[], neurons: number): (x: Float64Array) => Int32Array {
+  const values = layers.map((layer) => new Float64Array(layer.size));
+  const concat = layers.map((layer) => (layer.kind === "affine" && layer.inputs.length > 1 ? new Float64Array(layer.inputs.reduce((s, i) => s + layers[i]!.size, 0)) : undefined));
+  return (x) => {
+    const path = new Int32Array(neurons);
+    let j = 0;
+    for (let n = 0; n < layers.length; n++) {
+      const layer = layers[n]!;
+      const size = layer.size;
+      const out = values[n]!;
+      if (layer.kind === "input") {
+        out.set(x);
+        continue;
       }
-    } else {
-      const z = values[layer.inputs[0]!]!;
-      const pwl = layer.pwl!;
-      for (let i = 0; i < size; i++) {
-        const f = pwl[i]!;
-        const zi = z[i]!;
-        const bp = f.bp;
-        let p = 0;
-        while (p < bp.length && zi > bp[p]!) p++;
-        path[j++] = p;
-        out[i] = f.sl[p]! * zi + f.ic[p]!;
+      if (layer.kind === "affine") {
+        const inputs = layer.inputs;
+        let args = values[inputs[0]!]!;
+        const joined = concat[n];
+        if (joined) {
+          let at = 0;
+          for (const i of inputs) {
+            joined.set(values[i]!, at);
+            at += values[i]!.length;
+          }
+          args = joined;
+        }
+        const cols = args.length;
+        const W = layer.W!;
+        const b = layer.b!;
+        for (let r = 0; r < size; r++) {
+          let s = b[r]!;
+          const base = r * cols;
+          for (let c = 0; c < cols; c++) s += W[base + c]! * args[c]!;
+          out[r] = s;
+        }
+      } else {
+        const z = values[layer.inputs[0]!]!;
+        const pwl = layer.pwl!;
+        for (let i = 0; i < size; i++) {
+          const f = pwl[i]!;
+          const zi = z[i]!;
+          const bp = f.bp;
+          let p = 0;
+          while (p < bp.length && zi > bp[p]!) p++;
+          path[j++] = p;
+          out[i] = f.sl[p]! * zi + f.ic[p]!;
+        }
       }
     }
-    values.push(out);
-  }
-  return path;
+    return path;
+  };
 }
 
 /**
@@ -217,7 +232,8 @@ export function weightedCut(engine: UnitEngine, pieces: number): WorkUnit[] | un
   const points = samplePoints(P, Math.max(MIN_SAMPLES, Math.min(MAX_SAMPLES, Math.floor(SAMPLE_BUDGET / Math.max(1, macs)))));
   if (!points) return undefined;
   // Distinct sampled leaves in tree order (depth-first preorder of equal-length paths is lexicographic).
-  const leaves: Leaf[] = points.map((point) => ({ path: leafPath(layers, point, neurons), point }));
+  const leafPath = leafPaths(layers, neurons);
+  const leaves: Leaf[] = points.map((point) => ({ path: leafPath(point), point }));
   leaves.sort((a, b) => comparePathArrays(a.path, b.path));
   const distinct = leaves.filter((l, k) => k === 0 || comparePathArrays(l.path, leaves[k - 1]!.path) !== 0);
   if (distinct.length < 2 * pieces) return undefined;
