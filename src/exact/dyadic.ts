@@ -1,7 +1,8 @@
 // Dyadic rationals m·2^e: the fast exact path. Every float32/float64 weight is one, and sums, differences
 // and products of dyadics stay dyadic, so no gcd is ever needed — only shifts. Canonical form (one
 // constructor, like Fraction.js's newFraction): m odd, or m = 0 with e = 0.
-import { Rational, bitLength, reducedRational } from "./rational.js";
+import { bitLength, trailingZeros } from "./bigint.js";
+import { Rational, reducedRational } from "./rational.js";
 
 export class Dyadic {
   static readonly ZERO: Dyadic = new Dyadic(0n, 0);
@@ -90,16 +91,4 @@ export class Dyadic {
   toString(): string {
     return this.e >= 0 ? (this.m << BigInt(this.e)).toString() : `${this.m}/${1n << BigInt(-this.e)}`;
   }
-}
-
-/** Number of trailing zero bits of a nonzero bigint. */
-export function trailingZeros(x: bigint): number {
-  if (x < 0n) x = -x;
-  let count = 0;
-  while ((x & 0xffffffffn) === 0n) {
-    x >>= 32n;
-    count += 32;
-  }
-  const low = Number(x & 0xffffffffn);
-  return count + (31 - Math.clz32(low & -low));
 }

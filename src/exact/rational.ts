@@ -4,6 +4,9 @@
 // (1e-9 becomes 0) and rejects exponents ("1e-9"). Decimal text, JSON numbers and fractions go through
 // `parseRational`; IEEE floats through `src/exact/float.ts`.
 import Fraction from "fraction.js";
+import { bitLength, gcdBigInt } from "./bigint.js";
+
+export { bitLength };
 
 export type Rational = Fraction;
 export const Rational = Fraction;
@@ -125,6 +128,19 @@ export function formatRational(r: Rational): string {
   return r.d === 1n ? n.toString() : `${n}/${r.d}`;
 }
 
+/** n/d reduced (d ≠ 0), with the kernel's gcd (Lehmer's: exact/bigint.ts) instead of fraction.js's Euclid. */
+export function reducedFraction(n: bigint, d: bigint): Rational {
+  if (d === 0n) throw new RangeError("exact/rational: zero denominator");
+  if (d < 0n) [n, d] = [-n, -d];
+  const g = gcdBigInt(n, d);
+  return g === 1n ? reducedRational(n, d) : reducedRational(n / g, d / g);
+}
+
+/** x / y (y ≠ 0), reduced with reducedFraction's gcd. */
+export function quotient(x: Rational, y: Rational): Rational {
+  return reducedFraction(x.s * x.n * y.d, x.d * y.s * y.n);
+}
+
 /**
  * n/d built without a gcd, for callers that know it is already reduced (gcd(|n|, d) = 1, d > 0): a dyadic
  * with an odd mantissa over a power of two, for instance. The same object fraction.js would build.
@@ -199,13 +215,6 @@ export function bigRatioToNumber(n: bigint, d: bigint): number {
     value = Number(sticky) * 2 ** -half * 2 ** -(k + 1 - half);
   }
   return negative ? -value : value;
-}
-
-/** Number of bits of a non-negative bigint (0 for 0). */
-export function bitLength(x: bigint): number {
-  if (x === 0n) return 0;
-  const hex = x.toString(16);
-  return (hex.length - 1) * 4 + (32 - Math.clz32(parseInt(hex[0]!, 16)));
 }
 
 export function minRational(a: Rational, b: Rational): Rational {

@@ -5,7 +5,7 @@ import { Dyadic } from "../exact/dyadic.js";
 import { absBigInt as abs, gcdBigInt as gcd, lcmOfDenominators } from "../exact/bigint.js";
 import type { Field } from "../exact/field.js";
 import { toFixedPoint } from "../exact/fixed-point.js";
-import { Rational } from "../exact/rational.js";
+import { Rational, reducedFraction } from "../exact/rational.js";
 
 /** An exact rational vector num / den (den > 0). */
 export interface IntVec {
@@ -160,7 +160,7 @@ export function solveIntegerSystem(M: readonly (readonly bigint[])[], r: readonl
 
 /** num/den as a Rational. */
 export function intVecToRationals(v: IntVec): Rational[] {
-  return v.num.map((n) => new Rational(n, v.den));
+  return v.num.map((n) => reducedFraction(n, v.den));
 }
 
 /** floor(num · 2^bits / den) · 2^-bits: a dyadic within 2^-bits of num/den (den > 0). */

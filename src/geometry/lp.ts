@@ -68,6 +68,22 @@ export function lpRows<T>(F: Field<T>, d: number, a: readonly (readonly T[])[], 
  * valid bound; it is the exact maximum whenever the proposed basis was optimal (always after a fallback).
  */
 export function upperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[], stats: LpStats): UpperBound<T> {
+  const proposed = proposedUpperBound(F, P, w, stats);
+  return proposed.kind === "uncertified" ? exactUpperBound(F, P, w, stats).bound : proposed;
+}
+
+/** The float proposal the exact check could not confirm: its point, or its ray, still useful as a hint. */
+export interface Uncertified {
+  readonly kind: "uncertified";
+  readonly xf?: Float64Array;
+  readonly rayf?: Float64Array;
+}
+
+/**
+ * upperBound without the exact simplex: the float proposal certified exactly, or `uncertified` (with the
+ * float point or ray) when the float simplex failed or its basis or ray did not pass the exact check.
+ */
+export function proposedUpperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[], stats: LpStats): UpperBound<T> | Uncertified {
   if (w.every((v) => F.sign(v) === 0)) return { kind: "bounded", cert: { indices: [], num: [], den: 1n } };
   stats.lps++;
   const wf = Float64Array.from(w, (v) => F.toNumber(v));
@@ -78,12 +94,28 @@ export function upperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[], stats:
     const cert = certificateFromBasis(F, P, prop.basis, w);
     if (cert) return { kind: "bounded", cert, xf: prop.x, basis: prop.basis };
     stats.certifyFailures++;
-  } else if (prop.status === "unbounded") {
+    return { kind: "uncertified", xf: prop.x };
+  }
+  if (prop.status === "unbounded") {
     const ray = Array.from(prop.ray, (v) => F.fromFloat(v));
     if (rayIsValid(F, P, ray, w)) return { kind: "unbounded", ray };
     stats.certifyFailures++;
-  } else stats.floatFailures++;
-  return exactUpperBound(F, P, w, stats).bound;
+    return { kind: "uncertified", rayf: prop.ray };
+  }
+  stats.floatFailures++;
+  return { kind: "uncertified" };
+}
+
+/** The rows of P listed in `rows` (in that order), with their float copies taken from P's. */
+export function subRows<T>(P: LpRows<T>, rows: readonly number[]): LpRows<T> {
+  const d = P.d;
+  const af = new Float64Array(rows.length * d);
+  const bf = new Float64Array(rows.length);
+  rows.forEach((i, t) => {
+    af.set(P.af.subarray(i * d, (i + 1) * d), t * d);
+    bf[t] = P.bf[i]!;
+  });
+  return { d, a: rows.map((i) => P.a[i]!), b: rows.map((i) => P.b[i]!), af, bf };
 }
 
 /**

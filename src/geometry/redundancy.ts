@@ -3,9 +3,9 @@
 // an exact bound certificate; it is kept when an exact point satisfies the others and violates row i.
 // Rows are tested in order against the rows still kept, so one copy of a repeated row survives.
 import type { Field } from "../exact/field.js";
-import { Rational } from "../exact/rational.js";
+import { quotient, Rational, reducedFraction } from "../exact/rational.js";
 import { certificateBound, type BoundCertificate } from "./certificate.js";
-import { exactUpperBound, lpRows, upperBound, type LpRows, type LpStats } from "./lp.js";
+import { exactUpperBound, proposedUpperBound, subRows, upperBound, type LpRows, type LpStats, type UpperBound, type Uncertified } from "./lp.js";
 
 /** Multipliers y ≥ 0 over rows (by index): the certificate that Σ y_i a_i·x ≤ Σ y_i b_i. */
 export type Multipliers = ReadonlyMap<number, Rational>;
@@ -45,7 +45,7 @@ function irredundant<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, certify: bool
   const facet = new Map<number, Rational[]>();
   for (const i of [...kept]) {
     const others = kept.filter((j) => j !== i);
-    const Q = lpRows(F, P.d, others.map((j) => P.a[j]!), others.map((j) => P.b[j]!));
+    const Q = subRows(P, others);
     const verdict = decideRow(F, Q, P.a[i]!, P.b[i]!, stats, certify, inside, collect);
     if (verdict.redundant) {
       kept = others;
@@ -81,7 +81,7 @@ function irredundant<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, certify: bool
 function multipliers(cert: BoundCertificate, rows: readonly number[]): Map<number, Rational> {
   const y = new Map<number, Rational>();
   cert.indices.forEach((q, j) => {
-    if (cert.num[j] !== 0n) y.set(rows[q]!, new Rational(cert.num[j]!, cert.den));
+    if (cert.num[j] !== 0n) y.set(rows[q]!, reducedFraction(cert.num[j]!, cert.den));
   });
   return y;
 }
@@ -117,33 +117,77 @@ function crossing<T>(F: Field<T>, a: readonly T[], b: T, inside: readonly T[], q
 }
 
 /**
- * crossing() for a point q in the field (a float point made exact): with N = b − a·p and D = a·q − a·p in the
- * field (dyadics: no gcd), x_k = (p_k·D + N·(q_k − p_k)) / D, one rational division per coordinate. The same
- * exact point, at a fraction of the gcds of stepping through rationals.
+ * The point where the line from `inside` along `dir` crosses a·x = b, for a direction in the field: with
+ * N = b − a·p and D = a·dir in the field (dyadics: no gcd), x_k = (p_k·D + N·dir_k) / D, one rational division
+ * per coordinate. crossing() for q = p + dir, at a fraction of the gcds of stepping through rationals.
  */
-function crossingInField<T>(F: Field<T>, a: readonly T[], b: T, inside: readonly T[], q: readonly T[]): Rational[] {
-  const ap = F.dot(a, inside);
-  const N = F.sub(b, ap);
-  const D = F.sub(F.dot(a, q), ap);
+function pointAlong<T>(F: Field<T>, a: readonly T[], b: T, inside: readonly T[], dir: readonly T[]): Rational[] {
+  const N = F.sub(b, F.dot(a, inside));
+  const D = F.dot(a, dir);
   const Dr = F.toRational(D);
-  return inside.map((pk, k) => F.toRational(F.add(F.mul(pk, D), F.mul(N, F.sub(q[k]!, pk)))).div(Dr));
+  return inside.map((pk, k) => quotient(F.toRational(F.add(F.mul(pk, D), F.mul(N, dir[k]!))), Dr));
+}
+
+/**
+ * A float guess at a point of a·x = b strictly inside Q, from the LP's float answer for max a·x over Q: where
+ * the segment from `inside` to the float optimum crosses the hyperplane, or the point along the float ray
+ * where a·x reaches b. Undefined when the float answer gives none (a proposal only: projectedFacetPoint decides).
+ */
+function facetGuess<T>(F: Field<T>, a: readonly T[], b: T, inside: readonly T[], answer: UpperBound<T> | Uncertified): number[] | undefined {
+  const p = inside.map((v) => F.toNumber(v));
+  const af = a.map((v) => F.toNumber(v));
+  const ap = af.reduce((s, v, k) => s + v * p[k]!, 0);
+  const ray = answer.kind === "unbounded" ? answer.ray.map((v) => F.toNumber(v)) : answer.kind === "uncertified" ? answer.rayf : undefined;
+  const towards = answer.kind === "unbounded" ? undefined : answer.xf;
+  const dir = ray ? Array.from(ray) : towards ? p.map((v, k) => towards[k]! - v) : undefined;
+  if (!dir) return undefined;
+  const t = (F.toNumber(b) - ap) / af.reduce((s, v, k) => s + v * dir[k]!, 0);
+  if (!(t > 0 && Number.isFinite(t))) return undefined;
+  return p.map((v, k) => v + t * dir[k]!);
+}
+
+/**
+ * An exact point of a·x = b strictly inside every row of Q, near the float guess g, or undefined: the
+ * coordinates other than k (the largest |a_k|) are g's floats made exact, x_k solves a·x = b. The check of
+ * each row, r·x < β ⇔ sign(a_k)·(a_k·(r·x' − β) + r_k·N) < 0 with x' = x without x_k and N = b − a·x', has no
+ * division (no gcd on dyadics); the point's one rational division is x_k = N / a_k. Such a point proves the
+ * row irredundant over Q (a small step outward stays inside Q and violates the row): the row is a facet.
+ */
+export function projectedFacetPoint<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, g: readonly number[]): Rational[] | undefined {
+  let k = -1;
+  let largest = 0;
+  a.forEach((v, j) => {
+    const m = Math.abs(F.toNumber(v));
+    if (m > largest) [k, largest] = [j, m];
+  });
+  if (k < 0 || !g.every(Number.isFinite)) return undefined;
+  const x = g.map((v, j) => (j === k ? F.zero : F.fromFloat(v)));
+  const ak = a[k]!;
+  const s = F.sign(ak);
+  const N = F.sub(b, F.dot(a, x));
+  for (let i = 0; i < Q.a.length; i++) {
+    const r = Q.a[i]!;
+    if (F.sign(F.add(F.mul(ak, F.sub(F.dot(r, x), Q.b[i]!)), F.mul(r[k]!, N))) * s >= 0) return undefined;
+  }
+  return x.map((v, j) => (j === k ? quotient(F.toRational(N), F.toRational(ak)) : F.toRational(v)));
 }
 
 function decideRow<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, stats: LpStats, certify: boolean, inside: readonly T[] | undefined, collect: boolean): RowVerdict {
   const keep = (q: () => Rational[]): RowVerdict => (collect && inside ? { redundant: false, facetPoint: crossing(F, a, b, inside, q()) } : { redundant: false });
-  const keepAt = (q: readonly T[]): RowVerdict => (collect && inside ? { redundant: false, facetPoint: crossingInField(F, a, b, inside, q) } : { redundant: false });
-  const ub = upperBound(F, Q, a, stats);
-  if (ub.kind === "unbounded") {
-    // inside + ray: a·(inside + t·ray) grows without bound while staying in Q.
-    return keep(() => {
-      const p = inside!.map((v) => F.toRational(v));
-      const ap = F.toRational(F.dot(a, inside!));
-      const slope = F.toRational(F.dot(a, ub.ray));
-      const t = F.toRational(b).sub(ap).div(slope).mul(2);
-      return p.map((v, k) => v.add(t.mul(F.toRational(ub.ray[k]!))));
-    });
+  const keepAlong = (dir: readonly T[]): RowVerdict => (collect && inside ? { redundant: false, facetPoint: pointAlong(F, a, b, inside, dir) } : { redundant: false });
+  const keepAt = (q: readonly T[]): RowVerdict => keepAlong(q.map((v, k) => F.sub(v, inside![k]!)));
+  const proposed = proposedUpperBound(F, Q, a, stats);
+  if (proposed.kind === "bounded" && provesAtMost(F, Q, proposed.cert, b)) return { redundant: true, cert: proposed.cert };
+  if (collect && inside) {
+    // The float answer's point on the hyperplane, made exact and checked: usually the facet point at once.
+    const guess = facetGuess(F, a, b, inside, proposed);
+    const facetPoint = guess && projectedFacetPoint(F, Q, a, b, guess);
+    if (facetPoint) return { redundant: false, facetPoint };
   }
-  if (provesAtMost(F, Q, ub.cert, b)) return { redundant: true, cert: ub.cert };
+  const ub = proposed.kind === "uncertified" ? exactUpperBound(F, Q, a, stats).bound : proposed;
+  // inside + t·ray meets a·x = b for t > 0, and stays strictly inside Q.
+  if (ub.kind === "unbounded") return keepAlong(ub.ray);
+  if (ub !== proposed && provesAtMost(F, Q, ub.cert, b)) return { redundant: true, cert: ub.cert };
   if (!certify) return { redundant: false };
   // Not proved redundant: confirm with an exact point satisfying Q and violating a·x ≤ b.
   if (ub.xf) {
@@ -170,13 +214,7 @@ function decideRow<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, stats: L
   const ex = exactUpperBound(F, Q, a, stats);
   if (ex.bound.kind === "bounded" && provesAtMost(F, Q, ex.bound.cert, b)) return { redundant: true, cert: ex.bound.cert };
   if (ex.bound.kind === "bounded") return keep(() => [...(ex as { point: readonly Rational[] }).point]);
-  const ray = ex.bound.ray;
-  return keep(() => {
-    const p = inside!.map((v) => F.toRational(v));
-    const ap = F.toRational(F.dot(a, inside!));
-    const t = F.toRational(b).sub(ap).div(F.toRational(F.dot(a, ray))).mul(2);
-    return p.map((v, k) => v.add(t.mul(F.toRational(ray[k]!))));
-  });
+  return keepAlong(ex.bound.ray);
 }
 
 /** Exactly: q satisfies every row of Q and violates a·x ≤ b (so a·x ≤ b is not implied by Q). */

@@ -1,7 +1,7 @@
 // Exact vertices of a bounded polyhedron in low dimension: every d-subset of the (irredundant) rows
 // whose hyperplanes meet in one point that satisfies all rows exactly. In 2D they are returned in
 // counter-clockwise order (sorted with exact orientation tests), so `polygonArea` applies.
-import { ZERO, Rational, sign } from "../exact/rational.js";
+import { ZERO, Rational, reducedFraction, sign } from "../exact/rational.js";
 import { UsageError } from "../errors.js";
 import { solveIntegerSystem, toIntegerRow } from "./exact-solve.js";
 import { RationalField } from "../exact/field.js";
@@ -33,7 +33,7 @@ export function polytopeVertices(a: readonly (readonly Rational[])[], b: readonl
     if (!sol) continue;
     // Unique point only: the d rows must be independent (check the rank via a zero right-hand side).
     if (!independent(M.map((r) => r.slice(0, d)))) continue;
-    const x = sol.num.map((n) => new Rational(n, sol.den));
+    const x = sol.num.map((n) => reducedFraction(n, sol.den));
     const feasible = a.every((row, i) => row.reduce((s, v, k) => s.add(v.mul(x[k]!)), ZERO).compare(b[i]!) <= 0);
     if (feasible) seen.set(x.map((v) => v.toFraction()).join(","), x);
   }

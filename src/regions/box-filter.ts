@@ -10,7 +10,7 @@ import { Dyadic } from "../exact/dyadic.js";
 import { DyadicField, type Field } from "../exact/field.js";
 import { nextUp } from "../exact/float.js";
 import { gamma, inflate } from "../exact/float-error.js";
-import { Rational, bitLength } from "../exact/rational.js";
+import { Rational, bitLength, reducedFraction } from "../exact/rational.js";
 import { certificateBound, type BoundCertificate } from "../geometry/certificate.js";
 import { upperBound, type LpStats } from "../geometry/lp.js";
 import { proposeMax } from "../geometry/float-lp.js";
@@ -138,7 +138,7 @@ export function boxRecord<T>(box: RegionBox<T>): BoxRecord {
     cert.indices.forEach((i, j) => {
       if (cert.num[j] !== 0n) {
         rows.push(i);
-        y.push(new Rational(cert.num[j]!, cert.den));
+        y.push(reducedFraction(cert.num[j]!, cert.den));
       }
     });
     return { rows, y };

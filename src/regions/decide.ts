@@ -7,7 +7,7 @@
 // node), the box filter (regions/box-filter.ts: no LP), then the exact path with certified LPs.
 import { Dyadic } from "../exact/dyadic.js";
 import type { Field } from "../exact/field.js";
-import { Rational, bitLength } from "../exact/rational.js";
+import { Rational, bitLength, reducedFraction } from "../exact/rational.js";
 import { certificateBound, type BoundCertificate } from "../geometry/certificate.js";
 import { exactUpperBound, floatUpperBound, upperBound, type LpStats } from "../geometry/lp.js";
 import { pieceOf } from "../network/activation.js";
@@ -295,7 +295,7 @@ function certRecord(cert: BoundCertificate): BoundCertificateRecord {
   cert.indices.forEach((i, j) => {
     if (cert.num[j] !== 0n) {
       rows.push(i);
-      y.push(new Rational(cert.num[j]!, cert.den));
+      y.push(reducedFraction(cert.num[j]!, cert.den));
     }
   });
   return { rows, y };

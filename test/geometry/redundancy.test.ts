@@ -1,0 +1,132 @@
+// The certificates of an irredundant H-form (geometry/redundancy.ts) on dyadic rows, checked here in exact
+// rationals without any LP: every kept row has a point on its hyperplane strictly inside every other kept
+// row (so it is a facet), and every dropped row has multipliers y ≥ 0 over the kept rows with Σ y a = a_row
+// and Σ y b ≤ b_row (so no facet is missing). The rows are adversarial: repeated and scaled copies, rows
+// through one common point (degenerate vertices), rows redundant by 2^-60, scales 2^±300, open directions.
+// The kept set is the same on the dyadic and the rational field (the same decisions).
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { Dyadic } from "../../src/exact/dyadic.js";
+import { DyadicField, RationalField, type Field } from "../../src/exact/field.js";
+import { ZERO, rat, type Rational } from "../../src/exact/rational.js";
+import { lpRows, newLpStats } from "../../src/geometry/lp.js";
+import { certifiedIrredundantRows, projectedFacetPoint } from "../../src/geometry/redundancy.js";
+
+const dot = (a: readonly Rational[], x: readonly Rational[]): Rational => a.reduce((s, v, k) => s.add(v.mul(x[k]!)), ZERO);
+
+interface Rows {
+  readonly a: Dyadic[][];
+  readonly b: Dyadic[];
+  readonly inside: Dyadic[];
+}
+
+/**
+ * Rows a_i·x ≤ b_i with `inside` strictly inside: random dyadic normals (mantissas of `bits` bits, the whole
+ * row scaled by 2^scale), b_i = a_i·inside + slack_i; some rows pass through one point p = inside + v (b_i =
+ * a_i·p, a_i·v > 0), some copy an earlier row (times a power of two, slack 0 or 2^-60).
+ */
+function makeRows(seed: number, d: number, m: number, bits: number, scaleRange: number): Rows {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const mant = (): bigint => BigInt(Math.floor((next() - 0.5) * 2 ** Math.min(bits, 52))) * (bits > 52 ? (1n << BigInt(bits - 52)) + 1n : 1n);
+  const inside = Array.from({ length: d }, () => Dyadic.of(BigInt(Math.floor((next() - 0.5) * 64)), -4));
+  const v = Array.from({ length: d }, () => Dyadic.of(BigInt(Math.floor((next() - 0.5) * 64)) | 1n, -3));
+  const F = DyadicField;
+  const a: Dyadic[][] = [];
+  const b: Dyadic[] = [];
+  for (let i = 0; i < m; i++) {
+    const kind = next();
+    if (kind < 0.15 && a.length > 0) {
+      const j = Math.floor(next() * a.length);
+      const s = Math.floor(next() * 5) - 2;
+      a.push(a[j]!.map((x) => x.mul(Dyadic.of(1n, s))));
+      b.push(b[j]!.mul(Dyadic.of(1n, s)).add(next() < 0.5 ? Dyadic.ZERO : Dyadic.of(1n, -60 + s)));
+      continue;
+    }
+    const scale = Math.floor((next() - 0.5) * 2 * scaleRange);
+    let row = Array.from({ length: d }, () => Dyadic.of(mant(), scale - Math.min(bits, 52)));
+    if (row.every((x) => x.isZero())) row[0] = Dyadic.of(1n, scale);
+    if (kind < 0.45) {
+      // Through the common point p = inside + v.
+      if (F.sign(F.dot(row, v)) === 0) row[0] = row[0]!.add(Dyadic.of(1n, scale));
+      if (F.sign(F.dot(row, v)) < 0) row = row.map((x) => x.neg());
+      a.push(row);
+      b.push(F.dot(row, inside.map((x, k) => x.add(v[k]!))));
+    } else {
+      const slack = kind < 0.55 ? Dyadic.of(1n, -60) : Dyadic.of(BigInt(1 + Math.floor(next() * 1000)), -6);
+      a.push(row);
+      b.push(F.dot(row, inside).add(slack.mul(Dyadic.of(1n, scale))));
+    }
+  }
+  return { a, b, inside };
+}
+
+/** Runs the certified H-form on field F and checks its certificates exactly; returns the kept rows. */
+function checkedHForm<T>(F: Field<T>, rows: Rows, label: string): number[] {
+  const d = rows.inside.length;
+  const aT = rows.a.map((r) => r.map((x) => F.fromDyadic(x)));
+  const bT = rows.b.map((x) => F.fromDyadic(x));
+  const { kept, certificates } = certifiedIrredundantRows(F, lpRows(F, d, aT, bT), newLpStats(), rows.inside.map((x) => F.fromDyadic(x)));
+  const A = rows.a.map((r) => r.map((x) => x.toRational()));
+  const B = rows.b.map((x) => x.toRational());
+  kept.forEach((i, j) => {
+    const p = certificates.facetPoints[j]!;
+    expect(dot(A[i]!, p).compare(B[i]!), `${label}: facet point of row ${i} is on its hyperplane`).toBe(0);
+    for (const o of kept) if (o !== i) expect(dot(A[o]!, p).compare(B[o]!), `${label}: facet point of row ${i} strictly inside row ${o}`).toBe(-1);
+  });
+  const dropped = rows.a.map((_, i) => i).filter((i) => !kept.includes(i));
+  expect(certificates.implied.map((x) => x.row).sort((x, y) => x - y), label).toEqual(dropped);
+  for (const { row, y } of certificates.implied) {
+    let sa = new Array<Rational>(d).fill(ZERO);
+    let sb = ZERO;
+    for (const [j, yj] of y) {
+      expect(yj.compare(0), `${label}: multiplier of row ${row}`).toBeGreaterThanOrEqual(0);
+      sa = sa.map((v, k) => v.add(yj.mul(A[kept[j]!]![k]!)));
+      sb = sb.add(yj.mul(B[kept[j]!]!));
+    }
+    expect(sa.map((v) => v.toFraction()), `${label}: Σ y a of row ${row}`).toEqual(A[row]!.map((v) => v.toFraction()));
+    expect(sb.compare(B[row]!), `${label}: Σ y b of row ${row}`).toBeLessThanOrEqual(0);
+  }
+  return kept;
+}
+
+describe("certified irredundant H-forms on dyadic rows", () => {
+  it("fast-check: facet points and implied multipliers verify; dyadic and rational fields keep the same rows", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 3, max: 14 }),
+        fc.constantFrom(8, 24, 53, 90),
+        fc.constantFrom(0, 4, 300),
+        (seed, d, m, bits, scaleRange) => {
+          const rows = makeRows(seed, d, m, bits, scaleRange);
+          const label = `seed ${seed} d ${d} m ${m} bits ${bits} scale ${scaleRange}`;
+          const dyadic = checkedHForm(DyadicField, rows, `${label} (dyadic)`);
+          const rational = checkedHForm(RationalField, rows, `${label} (rational)`);
+          expect(dyadic, label).toEqual(rational);
+        },
+      ),
+      { seed: 1301, numRuns: 60 },
+    );
+  });
+
+  it("a projected facet point: exact on its hyperplane (one rational coordinate), refused on another row's hyperplane", () => {
+    const F = DyadicField;
+    const row = (...v: number[]): Dyadic[] => v.map((x) => Dyadic.fromInt(x));
+    // Row 3x + y ≤ 1; the others x + y ≤ 1 and -y ≤ 1.
+    const Q = lpRows(F, 2, [row(1, 1), row(0, -1)], row(1, 1));
+    // Guess (0.25, 0.2): y = 0.2 is kept (as its float's exact value), x = (1 − y)/3 from 3x + y = 1.
+    const p = projectedFacetPoint(F, Q, row(3, 1), Dyadic.ONE, [0.25, 0.2])!;
+    const y = F.fromFloat(0.2).toRational();
+    expect(p.map((v) => v.toFraction())).toEqual([rat(1).sub(y).div(3).toFraction(), y.toFraction()]);
+    // Guess (0, 1): the point (0, 1) of 3x + y = 1 lies on x + y = 1: not strictly inside, refused.
+    expect(projectedFacetPoint(F, Q, row(3, 1), Dyadic.ONE, [0.01, 1])).toBeUndefined();
+    // Guess (2/3, -1): on -y = 1, refused; (0.6, -0.8) is strictly inside both, accepted.
+    expect(projectedFacetPoint(F, Q, row(3, 1), Dyadic.ONE, [0.7, -1])).toBeUndefined();
+    expect(projectedFacetPoint(F, Q, row(3, 1), Dyadic.ONE, [0.6, -0.8])).toBeDefined();
+  });
+});
