@@ -7,6 +7,8 @@
 // Run: npm run build && npm run bench -- bench/regions.ts   (BENCH_SECONDS=20 per library run by default)
 //      npm run bench -- bench/regions.ts --quick            (3 s per run, no CLI section)
 //      BENCH_ROUNDS=N (CLI rounds, default 1); BENCH_CLI_ONLY=1 (only the CLI section)
+//      TESSERA_BASE_CLI=<other build's bin/tessera> (e.g. a worktree at 9221355): only `regions --ndjson` against
+//      that build, interleaved (BENCH_ROUNDS, default 3; BENCH_MAP_REGIONS, default 2000), then `check` of the map
 //      npm run bench -- bench/regions.ts --corpus DIR  (every .json/.onnx/.nnet network in DIR, on [-1,1]^n,
 //                                                       instead of the default networks inside the repository)
 // nnenum: NNENUM_DIR=<nnenum checkout> (its src/ goes on PYTHONPATH), NNENUM_SHIM=<extra PYTHONPATH entry,
@@ -14,7 +16,7 @@
 // column stays empty. The ONNX twins nnenum reads: fixtures/bench/make_onnx_twins.py.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { rat, parseRational, type Rational } from "../src/exact/rational.js";
 import { loadNetwork } from "../src/formats/load.js";
@@ -91,11 +93,12 @@ const mapFile = `${(await import("node:os")).tmpdir()}/tessera-bench-map-${proce
 // TESSERA_CLI: another build's bin/tessera (e.g. a checkout of an earlier commit, for before/after ratios).
 const TESSERA = process.env.TESSERA_CLI ?? `${root}bin/tessera`;
 const NNENUM_DIR = process.env.NNENUM_DIR;
+const BASE = process.env.TESSERA_BASE_CLI;
 const cliCases = [
   { name: "3-32-32-32-2 on [-1,1]^3", net: `${root}fixtures/bench/mlp-3-32-32-32-2.json`, box: ["--box=-1:1"], onnx: `${root}fixtures/bench/mlp-3-32-32-32-2.onnx`, nnBox: "-1,1" },
   { name: "ACAS Xu 1_1 on prop 1", net: ACAS, box: ["--property", `${root}fixtures/acasxu/vnnlib/prop_1.vnnlib`], onnx: ACAS, nnBox: `${root}fixtures/acasxu/vnnlib/prop_1.vnnlib` },
 ];
-if (!quick && existsSync(`${root}dist/cli/main.js`) && existsSync("/usr/bin/time")) {
+if (!quick && !BASE && existsSync(`${root}dist/cli/main.js`) && existsSync("/usr/bin/time")) {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
   console.log(`## The CLI, whole process, side by side with nnenum (${rounds} interleaved round(s); CPU s of each process)\n`);
   console.log(row(["network", "run", "regions", "CPU s", "wall s", "regions/CPU-s", "vs nnenum (CPU)"]));
@@ -129,7 +132,41 @@ if (!quick && existsSync(`${root}dist/cli/main.js`) && existsSync("/usr/bin/time
   }
   console.log(`\nload average at the end: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}\n`);
 }
-if (process.env.BENCH_CLI_ONLY) process.exit(0);
+// `regions --ndjson` (certificates kept: the map `tessera check` verifies) against another build, interleaved.
+if (BASE && existsSync("/usr/bin/time")) {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const first = Number(process.env.BENCH_MAP_REGIONS ?? 2000);
+  // An older build may not know --workers (it then ran in one thread anyway).
+  const baseWorkers = spawnSync(process.execPath, [BASE, "regions", "--help"], { encoding: "utf8" }).stdout.includes("--workers") ? ["--workers", "1"] : [];
+  console.log(`## \`regions --ndjson\`, first ${first} regions: this build against ${BASE} (${rounds} interleaved rounds; CPU s of each process)\n`);
+  console.log(row(["network", "base CPU s (best, median)", "this CPU s (best, median)", "regions/CPU-s base → this", "ratio (median)", "NDJSON MB base → this", "check of this map"]));
+  console.log(row(["---", "---:", "---:", "---:", "---:", "---:", "---"]));
+  const baseFile = `${mapFile}.base`;
+  for (const c of cliCases) {
+    const times: [number[], number[]] = [[], []];
+    for (let round = 0; round < rounds; round++) {
+      times[0].push(timed(process.execPath, [BASE, "regions", c.net, ...c.box, ...baseWorkers, "--ndjson", "-o", baseFile, "--max-regions", String(first)]).cpu);
+      times[1].push(timed(process.execPath, [TESSERA, "regions", c.net, ...c.box, "--workers", "1", "--ndjson", "-o", mapFile, "--max-regions", String(first)]).cpu);
+    }
+    const check = spawnSync(process.execPath, [TESSERA, "check", mapFile, c.net], { encoding: "utf8" });
+    const mb = (f: string): string => (statSync(f).size / 1e6).toFixed(1);
+    const best = (v: number[]): number => Math.min(...v);
+    const median = (v: number[]): number => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
+    console.log(
+      row([
+        c.name,
+        `${best(times[0]).toFixed(2)}, ${median(times[0]).toFixed(2)}`,
+        `${best(times[1]).toFixed(2)}, ${median(times[1]).toFixed(2)}`,
+        `${Math.round(first / median(times[0]))} → ${Math.round(first / median(times[1]))}`,
+        `${(median(times[0]) / median(times[1])).toFixed(2)}×`,
+        `${mb(baseFile)} → ${mb(mapFile)}`,
+        check.status === 0 ? "ok" : `FAILED: ${check.stderr.trim().split("\n")[0]}`,
+      ]),
+    );
+  }
+  console.log(`\nload average at the end: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}\n`);
+}
+if (process.env.BENCH_CLI_ONLY || BASE) process.exit(0);
 
 console.log(`## Region enumeration (count; ${seconds} s cap per run; Node ${process.version})\n`);
 console.log(row(["network", "certified", "regions", "complete", "time s", "regions/s", "CPU s", "regions/CPU-s", "LPs/region", "box-decided %", "exact fallbacks"]));

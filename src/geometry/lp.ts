@@ -79,11 +79,22 @@ export interface Uncertified {
   readonly rayf?: Float64Array;
 }
 
+/** A float optimum above the caller's threshold, left without its exact certificate (certificateFromBasis makes it). */
+export interface Deferred {
+  readonly kind: "deferred";
+  readonly xf: Float64Array;
+  readonly basis: readonly number[];
+}
+
 /**
  * upperBound without the exact simplex: the float proposal certified exactly, or `uncertified` (with the
  * float point or ray) when the float simplex failed or its basis or ray did not pass the exact check.
+ * `deferAbove`: a float optimum above it is returned `deferred`, its certificate not made (a caller that only
+ * needs bounds up to that value saves the exact solve when the float answer already says it is exceeded).
  */
-export function proposedUpperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[], stats: LpStats): UpperBound<T> | Uncertified {
+export function proposedUpperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[], stats: LpStats): UpperBound<T> | Uncertified;
+export function proposedUpperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[], stats: LpStats, deferAbove: number): UpperBound<T> | Uncertified | Deferred;
+export function proposedUpperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[], stats: LpStats, deferAbove = Infinity): UpperBound<T> | Uncertified | Deferred {
   if (w.every((v) => F.sign(v) === 0)) return { kind: "bounded", cert: { indices: [], num: [], den: 1n } };
   stats.lps++;
   const wf = Float64Array.from(w, (v) => F.toNumber(v));
@@ -91,10 +102,7 @@ export function proposedUpperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[]
   const prop = proposeMax(P.af, P.bf, m, P.d, wf);
   stats.simplexIterations += prop.iterations;
   if (prop.status === "optimal") {
-    const cert = certificateFromBasis(F, P, prop.basis, w);
-    if (cert) return { kind: "bounded", cert, xf: prop.x, basis: prop.basis };
-    stats.certifyFailures++;
-    return { kind: "uncertified", xf: prop.x };
+    return prop.value > deferAbove ? { kind: "deferred", xf: prop.x, basis: prop.basis } : certifiedOptimum(F, P, w, { kind: "deferred", xf: prop.x, basis: prop.basis }, stats);
   }
   if (prop.status === "unbounded") {
     const ray = Array.from(prop.ray, (v) => F.fromFloat(v));
@@ -104,6 +112,14 @@ export function proposedUpperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[]
   }
   stats.floatFailures++;
   return { kind: "uncertified" };
+}
+
+/** A float optimum's basis re-solved exactly into a certificate; `uncertified` when it does not pass. */
+export function certifiedOptimum<T>(F: Field<T>, P: LpRows<T>, w: readonly T[], optimum: Deferred, stats: LpStats): UpperBound<T> | Uncertified {
+  const cert = certificateFromBasis(F, P, optimum.basis, w);
+  if (cert) return { kind: "bounded", cert, xf: optimum.xf, basis: optimum.basis };
+  stats.certifyFailures++;
+  return { kind: "uncertified", xf: optimum.xf };
 }
 
 /** The rows of P listed in `rows` (in that order), with their float copies taken from P's. */

@@ -4,8 +4,8 @@
 // Rows are tested in order against the rows still kept, so one copy of a repeated row survives.
 import type { Field } from "../exact/field.js";
 import { quotient, Rational, reducedFraction } from "../exact/rational.js";
-import { certificateBound, type BoundCertificate } from "./certificate.js";
-import { exactUpperBound, proposedUpperBound, subRows, upperBound, type LpRows, type LpStats, type UpperBound, type Uncertified } from "./lp.js";
+import { certificateBound, type BoundCertificate, type ExactRows } from "./certificate.js";
+import { certifiedOptimum, exactUpperBound, proposedUpperBound, subRows, upperBound, type Deferred, type LpRows, type LpStats, type UpperBound, type Uncertified } from "./lp.js";
 
 /** Multipliers y ≥ 0 over rows (by index): the certificate that Σ y_i a_i·x ≤ Σ y_i b_i. */
 export type Multipliers = ReadonlyMap<number, Rational>;
@@ -36,6 +36,10 @@ export function certifiedIrredundantRows<T>(F: Field<T>, P: LpRows<T>, stats: Lp
 }
 
 function irredundant<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, certify: boolean, inside: readonly T[] | undefined, collect = false): { kept: number[]; certificates?: HFormCertificates } {
+  if (collect && inside) {
+    const found = facetsFirst(F, P, stats, inside);
+    if (found) return found;
+  }
   let kept: number[] = [];
   const dropped: { row: number; y: Map<number, Rational> }[] = [];
   for (let i = 0; i < P.a.length; i++) {
@@ -76,6 +80,90 @@ function irredundant<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, certify: bool
   const position = new Map(kept.map((row, j) => [row, j]));
   const implied = dropped.map(({ row }) => ({ row, y: new Map([...composed.get(row)!].filter(([, v]) => v.n !== 0n).map(([k, v]) => [position.get(k)!, v])) }));
   return { kept, certificates: { facetPoints: kept.map((i) => facet.get(i)!), implied } };
+}
+
+/**
+ * The facets first (Clarkson's scheme with ray shooting, as in cddlib's redundancy removal): row i is tested
+ * against the facets found so far (LPs of a few rows); when they do not imply it, the ray from `inside`
+ * towards the LP's float optimum (or along its float ray) leaves the set through a facet, the first hyperplane
+ * it meets; row i is tested again with it. A row implied by facets found so far is implied by the final ones:
+ * its multipliers need no composition. At the end each facet is proved by a projected facet point strictly
+ * inside every other facet (together with the multipliers, exactly what makes the H-form irredundant).
+ * Undefined when a float step is inconclusive (a tie, repeated rows, a failed proposal): the caller then tests
+ * the rows one by one against all the others.
+ */
+function facetsFirst<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, inside: readonly T[]): { kept: number[]; certificates: HFormCertificates } | undefined {
+  const { d } = P;
+  const m = P.a.length;
+  const pf = inside.map((v) => F.toNumber(v));
+  const facets: number[] = [];
+  /** Facets found so far, each with the float point where the ray met it. */
+  const guesses = new Map<number, number[]>();
+  const implied: { row: number; y: Map<number, Rational> }[] = [];
+  for (let i = 0; i < m; i++) {
+    const a = P.a[i]!;
+    if (a.every((v) => F.sign(v) === 0)) {
+      implied.push({ row: i, y: new Map() }); // 0·x ≤ b with b > 0 (the witness is inside)
+      continue;
+    }
+    while (!guesses.has(i)) {
+      let dir: ArrayLike<number> | undefined;
+      if (facets.length === 0) dir = P.af.subarray(i * d, (i + 1) * d);
+      else {
+        const Q = subRows(P, facets);
+        const bf = P.bf[i]!;
+        const answer = proposedUpperBound(F, Q, a, stats, bf + 2 ** -20 * (Math.abs(bf) + 1));
+        if (answer.kind === "bounded" && provesAtMost(F, Q, answer.cert, P.b[i]!)) {
+          implied.push({ row: i, y: multipliers(answer.cert, facets) });
+          break;
+        }
+        const ray = answer.kind === "unbounded" ? answer.ray.map((v) => F.toNumber(v)) : answer.kind === "uncertified" ? answer.rayf : undefined;
+        const xf = answer.kind === "unbounded" ? undefined : answer.xf;
+        dir = ray ?? (xf ? pf.map((v, k) => xf[k]! - v) : undefined);
+      }
+      const hit = dir && firstHit(P, m, pf, dir);
+      if (!hit || guesses.has(hit.row)) return undefined;
+      facets.push(hit.row);
+      guesses.set(hit.row, pf.map((v, k) => v + hit.t * dir![k]!));
+    }
+  }
+  // The proofs: each facet's point (projected from its float guess) strictly inside every other facet. With
+  // the implied rows' multipliers, that is all the H-form needs; the other rows are not looked at again.
+  const kept = [...facets].sort((x, y) => x - y);
+  const K = { d, a: kept.map((i) => P.a[i]!), b: kept.map((i) => P.b[i]!) };
+  const facetPoints: Rational[][] = [];
+  for (let j = 0; j < kept.length; j++) {
+    const point = projectedFacetPoint(F, K, K.a[j]!, K.b[j]!, guesses.get(kept[j]!)!, j);
+    if (!point) return undefined;
+    facetPoints.push(point);
+  }
+  const position = new Map(kept.map((row, j) => [row, j]));
+  return {
+    kept,
+    certificates: {
+      facetPoints,
+      implied: implied.map(({ row, y }) => ({ row, y: new Map([...y].map(([k, v]) => [position.get(k)!, v])) })),
+    },
+  };
+}
+
+/** In floats: the row (of the first m) whose hyperplane the ray p + t·dir (t > 0) meets first, and t; undefined when none. */
+function firstHit(P: LpRows<unknown>, m: number, pf: readonly number[], dir: ArrayLike<number>): { row: number; t: number } | undefined {
+  const { d } = P;
+  let best = Infinity;
+  let row = -1;
+  for (let j = 0; j < m; j++) {
+    let slope = 0;
+    let at = 0;
+    for (let k = 0; k < d; k++) {
+      slope += P.af[j * d + k]! * dir[k]!;
+      at += P.af[j * d + k]! * pf[k]!;
+    }
+    if (!(slope > 0)) continue;
+    const t = (P.bf[j]! - at) / slope;
+    if (t < best) [best, row] = [t, j];
+  }
+  return row >= 0 && best > 0 && Number.isFinite(best) ? { row, t: best } : undefined;
 }
 
 function multipliers(cert: BoundCertificate, rows: readonly number[]): Map<number, Rational> {
@@ -133,7 +221,7 @@ function pointAlong<T>(F: Field<T>, a: readonly T[], b: T, inside: readonly T[],
  * the segment from `inside` to the float optimum crosses the hyperplane, or the point along the float ray
  * where a·x reaches b. Undefined when the float answer gives none (a proposal only: projectedFacetPoint decides).
  */
-function facetGuess<T>(F: Field<T>, a: readonly T[], b: T, inside: readonly T[], answer: UpperBound<T> | Uncertified): number[] | undefined {
+function facetGuess<T>(F: Field<T>, a: readonly T[], b: T, inside: readonly T[], answer: UpperBound<T> | Uncertified | Deferred): number[] | undefined {
   const p = inside.map((v) => F.toNumber(v));
   const af = a.map((v) => F.toNumber(v));
   const ap = af.reduce((s, v, k) => s + v * p[k]!, 0);
@@ -147,13 +235,13 @@ function facetGuess<T>(F: Field<T>, a: readonly T[], b: T, inside: readonly T[],
 }
 
 /**
- * An exact point of a·x = b strictly inside every row of Q, near the float guess g, or undefined: the
+ * An exact point of a·x = b strictly inside every row of Q (but row `skip`), near the float guess g, or undefined: the
  * coordinates other than k (the largest |a_k|) are g's floats made exact, x_k solves a·x = b. The check of
  * each row, r·x < β ⇔ sign(a_k)·(a_k·(r·x' − β) + r_k·N) < 0 with x' = x without x_k and N = b − a·x', has no
  * division (no gcd on dyadics); the point's one rational division is x_k = N / a_k. Such a point proves the
  * row irredundant over Q (a small step outward stays inside Q and violates the row): the row is a facet.
  */
-export function projectedFacetPoint<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, g: readonly number[]): Rational[] | undefined {
+export function projectedFacetPoint<T>(F: Field<T>, Q: ExactRows<T>, a: readonly T[], b: T, g: readonly number[], skip = -1): Rational[] | undefined {
   let k = -1;
   let largest = 0;
   a.forEach((v, j) => {
@@ -166,6 +254,7 @@ export function projectedFacetPoint<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[
   const s = F.sign(ak);
   const N = F.sub(b, F.dot(a, x));
   for (let i = 0; i < Q.a.length; i++) {
+    if (i === skip) continue;
     const r = Q.a[i]!;
     if (F.sign(F.add(F.mul(ak, F.sub(F.dot(r, x), Q.b[i]!)), F.mul(r[k]!, N))) * s >= 0) return undefined;
   }
@@ -176,14 +265,20 @@ function decideRow<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, stats: L
   const keep = (q: () => Rational[]): RowVerdict => (collect && inside ? { redundant: false, facetPoint: crossing(F, a, b, inside, q()) } : { redundant: false });
   const keepAlong = (dir: readonly T[]): RowVerdict => (collect && inside ? { redundant: false, facetPoint: pointAlong(F, a, b, inside, dir) } : { redundant: false });
   const keepAt = (q: readonly T[]): RowVerdict => keepAlong(q.map((v, k) => F.sub(v, inside![k]!)));
-  const proposed = proposedUpperBound(F, Q, a, stats);
-  if (proposed.kind === "bounded" && provesAtMost(F, Q, proposed.cert, b)) return { redundant: true, cert: proposed.cert };
-  if (collect && inside) {
+  const hinted = collect && inside !== undefined;
+  // With a facet point to look for, a float optimum clearly above b (a facet, most likely) gets no certificate
+  // unless the facet point fails (any threshold is safe: the certificate is made then).
+  const bf = F.toNumber(b);
+  const first = proposedUpperBound(F, Q, a, stats, hinted ? bf + 2 ** -20 * (Math.abs(bf) + 1) : Infinity);
+  if (first.kind === "bounded" && provesAtMost(F, Q, first.cert, b)) return { redundant: true, cert: first.cert };
+  if (hinted) {
     // The float answer's point on the hyperplane, made exact and checked: usually the facet point at once.
-    const guess = facetGuess(F, a, b, inside, proposed);
+    const guess = facetGuess(F, a, b, inside, first);
     const facetPoint = guess && projectedFacetPoint(F, Q, a, b, guess);
     if (facetPoint) return { redundant: false, facetPoint };
   }
+  const proposed = first.kind === "deferred" ? certifiedOptimum(F, Q, a, first, stats) : first;
+  if (first.kind === "deferred" && proposed.kind === "bounded" && provesAtMost(F, Q, proposed.cert, b)) return { redundant: true, cert: proposed.cert };
   const ub = proposed.kind === "uncertified" ? exactUpperBound(F, Q, a, stats).bound : proposed;
   // inside + t·ray meets a·x = b for t > 0, and stays strictly inside Q.
   if (ub.kind === "unbounded") return keepAlong(ub.ray);
@@ -198,7 +293,6 @@ function decideRow<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, stats: L
     if (inside) {
       const pf = inside.map((v) => F.toNumber(v));
       const af = a.map((v) => F.toNumber(v));
-      const bf = F.toNumber(b);
       const ap = af.reduce((s, v, k) => s + v * pf[k]!, 0);
       const ax = af.reduce((s, v, k) => s + v * ub.xf![k]!, 0);
       const cross = (bf - ap) / (ax - ap);
