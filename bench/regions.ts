@@ -16,7 +16,7 @@
 // column stays empty. The ONNX twins nnenum reads: fixtures/bench/make_onnx_twins.py.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { rat, parseRational, type Rational } from "../src/exact/rational.js";
 import { loadNetwork } from "../src/formats/load.js";
@@ -164,6 +164,7 @@ if (BASE && existsSync("/usr/bin/time")) {
       ]),
     );
   }
+  for (const f of [mapFile, baseFile]) rmSync(f, { force: true });
   console.log(`\nload average at the end: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")}\n`);
 }
 if (process.env.BENCH_CLI_ONLY || BASE) process.exit(0);

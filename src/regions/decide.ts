@@ -9,7 +9,7 @@ import { Dyadic } from "../exact/dyadic.js";
 import type { Field } from "../exact/field.js";
 import { Rational, bitLength, reducedFraction } from "../exact/rational.js";
 import { certificateBound, type BoundCertificate } from "../geometry/certificate.js";
-import { exactUpperBound, floatUpperBound, upperBound, type LpStats } from "../geometry/lp.js";
+import { certifiedOptimum, exactUpperBound, floatUpperBound, proposedUpperBound, type LpStats } from "../geometry/lp.js";
 import { pieceOf } from "../network/activation.js";
 import type { FixedRow, NeuronInfo, PathMaps } from "./affine-maps.js";
 import { boxKeepsInPiece, boxMagnitudes, floatBoxVerdict, type FilterRow, type RegionBox } from "./box-filter.js";
@@ -342,7 +342,21 @@ function decideSide<T>(
       return { count, ...(count < tau.length ? { cert: EMPTY_CERT } : {}), witnesses };
     }
   }
-  const ub = upperBound(F, rows, wd, ctx.stats);
+  // A float optimum clearly beyond the last threshold keeps every piece: their witnesses, checked exactly,
+  // prove it, and no certificate is written then; the certificate is made only when a witness fails.
+  const top = F.toNumber(tau[tau.length - 1]!) - F.toNumber(cd);
+  const first = proposedUpperBound(F, rows, wd, ctx.stats, ctx.certify ? top + 2 ** -20 * (Math.abs(top) + 1) : Infinity);
+  if (first.kind === "deferred") {
+    const kept: T[][] = [];
+    for (const s of pieces) {
+      const q = floatTarget(ctx, p, w, c, bp, s, { kind: "bounded", xf: first.xf });
+      if (!q || !witnessOk(F, rows, q, zq(q), bp, s)) break;
+      kept.push(q);
+    }
+    if (kept.length === pieces.length) return { count: pieces.length, witnesses: kept };
+  }
+  const proposed = first.kind === "deferred" ? certifiedOptimum(F, rows, wd, first, ctx.stats) : first;
+  const ub = proposed.kind === "uncertified" ? exactUpperBound(F, rows, wd, ctx.stats).bound : proposed;
   const countFor = (cert: BoundCertificate): number => {
     const B = certificateBound(F, rows, cert);
     const den = F.fromBigInt(cert.den);
