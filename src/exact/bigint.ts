@@ -1,6 +1,6 @@
 // BigInt helpers shared by the number kernel and the exact linear algebra: absolute value, gcd (Lehmer's),
-// the least common multiple of denominators, bit length and trailing zero bits. The one copy (the independent checker keeps its own on purpose).
-import type { Rational } from "./rational.js";
+// the least common multiple of denominators, bit length and trailing zero bits. The one copy (the
+// independent checker keeps its own on purpose).
 
 export function absBigInt(x: bigint): bigint {
   return x < 0n ? -x : x;
@@ -70,7 +70,7 @@ function smallGcd(x: number, y: number): number {
 }
 
 /** The least common multiple of the denominators (1 for an empty list or integers only). */
-export function lcmOfDenominators(values: readonly Rational[]): bigint {
+export function lcmOfDenominators(values: readonly { readonly d: bigint }[]): bigint {
   let l = 1n;
   for (const r of values) if (r.d !== 1n) l = (l / gcdBigInt(l, r.d)) * r.d;
   return l;
