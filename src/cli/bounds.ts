@@ -39,7 +39,7 @@ export function boundsCommand(ctx: CliContext): Command {
   addNetworkOptions(cmd).action(async (file: string, flags: BoundsFlags) => {
     const input = readCommandInput(ctx, file, flags);
     const { net, domain, domainLabel, maxRegions, timeoutMs } = input;
-    const workers = workersFromFlags(flags);
+    const workers = workersFromFlags(flags, process.env, net);
     if (await runShard(ctx, flags, { command: "bounds", net, file, domain, settings: BOUNDS_UNIT_SETTINGS, run: { domainLabel, maxRegions, timeoutMs, workers } })) return;
     const queue = await planQueue(ctx, flags, { command: "bounds", net, file, domain, settings: BOUNDS_UNIT_SETTINGS, unitsNeeded: false });
     await boundsReport(ctx, input, flags, { workers, ...(queue ? { runner: queue.runner, finished: (e) => queue.finish(e) } : {}) });

@@ -39,7 +39,7 @@ export function countCommand(ctx: CliContext): Command {
   addNetworkOptions(cmd).action(async (file: string, flags: CountFlags) => {
     const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
     const pieces = new LinearPieceTracker();
-    const workers = workersFromFlags(flags);
+    const workers = workersFromFlags(flags, process.env, net);
     if (flags.output && !flags.shard) throw new InputError("-o", "", "is the part file of --shard; count prints its answer (use --json)");
     // Counting needs no region's certificate records: every decision is still certified exactly.
     const settings: UnitSettings = { certify: flags.certify, irredundant: false, keepCertificates: false, collectVertices: false, detail: "key" };

@@ -95,7 +95,7 @@ export function graphCommand(ctx: CliContext): Command {
   addNetworkOptions(cmd).action(async (file: string, flags: GraphFlags) => {
     const input = readCommandInput(ctx, file, flags);
     const { net, domain, domainLabel, maxRegions, timeoutMs } = input;
-    const workers = workersFromFlags(flags);
+    const workers = workersFromFlags(flags, process.env, net);
     if (await runShard(ctx, flags, { command: "graph", net, file, domain, settings: GRAPH_UNIT_SETTINGS, ownOutput: true, run: { domainLabel, maxRegions, timeoutMs, workers } })) return;
     const format = graphFormat(flags);
     const queue = await planQueue(ctx, flags, { command: "graph", net, file, domain, settings: GRAPH_UNIT_SETTINGS, unitsNeeded: false });

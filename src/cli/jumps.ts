@@ -38,7 +38,7 @@ export function jumpsCommand(ctx: CliContext): Command {
   addNetworkOptions(cmd).action(async (file: string, flags: JumpsFlags) => {
     const input = readCommandInput(ctx, file, flags);
     const { net, domain, domainLabel, maxRegions, timeoutMs } = input;
-    const workers = workersFromFlags(flags);
+    const workers = workersFromFlags(flags, process.env, net);
     if (await runShard(ctx, flags, { command: "jumps", net, file, domain, settings: GRAPH_UNIT_SETTINGS, run: { domainLabel, maxRegions, timeoutMs, workers } })) return;
     await jumpsReport(ctx, input, flags, { workers });
   });

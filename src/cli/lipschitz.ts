@@ -38,7 +38,7 @@ export function lipschitzCommand(ctx: CliContext): Command {
     if (flags.norm !== "inf" && flags.norm !== "1") throw new InputError("--norm", "", `${JSON.stringify(flags.norm)} is not a norm tessera computes (inf or 1)`);
     const input = readCommandInput(ctx, file, flags);
     const { net, domain, domainLabel, maxRegions, timeoutMs } = input;
-    const workers = workersFromFlags(flags);
+    const workers = workersFromFlags(flags, process.env, net);
     if (await runShard(ctx, flags, { command: "lipschitz", net, file, domain, settings: LIPSCHITZ_UNIT_SETTINGS, options: { norm: flags.norm }, run: { domainLabel, maxRegions, timeoutMs, workers } })) return;
     await lipschitzReport(ctx, input, flags, { workers });
   });

@@ -58,7 +58,7 @@ export function neuronsCommand(ctx: CliContext): Command {
   addNetworkOptions(cmd).action(async (file: string, flags: NeuronsFlags) => {
     const input = readCommandInput(ctx, file, flags);
     const { net, domain, domainLabel, maxRegions, timeoutMs } = input;
-    const workers = workersFromFlags(flags);
+    const workers = workersFromFlags(flags, process.env, net);
     if (flags.shard !== undefined && flags.data !== undefined) throw new InputError("--data", "", "cannot be combined with --shard (the data counts need no region enumeration: run `tessera neurons --data` on its own)");
     if (await runShard(ctx, flags, { command: "neurons", net, file, domain, settings: NEURONS_UNIT_SETTINGS, run: { domainLabel, maxRegions, timeoutMs, workers } })) return;
     await neuronsReport(ctx, input, flags, { workers });

@@ -132,7 +132,7 @@ export function plotCommand(ctx: CliContext): Command {
     const dim = pictureDimension(net, domain, "plot");
     const regions: Region[] = [];
     const result = await runEnumeration(ctx, net, {
-      domain, domainLabel, maxRegions, timeoutMs, certify: true, irredundant: true, collectVertices: true, workers: workersFromFlags(flags),
+      domain, domainLabel, maxRegions, timeoutMs, certify: true, irredundant: true, collectVertices: true, workers: workersFromFlags(flags, process.env, net),
       onRegion: (r) => regions.push(r),
     });
     requireBounded(regions, domain, "plot");

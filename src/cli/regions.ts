@@ -47,7 +47,7 @@ export function regionsCommand(ctx: CliContext): Command {
   );
   addNetworkOptions(cmd).action(async (file: string, flags: RegionsFlags) => {
     const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
-    const workers = workersFromFlags(flags);
+    const workers = workersFromFlags(flags, process.env, net);
     const settings: UnitSettings = { certify: flags.certify, irredundant: true, keepCertificates: true, collectVertices: Boolean(flags.vertices), detail: "json" };
     const plan = planUnits(flags, { command: "regions", net, file, domain, settings });
     const queue = await planQueue(ctx, flags, { command: "regions", net, file, domain, settings, unitsNeeded: plan.unitsNeeded });

@@ -1,10 +1,12 @@
 // The --workers flag of every long command (docs/scale.md): how many worker threads run the work units.
 // Default: the TESSERA_WORKERS environment variable, else the cores this process may use (cgroup quota
-// included). `--workers 1` runs in this thread.
+// included), but one thread for a network beyond MAX_THREADED_PARAMETERS. `--workers 1` runs in this thread.
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { usableCores } from "../regions/pool.js";
 import { parsePositiveInteger } from "./parse.js";
+import { parameterCount } from "../network/build.js";
+import type { Network } from "../network/ir.js";
 
 export interface WorkersFlags {
   readonly workers?: string;
@@ -14,12 +16,21 @@ export function addWorkersOption(cmd: Command): Command {
   return cmd.option("--workers <n>", "worker threads (default: $TESSERA_WORKERS, else the usable cores; 1 = this thread)");
 }
 
-export function workersFromFlags(flags: WorkersFlags, env: NodeJS.ProcessEnv = process.env): number {
+/**
+ * Without --workers or TESSERA_WORKERS, a network of more parameters than this runs in this thread: every
+ * worker thread reads its own copy of the network and builds its own maps and LP buffers (about 500 MB each
+ * at the 2^22-parameter limit), and a copy takes seconds to read, so threads would blow the memory and the
+ * --timeout of a region search on such a network.
+ */
+export const MAX_THREADED_PARAMETERS = 2 ** 20;
+
+export function workersFromFlags(flags: WorkersFlags, env: NodeJS.ProcessEnv = process.env, net?: Network): number {
   if (flags.workers !== undefined) return parsePositiveInteger(flags.workers, "--workers");
   const fromEnv = env.TESSERA_WORKERS;
   if (fromEnv !== undefined && fromEnv !== "") {
     if (!/^\d+$/.test(fromEnv.trim()) || Number(fromEnv) < 1) throw new InputError("TESSERA_WORKERS", "", `${JSON.stringify(fromEnv)} is not a positive integer`);
     return Number(fromEnv);
   }
+  if (net && parameterCount(net) > MAX_THREADED_PARAMETERS) return 1;
   return usableCores();
 }

@@ -8,6 +8,7 @@ import { ONE, ZERO, Rational, formatRational } from "../exact/rational.js";
 import type { AffineNode, Network, NetworkNode } from "../network/ir.js";
 import { inputSize } from "../network/ir.js";
 import type { DomainSpec, Halfspace, Polyhedron } from "./types.js";
+import { checkDeadline } from "./deadline.js";
 
 export interface ResolvedDomain {
   readonly spec: DomainSpec;
@@ -26,9 +27,15 @@ export function lessEq(a: readonly Rational[], b: Rational): Halfspace {
 export function boxHalfspaces(lo: readonly Rational[], hi: readonly Rational[]): Halfspace[] {
   const d = lo.length;
   const out: Halfspace[] = [];
+  // The zeros are one shared constant: a box in thousands of dimensions has millions of them.
+  const minusOne = ONE.neg();
   for (let i = 0; i < d; i++) {
-    const e = Array.from({ length: d }, (_, k) => (k === i ? ONE : ZERO));
-    out.push(lessEq(e, hi[i]!), lessEq(e.map((v) => v.neg()), lo[i]!.neg()));
+    checkDeadline();
+    const e = new Array<Rational>(d).fill(ZERO);
+    const f = new Array<Rational>(d).fill(ZERO);
+    e[i] = ONE;
+    f[i] = minusOne;
+    out.push(lessEq(e, hi[i]!), lessEq(f, lo[i]!.neg()));
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // y ≥ 0), in exact rationals with Bland's rule, so it always terminates with the exact answer. Slow
 // (fraction.js reduces after every operation); it runs only when a float proposal cannot be certified.
 import { ONE, ZERO, Rational, sign } from "../exact/rational.js";
+import { checkDeadline } from "./deadline.js";
 
 export type ExactLpResult =
   | { readonly status: "optimal"; readonly basis: readonly number[]; readonly x: readonly Rational[]; readonly value: Rational }
@@ -44,6 +45,7 @@ export function exactMax(A: readonly (readonly Rational[])[], b: readonly Ration
   };
   const runPhase = (phase: 1 | 2): void => {
     for (;;) {
+      checkDeadline();
       pi = Array.from({ length: d }, (_, k) => basis.reduce((s, bj, j) => s.add(cost(phase, bj).mul(Binv[j]![k]!)), ZERO));
       let q = -1;
       for (let i = 0; i < n && q < 0; i++) {
@@ -80,6 +82,7 @@ export function exactMax(A: readonly (readonly Rational[])[], b: readonly Ration
     if (basis[j]! < n) continue;
     for (let i = 0; i < n; i++) {
       if (isBasic[i]) continue;
+      checkDeadline();
       const u = computeU(i);
       if (sign(u[j]!) !== 0) {
         pivot(j, i, u);

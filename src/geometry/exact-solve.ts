@@ -6,6 +6,7 @@ import { absBigInt as abs, gcdBigInt as gcd, lcmOfDenominators } from "../exact/
 import type { Field } from "../exact/field.js";
 import { toFixedPoint } from "../exact/fixed-point.js";
 import { Rational, reducedFraction } from "../exact/rational.js";
+import { checkDeadline } from "./deadline.js";
 
 /** An exact rational vector num / den (den > 0). */
 export interface IntVec {
@@ -40,6 +41,8 @@ function bareissSquare(M: readonly (readonly bigint[])[], r: readonly bigint[]):
   const a: bigint[][] = M.map((row, i) => [...row, r[i]!]);
   let prev = 1n;
   for (let k = 0; k < n; k++) {
+    // An elimination step costs O(n²) big-integer operations: in thousands of dimensions, the deadline matters.
+    checkDeadline();
     if (a[k]![k] === 0n) {
       let p = k + 1;
       while (p < n && a[p]![k] === 0n) p++;
@@ -126,6 +129,7 @@ export function solveIntegerSystem(M: readonly (readonly bigint[])[], r: readonl
   const pivotCol: number[] = [];
   let rank = 0;
   for (let c = 0; c < cols && rank < rows; c++) {
+    checkDeadline();
     let p = -1;
     for (let i = rank; i < rows; i++) if (aug[i]![c] !== 0n && (p < 0 || abs(aug[i]![c]!) < abs(aug[p]![c]!))) p = i;
     if (p < 0) continue;

@@ -3,6 +3,8 @@
 // solved through its dual  min b·y  s.t.  Σ y_i a_i = w, y ≥ 0  (d equality rows, so the basis inverse is
 // only d×d however many constraints there are). It only *proposes*: an optimal basis (which rows are
 // tight), an unbounded ray, or "failed". Nothing here is a verdict; geometry/lp.ts verifies exactly.
+// The deadline (deadline.ts) is checked once per pivot.
+import { checkDeadline } from "./deadline.js";
 
 /**
  * A float proposal. `basis` lists the constraint rows of the optimal dual basis (at most d of them), `y` the
@@ -18,6 +20,8 @@ export type FloatProposal =
 const TOL_COST = 1e-9;
 const TOL_PIVOT = 1e-9;
 const TOL_PHASE1 = 1e-9;
+/** Scratch buffers of more entries than this are not allocated with room to spare. */
+const BIG = 1 << 22;
 /** After this many degenerate pivots in a row, switch from Dantzig to Bland's rule (no cycling). */
 const DEGENERATE_STREAK = 30;
 
@@ -54,7 +58,8 @@ function allFinite(v: Float64Array, n: number): boolean {
 function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number, w: Float64Array): FloatProposal {
   // Keep nonzero rows, scaled to max-norm 1 (positive scaling changes neither the basis nor x).
   // Scratch buffers reused across calls (the proposer is synchronous and never re-entered).
-  if (scratchA.length < m * d) scratchA = new Float64Array(2 * m * d);
+  // Room to grow (the region engine adds a row per split), only a quarter of it for big problems (memory).
+  if (scratchA.length < m * d) scratchA = new Float64Array(m * d > BIG ? Math.ceil(1.25 * m * d) : 2 * m * d);
   if (scratchB.length < m) {
     scratchB = new Float64Array(2 * m);
     scratchRows = new Int32Array(2 * m);
@@ -93,7 +98,7 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
   if (wmax === 0) return { status: "failed", reason: "zero objective", iterations: 0 };
   // d-sized scratch (no allocation per LP: the region engine runs hundreds of thousands of them).
   if (scratchD.length < d) scratchD = Array.from({ length: 7 }, () => new Float64Array(2 * d));
-  if (scratchBinv.length < d * d) scratchBinv = new Float64Array(4 * d * d);
+  if (scratchBinv.length < d * d) scratchBinv = new Float64Array(d * d > BIG ? d * d : 4 * d * d);
   if (scratchBasis.length < d) scratchBasis = new Int32Array(2 * d);
   if (scratchBasic.length < n + d) scratchBasic = new Uint8Array(2 * (n + d));
   const [sigma, xB, pi, piS, u, cB] = scratchD as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
@@ -167,6 +172,8 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
     let streak = 0;
     for (;;) {
       if (++iterations > maxIterations) return "failed";
+      // A pivot costs O((m + d)·d): in thousands of dimensions one LP can outlast --timeout.
+      checkDeadline();
       for (let j = 0; j < d; j++) {
         const i = basis[j]!;
         cB[j] = phase === 1 ? (i >= n ? 1 : 0) : i >= n ? 0 : bs[i]!;
@@ -221,6 +228,7 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
   // Drive basic artificials (at level 0) out of the basis where a real column can replace them.
   for (let j = 0; j < d; j++) {
     if (basis[j]! < n) continue;
+    checkDeadline();
     xB[j] = 0;
     let q = -1;
     let bestAbs = 1e-7;

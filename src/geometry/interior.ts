@@ -1,10 +1,11 @@
 // Interior points with exact proof: a dyadic point strictly inside {x : a_i·x ≤ b_i}, found from the
 // "deepest interior point" LP (maximise t s.t. a_i·x + ‖a_i‖₁·t ≤ b_i, t ≤ 1): the float optimum is tried
 // first (its bits taken exactly, then checked strictly), else the exact simplex decides; t* ≤ 0 means the
-// set has no interior. Also: rounding an exact interior point to a nearby dyadic that is still inside.
+// set has no interior; a box (rows ±x_k ≤ b) gets its middle, with no LP. Also: rounding an exact interior point to a nearby dyadic that is still inside.
 import type { Field } from "../exact/field.js";
 import type { Rational } from "../exact/rational.js";
 import { sign } from "../exact/rational.js";
+import { axisInteriorPoint, axisRows } from "./axis-rows.js";
 import { exactMax } from "./exact-simplex.js";
 import { rationalToDyadic } from "./exact-solve.js";
 import { proposeMax } from "./float-lp.js";
@@ -35,6 +36,9 @@ export function interiorPoint<T>(F: Field<T>, P: LpRows<T>, stats: LpStats): T[]
   // A zero row 0 ≤ b_i holds strictly everywhere or nowhere (the LPs below skip zero rows).
   if (P.a.some((a, i) => a.every((v) => F.sign(v) === 0) && F.sign(P.b[i]!) <= 0)) return undefined;
   if (m === 0) return new Array<T>(d).fill(F.zero);
+  // A box: its middle (no LP).
+  const axes = axisRows(F, P);
+  if (axes) return axisInteriorPoint(F, P, axes);
   // Chebyshev-style LP in (x, t): rows [a_i, ‖a_i‖₁] ≤ b_i and t ≤ 1.
   const rowsA: T[][] = P.a.map((a) => [...a, a.reduce((s, v) => F.add(s, F.sign(v) < 0 ? F.neg(v) : v), F.zero)]);
   rowsA.push([...new Array<T>(d).fill(F.zero), F.one]);

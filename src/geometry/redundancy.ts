@@ -4,6 +4,7 @@
 // Rows are tested in order against the rows still kept, so one copy of a repeated row survives.
 import type { Field } from "../exact/field.js";
 import { quotient, Rational, reducedFraction } from "../exact/rational.js";
+import { axisRows, axisRowsBounded } from "./axis-rows.js";
 import { certificateBound, type BoundCertificate, type ExactRows } from "./certificate.js";
 import { certifiedOptimum, exactUpperBound, proposedUpperBound, subRows, upperBound, type Deferred, type LpRows, type LpStats, type UpperBound, type Uncertified } from "./lp.js";
 
@@ -319,6 +320,9 @@ function separates<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, q: reado
 /** Is the set bounded? (max ±x_k finite for every k, decided exactly.) */
 export function isBounded<T>(F: Field<T>, P: LpRows<T>, stats: LpStats): boolean {
   if (P.a.length === 0) return false;
+  // A box: bounded exactly when every axis has both sides (no LP).
+  const axes = axisRows(F, P);
+  if (axes) return axisRowsBounded(axes);
   for (let k = 0; k < P.d; k++) {
     for (const s of [F.one, F.neg(F.one)]) {
       const e = Array.from({ length: P.d }, (_, j) => (j === k ? s : F.zero));

@@ -3,7 +3,7 @@
 import { RationalField, DyadicField, type Field } from "../exact/field.js";
 import type { Dyadic } from "../exact/dyadic.js";
 import { fixedFromFloats, fixedTimesDyadics, type FixedMatrix } from "../exact/fixed-point.js";
-import type { Rational } from "../exact/rational.js";
+import { isDyadicRational, type Rational } from "../exact/rational.js";
 import { UsageError } from "../errors.js";
 import type { Network, NeuronRef } from "./ir.js";
 import { neuronFunction, pieceOf } from "./activation.js";
@@ -103,13 +103,26 @@ export function evaluate(net: Network, x: readonly Rational[]): Evaluation<Ratio
 
 /** True when every weight, bias and activation parameter is dyadic (so the Dyadic path applies). */
 export function isDyadicNetwork(net: Network): boolean {
-  try {
-    converted(DyadicField, net);
-    return true;
-  } catch {
-    return false;
+  let known = dyadicNetworks.get(net);
+  if (known === undefined) {
+    // Read the denominators only: converting every weight to a Dyadic (the evaluation cache) costs memory
+    // that a network of millions of weights cannot spare when nothing evaluates it in dyadics.
+    const dyadic = (values: readonly Rational[]): boolean => values.every(isDyadicRational);
+    known = net.nodes.every((node) => {
+      if (node.kind === "affine") return (node.floatWeights !== undefined || node.weights.every(dyadic)) && dyadic(node.bias);
+      if (node.kind !== "activation") return true;
+      for (let i = 0; i < node.size; i++) {
+        const f = neuronFunction(node.activation, i);
+        if (!dyadic(f.breakpoints) || !dyadic(f.slopes) || !dyadic(f.intercepts)) return false;
+      }
+      return true;
+    });
+    dyadicNetworks.set(net, known);
   }
+  return known;
 }
+
+const dyadicNetworks = new WeakMap<Network, boolean>();
 
 /** Exact forward pass in dyadics; the network and x must be dyadic (see isDyadicNetwork). */
 export function evaluateDyadic(net: Network, x: readonly Dyadic[]): Evaluation<Dyadic> {

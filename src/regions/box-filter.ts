@@ -12,8 +12,10 @@ import { nextUp } from "../exact/float.js";
 import { gamma, inflate } from "../exact/float-error.js";
 import { Rational, bitLength, reducedFraction } from "../exact/rational.js";
 import { certificateBound, type BoundCertificate } from "../geometry/certificate.js";
-import { upperBound, type LpStats } from "../geometry/lp.js";
+import { upperBound, type LpStats, type UpperBound } from "../geometry/lp.js";
+import { axisCertificate, axisRows } from "../geometry/axis-rows.js";
 import { proposeMax } from "../geometry/float-lp.js";
+import { checkDeadline } from "../geometry/deadline.js";
 import { multiplierUpperFloat } from "./lp-filter.js";
 import type { FixedRow } from "./affine-maps.js";
 import type { RowStack } from "./row-stack.js";
@@ -81,6 +83,8 @@ export interface RegionBox<T> {
 export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats, id = 0, enclosing?: Float64Array): RegionBox<T> {
   const d = rows.d;
   const unit = new Float64Array(d + 1);
+  // A box (the domain's own rows, at the root): each bound is its tightest row (certificate y = 1), no LP.
+  const axes = rows.length > 0 && rows.sources[rows.length - 1]!.kind === "domain" ? axisRows(F, rows) : undefined;
   const filtered = (k: number, s: 1 | -1): AxisBound<T> | undefined => {
     unit.fill(0);
     unit[k] = s;
@@ -94,13 +98,18 @@ export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats, id 
     return { upD, up: F.fromDyadic(upD), f: fUp, fUp };
   };
   const axis = (k: number, s: 1 | -1): AxisBound<T> | undefined => {
-    if (enclosing) {
+    if (enclosing && !axes) {
       const bound = filtered(k, s);
       if (bound) return bound;
       stats.lpFilterFailures++;
     }
-    const e = Array.from({ length: d }, (_, j) => (j === k ? (s === 1 ? F.one : F.neg(F.one)) : F.zero));
-    const ub = upperBound(F, rows, e, stats);
+    checkDeadline();
+    const axisRow = axes ? (s === 1 ? axes.upper : axes.lower)[k]! : -1;
+    const ub: UpperBound<T> = axes
+      ? axisRow >= 0
+        ? { kind: "bounded", cert: axisCertificate(axisRow) }
+        : { kind: "unbounded", ray: [] }
+      : upperBound(F, rows, Array.from({ length: d }, (_, j) => (j === k ? (s === 1 ? F.one : F.neg(F.one)) : F.zero)), stats);
     if (ub.kind === "unbounded") return undefined;
     const upD = roundUpT(F, certificateBound(F, rows, ub.cert), ub.cert.den);
     const f = upD.toNumber();

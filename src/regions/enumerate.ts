@@ -14,6 +14,7 @@ import type { DomainSpec } from "../geometry/types.js";
 import { interiorPoint } from "../geometry/interior.js";
 import { newLpStats, type LpStats } from "../geometry/lp.js";
 import { isBounded } from "../geometry/redundancy.js";
+import { checkDeadline, deadlineAt, DeadlineError, withDeadline } from "../geometry/deadline.js";
 import { isDyadicRational } from "../exact/rational.js";
 import { FieldMaps, type PathMaps } from "./affine-maps.js";
 import { NeuronDecider } from "./decide.js";
@@ -91,6 +92,13 @@ export interface SearchControl {
   tick(hooks: TickHooks): boolean;
   /** A bounding box was made on entering the node `path` (its identity across units). */
   onBox?(id: number, path: readonly number[]): void;
+  /** A deadline interrupted the search (geometry/deadline.ts): the rest of the unit starts at this cursor. */
+  interrupted?(cursor: UnitCursor): void;
+}
+
+/** Set by the search: after a region, whether the whole tree has more regions (no LP: it looks at the stack). */
+export interface SearchProbe {
+  more: () => boolean;
 }
 
 /** A split-tree node on the search stack: neuron j decided on the node with rowCount rows; next child to visit. */
@@ -99,6 +107,21 @@ interface Frame<T> {
   readonly rowCount: number;
   readonly decision: Decision<T>;
   next: number;
+}
+
+/** The search's resume point (set by the search, read when a deadline interrupts it). */
+interface ResumePoint {
+  cursor: () => UnitCursor;
+}
+
+/** The search, telling `control` where it stood when a deadline interrupted it. */
+function* interruptible<Y>(gen: Generator<Y, void>, at: ResumePoint, control: SearchControl | undefined): Generator<Y, void> {
+  try {
+    yield* gen;
+  } catch (error) {
+    if (error instanceof DeadlineError) control?.interrupted?.(at.cursor());
+    throw error;
+  }
 }
 
 /**
@@ -113,6 +136,8 @@ function* search<T>(
   stats: EnumerationStats,
   unit: WorkUnit,
   control: SearchControl | undefined,
+  probe: SearchProbe | undefined,
+  at: ResumePoint,
 ): Generator<Region | true | null, void> {
   const d = resolved.polyhedron.dim;
   const neurons = maps.neurons;
@@ -121,7 +146,9 @@ function* search<T>(
   // count (no records, float maps): decisions and boxes proved in floats first, so the rows carry proven float errors.
   const filtered = opts.certify && !opts.keepCertificates && maps.float !== undefined;
   const rows = new RowStack(F, d, filtered);
-  resolved.polyhedron.halfspaces.forEach((h, index) => rows.push({ a: h.a.map((v) => F.fromRational(v)), b: F.fromRational(h.b) }, { kind: "domain", index }));
+  // Zeros skip the conversion: a box in thousands of dimensions is millions of them.
+  const toField = (v: Rational): T => (v.n === 0n ? F.zero : F.fromRational(v));
+  resolved.polyhedron.halfspaces.forEach((h, index) => rows.push({ a: h.a.map(toField), b: toField(h.b) }, { kind: "domain", index }));
   const p0 = interiorPoint(F, rows, stats.lp);
   if (!p0) throw new EmptyDomainError("regions/enumerate: the domain has an empty interior, so it has no linear regions");
   const domainBounded = isBounded(F, rows, stats.lp);
@@ -172,11 +199,13 @@ function* search<T>(
   };
   if (N === 0) {
     for (let s = 1; s <= maps.layers; s++) maps.computeSegment(s, pattern);
+    if (probe) probe.more = () => false;
     yield emit(p0);
     return;
   }
   const decider = new NeuronDecider(ctx, maps);
   const decideAt = (j: number, p: readonly T[]): Frame<T> => {
+    checkDeadline();
     const decision = decider.decide(rows, p, j, boxes[neurons[j]!.layer]);
     stats.decisions++;
     sinceLeaf.decisions++;
@@ -212,6 +241,9 @@ function* search<T>(
     }
   };
   const stack: Frame<T>[] = [];
+  // Every child of a decision has an interior witness, so its subtree holds a region: more regions follow
+  // exactly when a frame still has a child to visit (whole tree only: a unit's end is not looked at).
+  if (probe) probe.more = () => stack.some((f) => f.next < f.decision.children.length);
   // A unit that starts below the root: replay the decisions along its start path (work-unit.md).
   const replayed = replayStart(unit.start, p0, decideAt, enter, stack, N, () => pending.length);
   // Records of the replayed nodes this unit does not own were emitted by the unit before it.
@@ -260,6 +292,10 @@ function* search<T>(
     },
   };
   let sinceTick = 0;
+  // The node being entered: a deadline inside it (its box, its decision, its region) resumes there.
+  let enteringJ = 0;
+  let enteringPiece = 0;
+  at.cursor = () => ({ path: [...path.slice(0, enteringJ), enteringPiece], decisions: stats.decisions - sinceLeaf.decisions, splits: stats.splits - sinceLeaf.splits });
   while (stack.length > 0) {
     const f = stack[stack.length - 1]!;
     const children = f.decision.children;
@@ -269,6 +305,8 @@ function* search<T>(
     }
     const child = children[f.next++]!;
     if (atEnd(f.j, child.piece)) break;
+    enteringJ = f.j;
+    enteringPiece = child.piece;
     enter(f, child);
     if (f.j + 1 === N) {
       yield emit(child.witness);
@@ -376,15 +414,6 @@ function replayStart<T>(
   return { witness: p, owned, unowned, keepFrom: r === 0 ? 0 : mark[r - 1]! };
 }
 
-/** Run the search until its next region (true when there is none: the search is complete). */
-function searchIsDone(gen: Generator<Region | true | null, void>): boolean {
-  for (;;) {
-    const next = gen.next();
-    if (next.done) return true;
-    if (next.value) return false;
-  }
-}
-
 /** "dyadic" when every weight and domain value is dyadic (the fixed-point engine), else "rational". */
 export function arithmeticOf(resolved: ResolvedDomain): "dyadic" | "rational" {
   const dyadic = isDyadicNetwork(resolved.network) && resolved.polyhedron.halfspaces.every((h) => isDyadicRational(h.b) && h.a.every(isDyadicRational));
@@ -401,11 +430,17 @@ export function searchFor(
   stats: EnumerationStats,
   unit: WorkUnit = ROOT_UNIT,
   control?: SearchControl,
+  probe?: SearchProbe,
 ): { gen: Generator<Region | true | null, void>; arithmetic: "dyadic" | "rational" } {
   const d = resolved.polyhedron.dim;
   const arithmetic = arithmeticOf(resolved);
-  if (arithmetic === "dyadic") return { gen: search<Dyadic>(DyadicField, new FixedPointMaps(resolved.network, d, opts.filter), resolved, opts, stats, unit, control), arithmetic };
-  return { gen: search<Rational>(RationalField, new FieldMaps(RationalField, resolved.network, d), resolved, opts, stats, unit, control), arithmetic };
+  // Where the unit resumes when a deadline interrupts it: its start during the set-up, then the node being entered.
+  const at: ResumePoint = { cursor: () => ({ path: [...unit.start], decisions: 0, splits: 0 }) };
+  const gen =
+    arithmetic === "dyadic"
+      ? search<Dyadic>(DyadicField, new FixedPointMaps(resolved.network, d, opts.filter), resolved, opts, stats, unit, control, probe, at)
+      : search<Rational>(RationalField, new FieldMaps(RationalField, resolved.network, d), resolved, opts, stats, unit, control, probe, at);
+  return { gen: interruptible(gen, at, control), arithmetic };
 }
 
 /**
@@ -415,15 +450,29 @@ export function searchFor(
  */
 export async function enumerateRegions(net: Network, domain?: DomainSpec, options: EnumerateOptions = {}): Promise<EnumerationResult> {
   const { onRegionKey, maxRegions = Infinity } = options;
-  // A key is given before its region is yielded, so the look-ahead past the last region (searchIsDone) must not give one.
+  // A key is given before its region is yielded: none past --max-regions.
   const opts = resolveOptions(onRegionKey ? { ...options, onRegionKey: (id, key) => void (id < maxRegions && onRegionKey(id, key)) } : options);
+  const start = performance.now();
   const resolved = resolveDomain(net, domain);
   const stats: EnumerationStats = { decisions: 0, splits: 0, lp: newLpStats(), depth: 0, neurons: 0 };
-  const start = performance.now();
   let lastYield = start;
   let regions = 0;
   let status: EnumerationStatus = "complete";
-  const { gen, arithmetic } = searchFor(resolved, opts, stats);
+  const probe: SearchProbe = { more: () => true };
+  // --timeout and SIGINT also inside the set-up (the maps, the first LPs) and inside a decision (its LPs):
+  // the interrupted step is dropped.
+  const expired = deadlineAt(start + opts.timeoutMs, opts.signal);
+  const stopped = (error: unknown): EnumerationStatus => {
+    if (!(error instanceof DeadlineError)) throw error;
+    return opts.signal?.aborted ? "interrupted" : "timeout";
+  };
+  let gen: Generator<Region | true | null, void> | undefined;
+  let arithmetic: "dyadic" | "rational" | undefined;
+  try {
+    ({ gen, arithmetic } = withDeadline(expired, () => searchFor(resolved, opts, stats, ROOT_UNIT, undefined, probe)));
+  } catch (error) {
+    status = stopped(error);
+  }
   const stopReason = (): EnumerationStatus | undefined => {
     if (regions >= opts.maxRegions) return "max-regions";
     if (opts.signal?.aborted) return "interrupted";
@@ -432,8 +481,17 @@ export async function enumerateRegions(net: Network, domain?: DomainSpec, option
   };
   const early = stopReason();
   if (early) status = early;
-  else {
-    for (const item of gen) {
+  else if (gen) {
+    for (;;) {
+      let next: IteratorResult<Region | true | null, void>;
+      try {
+        next = withDeadline(expired, () => gen.next());
+      } catch (error) {
+        status = stopped(error);
+        break;
+      }
+      if (next.done) break;
+      const item = next.value;
       if (item) {
         regions++;
         if (item !== true) opts.onRegion?.(item);
@@ -447,7 +505,7 @@ export async function enumerateRegions(net: Network, domain?: DomainSpec, option
       const reason = stopReason();
       if (reason) {
         // Reaching max-regions exactly when the search is also done is still complete.
-        if (reason === "max-regions" && searchIsDone(gen)) break;
+        if (reason === "max-regions" && !probe.more()) break;
         status = reason;
         gen.return();
         break;
@@ -462,7 +520,7 @@ export async function enumerateRegions(net: Network, domain?: DomainSpec, option
     neurons,
     elapsedMs: performance.now() - start,
     domain: resolved,
-    arithmetic,
+    arithmetic: arithmetic ?? arithmeticOf(resolved),
     certified: opts.certify,
     stats,
   };

@@ -12,6 +12,7 @@ import { DyadicField } from "../exact/field.js";
 import type { Network } from "../network/ir.js";
 import { neuronTable, type FixedRow, type NeuronInfo, type NodeMap, type PathMaps } from "./affine-maps.js";
 import { FloatMaps } from "./float-maps.js";
+import { checkDeadline } from "../geometry/deadline.js";
 
 /** The dyadic neuron table, built once per network (every work unit builds its own maps; the table is read-only). */
 const tables = new WeakMap<Network, ReturnType<typeof neuronTable<Dyadic>>>();
@@ -236,15 +237,22 @@ export class FixedPointMaps implements PathMaps<Dyadic> {
     const changed: number[] = [];
     if (st) for (let c = 0; c < args.length; c++) if (args[c] !== st.args[c]) changed.push(c);
     if (!st || changed.length * 2 > args.length) {
-      // Full product W·arg + bias in fixed point.
+      // Full product W·arg + bias in fixed point, over each argument row's nonzero entries (found once: the
+      // input's rows are unit vectors, so the first layer costs the weights, not weights × d).
+      const nonzero = args.map((src) => {
+        const at: number[] = [];
+        for (let k = 0; k <= d; k++) if (src[k] !== 0n) at.push(k);
+        return at;
+      });
       const rows = W.map((Wr, r) => {
+        checkDeadline();
         const out = new Array<bigint>(d + 1).fill(0n);
         out[d] = fixed.bias[r]!;
         for (let c = 0; c < Wr.length; c++) {
           const w = Wr[c]!;
           if (w === 0n) continue;
           const src = args[c]!;
-          for (let k = 0; k <= d; k++) if (src[k] !== 0n) out[k] = out[k]! + w * src[k]!;
+          for (const k of nonzero[c]!) out[k] = out[k]! + w * src[k]!;
         }
         return out;
       });

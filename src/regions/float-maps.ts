@@ -12,6 +12,7 @@ import { gamma, inflate, UNIT_ROUNDOFF as u } from "../exact/float-error.js";
 import type { Rational } from "../exact/rational.js";
 import type { Network } from "../network/ir.js";
 import type { NeuronInfo } from "./affine-maps.js";
+import { checkDeadline } from "../geometry/deadline.js";
 
 /** Rank-k updates of an affine node between two full products. */
 const MAX_RANK_UPDATES = 32;
@@ -32,6 +33,8 @@ interface AffineState {
   readonly delta: Float64Array;
   readonly deltaMax: Float64Array;
   readonly deltaErr: Float64Array;
+  /** Per argument row of the last full product: the index of its one nonzero entry, or −1. */
+  readonly single: Int32Array;
   updates: number;
   full: boolean;
 }
@@ -47,6 +50,8 @@ function exactFloat(x: Dyadic): number | undefined {
   const f = x.toNumber();
   return Number.isFinite(f) && DyadicField.fromFloat(f).equals(x) ? f : undefined;
 }
+
+const MAX_EXACT = 2n ** 53n;
 
 /** The network's parameters as floats (read-only, shared by every FloatMaps of the network). */
 interface FloatParams {
@@ -72,12 +77,22 @@ function floatParams(net: Network, neurons: readonly NeuronInfo<Dyadic>[]): Floa
 }
 
 function convertParams(net: Network, neurons: readonly NeuronInfo<Dyadic>[]): FloatParams | null {
-  const floats = (xs: readonly Rational[]): Float64Array | undefined => {
-    const out = new Float64Array(xs.length);
-    for (let i = 0; i < xs.length; i++) {
-      const f = exactFloat(DyadicField.fromRational(xs[i]!));
-      if (f === undefined) return undefined;
-      out[i] = f;
+  const floats = (rows: readonly (readonly Rational[])[]): Float64Array | undefined => {
+    const out = new Float64Array(rows.reduce((s, row) => s + row.length, 0));
+    let i = 0;
+    for (const row of rows) {
+      checkDeadline();
+      for (const r of row) {
+        // An integer below 2^53 is a float exactly (no allocation: networks of millions of weights).
+        if (r.d === 1n && r.n <= MAX_EXACT) {
+          const f = Number(r.n);
+          out[i++] = r.s < 0n ? -f : f;
+          continue;
+        }
+        const f = exactFloat(DyadicField.fromRational(r));
+        if (f === undefined) return undefined;
+        out[i++] = f;
+      }
     }
     return out;
   };
@@ -94,8 +109,8 @@ function convertParams(net: Network, neurons: readonly NeuronInfo<Dyadic>[]): Fl
   for (let id = 0; id < net.nodes.length; id++) {
     const node = net.nodes[id]!;
     if (node.kind !== "affine") continue;
-    const W = floats(node.weights.flat());
-    const bias = floats(node.bias);
+    const W = floats(node.weights);
+    const bias = floats([node.bias]);
     if (!W || !bias) return null;
     affine.set(id, { W, absW: W.map(Math.abs), bias });
   }
@@ -155,7 +170,7 @@ export class FloatMaps {
         this.affine.set(id, {
           W, absW, bias, nIn, argNode, argRow,
           snap: new Float64Array(nIn * L), snapErr: new Float64Array(nIn), snapVer: new Float64Array(nIn).fill(-1),
-          changed: new Int32Array(nIn), delta: new Float64Array(nIn * L), deltaMax: new Float64Array(nIn), deltaErr: new Float64Array(nIn),
+          changed: new Int32Array(nIn), delta: new Float64Array(nIn * L), deltaMax: new Float64Array(nIn), deltaErr: new Float64Array(nIn), single: new Int32Array(nIn),
           updates: 0, full: true,
         });
       }
@@ -246,15 +261,24 @@ export class FloatMaps {
     if (st.full || 2 * k > nIn || st.updates >= MAX_RANK_UPDATES) {
       // Full product: |fl(Σ_c W_rc a_c + b_r) − exact| ≤ Σ_c |W_rc| e_c + γ_{nIn+1}(|b_r| + Σ_c |W_rc| max|a_c|).
       const amax = st.deltaMax;
+      // Argument rows with at most one nonzero entry (the input's unit rows): that entry's index, else −1.
+      const single = st.single;
       for (let c = 0; c < nIn; c++) {
         const src = this.values[st.argNode[c]!]!;
         const o = st.argRow[c]! * L;
         let m = 0;
+        let at = -1;
+        let nz = 0;
         for (let t = 0; t < L; t++) {
           const v = src[o + t]!;
           st.snap[c * L + t] = v;
+          if (v !== 0) {
+            nz++;
+            at = t;
+          }
           if (Math.abs(v) > m) m = Math.abs(v);
         }
+        single[c] = nz === 1 ? at : -1;
         amax[c] = m;
         st.snapErr[c] = this.error[st.argNode[c]!]![st.argRow[c]!]!;
         st.snapVer[c] = this.version[st.argNode[c]!]![st.argRow[c]!]!;
@@ -278,8 +302,11 @@ export class FloatMaps {
           eSum += a * st.snapErr[c]!;
           mSum += a * amax[c]!;
           const so = c * L;
-          for (let t = 0; t < L; t++) out[o + t] = out[o + t]! + w * st.snap[so + t]!;
+          const t1 = single[c]!;
+          if (t1 >= 0) out[o + t1] = out[o + t1]! + w * st.snap[so + t1]!;
+          else for (let t = 0; t < L; t++) out[o + t] = out[o + t]! + w * st.snap[so + t]!;
         }
+        if ((r & 63) === 63) checkDeadline();
         err[r] = inflate(eSum + g * mSum, 2 * nIn + 2);
         ver[r] = ++this.counter;
       }

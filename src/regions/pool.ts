@@ -22,6 +22,7 @@ import type { EnumerationStatus } from "./types.js";
 import { HELD_REGIONS, UnitLedger, type LedgerSnapshot, type Segment } from "./unit-ledger.js";
 import { UnitEngine, type UnitItem, type UnitSettings } from "./unit-runner.js";
 import { unitSteps } from "./unit-slot.js";
+import { withDeadline } from "../geometry/deadline.js";
 import { ROOT_UNIT, pathKey, unitFromJson, unitToJson, type WorkUnit } from "./work-unit.js";
 
 export interface PoolOptions {
@@ -230,7 +231,9 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
       }
       const steps = unitSteps(engine, id, unit, channel);
       let turn = performance.now();
-      while (!steps.next().done) {
+      // The pool's stop is also seen inside a decision's LPs (geometry/deadline.ts).
+      const stopped = (): boolean => Atomics.load(flags, POOL_FLAG.stop) !== 0;
+      while (!withDeadline(stopped, () => steps.next()).done) {
         if (performance.now() - turn < STEP_MS) continue;
         await nextTurn();
         turn = performance.now();

@@ -101,9 +101,15 @@ export class RowStack<T> implements LpRows<T> {
       const F = this.F;
       let ea = 0;
       for (let k = 0; k < d; k++) {
-        const f = F.toNumber(row!.a[k]!);
+        const x = row!.a[k]!;
+        // Zero is a float exactly (and most of a box row in many dimensions).
+        if (F.sign(x) === 0) {
+          this.af[m * d + k] = 0;
+          continue;
+        }
+        const f = F.toNumber(x);
         this.af[m * d + k] = f;
-        if (this.trackErrors) ea = Math.max(ea, floatError(F, row!.a[k]!, f));
+        if (this.trackErrors) ea = Math.max(ea, floatError(F, x, f));
       }
       const bf = F.toNumber(row!.b);
       this.bf[m] = bf;
@@ -137,7 +143,9 @@ export class RowStack<T> implements LpRows<T> {
   }
 
   private grow(): void {
-    const cap = Math.max(2 * this.bf.length, this.count + 1);
+    // Doubling, but by a quarter once the float copy is big (thousands of dimensions: memory).
+    const big = this.bf.length * this.d > 1 << 22;
+    const cap = Math.max(big ? Math.ceil(1.25 * this.bf.length) : 2 * this.bf.length, this.count + 1);
     const af = new Float64Array(cap * Math.max(1, this.d));
     af.set(this.af);
     this.af = af;

@@ -11,6 +11,7 @@ import { resolveOptions } from "./options.js";
 import type { RegionKey } from "./map-key.js";
 import { regionToJson, type RegionJson } from "./region-map.js";
 import { pathKey, type WorkUnit } from "./work-unit.js";
+import { DeadlineError } from "../geometry/deadline.js";
 
 /** What each region becomes: "key" (pattern and output-map digest, map-key.ts: enough to count regions and linear pieces), or "json" (the region map entry). */
 export type RegionDetail = "key" | "json";
@@ -124,14 +125,23 @@ export class UnitEngine {
       // count neither sends nor keeps a tree position per box (that grew with every box of a long count).
       ...(detail === "json" ? { onBox: (id: number, path: readonly number[]) => sink.box(id, pathKey(path)) } : {}),
     };
-    for (const item of searchFor(this.resolved, opts, stats, unit, control).gen) {
-      if (item === null) {
-        yield;
-        continue;
+    let interrupted: UnitCursor | undefined;
+    try {
+      const { gen } = searchFor(this.resolved, opts, stats, unit, { ...control, interrupted: (cursor) => void (interrupted = cursor) });
+      for (const item of gen) {
+        if (item === null) {
+          yield;
+          continue;
+        }
+        if (item === true) continue;
+        regions++;
+        sink.item(regionToJson(item));
       }
-      if (item === true) continue;
-      regions++;
-      sink.item(regionToJson(item));
+    } catch (error) {
+      // A deadline (the driver's stop, geometry/deadline.ts) inside a decision: the rest starts where it was.
+      if (!(error instanceof DeadlineError)) throw error;
+      const at = interrupted ?? { path: [...unit.start], decisions: 0, splits: 0 };
+      return { regions, decisions: at.decisions, splits: at.splits, lp: stats.lp, rest: at };
     }
     return { regions, decisions: stats.decisions, splits: stats.splits, lp: stats.lp, ...(rest ? { rest } : {}) };
   }

@@ -1,12 +1,14 @@
 // The entry point of a worker thread of src/regions/pool.ts: it reads the network and domain once, then runs
 // the work units the pool sends (unit-slot.ts), streaming their regions back in batches. Requests from the
 // pool (donate, cursor, stop) arrive through a shared Int32Array that the search polls after every decision,
-// so a busy thread answers within one decision without giving up its event loop turn. A batch is posted only
+// so a busy thread answers within one decision without giving up its event loop turn; a stop is also seen
+// inside a decision (its LPs check it as their deadline, geometry/deadline.ts). A batch is posted only
 // when the pool has room for it (reserveInFlight): a thread that runs ahead of the pool's output waits.
 import { parentPort, workerData } from "node:worker_threads";
 import { readNetworkJson } from "../formats/network-json.js";
 import { domainFromJson, type DomainJson } from "../formats/domain.js";
-import { reserveInFlight, type FromWorker, type ToWorker } from "./pool-protocol.js";
+import { POOL_FLAG, reserveInFlight, type FromWorker, type ToWorker } from "./pool-protocol.js";
+import { withDeadline } from "../geometry/deadline.js";
 import { UnitEngine, type UnitSettings } from "./unit-runner.js";
 import { unitSteps } from "./unit-slot.js";
 
@@ -46,5 +48,6 @@ const channel = {
 port.on("message", (message: ToWorker) => {
   const unit = message.unit.end ? { start: message.unit.start, end: message.unit.end } : { start: message.unit.start };
   const steps = unitSteps(engine, message.id, unit, channel);
-  while (!steps.next().done);
+  const stopped = (): boolean => Atomics.load(flags, POOL_FLAG.stop) !== 0;
+  while (!withDeadline(stopped, () => steps.next()).done);
 });
