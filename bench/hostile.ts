@@ -181,6 +181,10 @@ const deepCertificate = lazy(() => {
 });
 
 const CHECK_FAILED = /^tessera: check failed: /m;
+/** A region search on the network at the parameter limit, cut short: complete false, or stopped while reading. */
+const LIMIT_STOPPED = /"?complete"?: false|--timeout ran out while the file was being read/;
+/** The plane through 0, e_1 and e_2 of the network at the parameter limit's 2047 inputs. */
+const atLimitPlane = (): string => [0, 1, 2].map((i) => Array.from({ length: 2047 }, (_, k) => (i > 0 && k === i - 1 ? "1" : "0")).join(",")).join(";");
 const cases: Case[] = [
   // Numbers
   { id: "vnnlib-exponent-box", what: "`(>= X_0 -1e999999999)` in the input box (was: verify said holds)", args: () => ["verify", SEED, "--property", file("p1.vnnlib", HEADER + "(assert (>= X_0 -1e999999999))\n(assert (<= X_0 1))\n(assert (>= X_1 0))\n(assert (<= X_1 0))\n(assert (>= Y_0 1000))\n")], exit: 1, expect: /exponent 999999999 is beyond the limit ±1000/ },
@@ -236,7 +240,19 @@ const cases: Case[] = [
   { id: "json-relu-1e7-max-regions", what: "count --max-regions 1 on 10^7 inputs into 10^7 ReLUs", args: () => ["count", reluJson(), "--max-regions", "1"], exit: 1, expect: /a region search keeps an affine form/ },
   { id: "limit-2048-info", what: "info on a network at the parameter limit (2047 inputs, 2048 ReLUs: 2^22 parameters)", args: () => ["info", atLimit(), "--json"], exit: 0, expect: /"parameters": 4194304/ },
   { id: "limit-2048-max-regions", what: "count --max-regions 1 on it (box [-1,1]^2047)", args: () => ["count", atLimit(), "--box=-1:1", "--max-regions", "1", "--json"], exit: 0, expect: /"regions": 1,/ },
-  { id: "limit-2048-timeout", what: "count --timeout 5 on it (stops while reading, or after it with complete: false)", args: () => ["count", atLimit(), "--box=-1:1", "--timeout", "5", "--json"], exit: [0, 1], expect: /"complete": false|--timeout ran out while the file was being read/ },
+  { id: "limit-2048-timeout", what: "count --timeout 5 on it (stops while reading, or after it with complete: false)", args: () => ["count", atLimit(), "--box=-1:1", "--timeout", "5", "--json"], exit: [0, 1], expect: LIMIT_STOPPED },
+  { id: "limit-2048-timeout-12", what: "count --timeout 12 on it (past loading on a quiet machine: stops in the set-up or the first decisions)", args: () => ["count", atLimit(), "--box=-1:1", "--timeout", "12", "--json"], exit: [0, 1], expect: LIMIT_STOPPED },
+  { id: "limit-2048-max-regions-timeout", what: "count --max-regions 1 --timeout 12 on it (the first region is out of reach: stops at the deadline)", args: () => ["count", atLimit(), "--box=-1:1", "--max-regions", "1", "--timeout", "12", "--json"], exit: [0, 1], expect: LIMIT_STOPPED },
+  ...(["regions", "graph", "jumps", "bounds", "lipschitz", "neurons"] as const).map(
+    (command): Case => ({
+      id: `limit-2048-${command}-timeout`,
+      what: `${command} --timeout 5 on it`,
+      args: () => [command, atLimit(), "--box=-1:1", "--timeout", "5", "--json", ...(command === "regions" || command === "graph" ? ["-o", join(dir, `limit-2048.${command}.json`)] : [])],
+      exit: [0, 1],
+      expect: command === "neurons" ? /"complete": (true|false)|--timeout ran out while the file was being read/ : LIMIT_STOPPED,
+    }),
+  ),
+  { id: "limit-2048-plot-timeout", what: "plot --timeout 5 on a plane through it (2048 lines in the box's slice)", args: () => ["plot", atLimit(), "--plane", atLimitPlane(), "--box=-1:1", "--timeout", "5", "--json", "-o", join(dir, "limit-2048.svg")], exit: [0, 1], expect: LIMIT_STOPPED },
   { id: "limit-2048-verify-timeout", what: "verify --timeout 5 on it", args: () => ["verify", atLimit(), "--property", atLimitProperty(), "--timeout", "5", "--json"], exit: 20, expect: /"result": "unknown"/ },
   // Write errors
   { id: "write-dev-full", what: "`-o /dev/full` (ENOSPC)", args: () => ["regions", SEED, "--json", "-o", "/dev/full"], exit: 1, expect: /cannot be written \(ENOSPC/ },
