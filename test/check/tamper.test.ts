@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Fraction from "fraction.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cli } from "../cli/run.js";
 
@@ -28,6 +29,8 @@ beforeAll(async () => {
   await writeMap("plane.json", SEED); // all of R^2: unbounded regions, recession directions, boundedBy
   await writeMap("box.json", SEED, "--box=-1:1", "--vertices"); // bounded by the box, 2-D vertices
   await writeMap("cube.json", NET3, "--box=0:1", "--vertices"); // 3-D vertices
+  // A float-weight network: multipliers and facet points with large, unrelated denominators.
+  await writeMap("mlp.json", "fixtures/bench/mlp-2-16-16-2.json", "--box=-1:1"); // 127 regions
 });
 
 async function check(doc: Json, net = SEED): Promise<{ code: number; out: string }> {
@@ -38,10 +41,13 @@ async function check(doc: Json, net = SEED): Promise<{ code: number; out: string
 }
 
 const copy = (name: string): Json => structuredClone(maps[name]!);
+/** x + 1/(3·2^100) as the map writes rationals: far below float resolution, with a denominator no row has. */
+const nudged = (x: string): string => new Fraction(x).add(new Fraction(1n, 3n * 2n ** 100n)).toFraction();
+const MLP = "fixtures/bench/mlp-2-16-16-2.json";
 
 describe("check verifies every printed field of a region map", () => {
   it("the untouched maps pass, and say which fields are informational", async () => {
-    for (const [name, net] of [["plane.json", SEED], ["box.json", SEED], ["cube.json", NET3]] as const) {
+    for (const [name, net] of [["plane.json", SEED], ["box.json", SEED], ["cube.json", NET3], ["mlp.json", MLP]] as const) {
       const r = await check(copy(name), net);
       expect(r.out).toMatch(/all \d+ regions verified \(witness, pattern, map, irredundant constraints \(facets, none missing\), bounded, vertices, piece maps\)/);
       expect(r.out).toMatch(/connected and maximal is informational/);
@@ -89,6 +95,25 @@ describe("check verifies every printed field of a region map", () => {
     "2-D vertices out of order": { map: "box.json", edit: (m) => m.regions[0].vertices.reverse(), field: /regions\[0\]\.vertices\[\d+\]: the vertices are not in counter-clockwise order/ },
     "a 3-D vertex dropped": { map: "cube.json", net: () => NET3, edit: (m) => m.regions[0].vertices.pop(), field: /regions\[0\]\.vertices: \d+ vertices for a region with \d+ facets: a vertex is missing/ },
     "a 3-D vertex moved outside": { map: "cube.json", net: () => NET3, edit: (m) => (m.regions[0].vertices[0] = ["2", "2", "2"]), field: /regions\[0\]\.vertices\[0\]: violates constraint/ },
+    "a float network's implied multiplier changed by 1/(3·2^100)": {
+      map: "mlp.json",
+      net: () => MLP,
+      edit: (m) => {
+        const item = m.regions.flatMap((x: Json) => x.implied).find((i: Json) => i.y.length > 0);
+        item.y[0] = nudged(item.y[0]);
+      },
+      field: /implied\[\d+\]: Σ y_i a_i differs|implied\[\d+\]: Σ y_i b_i exceeds/,
+    },
+    "a float network's facet point moved by 1/(3·2^100)": {
+      map: "mlp.json",
+      net: () => MLP,
+      edit: (m) => {
+        const point = m.regions[0].constraints[0].facetPoint;
+        point[0] = nudged(point[0]);
+        point[1] = nudged(point[1]);
+      },
+      field: /regions\[0\]\.constraints\[0\]\.facetPoint: (is not on the constraint's hyperplane|is not strictly inside)/,
+    },
     "counts.decisions changed": { map: "plane.json", edit: (m) => (m.counts.decisions += 1), field: /counts\.decisions: says/ },
     "counts.linearPieces changed": { map: "plane.json", edit: (m) => (m.counts.linearPieces += 1), field: /counts\.linearPieces: says/ },
   };
