@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Every property test runs with one fixed seed (FC_SEED overrides it; `npm run fuzz` uses random seeds).
+    setupFiles: ["test/fast-check-seed.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Commands default to one worker thread per core; tests run in this thread unless they pass --workers
