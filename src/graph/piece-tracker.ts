@@ -194,7 +194,7 @@ export class LinearPieceTracker {
    */
   finish(net: Network, domain: Polyhedron): [pieceOfId: number[], count: number] {
     const { hashes, size: n } = this.regions;
-    const parent = Array.from({ length: n }, (_, i) => i);
+    const parent = Uint32Array.from({ length: n }, (_, i) => i);
     const find = (i: number): number => {
       while (parent[i] !== i) {
         parent[i] = parent[parent[i]!]!;
@@ -249,13 +249,19 @@ export class LinearPieceTracker {
       }
       i = j;
     }
-    const pieceOfRoot = new Map<number, number>();
-    const pieces = parent.map((_, i) => {
-      if (hashes[i]! < 0) return -1;
+    // Indexed by root id, not a Map: a Map holds at most 2^24 entries, and a count of 21.5 M regions crashed on it.
+    const pieceOfRoot = new Int32Array(n).fill(-1);
+    let count = 0;
+    const pieces = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      if (hashes[i]! < 0) {
+        pieces[i] = -1;
+        continue;
+      }
       const root = find(i);
-      if (!pieceOfRoot.has(root)) pieceOfRoot.set(root, pieceOfRoot.size);
-      return pieceOfRoot.get(root)!;
-    });
-    return [pieces, pieceOfRoot.size];
+      if (pieceOfRoot[root]! < 0) pieceOfRoot[root] = count++;
+      pieces[i] = pieceOfRoot[root]!;
+    }
+    return [pieces, count];
   }
 }
