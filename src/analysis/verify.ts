@@ -103,6 +103,8 @@ export interface PreparedVerify {
   readonly counters: { points: number; exactChecks: number };
   /** The (box, disjunct) cases that the root did not close, in the order one thread searches them. */
   readonly open: readonly { readonly box: number; readonly disjunct: number }[];
+  /** The trees of the cases closed at their root, by "box/disjunct" (shards record them in their part). */
+  readonly closed: ReadonlyMap<string, TreeNode>;
   caseContext(box: number, disjunct: number): CaseContext;
   /** Fill in the stats and return the outcome. */
   done<T extends VerifyOutcome>(outcome: T): T;
@@ -199,6 +201,7 @@ export function prepareVerify(net: Network, problem: VerificationProblem, option
     stats,
     counters,
     open,
+    closed: closedAtRoot,
     caseContext,
     done,
     holds(trees) {

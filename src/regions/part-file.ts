@@ -96,14 +96,22 @@ function readItem(v: unknown, detail: UnitSettings["detail"], file: string, wher
   return region as RegionJson;
 }
 
-/** Parse and check a part or checkpoint document; every error names the file and the JSON path. */
-export function readPart(text: string, file: string, format: PartDoc["format"]): PartDoc {
-  let json: unknown;
+/** The JSON of a part file (any command's), or a one-line error for a truncated or corrupted file. */
+export function parsePartText(text: string, file: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     fail(file, "", `is not a complete JSON document (${(error as Error).message}); a part cut short cannot be merged`);
   }
+}
+
+/** Parse and check a part or checkpoint document; every error names the file and the JSON path. */
+export function readPart(text: string, file: string, format: PartDoc["format"]): PartDoc {
+  return readPartJson(parsePartText(text, file), file, format);
+}
+
+/** The same from the parsed JSON. */
+export function readPartJson(json: unknown, file: string, format: PartDoc["format"]): PartDoc {
   const doc = obj(json, file, "(document)");
   if (doc.format !== format) fail(file, "format", `${JSON.stringify(doc.format)} is not "${format}"`);
   if (doc.version !== PART_VERSION) fail(file, "version", `${JSON.stringify(doc.version)} is not a version this tessera reads (${PART_VERSION})`);

@@ -6,13 +6,17 @@
 // Regions that must wait for an earlier interval are held under one budget for the whole ledger (unless kept
 // for a part file or checkpoint): when more than `budget` wait in memory, every waiting interval's regions go
 // to its temporary file (read back in order when it reaches the front), so a long NDJSON run on threads holds
-// a bounded number of regions however many intervals wait.
+// a bounded number of regions however many intervals wait. Box ids are bounded too: a box made at a node is
+// named only by regions below that node, which come in one block of the tree order, so once the emitted regions
+// have left that block its name is forgotten (BoxNumbering): memory does not grow with the number of boxes.
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RegionJson } from "./region-map.js";
 import type { RegionKey, UnitItem } from "./unit-runner.js";
-import { comparePaths, type WorkUnit } from "./work-unit.js";
+import { comparePaths, pathKey, type WorkUnit } from "./work-unit.js";
+import { parsePattern } from "../network/evaluate.js";
+import { invariant } from "../errors.js";
 import type { EnumerationStatus } from "./types.js";
 
 /** A finished interval [start, end) and what it produced (also the form stored in part and checkpoint files). */
@@ -79,13 +83,15 @@ export class UnitLedger {
   private readonly entries: Entry[] = [];
   private readonly byId = new Map<number, Entry>();
   private nextRegionId = 0;
-  private readonly boxIds = new Map<string, number>();
+  private readonly boxIds = new BoxNumbering();
   private spillDir: string | undefined;
   private spills = 0;
   regions = 0;
   /** Items in memory that are not emitted yet (not counting retained ones), and its highest value after a batch. */
   private held = 0;
   peakHeld = 0;
+  /** The most box names held at once (the canonical ids, and the local names of the unit that sent a batch). */
+  peakBoxNames = 0;
 
   /**
    * `emit` receives every region in tree order with its final id (box ids already renumbered in JSON items).
@@ -140,6 +146,7 @@ export class UnitLedger {
     this.flush();
     if (!this.retain && this.held > this.budget) for (const e of this.entries) if (e.items.length > e.emitted) this.spillOut(e);
     this.peakHeld = Math.max(this.peakHeld, this.held);
+    this.peakBoxNames = Math.max(this.peakBoxNames, this.boxIds.size + entry.boxes.size);
   }
 
   /** Write an entry's waiting items to its temporary file (appended after those already there). */
@@ -277,21 +284,78 @@ export class UnitLedger {
 
   private emitItem(e: Entry, item: UnitItem): void {
     const id = this.nextRegionId++;
-    this.emit(isKey(item) ? item : renumber(item, id, e.boxes, this.boxIds), id);
+    if (isKey(item)) return this.emit(item, id);
+    const region = renumber(item, id, e.boxes, this.boxIds);
+    // The regions after this one lie at or after its node: boxes of nodes before it and not above it are done.
+    if (item.splits && (this.boxIds.size > this.boxIds.pruneAt || (!this.retain && e.boxes.size > BOX_PRUNE_AT))) {
+      const path = parsePattern(item.pattern).flat();
+      this.boxIds.forgetBefore(path);
+      // A part file or checkpoint writes each segment's boxes: those stay.
+      if (!this.retain) forgetLocalBefore(e.boxes, path);
+    }
+    this.emit(region, id);
+  }
+}
+
+/** Names kept before forgetting is tried (then again at twice what is left, plus this). */
+const BOX_PRUNE_AT = 256;
+
+/** True when node `a` (a path key) is `b` or above it. */
+function isAncestorKey(a: string, b: string): boolean {
+  return a === "/" || a === b || (b.startsWith(a) && b.charCodeAt(a.length) === 46);
+}
+
+/** The path of a path key (work-unit.ts, pathKey). */
+const keyPath = (key: string): number[] => (key === "/" ? [] : key.split(".").map(Number));
+
+/** Forget the local boxes of nodes that come before `path` in tree order and are not above it (no later region names them). */
+function forgetLocalBefore(local: Map<number, string>, path: readonly number[]): void {
+  const key = pathKey(path);
+  for (const [id, k] of local) if (!isAncestorKey(k, key) && comparePaths(keyPath(k), path) < 0) local.delete(id);
+}
+
+/**
+ * Canonical box ids: the next id at a box's first appearance in tree order. Only the names still needed are
+ * kept: a region names only boxes of nodes above it (checked at every name), and regions come in tree order, so
+ * once a region outside a node's subtree has been emitted, that node's box is never named again.
+ */
+class BoxNumbering {
+  private readonly ids = new Map<string, number>();
+  private next = 0;
+  pruneAt = BOX_PRUNE_AT;
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  /** The id of the box made at node `key`, named by the region at node `regionKey`. */
+  id(key: string, regionKey: string): number {
+    let g = this.ids.get(key);
+    if (g === undefined) {
+      invariant(isAncestorKey(key, regionKey), `regions/unit-ledger: a region at ${regionKey} names the box of node ${key}, which is not above it`);
+      g = this.next++;
+      this.ids.set(key, g);
+    }
+    return g;
+  }
+
+  /** The region at `path` was emitted: forget the boxes of nodes not above it. */
+  forgetBefore(path: readonly number[]): void {
+    const key = pathKey(path);
+    for (const k of this.ids.keys()) if (!isAncestorKey(k, key)) this.ids.delete(k);
+    this.pruneAt = 2 * this.ids.size + BOX_PRUNE_AT;
   }
 }
 
 /** A region map entry with its final id and canonical box ids (a box gets the next id where its record appears). */
-function renumber(region: RegionJson, id: number, local: Map<number, string>, global: Map<string, number>): RegionJson {
+function renumber(region: RegionJson, id: number, local: Map<number, string>, global: BoxNumbering): RegionJson {
   if (!region.splits) return { ...region, id };
+  let regionKey: string | undefined;
   const boxId = (localId: number): number => {
-    const key = local.get(localId) ?? `?${localId}`;
-    let g = global.get(key);
-    if (g === undefined) {
-      g = global.size;
-      global.set(key, g);
-    }
-    return g;
+    const key = local.get(localId);
+    invariant(key !== undefined, `regions/unit-ledger: region ${id} names box ${localId}, which its unit did not make`);
+    regionKey ??= pathKey(parsePattern(region.pattern).flat());
+    return global.id(key, regionKey);
   };
   const ref = <C>(c: C): C => (c && typeof c === "object" && "box" in c ? ({ box: boxId((c as { box: number }).box) } as C) : c);
   const splits = region.splits.map((s) => {

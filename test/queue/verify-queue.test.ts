@@ -12,8 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadNetwork } from "../../src/formats/load.js";
 import "../../src/formats/index.js";
 import { loadVnnlib } from "../../src/formats/vnnlib.js";
-import { evaluate } from "../../src/network/evaluate.js";
-import { rat } from "../../src/exact/rational.js";
 import { verify } from "../../src/analysis/verify.js";
 import { problemFromVnnlib } from "../../src/analysis/problem.js";
 import { packageVersion } from "../../src/cli/version.js";
@@ -21,6 +19,7 @@ import { connectRedis } from "../../src/queue/connection.js";
 import { verifyOnQueue } from "../../src/queue/submit-verify.js";
 import { branchFromJson, branchToJson, floatsFromBase64, floatsToBase64, readBranchAnswer, treeToJson } from "../../src/queue/branch-units.js";
 import { cli, tempFiles } from "../cli/run.js";
+import { isUnsafeInput } from "../analysis/unsafe-input.js";
 import { cliChild, startRedis, startWorker, until, type RedisServer, type WorkerProcess } from "./redis.js";
 
 const ACAS = fileURLToPath(new URL("../../fixtures/acasxu", import.meta.url));
@@ -84,16 +83,7 @@ describe.sequential("verify --queue (real redis-server, worker processes)", () =
       expect(units).toBeGreaterThan(0);
       if (out.result !== "violated") return;
       // A plain forward pass: the input is in a box of the property and the output satisfies an unsafe conjunction.
-      const cx = out.counterexample;
-      const y = evaluate(net, cx.input).output;
-      expect(problem.boxes.some((b) => cx.input.every((x, i) => x.compare(b.lo[i]!) >= 0 && x.compare(b.hi[i]!) <= 0))).toBe(true);
-      const unsafe = problem.disjuncts.some((conj) =>
-        conj.every((c) => {
-          const lhs = c.a.reduce((s, a, i) => s.add(a.mul(y[i]!)), rat(0));
-          return c.strict ? lhs.compare(c.b) < 0 : lhs.compare(c.b) <= 0;
-        }),
-      );
-      expect(unsafe).toBe(true);
+      expect(isUnsafeInput(net, problem, out.counterexample.input)).toBe(true);
       // Cancelled: no job of the run waits, its keys are gone.
       const db = redis.client();
       expect((await db.lrange("tessera:units:wait", 0, -1)).filter((id) => id.startsWith("violated_"))).toEqual([]);

@@ -67,3 +67,51 @@ describe("UnitLedger: tree order from any arrival order, with waiting regions sp
     );
   });
 });
+
+describe("UnitLedger: box names are forgotten once the regions have left the node's subtree", () => {
+  it("a full binary tree of depth 12 in one unit (4,096 regions, 4,095 boxes): the one-run box ids, at most a few hundred names held", () => {
+    const depth = 12;
+    type Item = { pattern: string; splits: { neuron: number; keep: number[]; lower: { box: number } }[] };
+    const emitted: Item[] = [];
+    const ledger = new UnitLedger((item) => void emitted.push(item as unknown as Item), false, 8);
+    ledger.add(0, { start: [] });
+    ledger.flush();
+    // Depth first: a box on entering every inner node (local id = order made), a region at every leaf naming
+    // the boxes of all its ancestors, root first; sent in batches of 16 regions with the boxes made meanwhile.
+    let made = 0;
+    const expected: number[][] = [];
+    const firstSeen = new Map<number, number>();
+    let batch: Item[] = [];
+    let boxes: [number, string][] = [];
+    const visit = (path: number[], above: number[]): void => {
+      if (path.length === depth) {
+        const splits = above.map((box, neuron) => ({ neuron, keep: [path[neuron]!], lower: { box } }));
+        batch.push({ pattern: path.join(""), splits });
+        expected.push(above.map((box) => firstSeen.get(box) ?? firstSeen.set(box, firstSeen.size).get(box)!));
+        if (batch.length === 16) {
+          ledger.items(0, batch as never[], boxes);
+          [batch, boxes] = [[], []];
+        }
+        return;
+      }
+      const box = made++;
+      boxes.push([box, path.length === 0 ? "/" : path.join(".")]);
+      visit([...path, 0], [...above, box]);
+      visit([...path, 1], [...above, box]);
+    };
+    visit([], []);
+    ledger.finish(0, 0, 0);
+    ledger.drain();
+    expect(emitted).toHaveLength(2 ** depth);
+    expect(emitted.map((r) => r.splits.map((s) => s.lower.box))).toEqual(expected);
+    // Without forgetting, all 4,095 names (canonical and local) would be held by the end.
+    expect(ledger.peakBoxNames).toBeLessThan(600);
+  });
+
+  it("a region naming a box of a node that is not above it is an internal error, never a wrong id", () => {
+    const ledger = new UnitLedger(() => undefined, false, 8);
+    ledger.add(0, { start: [] });
+    ledger.flush();
+    expect(() => ledger.items(0, [{ pattern: "10", splits: [{ neuron: 1, keep: [0], lower: { box: 0 } }] } as never], [[0, "0"]])).toThrow(/names the box of node 0, which is not above it/);
+  });
+});
