@@ -6,7 +6,7 @@ import { describeDomain, domainToJson } from "../formats/domain.js";
 import { readCommandInput } from "./command-input.js";
 import { printJson, type CliContext } from "./context.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
-import { runEnumeration } from "./enumeration-run.js";
+import { afterSearch, runEnumeration } from "./enumeration-run.js";
 import { LinearPieceTracker } from "../graph/piece-tracker.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
@@ -43,22 +43,25 @@ export function countCommand(ctx: CliContext): Command {
     if (flags.output && !flags.shard) throw new InputError("-o", "", "is the part file of --shard; count prints its answer (use --json)");
     // Counting needs no region's certificate records: every decision is still certified exactly.
     const settings: UnitSettings = { certify: flags.certify, irredundant: false, keepCertificates: false, collectVertices: false, detail: "key" };
-    const plan = planUnits(flags, { command: "count", net, file, domain, settings });
+    const plan = planUnits(flags, { command: "count", net, file, domain, settings, warn: (line) => ctx.io.stderr(line) });
     const queue = await planQueue(ctx, flags, { command: "count", net, file, domain, settings, unitsNeeded: plan.unitsNeeded });
     const result = await runEnumeration(ctx, net, { domain, domainLabel, maxRegions, timeoutMs, ...settings, workers, ...plan.run, ...(queue ? { runner: queue.runner } : {}), onRegionKey: (id, key) => pieces.addKey(id, key.pattern, key.digest) });
-    if (plan.unitsNeeded) plan.finish(result, workers);
+    if (plan.unitsNeeded) afterSearch(ctx, plan.shard ? "writing the part file" : "writing the checkpoint", () => plan.finish(result, workers));
     queue?.finish(result);
     if (plan.shard) {
       ctx.io.stderr(`tessera: shard ${plan.shard.index}/${plan.shard.count}: ${result.regions} regions written to ${flags.output}${result.complete ? "" : " (complete: false)"}\n`);
       if (flags.json) printJson(ctx, { shard: plan.shard, regions: result.regions, complete: result.complete, status: result.status, part: flags.output });
       return;
     }
-    const [, linearPieces] = pieces.finish(result.domain.network, result.domain.polyhedron);
+    const linearPieces = afterSearch(ctx, "counting linear pieces", () => pieces.finish(result.domain.network, result.domain.polyhedron)[1]);
+    // Without its piece count the answer is not whole: complete: false, status "failed", linearPieces null.
+    const complete = result.complete && linearPieces !== undefined;
+    const status = linearPieces === undefined ? "failed" : result.status;
     const out = {
       regions: result.regions,
-      linearPieces,
-      complete: result.complete,
-      status: result.status,
+      linearPieces: linearPieces ?? null,
+      complete,
+      status,
       domain: domainToJson(domain),
       elapsedMs: Math.round(result.elapsedMs * 10) / 10,
       certified: result.certified,
@@ -69,7 +72,7 @@ export function countCommand(ctx: CliContext): Command {
     if (flags.json) return printJson(ctx, out);
     const lines = [
       `regions   ${result.regions}${result.complete ? "" : ` (incomplete: ${result.status}; at least this many)`}`,
-      `pieces    ${linearPieces} linear pieces (adjacent regions with equal affine maps merged)`,
+      linearPieces === undefined ? "pieces    not counted (the count failed: see the error above)" : `pieces    ${linearPieces} linear pieces (adjacent regions with equal affine maps merged)`,
       `domain    ${describeDomain(domain, ctx.exact)}`,
       `neurons   ${result.neurons}`,
       `time      ${(result.elapsedMs / 1000).toFixed(3)} s (${result.certified ? "every region certified" : "NOT certified (--no-certify)"})`,

@@ -8,7 +8,6 @@ import { Command } from "commander";
 import { InputError } from "../errors.js";
 import { resolveDomain } from "../geometry/domain.js";
 import { describeDomain, domainFromJson } from "../formats/domain.js";
-import { readFileBytes } from "../formats/load.js";
 import { networkSha256, readNetworkJson } from "../formats/network-json.js";
 import { mergeVerifyShards } from "../analysis/verify-shard.js";
 import { readVerifyPart, type VerifyPartDoc } from "./verify-part.js";
@@ -16,7 +15,7 @@ import { reportVerify } from "./verify.js";
 import { LinearPieceTracker } from "../graph/piece-tracker.js";
 import { activationNodeIds } from "../network/ir.js";
 import { arithmeticOf, type EnumerationResult } from "../regions/enumerate.js";
-import { PART_FORMAT, gapsIn, parsePartText, readPartJson, segmentFromJson, type PartDoc } from "../regions/part-file.js";
+import { PART_FORMAT, gapsIn, parsePartText, readPartFile, readPartJson, segmentFromJson, type PartDoc } from "../regions/part-file.js";
 import { RegionMapWriter, mapDigest, regionMapHeader, type RegionJson } from "../regions/region-map.js";
 import { UnitLedger, isKey } from "../regions/unit-ledger.js";
 import { newLpStats } from "../geometry/lp.js";
@@ -146,7 +145,7 @@ export function mergeCommand(ctx: CliContext): Command {
         "  $ for i in 1 2 3; do tessera verify net.onnx --property p.vnnlib --shard $i/3 -o v-$i.json; done\n  $ tessera merge v-*.json --certificate cert.json   (verify's verdict and exit code: 0 holds, 10 violated, 20 unknown)\n",
     )
     .action(async (files: string[], flags: MergeFlags) => {
-      const jsons = files.map((file) => parsePartText(new TextDecoder().decode(readFileBytes(file)), file));
+      const jsons = files.map((file) => parsePartText(readPartFile(file), file));
       if (commandOf(jsons[0]) === "verify") return mergeVerify(ctx, files, jsons, flags);
       for (const flag of ["certificate", "resultFile"] as const) {
         if (flags[flag] !== undefined) throw new InputError(flag === "certificate" ? "--certificate" : "--result-file", "", "is for the merge of verify parts");

@@ -8,7 +8,7 @@ import { RegionMapWriter, mapDigest, regionMapHeader, type RegionJson } from "..
 import type { UnitSettings } from "../regions/unit-runner.js";
 import type { CliContext } from "./context.js";
 import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
-import { runEnumeration } from "./enumeration-run.js";
+import { afterSearch, runEnumeration } from "./enumeration-run.js";
 import { LinearPieceTracker } from "../graph/piece-tracker.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { describeDomain } from "../formats/domain.js";
@@ -49,7 +49,7 @@ export function regionsCommand(ctx: CliContext): Command {
     const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
     const workers = workersFromFlags(flags, process.env, net);
     const settings: UnitSettings = { certify: flags.certify, irredundant: true, keepCertificates: true, collectVertices: Boolean(flags.vertices), detail: "json" };
-    const plan = planUnits(flags, { command: "regions", net, file, domain, settings });
+    const plan = planUnits(flags, { command: "regions", net, file, domain, settings, warn: (line) => ctx.io.stderr(line) });
     const queue = await planQueue(ctx, flags, { command: "regions", net, file, domain, settings, unitsNeeded: plan.unitsNeeded });
     const run = { domain, domainLabel, maxRegions, timeoutMs, ...settings, workers, ...plan.run, ...(queue ? { runner: queue.runner } : {}) };
     if (plan.shard) {
@@ -77,12 +77,15 @@ export function regionsCommand(ctx: CliContext): Command {
         onRegionJson = (r) => (track(r), ctx.io.stdout(`${r.id}\t${r.pattern}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map((v) => formatReadable(parseWrittenRational(v), ctx.exact)).join(", ")})\n`));
       }
       const result = await runEnumeration(ctx, net, { ...run, onRegionJson });
-      if (plan.unitsNeeded) plan.finish(result, workers);
+      if (plan.unitsNeeded) afterSearch(ctx, "writing the checkpoint", () => plan.finish(result, workers));
       queue?.finish(result);
-      const [pieceOf, linearPieces] = pieces.finish(result.domain.network, result.domain.polyhedron);
+      // Without the piece count, the map is written without pieces and marked complete: false, status "failed".
+      const finished = afterSearch(ctx, "counting linear pieces", () => pieces.finish(result.domain.network, result.domain.polyhedron));
+      const [pieceOf, linearPieces] = finished ?? [[], undefined];
+      const ended = finished ? result : { ...result, complete: false, status: "failed" as const };
       for (const r of held) writer!.entry(r, pieceOf[r.id]);
-      if (writer) writer.end(result, { count: linearPieces, ...(flags.ndjson ? { ofId: pieceOf } : {}) }, result.parallel);
-      else ctx.io.stdout(`${result.regions} regions, ${linearPieces} linear pieces${result.complete ? "" : ` (incomplete: ${result.status})`}\n`);
+      if (writer) writer.end(ended, linearPieces === undefined ? undefined : { count: linearPieces, ...(flags.ndjson ? { ofId: pieceOf } : {}) }, result.parallel);
+      else ctx.io.stdout(`${result.regions} regions, ${linearPieces ?? "(not counted)"} linear pieces${ended.complete ? "" : ` (incomplete: ${ended.status})`}\n`);
       sink.close();
       if (flags.output) ctx.io.stderr(`tessera: wrote ${result.regions} regions to ${flags.output}${result.complete ? "" : " (complete: false)"}\n`);
     } catch (error) {

@@ -2,20 +2,19 @@
 // tree, written as a part file for `tessera merge`), --checkpoint FILE (the finished segments and the open
 // units, rewritten atomically every few seconds) and --resume FILE (continue a checkpoint after a kill).
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
+import { InputError, errorLine } from "../errors.js";
 import { domainToJson } from "../formats/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
-import { readFileBytes } from "../formats/load.js";
 import { networkSha256, networkToJson } from "../formats/network-json.js";
 import { inputSize, outputSize, type Network } from "../network/ir.js";
-import { CHECKPOINT_FORMAT, PART_FORMAT, PART_VERSION, readPart, segmentFromJson, segmentToJson, type PartCommand, type PartDoc } from "../regions/part-file.js";
+import { CHECKPOINT_FORMAT, PART_FORMAT, PART_VERSION, partJsonChunks, readPart, readPartFile, segmentFromJson, segmentToJson, type PartCommand, type PartDoc } from "../regions/part-file.js";
 import type { RunResult, RunOptions } from "../regions/run.js";
 import type { EnumerationResult } from "../regions/enumerate.js";
 import { shardUnits } from "../regions/shards.js";
 import type { LedgerSnapshot } from "../regions/unit-ledger.js";
 import { UnitEngine, type UnitSettings } from "../regions/unit-runner.js";
 import { WORK_UNIT_VERSION, unitFromJson, unitToJson, type WorkUnit } from "../regions/work-unit.js";
-import { writeTextFile } from "./output-file.js";
+import { openTextFile } from "./output-file.js";
 import { parsePositiveSeconds } from "./parse.js";
 import { packageVersion } from "./version.js";
 import type { CliContext } from "./context.js";
@@ -66,6 +65,20 @@ interface PlanInput {
   readonly settings: UnitSettings;
   /** The command's own flags that change its answer (written into parts for `tessera merge`). */
   readonly options?: Record<string, string>;
+  /** Where a warning during the run goes (a checkpoint that could not be written). */
+  readonly warn?: (line: string) => void;
+}
+
+/** Write a part or checkpoint streamed (part-file.ts, partJsonChunks): no single string of the whole document. */
+function writePart(file: string, doc: PartDoc, flag: string): void {
+  const out = openTextFile(file, flag);
+  try {
+    for (const piece of partJsonChunks(doc)) out.write(piece);
+    out.close();
+  } catch (error) {
+    out.discard();
+    throw error;
+  }
 }
 
 export function planUnits(flags: UnitFlags, input: PlanInput): UnitPlan {
@@ -107,6 +120,7 @@ export function planUnits(flags: UnitFlags, input: PlanInput): UnitPlan {
   }
   const rootUnits: WorkUnit[] = [{ start: [] }];
   const checkpointFile = flags.checkpoint;
+  let checkpointFailed = false;
   return {
     unitsNeeded: Boolean(shard || flags.checkpoint || flags.resume),
     ...(shard ? { shard } : {}),
@@ -115,15 +129,30 @@ export function planUnits(flags: UnitFlags, input: PlanInput): UnitPlan {
       ...(units ? { units } : {}),
       ...(segments ? { segments } : {}),
       ...(checkpointFile
-        ? { checkpoint: { everyMs, write: (snapshot: LedgerSnapshot) => writeTextFile(checkpointFile, JSON.stringify(doc(CHECKPOINT_FORMAT, rootUnits, snapshot, false, "running", { workers: 0, units: 0, donations: 0 })) + "\n", "--checkpoint") } }
+        ? {
+            checkpoint: {
+              everyMs,
+              // A checkpoint that cannot be written (a full disk) does not stop the run: it is said once, and the
+              // previous checkpoint stays in place (written under a temporary name, renamed when whole).
+              write: (snapshot: LedgerSnapshot) => {
+                try {
+                  writePart(checkpointFile, doc(CHECKPOINT_FORMAT, rootUnits, snapshot, false, "running", { workers: 0, units: 0, donations: 0 }), "--checkpoint");
+                } catch (error) {
+                  if (checkpointFailed) return;
+                  checkpointFailed = true;
+                  input.warn?.(`tessera: the checkpoint could not be written; the run goes on (the previous checkpoint, if any, stays). ${errorLine(error)}\n`);
+                }
+              },
+            },
+          }
         : {}),
     },
     finish: (result, workers) => {
       const snapshot = result.snapshot!;
       const stats = { workers, units: result.parallel.units, donations: result.parallel.donations };
       const complete = snapshot.open.length === 0;
-      if (shard) writeTextFile(flags.output!, JSON.stringify(doc(PART_FORMAT, units!, snapshot, complete, complete ? "complete" : result.status, stats)) + "\n", "-o");
-      if (checkpointFile) writeTextFile(checkpointFile, JSON.stringify(doc(CHECKPOINT_FORMAT, rootUnits, snapshot, complete, complete ? "complete" : result.status, stats)) + "\n", "--checkpoint");
+      if (shard) writePart(flags.output!, doc(PART_FORMAT, units!, snapshot, complete, complete ? "complete" : result.status, stats), "-o");
+      if (checkpointFile) writePart(checkpointFile, doc(CHECKPOINT_FORMAT, rootUnits, snapshot, complete, complete ? "complete" : result.status, stats), "--checkpoint");
     },
   };
 }
@@ -166,7 +195,7 @@ export async function runShard(
 
 /** A checkpoint to resume: of this network, this domain, this command and these settings. */
 function readCheckpoint(file: string, input: PlanInput): PartDoc {
-  const doc = readPart(new TextDecoder().decode(readFileBytes(file)), file, CHECKPOINT_FORMAT);
+  const doc = readPart(readPartFile(file), file, CHECKPOINT_FORMAT);
   if (doc.network.sha256 !== networkSha256(input.net)) throw new InputError(file, "network.sha256", `is the checkpoint of another network (${doc.network.file ?? "unnamed"}), not of ${input.file}`);
   if (JSON.stringify(doc.domain) !== JSON.stringify(domainToJson(input.domain))) throw new InputError(file, "domain", "is another domain than the one these flags give");
   if (doc.command !== input.command) throw new InputError(file, "command", `is a checkpoint of \`${doc.command}\`, not of \`${input.command}\``);

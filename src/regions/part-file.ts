@@ -3,7 +3,9 @@
 // `tessera merge` needs no other file), which domain and engine settings, which work units were asked for,
 // the finished segments with their regions, and the units still open. `tessera merge` joins parts into one
 // run's answer (unit-ledger.ts); `--resume` continues a checkpoint.
+import { constants } from "node:buffer";
 import { InputError } from "../errors.js";
+import { readFileBytes } from "../formats/load.js";
 import type { DomainJson } from "../formats/domain.js";
 import type { RegionJson } from "./region-map.js";
 import type { Segment } from "./unit-ledger.js";
@@ -96,6 +98,40 @@ function readItem(v: unknown, detail: UnitSettings["detail"], file: string, wher
   return region as RegionJson;
 }
 
+/**
+ * A part or checkpoint document as JSON text in pieces, never one string of the whole document (V8 caps a
+ * string at about 512 MB, which the regions of a long run pass): the fields, then each segment with its regions
+ * `chunk` at a time. The pieces joined are the document's JSON.
+ */
+export function* partJsonChunks(doc: PartDoc, chunk = 4096): Generator<string> {
+  const { segments, ...head } = doc;
+  yield JSON.stringify(head).slice(0, -1) + ',"segments":[';
+  for (let i = 0; i < segments.length; i++) {
+    const { regions, ...fields } = segments[i]!;
+    yield (i > 0 ? "," : "") + JSON.stringify(fields).slice(0, -1) + ',"regions":[';
+    for (let k = 0; k < regions.length; k += chunk) yield (k > 0 ? "," : "") + regions.slice(k, k + chunk).map((r) => JSON.stringify(r)).join(",");
+    yield "]}";
+  }
+  yield "]}\n";
+}
+
+/**
+ * A part or checkpoint file's text. It is read as one JSON document, so a file beyond the longest string this
+ * JavaScript engine makes (V8: about 512 MB; `limit` lets tests use a small one) is refused in one line instead
+ * of failing inside the decoder. (Written streamed, such a file can be made; more shards make smaller parts.)
+ */
+export function readPartFile(file: string, limit: number = constants.MAX_STRING_LENGTH): string {
+  const bytes = readFileBytes(file);
+  const tooLong = (): never => fail(file, "", `is ${(bytes.length / 2 ** 20).toFixed(1)} MB, more than one JSON document can hold here (${(limit / 2 ** 20).toFixed(1)} MB, the engine's longest string): run more shards, or checkpoint a smaller run`);
+  if (bytes.length > limit) tooLong();
+  try {
+    return new TextDecoder().decode(bytes);
+  } catch (error) {
+    if (error instanceof RangeError) tooLong();
+    throw error;
+  }
+}
+
 /** The JSON of a part file (any command's), or a one-line error for a truncated or corrupted file. */
 export function parsePartText(text: string, file: string): unknown {
   try {
@@ -142,7 +178,7 @@ export function readPartJson(json: unknown, file: string, format: PartDoc["forma
   const open = arr(doc.open, file, "open").map((u, i) => unitToJson(unitFromJson(u, file, `open[${i}]`)));
   const segments = arr(doc.segments, file, "segments").map((v, i) => readSegment(v, detail, file, `segments[${i}]`));
   // A region appears once in a run: a repeated pattern (a corrupted or edited file) is refused here.
-  const patterns = new Set<string>();
+  const patterns = new LargeStringSet();
   segments.forEach((s, i) =>
     s.regions.forEach((r, k) => {
       if (patterns.has(r.pattern)) fail(file, `segments[${i}].regions[${k}].pattern`, `${r.pattern} is listed twice; a region appears once in a run`);
@@ -153,6 +189,35 @@ export function readPartJson(json: unknown, file: string, format: PartDoc["forma
   obj(doc.stats, file, "stats");
   const checked: unknown = doc;
   return { ...(checked as PartDoc), units, open, segments };
+}
+
+/**
+ * A set of strings of any size: JavaScript's Set holds at most 2^24 entries (a part of a count of 21.5 M regions
+ * would pass it), so the strings go into Sets of at most `limit` entries each (tests use a small one).
+ */
+export class LargeStringSet {
+  private readonly sets = [new Set<string>()];
+  constructor(private readonly limit = 2 ** 23) {}
+
+  get size(): number {
+    return this.sets.reduce((n, s) => n + s.size, 0);
+  }
+
+  /** How many Sets hold the strings. */
+  get parts(): number {
+    return this.sets.length;
+  }
+
+  has(value: string): boolean {
+    return this.sets.some((s) => s.has(value));
+  }
+
+  add(value: string): void {
+    if (this.has(value)) return;
+    let last = this.sets[this.sets.length - 1]!;
+    if (last.size >= this.limit) this.sets.push((last = new Set()));
+    last.add(value);
+  }
 }
 
 /** Parse and check one segment's JSON (of a part, a checkpoint or a queue result); errors name `file` and `where`. */

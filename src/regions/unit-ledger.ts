@@ -9,7 +9,7 @@
 // a bounded number of regions however many intervals wait. Box ids are bounded too: a box made at a node is
 // named only by regions below that node, which come in one block of the tree order, so once the emitted regions
 // have left that block its name is forgotten (BoxNumbering): memory does not grow with the number of boxes.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RegionJson } from "./region-map.js";
@@ -151,7 +151,10 @@ export class UnitLedger {
 
   /** Write an entry's waiting items to its temporary file (appended after those already there). */
   private spillOut(entry: Entry): void {
-    this.spillDir ??= mkdtempSync(join(tmpdir(), "tessera-ledger-"));
+    if (this.spillDir === undefined) {
+      removeStaleSpillFolders();
+      this.spillDir = mkdtempSync(join(tmpdir(), `${SPILL_PREFIX}${process.pid}-`));
+    }
     if (!entry.spill) {
       const path = join(this.spillDir, `${this.spills++}.ndjson`);
       entry.spill = { path, fd: openSync(path, "w+"), count: 0 };
@@ -344,6 +347,46 @@ class BoxNumbering {
     const key = pathKey(path);
     for (const k of this.ids.keys()) if (!isAncestorKey(k, key)) this.ids.delete(k);
     this.pruneAt = 2 * this.ids.size + BOX_PRUNE_AT;
+  }
+}
+
+/** The temporary folders of waiting regions: `tessera-ledger-PID-XXXXXX` in $TMPDIR. */
+const SPILL_PREFIX = "tessera-ledger-";
+/** A spill folder untouched for this long whose process is gone is stale (a long run rewrites its files often). */
+export const STALE_SPILL_MS = 10 * 60 * 1000;
+
+/** True when process `pid` exists (EPERM: it exists, under another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Remove the spill folders of runs that died without cleaning up (SIGKILL, a crash, the machine lost; SIGINT and
+ * SIGTERM stop a run cleanly): a folder whose process is gone and that was not touched for STALE_SPILL_MS.
+ * Folders of other machines' processes in a shared $TMPDIR are kept unless their PID is free here too and they
+ * are stale. Best effort: a folder that cannot be read or removed is left.
+ */
+export function removeStaleSpillFolders(dir = tmpdir(), now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^tessera-ledger-(\d+)-/.exec(name);
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    try {
+      const path = join(dir, name);
+      if (now - statSync(path).mtimeMs >= STALE_SPILL_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed meanwhile, or not ours to remove.
+    }
   }
 }
 
