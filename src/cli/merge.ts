@@ -102,10 +102,7 @@ const commandOf = (json: unknown): unknown => (typeof json === "object" && json 
 function mergeVerify(ctx: CliContext, files: readonly string[], jsons: readonly unknown[], flags: MergeFlags): void {
   if (flags.output !== undefined) throw new InputError("-o", "", "writes a region map or a graph; the merge of verify parts writes its certificate with --certificate FILE");
   if (flags.format !== undefined) throw new InputError("--format", "", "is the format of a merged graph, not of verify parts");
-  const read = jsons.map((json, k) => {
-    if (commandOf(json) !== "verify") throw new InputError(files[k]!, "command", `is another command (${JSON.stringify(commandOf(json))}) than in ${files[0]} ("verify"); parts of different runs cannot be merged`);
-    return readVerifyPart(json, files[k]!);
-  });
+  const read = jsons.map((json, k) => readVerifyPart(json, files[k]!));
   const docs = read.map((r) => r.doc);
   const missing = checkTogether(docs, files, SAME_VERIFY);
   const first = docs[0]!;
@@ -146,6 +143,9 @@ export function mergeCommand(ctx: CliContext): Command {
     )
     .action(async (files: string[], flags: MergeFlags) => {
       const jsons = files.map((file) => parsePartText(readPartFile(file), file));
+      // Parts of verify and of the region commands hold different things: a mix is refused before either reader.
+      const other = jsons.findIndex((json) => (commandOf(json) === "verify") !== (commandOf(jsons[0]) === "verify"));
+      if (other > 0) throw new InputError(files[other]!, "command", `is another command (${JSON.stringify(commandOf(jsons[other]))}) than in ${files[0]} (${JSON.stringify(commandOf(jsons[0]))}); parts of different runs cannot be merged`);
       if (commandOf(jsons[0]) === "verify") return mergeVerify(ctx, files, jsons, flags);
       for (const flag of ["certificate", "resultFile"] as const) {
         if (flags[flag] !== undefined) throw new InputError(flag === "certificate" ? "--certificate" : "--result-file", "", "is for the merge of verify parts");

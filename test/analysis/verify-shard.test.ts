@@ -19,6 +19,7 @@ import { readVerifyPart, verifyPartDoc } from "../../src/cli/verify-part.js";
 import type { Network } from "../../src/network/ir.js";
 import { cli, tempFiles } from "../cli/run.js";
 import { isUnsafeInput } from "./unsafe-input.js";
+import { TWO_LAYER_NET_JSON } from "../regions/helpers.js";
 import { Ajv } from "ajv";
 import { projectFile } from "../project.js";
 
@@ -142,12 +143,18 @@ describe("tessera verify --shard and tessera merge of verify parts", () => {
     const prop2 = acas("2_2", 2)[1];
     const otherProp = await shards(1, "prop2", net22, prop2);
     const five = await shards(1, "five");
+    const countPart = part("count-part.json");
+    const twoLayer = part("two-layer.json");
+    writeFileSync(twoLayer, TWO_LAYER_NET_JSON);
+    expect((await cli("count", twoLayer, "--box=-2:2", "--shard", "1/2", "-o", countPart, "--workers", "1")).code).toBe(0);
     // A part of N = 1 against one of N = 2 (the same network and property): another shard count.
     const cases: [string[], RegExp][] = [
       [[two[0]!, otherNet[1]!], /network: is another network than in/],
       [[two[0]!, otherProp[0]!], /property: is another property than in/],
       [[two[0]!, two[0]!], /shard\.index: shard 1\/2 is also .*: a shard given twice/],
       [[two[0]!, five[0]!], /shard\.count: is 1 but .* was cut into 2 shards/],
+      [[two[0]!, countPart], /count-part\.json: command: is another command \("count"\) than in .* \("verify"\)/],
+      [[countPart, two[0]!], /b2-1\.json: command: is another command \("verify"\) than in .* \("count"\)/],
     ];
     for (const [files, message] of cases) {
       const r = await cli("merge", ...files);
