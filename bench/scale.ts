@@ -5,6 +5,7 @@
 //
 //   npm run bench -- bench/scale.ts speedup [--rounds 3] [--only count|verify]   2 workers vs 1, interleaved
 //   npm run bench -- bench/scale.ts shards [--net small]      --shard i/N for N = 2, 4, 8, one after another
+//   npm run bench -- bench/scale.ts verify-shards [--case 4_5,10]   verify --shard i/N for N = 2, 4, 8 + merge
 //   npm run bench -- bench/scale.ts threads [--net small|acas] [--rounds 2]   count's CPU thread by thread, 1 and 2 workers
 //   npm run bench -- bench/scale.ts simulate                  the donation policy on 1…512 simulated workers
 //   npm run bench -- bench/scale.ts memory [--regions 1e6] [--workers 1,2]   regions --ndjson peak RSS on a generated net
@@ -117,6 +118,38 @@ function shards(): void {
     const slowest = Math.max(...cpus);
     console.log(`| ${n} | ${f1(sum)} | ${f2(sum / single.cpu)} | ${f1(slowest)} | ${f1(mean)} | ${f2(slowest / mean)} | ${merged.regions} | ${f1(runs.reduce((s, r) => s + r.load, 0) / n)} |`);
   }
+}
+
+/**
+ * `verify --shard i/N` for N = 2, 4, 8, one after another, against one `verify --workers 1` run: the merged verdict
+ * and node count must be the single run's; the CPU of the shards summed and the slowest against the mean.
+ * Default case ACAS Xu 4_5 prop 10 (962 nodes); `--case 2_2,1` another network and property.
+ */
+function verifyShards(): void {
+  const [net, prop] = flag("--case", "4_5,10").split(",");
+  const argv = [`fixtures/acasxu/onnx/ACASXU_run2a_${net}_batch_2000.onnx`, "--property", `fixtures/acasxu/vnnlib/prop_${prop}.vnnlib`];
+  const dir = mkdtempSync(join(tmpdir(), "tessera-bench-vshards-"));
+  const single = timed(["verify", ...argv, "--json", "--workers", "1"]);
+  const verdict = single.out as unknown as { result: string; stats: { nodes: number } };
+  console.log(`verify ACAS Xu ${net} prop ${prop}, single run: ${verdict.result}, ${verdict.stats.nodes} nodes, CPU ${f1(single.cpu)} s, load ${f1(single.load)}`);
+  console.log("| N | sum of shard CPU s | sum / single | slowest shard CPU s | mean shard CPU s | slowest / mean | merged verdict, nodes | load |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const n of [2, 4, 8]) {
+    const runs: Timed[] = [];
+    const parts: string[] = [];
+    for (let i = 1; i <= n; i++) {
+      const part = join(dir, `part-${n}-${i}.json`);
+      runs.push(timed(["verify", ...argv, "--shard", `${i}/${n}`, "-o", part]));
+      parts.push(part);
+    }
+    const merged = JSON.parse(spawnSync(process.execPath, ["bin/tessera", "merge", ...parts, "--json"], { encoding: "utf8" }).stdout) as { result: string; stats: { nodes: number } };
+    if (merged.result !== verdict.result || (merged.result === "holds" && merged.stats.nodes !== verdict.stats.nodes)) throw new Error(`N=${n}: merged ${merged.result} (${merged.stats.nodes} nodes), single ${verdict.result} (${verdict.stats.nodes})`);
+    const cpus = runs.map((r) => r.cpu);
+    const sum = cpus.reduce((a, b) => a + b, 0);
+    const mean = sum / n;
+    console.log(`| ${n} | ${f1(sum)} | ${f2(sum / single.cpu)} | ${f1(Math.max(...cpus))} | ${f1(mean)} | ${f2(Math.max(...cpus) / mean)} | ${merged.result}, ${merged.stats.nodes} | ${f1(runs.reduce((s, r) => s + r.load, 0) / n)} |`);
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /**
@@ -305,4 +338,5 @@ else if (mode === "threads") await threadsMode();
 else if (mode === "shards") shards();
 else if (mode === "simulate") await simulateMode();
 else if (mode === "memory") memory();
-else throw new Error(`unknown mode ${mode}: speedup, threads, shards, simulate or memory`);
+else if (mode === "verify-shards") verifyShards();
+else throw new Error(`unknown mode ${mode}: speedup, threads, shards, verify-shards, simulate or memory`);

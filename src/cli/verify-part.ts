@@ -174,10 +174,11 @@ export function readVerifyPart(json: unknown, file: string): { doc: VerifyPartDo
   const closed = arr(verify.closed, "verify.closed").map((v, i) => rooted(v, `verify.closed[${i}]`));
   const open = arr(verify.open, "verify.open").map((v, i) => ref(v, `verify.open[${i}]`));
   if (result === "holds" && (!cut || open.length > 0 || !doc.complete)) fail("result", "is holds, but the part has no cut, open units, or says complete: false");
-  const stats = obj(doc.stats, "stats");
-  for (const k of ["nodes", "topNodes", "leaves", "maxDepth", "searchPoints", "exactChecks", "cases"]) nat(stats[k], `stats.${k}`);
-  if (typeof stats.elapsedMs !== "number" || !(stats.elapsedMs >= 0)) fail("stats.elapsedMs", "is not a number ≥ 0");
-  if ((stats.topNodes as number) > (stats.nodes as number)) fail("stats.topNodes", "is more than stats.nodes");
+  const s = obj(doc.stats, "stats");
+  const stat = (k: string): number => nat(s[k], `stats.${k}`);
+  const elapsedMs = typeof s.elapsedMs === "number" && s.elapsedMs >= 0 ? s.elapsedMs : fail("stats.elapsedMs", "is not a number ≥ 0");
+  const stats: VerifyShard["stats"] = { nodes: stat("nodes"), topNodes: stat("topNodes"), leaves: stat("leaves"), maxDepth: stat("maxDepth"), searchPoints: stat("searchPoints"), exactChecks: stat("exactChecks"), cases: stat("cases"), elapsedMs, workers: s.workers === undefined ? 1 : stat("workers") };
+  if (stats.topNodes > stats.nodes) fail("stats.topNodes", "is more than stats.nodes");
   const checked: unknown = doc;
   return {
     doc: checked as VerifyPartDoc,
@@ -190,7 +191,7 @@ export function readVerifyPart(json: unknown, file: string): { doc: VerifyPartDo
       ...(cut ? { cut } : {}),
       closed,
       open,
-      stats: stats as unknown as VerifyShard["stats"],
+      stats,
     },
   };
 }
