@@ -53,6 +53,8 @@ interface Entry extends Segment {
   spill?: Spill;
   /** Items already emitted (only the front entry emits). */
   emitted: number;
+  /** Local box names above which forgetting is tried again (unset: BOX_PRUNE_AT). */
+  boxPruneAt?: number;
   /** The latest cursor: items before it, and the node where the rest starts. */
   cursor?: { path: number[]; items: number; decisions: number; splits: number };
 }
@@ -92,6 +94,8 @@ export class UnitLedger {
   peakHeld = 0;
   /** The most box names held at once (the canonical ids, and the local names of the unit that sent a batch). */
   peakBoxNames = 0;
+  /** How many times names were scanned to forget some (amortised: a few per doubling, not one per region). */
+  boxPrunes = 0;
 
   /**
    * `emit` receives every region in tree order with its final id (box ids already renumbered in JSON items).
@@ -290,11 +294,18 @@ export class UnitLedger {
     if (isKey(item)) return this.emit(item, id);
     const region = renumber(item, id, e.boxes, this.boxIds);
     // The regions after this one lie at or after its node: boxes of nodes before it and not above it are done.
-    if (item.splits && (this.boxIds.size > this.boxIds.pruneAt || (!this.retain && e.boxes.size > BOX_PRUNE_AT))) {
+    // Tried again only once the names have doubled since the last try, so a unit whose boxes are mostly ahead
+    // of the output (regions read back from disk) costs amortised O(1) per region, not a scan per region.
+    const localDue = !this.retain && e.boxes.size > (e.boxPruneAt ?? BOX_PRUNE_AT);
+    if (item.splits && (this.boxIds.size > this.boxIds.pruneAt || localDue)) {
       const path = parsePattern(item.pattern).flat();
       this.boxIds.forgetBefore(path);
       // A part file or checkpoint writes each segment's boxes: those stay.
-      if (!this.retain) forgetLocalBefore(e.boxes, path);
+      if (!this.retain) {
+        forgetLocalBefore(e.boxes, path);
+        e.boxPruneAt = 2 * e.boxes.size + BOX_PRUNE_AT;
+      }
+      this.boxPrunes++;
     }
     this.emit(region, id);
   }

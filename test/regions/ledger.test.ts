@@ -108,6 +108,52 @@ describe("UnitLedger: box names are forgotten once the regions have left the nod
     expect(ledger.peakBoxNames).toBeLessThan(600);
   });
 
+  it("two units, the second finished first (its regions wait on disk with all their boxes): the same ids, and few scans of the names", () => {
+    const depth = 12;
+    type Item = { pattern: string; splits: { neuron: number; keep: number[]; lower: { box: number } }[] };
+    const emitted: Item[] = [];
+    const ledger = new UnitLedger((item) => void emitted.push(item as unknown as Item), false, 8);
+    // Unit 0 is the subtree of choice 0 at the root, unit 1 the rest; each makes its own boxes (local ids from 0).
+    ledger.add(0, { start: [], end: [1] });
+    ledger.add(1, { start: [1] });
+    ledger.flush();
+    const expected: number[][] = [];
+    const firstSeen = new Map<string, number>();
+    const units: { items: Item[]; boxes: [number, string][] }[] = [
+      { items: [], boxes: [] },
+      { items: [], boxes: [] },
+    ];
+    const made = [0, 0];
+    const visit = (path: number[], above: [number, string][], unit: number): void => {
+      const u = units[unit]!;
+      if (path.length === depth) {
+        u.items.push({ pattern: path.join(""), splits: above.map(([box], neuron) => ({ neuron, keep: [path[neuron]!], lower: { box } })) });
+        expected.push(above.map(([, key]) => firstSeen.get(key) ?? firstSeen.set(key, firstSeen.size).get(key)!));
+        return;
+      }
+      const key = path.length === 0 ? "/" : path.join(".");
+      const box = made[unit]!++;
+      u.boxes.push([box, key]);
+      for (const c of [0, 1]) visit([...path, c], [...above, [box, key]], path.length === 0 ? c : unit);
+    };
+    // The root's box is made by both units (each replays the root); unit 1's copy is its own local box 0.
+    units[1]!.boxes.push([made[1]!++, "/"]);
+    visit([], [], 0);
+    // Unit 1's regions name its own root box: rewrite their first split to local box 0 of unit 1.
+    for (const item of units[1]!.items) item.splits[0]!.lower.box = 0;
+    const send = (unit: number): void => {
+      const { items, boxes } = units[unit]!;
+      for (let k = 0; k < items.length; k += 16) ledger.items(unit, items.slice(k, k + 16) as never[], k === 0 ? boxes : []);
+      ledger.finish(unit, 0, 0);
+    };
+    send(1);
+    send(0);
+    ledger.drain();
+    expect(emitted.map((r) => r.splits.map((s) => s.lower.box))).toEqual(expected);
+    // Without the doubling rule every region of unit 1 (2,048) would scan its ~2,000 waiting names.
+    expect(ledger.boxPrunes).toBeLessThan(100);
+  });
+
   it("a region naming a box of a node that is not above it is an internal error, never a wrong id", () => {
     const ledger = new UnitLedger(() => undefined, false, 8);
     ledger.add(0, { start: [] });
