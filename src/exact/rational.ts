@@ -119,7 +119,17 @@ export function parseWrittenRational(text: string): Rational {
  */
 export function rationalFromJsonNumber(value: number): Rational | undefined {
   if (!Number.isFinite(value)) return undefined;
+  // Integers (most weights of generated networks) without the text round trip; small ones shared (a network at
+  // the parameter limit holds 4·10^6 of them: one object each was 400 MB). Rationals are never mutated.
+  if (Number.isSafeInteger(value)) return Math.abs(value) <= SHARED_INTEGERS ? sharedInteger(value) : reducedRational(BigInt(value), 1n);
   return tryParseRational(String(value));
+}
+
+const SHARED_INTEGERS = 1024;
+const sharedIntegers: (Rational | undefined)[] = new Array<Rational | undefined>(2 * SHARED_INTEGERS + 1);
+
+function sharedInteger(value: number): Rational {
+  return (sharedIntegers[value + SHARED_INTEGERS] ??= reducedRational(BigInt(value), 1n));
 }
 
 /** Canonical text: "p/q" reduced with q > 1, or "p"; the sign is on the numerator. */

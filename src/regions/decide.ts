@@ -17,7 +17,7 @@ import { floatInside, floatValueBetween, multipliersProve } from "./lp-filter.js
 import { proposeMax } from "../geometry/float-lp.js";
 import { nextDown, nextUp } from "../exact/float.js";
 import type { RowStack } from "./row-stack.js";
-import type { BoundCertificateRecord, Child, Decision, SplitRecord } from "./types.js";
+import type { BoundCertificateRecord, Child, Decision, SplitRecord, SplitRow } from "./types.js";
 import { interiorPointAlongTarget } from "./witness.js";
 
 export interface DecideContext<T> {
@@ -68,37 +68,166 @@ export class NeuronDecider<T> {
 
   /** Decide neuron j (global index) on the node with these rows and witness p; box: the layer's box, if any. */
   decide(rows: RowStack<T>, p: readonly T[], j: number, box: RegionBox<T> | undefined): Decision<T> {
+    const first = this.boxStage(p, j, box, rows.d);
+    return "decision" in first ? first.decision : this.lpStage(rows, p, j, box, first.guess, first.nonzero);
+  }
+
+  /**
+   * Witness first (regions/enumerate.ts, `count --max-regions`): neuron j's piece at the witness p, with no
+   * LP. The whole decision when it needs no LP anyway (the box decides j, z is constant, p is on a
+   * breakpoint); else p's piece, proved (in floats with an error bound, else exactly), and the split row:
+   * the node's other pieces are decided by `decide` when the search comes back to this node (same rows, same p).
+   */
+  witnessPiece(rows: RowStack<T>, p: readonly T[], j: number, box: RegionBox<T> | undefined): { decision: Decision<T> } | WitnessPieces<T> {
+    const first = this.boxStage(p, j, box, rows.d);
+    if ("decision" in first) return first;
+    const F = this.ctx.F;
+    const info = this.maps.neurons[j]!;
+    const K = info.breakpoints.length;
+    const fm = this.maps.float;
+    let floatRow: SplitRow<T>["float"];
+    if (box && fm && first.guess !== undefined) {
+      const vals = fm.values[info.inputNode]!;
+      const d = rows.d;
+      const off = info.neuron * (d + 1);
+      const e = fm.error[info.inputNode]![info.neuron]!;
+      const s0 = first.guess;
+      const pf = this.exactFloats(p);
+      if (this.filtered) floatRow = { wc: vals.slice(off, off + d + 1), e };
+      if (this.filtered && first.nonzero && pf) {
+        const maps = this.maps;
+        const row = { exact: () => maps.row(info.inputNode, info.neuron), float: floatRow! };
+        // p is in piece s0 and the box could not keep z there (as filteredLpDecision records it).
+        if (floatValueBetween(vals, off, d, e, pf, s0 > 0 ? this.bpUp[j]![s0 - 1]! : -Infinity, s0 < K ? this.bpDown[j]![s0]! : Infinity)) {
+          box.decided.set(j, null);
+          return { children: [{ piece: s0, witness: p }], row };
+        }
+        // p is on a breakpoint, or too close to call: a step off it each way, proved in floats.
+        const both = this.floatStepOff(rows, pf, j, vals, off, e);
+        if (both) {
+          box.decided.set(j, null);
+          return { children: both, row };
+        }
+      }
+    }
+    const { w, c } = this.maps.row(info.inputNode, info.neuron);
+    if (w.every((v) => F.sign(v) === 0)) return { decision: this.lpStage(rows, p, j, box, first.guess, first.nonzero) };
+    const { piece, tie } = pieceOf(F, info.breakpoints, F.dot(w, p, c));
+    if (tie) return { decision: this.lpStage(rows, p, j, box, first.guess, first.nonzero) };
+    return { children: [{ piece, witness: p }], row: { exact: { w, c }, ...(floatRow ? { float: floatRow } : {}) } };
+  }
+
+  /**
+   * Witness first, p on (or too near) breakpoint t of neuron j, the one nearest to the float z(p): the points
+   * p ∓ ε·ŵ in pieces t and t + 1, ε a quarter of the float step that stays inside the rows and the two
+   * pieces, each point proved strictly inside the rows and its piece (lp-filter.ts). Undefined when a proof fails.
+   */
+  private floatStepOff(rows: RowStack<T>, pf: Float64Array, j: number, vals: Float64Array, off: number, e: number): Child<T>[] | undefined {
+    const d = rows.d;
+    const bpf = this.bpf[j]!;
+    const K = bpf.length;
+    let zf = vals[off + d]!;
+    let ww = 0;
+    for (let k = 0; k < d; k++) {
+      zf += vals[off + k]! * pf[k]!;
+      ww += vals[off + k]! * vals[off + k]!;
+    }
+    if (K === 0 || !(ww > 0) || !Number.isFinite(zf)) return undefined;
+    let t = 0;
+    for (let s = 1; s < K; s++) if (Math.abs(bpf[s]! - zf) < Math.abs(bpf[t]! - zf)) t = s;
+    // The largest step either way that keeps z between the neighbouring breakpoints and p inside every row.
+    let eps = Infinity;
+    if (t + 1 < K) eps = Math.min(eps, (bpf[t + 1]! - zf) / ww);
+    if (t > 0) eps = Math.min(eps, (zf - bpf[t - 1]!) / ww);
+    const { af, bf } = rows;
+    for (let i = 0; i < rows.length; i++) {
+      let slack = bf[i]!;
+      let rate = 0;
+      for (let k = 0; k < d; k++) {
+        const a = af[i * d + k]!;
+        if (a === 0) continue;
+        slack -= a * pf[k]!;
+        rate += a * vals[off + k]!;
+      }
+      if (rate !== 0) eps = Math.min(eps, slack / Math.abs(rate));
+    }
+    eps = Number.isFinite(eps) ? eps / 4 : 1 / Math.sqrt(ww);
+    if (!(eps > 0)) return undefined;
+    const F = this.ctx.F;
+    const children: Child<T>[] = [];
+    for (const [piece, dir] of [
+      [t, -1],
+      [t + 1, 1],
+    ] as const) {
+      const q = new Float64Array(d);
+      for (let k = 0; k < d; k++) q[k] = pf[k]! + dir * eps * vals[off + k]!;
+      const lo = piece > 0 ? this.bpUp[j]![piece - 1]! : -Infinity;
+      const hi = piece < K ? this.bpDown[j]![piece]! : Infinity;
+      if (!floatValueBetween(vals, off, d, e, q, lo, hi) || !floatInside(rows, q)) return undefined;
+      children.push({ piece, witness: Array.from(q, (v) => F.fromFloat(v)) });
+    }
+    return children;
+  }
+
+  /**
+   * The tests without an LP: a verdict the layer's box already gave, the box filter (float, then exact on
+   * the fixed-point row). Else the float guess of p's piece (when a box and a float row give one) and
+   * whether the float row is nonzero.
+   */
+  private boxStage(p: readonly T[], j: number, box: RegionBox<T> | undefined, d: number): { decision: Decision<T> } | { guess: number | undefined; nonzero: boolean } {
     const ctx = this.ctx;
     const info = this.maps.neurons[j]!;
     const cached = box?.decided.get(j);
     if (cached) {
       ctx.stats.boxDecisions++;
-      return { keep: cached.keep, children: [{ piece: cached.keep[0], witness: p }], record: cached.record };
+      return { decision: { keep: cached.keep, children: [{ piece: cached.keep[0], witness: p }], record: cached.record } };
     }
-    let guess: number | undefined;
     const fm = this.maps.float;
-    let floatRow: { wc: Float64Array; e: number } | undefined;
     if (box && fm) {
       // The filtered kernel: the float row with its proven error bound decides, the exact proof only when too close to call.
       const vals = fm.values[info.inputNode]!;
-      const d = rows.d;
       const off = info.neuron * (d + 1);
       const e = fm.error[info.inputNode]![info.neuron]!;
-      guess = this.floatPieceAt(vals, off, d, p, j);
+      const guess = this.floatPieceAt(vals, off, d, p, j);
       let nonzero = false;
       for (let k = 0; k < d && !nonzero; k++) nonzero = vals[off + k] !== 0;
       if (cached === undefined) {
         const K = info.breakpoints.length;
         const verdict = floatBoxVerdict(box, vals, off, d, e, guess < K, guess < K ? this.bpDown[j]![guess]! : 0, guess > 0, guess > 0 ? this.bpUp[j]![guess - 1]! : 0);
-        if (nonzero && verdict === 1) return this.byBox(box, p, j, guess, info);
+        if (nonzero && verdict === 1) return { decision: this.byBox(box, p, j, guess, info) };
         // Too close to call (or a float row that rounded to w = 0): the exact proof on the fixed-point row.
         if (verdict === 0 || !nonzero) {
           ctx.stats.filterFailures++;
           const fixed = this.maps.fixedRow(info.inputNode, info.neuron);
           const row = fixed ? fixedFilterRow<T>(fixed) : undefined;
-          if (row && boxKeepsInPiece(ctx.F, box, row, guess, info.breakpoints, this.bpf[j]!)) return this.byBox(box, p, j, guess, info);
+          if (row && boxKeepsInPiece(ctx.F, box, row, guess, info.breakpoints, this.bpf[j]!)) return { decision: this.byBox(box, p, j, guess, info) };
         }
       }
+      return { guess, nonzero };
+    }
+    if (box && cached === undefined) {
+      const fixed = this.maps.fixedRow(info.inputNode, info.neuron);
+      const row = fixed ? fixedFilterRow<T>(fixed) : this.exactFilterRow(info);
+      if (row) {
+        const guess = this.floatPiece(row, p, j);
+        if (boxKeepsInPiece(ctx.F, box, row, guess, info.breakpoints, this.bpf[j]!)) return { decision: this.byBox(box, p, j, guess, info) };
+        return { guess, nonzero: true };
+      }
+    }
+    return { guess: undefined, nonzero: true };
+  }
+
+  /** The LP stage of `decide`: the filtered LP decision (count), else the exact path with certified LPs. */
+  private lpStage(rows: RowStack<T>, p: readonly T[], j: number, box: RegionBox<T> | undefined, guess: number | undefined, nonzero: boolean): Decision<T> {
+    const ctx = this.ctx;
+    const info = this.maps.neurons[j]!;
+    const fm = this.maps.float;
+    let floatRow: { wc: Float64Array; e: number } | undefined;
+    if (box && fm && guess !== undefined) {
+      const vals = fm.values[info.inputNode]!;
+      const d = rows.d;
+      const off = info.neuron * (d + 1);
+      const e = fm.error[info.inputNode]![info.neuron]!;
       if (this.filtered && nonzero) {
         // The LP decision proved in floats (lp-filter.ts); the exact path only when that cannot decide.
         const decision = this.filteredLpDecision(rows, p, j, box, info, vals, off, e, guess);
@@ -108,13 +237,6 @@ export class NeuronDecider<T> {
       // Outside count the rows keep the exact rows' own float copies: the float maps' rounding depends on the
       // search's history, and region maps must not (they are byte-identical for any number of threads).
       if (this.filtered) floatRow = { wc: vals.slice(off, off + d + 1), e };
-    } else if (box && cached === undefined) {
-      const fixed = this.maps.fixedRow(info.inputNode, info.neuron);
-      const row = fixed ? fixedFilterRow<T>(fixed) : this.exactFilterRow(info);
-      if (row) {
-        guess = this.floatPiece(row, p, j);
-        if (boxKeepsInPiece(ctx.F, box, row, guess, info.breakpoints, this.bpf[j]!)) return this.byBox(box, p, j, guess, info);
-      }
     }
     const { w, c } = this.maps.row(info.inputNode, info.neuron);
     const decision = exactDecision(ctx, rows, p, j, w, c, info.breakpoints, box, guess, this.bpf[j]!);
@@ -302,6 +424,12 @@ function certRecord(cert: BoundCertificate): BoundCertificateRecord {
 }
 
 const EMPTY_CERT: BoundCertificateRecord = { rows: [], y: [] };
+
+/** Witness first: the pieces of a node known without an LP (contiguous, increasing) and the neuron's split row. */
+export interface WitnessPieces<T> {
+  readonly children: readonly Child<T>[];
+  readonly row: SplitRow<T>;
+}
 
 const NO_SIDE = { count: 0, witnesses: [] as number[][] };
 

@@ -105,9 +105,24 @@ export interface SearchProbe {
 interface Frame<T> {
   readonly j: number;
   readonly rowCount: number;
-  readonly decision: Decision<T>;
+  decision: Decision<T>;
   next: number;
+  /**
+   * Witness first: the node's other pieces are not decided yet. Its children so far are pieces lo..hi (the
+   * piece of the node's witness p, or the two around a breakpoint p is on); the rest of the decision is made
+   * (on the same rows, from the same p) once their subtrees are done.
+   */
+  pending?: { readonly p: readonly T[]; readonly lo: number; readonly hi: number };
 }
+
+/**
+ * The order the search visits the children of a node. "tree": increasing pieces (the split tree's preorder:
+ * region ids, work units, shards and checkpoints rely on it). "witness": the piece of the node's witness
+ * first, the other pieces decided only when the search comes back (no LP on the way down: the first region
+ * is the witness's own); the same tree, so the same regions, in another order. Only for keys without
+ * records in one search of the whole tree (`count --max-regions` on one thread).
+ */
+export type SearchOrder = "tree" | "witness";
 
 /** The search's resume point (set by the search, read when a deadline interrupts it). */
 interface ResumePoint {
@@ -138,6 +153,7 @@ function* search<T>(
   control: SearchControl | undefined,
   probe: SearchProbe | undefined,
   at: ResumePoint,
+  order: SearchOrder,
 ): Generator<Region | true | null, void> {
   const d = resolved.polyhedron.dim;
   const neurons = maps.neurons;
@@ -204,9 +220,28 @@ function* search<T>(
     return;
   }
   const decider = new NeuronDecider(ctx, maps);
+  const witnessFirst = order === "witness";
+  if (witnessFirst && (build || ctx.keepRecords || control || unit.start.length > 0 || unit.end)) throw new Error("regions/enumerate: the witness-first order is for keys without records over the whole tree");
   const decideAt = (j: number, p: readonly T[]): Frame<T> => {
     checkDeadline();
-    const decision = decider.decide(rows, p, j, boxes[neurons[j]!.layer]);
+    const box = boxes[neurons[j]!.layer];
+    const first = witnessFirst ? decider.witnessPiece(rows, p, j, box) : undefined;
+    if (first && "children" in first) {
+      const known = first.children;
+      const lo = known[0]!.piece;
+      const hi = known[known.length - 1]!.piece;
+      const K = neurons[j]!.breakpoints.length;
+      stats.decisions++;
+      sinceLeaf.decisions++;
+      if (known.length > 1) {
+        stats.splits++;
+        sinceLeaf.splits++;
+      }
+      // Both split rows of each known piece: valid on its child whichever other pieces turn out to be kept.
+      const decision: Decision<T> = { keep: [0, K], children: known, record: { neuron: j, keep: [lo, hi] }, row: first.row };
+      return { j, rowCount: rows.length, decision, next: 0, ...(lo > 0 || hi < K ? { pending: { p, lo, hi } } : {}) };
+    }
+    const decision = first ? first.decision : decider.decide(rows, p, j, box);
     stats.decisions++;
     sinceLeaf.decisions++;
     if (decision.children.length > 1) {
@@ -241,9 +276,35 @@ function* search<T>(
     }
   };
   const stack: Frame<T>[] = [];
+  // Witness first: the rest of a node's decision, once its witness's child is done (rows back to the node's;
+  // the node's layer maps and box are still the path's: deeper nodes only recompute later layers).
+  const completeDecision = (f: Frame<T>): void => {
+    const { p, lo, hi } = f.pending!;
+    rows.truncate(f.rowCount);
+    checkDeadline();
+    const full = decider.decide(rows, p, f.j, boxes[neurons[f.j]!.layer]);
+    if (lo === hi && full.children.length > 1) {
+      stats.splits++;
+      sinceLeaf.splits++;
+    }
+    f.decision = { ...full, children: full.children.filter((c) => c.piece < lo || c.piece > hi) };
+    f.next = 0;
+    f.pending = undefined;
+  };
   // Every child of a decision has an interior witness, so its subtree holds a region: more regions follow
   // exactly when a frame still has a child to visit (whole tree only: a unit's end is not looked at).
-  if (probe) probe.more = () => stack.some((f) => f.next < f.decision.children.length);
+  // Witness first, a node not fully decided is decided now (deepest first) until one has another child.
+  if (probe)
+    probe.more = () => {
+      if (stack.some((f) => f.next < f.decision.children.length)) return true;
+      for (let i = stack.length - 1; i >= 0; i--) {
+        const f = stack[i]!;
+        if (!f.pending) continue;
+        completeDecision(f);
+        if (f.decision.children.length > 0) return true;
+      }
+      return false;
+    };
   // A unit that starts below the root: replay the decisions along its start path (work-unit.md).
   const replayed = replayStart(unit.start, p0, decideAt, enter, stack, N, () => pending.length);
   // Records of the replayed nodes this unit does not own were emitted by the unit before it.
@@ -300,7 +361,8 @@ function* search<T>(
     const f = stack[stack.length - 1]!;
     const children = f.decision.children;
     if (f.next >= children.length) {
-      stack.pop();
+      if (f.pending) completeDecision(f);
+      else stack.pop();
       continue;
     }
     const child = children[f.next++]!;
@@ -431,6 +493,7 @@ export function searchFor(
   unit: WorkUnit = ROOT_UNIT,
   control?: SearchControl,
   probe?: SearchProbe,
+  order: SearchOrder = "tree",
 ): { gen: Generator<Region | true | null, void>; arithmetic: "dyadic" | "rational" } {
   const d = resolved.polyhedron.dim;
   const arithmetic = arithmeticOf(resolved);
@@ -438,9 +501,20 @@ export function searchFor(
   const at: ResumePoint = { cursor: () => ({ path: [...unit.start], decisions: 0, splits: 0 }) };
   const gen =
     arithmetic === "dyadic"
-      ? search<Dyadic>(DyadicField, new FixedPointMaps(resolved.network, d, opts.filter), resolved, opts, stats, unit, control, probe, at)
-      : search<Rational>(RationalField, new FieldMaps(RationalField, resolved.network, d), resolved, opts, stats, unit, control, probe, at);
+      ? search<Dyadic>(DyadicField, new FixedPointMaps(resolved.network, d, opts.filter), resolved, opts, stats, unit, control, probe, at, order)
+      : search<Rational>(RationalField, new FieldMaps(RationalField, resolved.network, d), resolved, opts, stats, unit, control, probe, at, order);
   return { gen: interruptible(gen, at, control), arithmetic };
+}
+
+/**
+ * Keys only, without records, with a region limit (`count --max-regions` on one thread): witness first, so
+ * the first regions come without LPs on the way down (at 2047 inputs an LP is seconds). Which regions are
+ * counted before the limit then differs from the tree order's; a search that ends before the limit visits
+ * the same tree, so the count is the same.
+ */
+function countOrder(opts: ResolvedOptions): SearchOrder {
+  const keysOnly = opts.onRegion === undefined && opts.onRegionKey !== undefined && !(opts.certify && opts.keepCertificates);
+  return keysOnly && Number.isFinite(opts.maxRegions) ? "witness" : "tree";
 }
 
 /**
@@ -469,7 +543,7 @@ export async function enumerateRegions(net: Network, domain?: DomainSpec, option
   let gen: Generator<Region | true | null, void> | undefined;
   let arithmetic: "dyadic" | "rational" | undefined;
   try {
-    ({ gen, arithmetic } = withDeadline(expired, () => searchFor(resolved, opts, stats, ROOT_UNIT, undefined, probe)));
+    ({ gen, arithmetic } = withDeadline(expired, () => searchFor(resolved, opts, stats, ROOT_UNIT, undefined, probe, countOrder(opts))));
   } catch (error) {
     status = stopped(error);
   }
