@@ -26,7 +26,7 @@ const fail = (where: string, message: string): never => {
  * n/d with d > 0, not reduced: the sums of products below take at most one gcd per term, where Rational
  * arithmetic reduces after every product and every sum (that reduction was two thirds of a check's time).
  */
-interface Ratio {
+export interface Ratio {
   readonly n: bigint;
   readonly d: bigint;
 }
@@ -45,12 +45,12 @@ function addTerm(acc: Ratio, p: bigint, q: bigint): Ratio {
 }
 
 /** Σ a_k x_k exactly. */
-function dotRatio(a: readonly Rational[], x: readonly Rational[]): Ratio {
+function dotRatio(a: readonly Rational[], x: readonly Ratio[]): Ratio {
   let s = ZERO_RATIO;
   for (let k = 0; k < a.length; k++) {
     const ak = a[k]!;
     const xk = x[k]!;
-    if (ak.n !== 0n && xk.n !== 0n) s = addTerm(s, signedNumerator(ak) * signedNumerator(xk), ak.d * xk.d);
+    if (ak.n !== 0n && xk.n !== 0n) s = addTerm(s, signedNumerator(ak) * xk.n, ak.d * xk.d);
   }
   return s;
 }
@@ -67,9 +67,35 @@ function compareRatio(x: Ratio, r: Rational | number): -1 | 0 | 1 {
 /** Parses "p/q" strings (any length; the file size limit bounds them). */
 export type RationalReader = (value: unknown, where: string) => Rational;
 
+/** The form tessera writes a rational in: "p/q" or "p", the sign on the numerator. */
+const WRITTEN = /^(-?\d+)(?:\/(\d+))?$/;
+
+/**
+ * A number of a certificate (multiplier, facet point, recession direction) as a Ratio, not reduced: in the form
+ * tessera writes ("p/q", "p"; q > 0 is checked) it is read straight into BigInts without a gcd (that gcd was a
+ * third of a check's time), since these values only enter sums of products and comparisons; any other form goes
+ * through the full reader.
+ */
+export function readRatio(read: RationalReader, value: unknown, where: string): Ratio {
+  if (typeof value === "string") {
+    const m = WRITTEN.exec(value);
+    if (m) {
+      const d = m[2] === undefined ? 1n : BigInt(m[2]);
+      if (d !== 0n) return { n: BigInt(m[1]!), d };
+    }
+  }
+  const r = read(value, where);
+  return { n: signedNumerator(r), d: r.d };
+}
+
 function vector(read: RationalReader, value: unknown, where: string, d: number): Rational[] {
   if (!Array.isArray(value) || value.length !== d) return fail(where, `must be an array of ${d} rationals`);
   return value.map((v, k) => read(v, `${where}[${k}]`));
+}
+
+function ratioVector(read: RationalReader, value: unknown, where: string, d: number): Ratio[] {
+  if (!Array.isArray(value) || value.length !== d) return fail(where, `must be an array of ${d} rationals`);
+  return value.map((v, k) => readRatio(read, v, `${where}[${k}]`));
 }
 
 /** Σ y_t rows[t] over `listed`, with y ≥ 0; returns Σ y a and Σ y b. */
@@ -81,8 +107,8 @@ function combine(read: RationalReader, cert: unknown, listed: readonly KeyedRow[
   let b = ZERO_RATIO;
   rows.forEach((i: unknown, t) => {
     if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= listed.length) fail(`${where}.rows[${t}]`, `${JSON.stringify(i)} is not a listed constraint (there are ${listed.length})`);
-    const yt = read(y[t], `${where}.y[${t}]`);
-    if (yt.s < 0n && yt.n !== 0n) fail(`${where}.y[${t}]`, "is negative");
+    const yt = readRatio(read, y[t], `${where}.y[${t}]`);
+    if (yt.n < 0n) fail(`${where}.y[${t}]`, "is negative");
     if (yt.n === 0n) return;
     const row = listed[i as number]!;
     const yn = yt.n;
@@ -148,7 +174,7 @@ export function checkRegionGeometry(json: Json, where: string, ctx: HFormContext
   listed.forEach((row, i) => {
     const w = `${where}.constraints[${i}].facetPoint`;
     if (!("facetPoint" in constraints[i]!)) fail(w, "is missing: without it the constraint cannot be checked to be a facet");
-    const p = vector(read, constraints[i]!.facetPoint, w, d);
+    const p = ratioVector(read, constraints[i]!.facetPoint, w, d);
     if (compareRatio(dotRatio(row.a, p), row.b) !== 0) fail(w, "is not on the constraint's hyperplane");
     listed.forEach((other, j) => {
       if (j !== i && compareRatio(dotRatio(other.a, p), other.b) >= 0) fail(w, `is not strictly inside constraint ${j}, so constraint ${i} is not shown to be a facet`);
@@ -180,7 +206,7 @@ export function checkRegionGeometry(json: Json, where: string, ctx: HFormContext
     if (!ctx.domainBounded) checkBoundingBox(read, json.boundedBy, listed, d, `${where}.boundedBy`);
   } else if (json.bounded === false) {
     if (ctx.domainBounded) fail(`${where}.bounded`, "is false, but the domain is bounded");
-    const r = vector(read, json.recession, `${where}.recession`, d);
+    const r = ratioVector(read, json.recession, `${where}.recession`, d);
     if (r.every((v) => v.n === 0n)) fail(`${where}.recession`, "is the zero vector");
     listed.forEach((row, j) => {
       if (compareRatio(dotRatio(row.a, r), 0) > 0) fail(`${where}.recession`, `leaves the region through constraint ${j}`);
@@ -207,8 +233,9 @@ function checkVertices(json: Json, where: string, ctx: HFormContext): void {
     if (seen.has(key)) fail(`${w}[${i}]`, "is listed twice");
     seen.add(key);
     const t: number[] = [];
+    const vr = v.map((x) => ({ n: signedNumerator(x), d: x.d }));
     listed.forEach((row, j) => {
-      const c = compareRatio(dotRatio(row.a, v), row.b);
+      const c = compareRatio(dotRatio(row.a, vr), row.b);
       if (c > 0) fail(`${w}[${i}]`, `violates constraint ${j}`);
       if (c === 0) t.push(j);
     });

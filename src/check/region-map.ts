@@ -17,7 +17,7 @@ import { evaluate, evaluateDyadic, formatPattern, isDyadicNetwork } from "../net
 import type { Network } from "../network/ir.js";
 import { activationNodeIds, inputSize, outputSize } from "../network/ir.js";
 import { SymbolicPass } from "./symbolic.js";
-import { checkBoundingBox, checkRegionGeometry, sourceKey, type KeyedRow } from "./hform.js";
+import { checkBoundingBox, checkRegionGeometry, readRatio, sourceKey, type KeyedRow } from "./hform.js";
 import { CheckFailure, type CheckReport } from "./types.js";
 
 interface Row<T> {
@@ -170,7 +170,7 @@ export class RegionMapChecker<T = unknown> {
     if (typeof cert !== "object" || cert === null) return fail(where, "the certificate of the pruned pieces is missing");
     const { rows, y } = cert as Json;
     if (!Array.isArray(rows) || !Array.isArray(y) || rows.length !== y.length) return fail(where, "rows and y must be arrays of the same length");
-    const ys = y.map((v, t) => rat(v, `${where}.y[${t}]`));
+    const ys = y.map((v, t) => readRatio(rat, v, `${where}.y[${t}]`));
     let L = 1n;
     for (const r of ys) L = (L / gcd(L, r.d)) * r.d;
     const sum = new Array<T>(this.d).fill(F.zero);
@@ -178,9 +178,9 @@ export class RegionMapChecker<T = unknown> {
     rows.forEach((i: unknown, t) => {
       if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= this.rows.length) fail(`${where}.rows[${t}]`, `${JSON.stringify(i)} is not a row of this node (it has ${this.rows.length})`);
       const yi = ys[t]!;
-      if (yi.s < 0n && yi.n !== 0n) fail(`${where}.y[${t}]`, "is negative");
+      if (yi.n < 0n) fail(`${where}.y[${t}]`, "is negative");
       if (yi.n === 0n) return;
-      const m = this.big(yi.s * yi.n * (L / yi.d));
+      const m = this.big(yi.n * (L / yi.d));
       const row = this.rows[i as number]!;
       row.a.forEach((v, k) => (sum[k] = F.add(sum[k]!, F.mul(m, v))));
       rhs = F.add(rhs, F.mul(m, row.b));

@@ -18,6 +18,13 @@ export class SymbolicPass<T> {
   /** used[s]: the pattern of layer s − 1 that segment s was computed with ([] for segment 0), or undefined when stale. */
   private readonly used: (readonly number[] | undefined)[] = [];
   private readonly weights = new Map<number, { W: T[][]; b: T[] }>();
+  /** Per activation node: each neuron's pieces (slope, intercept) and its last input row, piece and output. */
+  private readonly activationCache = new Map<
+    number,
+    { pieces: { slope: T; intercept: T }[][]; zRow: (readonly T[] | undefined)[]; zv: (T | undefined)[]; piece: number[]; M: (readonly T[] | undefined)[]; v: (T | undefined)[] }
+  >();
+  /** Per affine node: the argument rows of the last product (by identity) and its result. */
+  private readonly affineState = new Map<number, { argM: (readonly T[])[]; argV: T[]; M: (readonly T[])[]; v: T[] }>();
 
   constructor(
     private readonly F: Field<T>,
@@ -50,34 +57,94 @@ export class SymbolicPass<T> {
     const d = this.d;
     if (node.kind === "input") {
       this.maps[id] = { M: Array.from({ length: d }, (_, r) => Array.from({ length: d }, (_, c) => (r === c ? F.one : F.zero))), v: new Array<T>(d).fill(F.zero) };
-    } else if (node.kind === "activation") {
-      const layer = this.acts.indexOf(id);
-      const z = this.maps[node.input]!;
-      const M: T[][] = [];
-      const v: T[] = [];
-      for (let i = 0; i < node.size; i++) {
+    } else if (node.kind === "activation") this.activation(id, node.input, node.size, pattern);
+    else this.affine(id);
+  }
+
+  /**
+   * slope·z + intercept per neuron for its piece. A neuron whose input row and piece are those of the last call
+   * keeps its output row (the same array: the next affine node sees it unchanged); a slope-1 piece shares z's row.
+   */
+  private activation(id: number, input: number, size: number, pattern: readonly (readonly number[])[]): void {
+    const F = this.F;
+    const node = this.net.nodes[id]!;
+    if (node.kind !== "activation") return;
+    const layer = this.acts.indexOf(id);
+    const z = this.maps[input]!;
+    let cache = this.activationCache.get(id);
+    if (!cache) {
+      const pieces = Array.from({ length: size }, (_, i) => {
         const f = neuronFunction(node.activation, i);
-        const piece = pattern[layer]![i]!;
-        const slope = F.fromRational(f.slopes[piece]!);
-        M.push(z.M[i]!.map((x) => F.mul(x, slope)));
-        v.push(F.add(F.mul(z.v[i]!, slope), F.fromRational(f.intercepts[piece]!)));
+        return f.slopes.map((slope, piece) => ({ slope: F.fromRational(slope), intercept: F.fromRational(f.intercepts[piece]!) }));
+      });
+      cache = { pieces, zRow: new Array(size), zv: new Array(size), piece: new Array<number>(size).fill(-1), M: new Array(size), v: new Array(size) };
+      this.activationCache.set(id, cache);
+    }
+    const M: (readonly T[])[] = new Array<readonly T[]>(size);
+    const v: T[] = new Array<T>(size);
+    for (let i = 0; i < size; i++) {
+      const piece = pattern[layer]![i]!;
+      const row = z.M[i]!;
+      const c = z.v[i]!;
+      if (cache.zRow[i] !== row || cache.zv[i] !== c || cache.piece[i] !== piece) {
+        const { slope, intercept } = cache.pieces[i]![piece]!;
+        const one = F.compare(slope, F.one) === 0;
+        cache.M[i] = one ? row : row.map((x) => F.mul(x, slope));
+        cache.v[i] = F.sign(intercept) === 0 && one ? c : F.add(F.mul(c, slope), intercept);
+        cache.zRow[i] = row;
+        cache.zv[i] = c;
+        cache.piece[i] = piece;
       }
-      this.maps[id] = { M, v };
-    } else {
-      let wb = this.weights.get(id);
-      if (!wb) {
-        wb = { W: node.weights.map((row) => row.map((w) => F.fromRational(w))), b: node.bias.map((b) => F.fromRational(b)) };
-        this.weights.set(id, wb);
-      }
-      const argM = node.inputs.flatMap((i) => this.maps[i]!.M);
-      const argV = node.inputs.flatMap((i) => this.maps[i]!.v);
+      M[i] = cache.M[i]!;
+      v[i] = cache.v[i]!;
+    }
+    this.maps[id] = { M, v };
+  }
+
+  /**
+   * W·arg + b. When few argument rows changed since the last call (by identity: the neurons whose piece or own
+   * row changed), the last result is updated by those only, W·arg' = W·arg + W·(arg' − arg) exactly (a rank-k
+   * update); rows it leaves alone keep their identity.
+   */
+  private affine(id: number): void {
+    const F = this.F;
+    const node = this.net.nodes[id]!;
+    if (node.kind !== "affine") return;
+    const d = this.d;
+    let wb = this.weights.get(id);
+    if (!wb) {
+      wb = { W: node.weights.map((row) => row.map((w) => F.fromRational(w))), b: node.bias.map((b) => F.fromRational(b)) };
+      this.weights.set(id, wb);
+    }
+    const argM = node.inputs.flatMap((i) => this.maps[i]!.M);
+    const argV = node.inputs.flatMap((i) => this.maps[i]!.v);
+    const last = this.affineState.get(id);
+    const changed: number[] = [];
+    if (last) for (let c = 0; c < argM.length; c++) if (argM[c] !== last.argM[c] || argV[c] !== last.argV[c]) changed.push(c);
+    let M: (readonly T[])[];
+    let v: T[];
+    if (!last || changed.length * 2 > argM.length) {
       // Column k of the argument's gradient rows: M[r][k] = W[r]·column k, one exact dot product (a single
       // fixed-point sum on dyadics, no normalisation per term).
       const columns = Array.from({ length: d }, (_, k) => argM.map((row) => row[k]!));
-      const M = wb.W.map((row) => columns.map((column) => F.dot(row, column)));
-      const v = wb.W.map((row, r) => F.dot(row, argV, wb.b[r]!));
-      this.maps[id] = { M, v };
+      M = wb.W.map((row) => columns.map((column) => F.dot(row, column)));
+      v = wb.W.map((row, r) => F.dot(row, argV, wb.b[r]!));
+    } else {
+      M = last.M.slice();
+      v = last.v.slice();
+      for (const c of changed) {
+        const dRow = argM[c]!.map((x, k) => F.sub(x, last.argM[c]![k]!));
+        const dv = F.sub(argV[c]!, last.argV[c]!);
+        for (let r = 0; r < M.length; r++) {
+          const w = wb.W[r]![c]!;
+          if (F.sign(w) === 0) continue;
+          M[r] = M[r]!.map((x, k) => (F.sign(dRow[k]!) === 0 ? x : F.add(x, F.mul(w, dRow[k]!))));
+          v[r] = F.add(v[r]!, F.mul(w, dv));
+        }
+      }
     }
+    this.affineState.set(id, { argM, argV, M, v });
+    this.maps[id] = { M, v };
   }
 
   /** Pre-activation (w, c) of neuron `neuron` of activation layer `layer`; needs the pattern of earlier layers. */

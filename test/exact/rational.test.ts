@@ -70,6 +70,35 @@ describe("exact/rational: properties", () => {
     );
   });
 
+  it("p/2^k and p/q (unreduced text) parse to fraction.js's own reduced object: the same s, n and d (the power-of-two path takes no gcd)", () => {
+    const parts = fc.tuple(fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }), fc.integer({ min: 0, max: 200 }), fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.boolean());
+    fc.assert(
+      fc.property(parts, ([n, k, q, dyadic]) => {
+        const den = dyadic ? 1n << BigInt(k) : q;
+        const r = parseRational(`${n}/${den}`);
+        const expected = new Fraction(n, den);
+        expect([r.s, r.n, r.d]).toEqual([expected.s, expected.n, expected.d]);
+        const neg = parseRational(`${n}/-${den}`);
+        expect([neg.s, neg.n, neg.d]).toEqual([expected.neg().s, expected.neg().n, expected.neg().d]);
+      }),
+    );
+    for (const [text, expected] of [["0/8", "0"], ["-0/4", "0"], ["12/8", "3/2"], ["-12/16", "-3/4"], ["1024/1024", "1"], ["-3/1", "-3"]] as const) {
+      const r = parseRational(text);
+      expect(formatRational(r)).toBe(expected);
+      expect([r.s, r.n, r.d]).toEqual([new Fraction(expected).s, new Fraction(expected).n, new Fraction(expected).d]);
+    }
+  });
+
+  it("JSON integers (read without their text, small ones shared) are fraction.js's integers", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -2000, max: 2000 }), fc.maxSafeInteger(), fc.constant(-0)), (v) => {
+        const r = rationalFromJsonNumber(v)!;
+        const expected = new Fraction(BigInt(v), 1n);
+        expect([r.s, r.n, r.d]).toEqual([expected.s, expected.n, expected.d]);
+      }),
+    );
+  });
+
   it("decimal text with an exponent equals digits × 10^exponent built by hand", () => {
     fc.assert(
       fc.property(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.integer({ min: -30, max: 30 }), (digits, exp) => {
