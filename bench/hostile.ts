@@ -239,7 +239,17 @@ const cases: Case[] = [
   { id: "json-1e7-max-regions", what: "count --max-regions 1 on it", args: () => ["count", wideJson(), "--max-regions", "1"], exit: 1, expect: /more than tessera's limit|more parameters than/ },
   { id: "json-relu-1e7-max-regions", what: "count --max-regions 1 on 10^7 inputs into 10^7 ReLUs", args: () => ["count", reluJson(), "--max-regions", "1"], exit: 1, expect: /a region search keeps an affine form/ },
   { id: "limit-2048-info", what: "info on a network at the parameter limit (2047 inputs, 2048 ReLUs: 2^22 parameters)", args: () => ["info", atLimit(), "--json"], exit: 0, expect: /"parameters": 4194304/ },
-  { id: "limit-2048-max-regions", what: "count --max-regions 1 on it (box [-1,1]^2047)", args: () => ["count", atLimit(), "--box=-1:1", "--max-regions", "1", "--json"], exit: 0, expect: /"regions": 1,/ },
+  { id: "limit-2048-max-regions", what: "count --max-regions 1 on it (box [-1,1]^2047)", args: () => ["count", atLimit(), "--box=-1:1", "--max-regions", "1", "--json"], exit: 0, expect: /"regions": 1,[\s\S]*"complete": false/ },
+  // The same for the commands that need the tree order's first region with its records (LPs in 2047 dimensions).
+  ...(["regions", "graph", "jumps", "neurons"] as const).map(
+    (command): Case => ({
+      id: `limit-2048-${command}-max-regions`,
+      what: `${command} --max-regions 1 on it`,
+      args: () => [command, atLimit(), "--box=-1:1", "--max-regions", "1", "--json", ...(command === "regions" || command === "graph" ? ["-o", join(dir, `limit-2048.${command}.json`)] : [])],
+      exit: 0,
+      expect: LIMIT_STOPPED,
+    }),
+  ),
   { id: "limit-2048-timeout", what: "count --timeout 5 on it (stops while reading, or after it with complete: false)", args: () => ["count", atLimit(), "--box=-1:1", "--timeout", "5", "--json"], exit: [0, 1], expect: LIMIT_STOPPED },
   { id: "limit-2048-timeout-12", what: "count --timeout 12 on it (past loading on a quiet machine: stops in the set-up or the first decisions)", args: () => ["count", atLimit(), "--box=-1:1", "--timeout", "12", "--json"], exit: [0, 1], expect: LIMIT_STOPPED },
   { id: "limit-2048-max-regions-timeout", what: "count --max-regions 1 --timeout 12 on it (the first region is out of reach: stops at the deadline)", args: () => ["count", atLimit(), "--box=-1:1", "--max-regions", "1", "--timeout", "12", "--json"], exit: [0, 1], expect: LIMIT_STOPPED },
