@@ -62,6 +62,11 @@ interface Acc {
 }
 
 export async function classifyNeurons(net: Network, domain: DomainSpec | undefined, options: NeuronsOptions = {}): Promise<NeuronsResult> {
+  // --timeout covers every step (at the parameter limit one exact forward pass is about a second): steps 1–2
+  // look at the clock between passes, step 3 gets what is left.
+  const start = performance.now();
+  const timeoutMs = options.timeoutMs ?? Infinity;
+  const left = (): number => timeoutMs - (performance.now() - start);
   const layers = activationNodeIds(net);
   const acc: Acc[][] = layers.map((id) => Array.from({ length: net.nodes[id]!.size }, () => ({ pieces: new Map<number, Rational[]>(), proof: "none" as const })));
   const spec = domain ?? (net.inputBox ? { kind: "box" as const, lo: net.inputBox.map(([l]) => l), hi: net.inputBox.map(([, h]) => h) } : undefined);
@@ -77,7 +82,7 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
     }));
   };
   // 1. Exact pre-activation bounds on a box: the pieces each neuron can reach at all.
-  if (spec?.kind === "box") {
+  if (spec?.kind === "box" && left() > 0) {
     const box = { lo: spec.lo.map((v) => floorDyadic(v, -80)), hi: spec.hi.map((v) => ceilDyadic(v, -80)) };
     const eb = exactPropagate(net, box, { refine: true });
     layers.forEach((id, l) => {
@@ -106,7 +111,7 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
     const fn = floatNet(net);
     // A box beyond float range has no float samples (the centre above is exact).
     const samples = [...lo, ...hi].every(Number.isFinite) ? (options.samples ?? 2000) : 0;
-    for (let n = 0; n < samples; n++) {
+    for (let n = 0; n < samples && left() > 0; n++) {
       const xf = lo.map((l, i) => Math.min(hi[i]!, Math.max(l, l + rand() * (hi[i]! - l))));
       const values = floatForward(fn, xf);
       const fresh = layers.some((id, l) => {
@@ -131,13 +136,14 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
   const decided = (a: Acc): boolean => a.boundPieces !== undefined && a.boundPieces.every((k) => a.pieces.has(k));
   // 3. The rest from the region enumeration (every region's pattern holds on an open set of the domain).
   let complete = true;
-  if (acc.some((row) => row.some((a) => !decided(a)))) {
+  if (acc.some((row) => row.some((a) => !decided(a))) && left() <= 0) complete = false;
+  else if (acc.some((row) => row.some((a) => !decided(a)))) {
     const res = await enumerate(net, domain, {
       workers: options.workers ?? 1,
       ...(options.runner ? { runner: options.runner } : {}),
       irredundant: false,
       maxRegions: options.maxRegions ?? Infinity,
-      timeoutMs: options.timeoutMs ?? Infinity,
+      timeoutMs: left(),
       onRegion: (r) => {
         r.pattern.forEach((row, l) => row.forEach((p, j) => {
           const a = acc[l]![j]!;

@@ -65,6 +65,16 @@ describe("neurons", () => {
     expect(r.counts).toMatchObject({ dead: 1, "always-active": 1, unstable: 1, undecided: 0 });
   });
 
+  it("--timeout covers the bounds and the sampling too: out of time, the unproved neurons are undecided and the answer says complete: false", async () => {
+    const r = await classifyNeurons(net, box(-1, 1), { timeoutMs: 0 });
+    expect(r.complete).toBe(false);
+    // Nothing ran: no bounds, no witness (the box's centre x = 0 is on neuron 2's breakpoint, and not even it is taken).
+    expect(r.counts.undecided).toBe(3);
+    const full = await classifyNeurons(net, box(-1, 1), { timeoutMs: 60_000 });
+    expect(full.complete).toBe(true);
+    expect(full.counts.undecided).toBe(0);
+  });
+
   it("on data: activity counts, never-active neurons and the share of active neurons per row", () => {
     const a = dataActivity(net, [[rat(-1, 2)], [rat(1, 2)], [rat(1)]]);
     expect(a.activeCounts).toEqual([[0, 3, 2]]);
