@@ -1,6 +1,7 @@
 // The checker of a region's geometry fields (docs/formats/region-map.md, "Certificates of the H-form"), in
 // exact rationals and without any LP: the listed constraints are exactly the facets of the region (a point on
-// each hyperplane strictly inside the others; multipliers implying every other row of the split-tree path),
+// each hyperplane strictly inside the others; every other row of the split-tree path implied by multipliers
+// or by the region's certified bounding box),
 // `bounded` (a bounding box by multipliers, or a recession direction), and the vertices (each a vertex, none
 // missing: counted against the facets with Euler's formula).
 import { gcdBigInt } from "../exact/bigint.js";
@@ -98,43 +99,84 @@ function ratioVector(read: RationalReader, value: unknown, where: string, d: num
   return value.map((v, k) => readRatio(read, v, `${where}[${k}]`));
 }
 
-/** Σ y_t rows[t] over `listed`, with y ≥ 0; returns Σ y a and Σ y b. */
-function combine(read: RationalReader, cert: unknown, listed: readonly KeyedRow[], d: number, where: string): { a: Ratio[]; b: Ratio } {
+const INTEGER = /^-?[0-9]+$/;
+
+/**
+ * A certificate's multipliers as written (docs/formats/region-map.md): `y[t] / den` on row `rows[t]`, each
+ * y[t] a non-negative integer string and den a positive one. Rows are checked against `rowCount` by the caller
+ * (`rowName` says what a row is, for the message).
+ */
+export function readMultipliers(cert: unknown, where: string, rowCount: number, rowName: (count: number) => string): { rows: number[]; y: bigint[]; den: bigint } {
   if (typeof cert !== "object" || cert === null) return fail(where, "is missing");
-  const { rows, y } = cert as Json;
+  const { rows, y, den } = cert as Json;
   if (!Array.isArray(rows) || !Array.isArray(y) || rows.length !== y.length) return fail(where, "rows and y must be arrays of the same length");
+  if (typeof den !== "string" || !INTEGER.test(den)) return fail(`${where}.den`, `${JSON.stringify(den)} is not an integer string (the multipliers' common denominator)`);
+  const D = BigInt(den);
+  if (D <= 0n) fail(`${where}.den`, `is ${den}: the common denominator must be positive`);
+  const ys = y.map((v: unknown, t) => {
+    if (typeof v !== "string" || !INTEGER.test(v)) return fail(`${where}.y[${t}]`, `${JSON.stringify(v)} is not an integer string (a multiplier's numerator over den)`);
+    const n = BigInt(v);
+    if (n < 0n) fail(`${where}.y[${t}]`, "is negative");
+    return n;
+  });
+  rows.forEach((i: unknown, t) => {
+    if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= rowCount) fail(`${where}.rows[${t}]`, `${JSON.stringify(i)} ${rowName(rowCount)}`);
+  });
+  return { rows: rows as number[], y: ys, den: D };
+}
+
+/** Σ y_t rows[t] over `listed`, with y ≥ 0; returns Σ y a and Σ y b. */
+function combine(cert: unknown, listed: readonly KeyedRow[], d: number, where: string): { a: Ratio[]; b: Ratio } {
+  const m = readMultipliers(cert, where, listed.length, (n) => `is not a listed constraint (there are ${n})`);
   const a = new Array<Ratio>(d).fill(ZERO_RATIO);
   let b = ZERO_RATIO;
-  rows.forEach((i: unknown, t) => {
-    if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= listed.length) fail(`${where}.rows[${t}]`, `${JSON.stringify(i)} is not a listed constraint (there are ${listed.length})`);
-    const yt = readRatio(read, y[t], `${where}.y[${t}]`);
-    if (yt.n < 0n) fail(`${where}.y[${t}]`, "is negative");
-    if (yt.n === 0n) return;
-    const row = listed[i as number]!;
-    const yn = yt.n;
+  m.rows.forEach((i, t) => {
+    const yn = m.y[t]!;
+    if (yn === 0n) return;
+    const row = listed[i]!;
     for (let k = 0; k < d; k++) {
       const ak = row.a[k]!;
-      if (ak.n !== 0n) a[k] = addTerm(a[k]!, yn * signedNumerator(ak), yt.d * ak.d);
+      if (ak.n !== 0n) a[k] = addTerm(a[k]!, yn * signedNumerator(ak), m.den * ak.d);
     }
-    if (row.b.n !== 0n) b = addTerm(b, yn * signedNumerator(row.b), yt.d * row.b.d);
+    if (row.b.n !== 0n) b = addTerm(b, yn * signedNumerator(row.b), m.den * row.b.d);
   });
   return { a, b };
 }
 
-/** Multipliers proving every coordinate bounded above and below on the rows (x_k ≤ U_k, -x_k ≤ L_k). */
-export function checkBoundingBox(read: RationalReader, cert: unknown, rows: readonly KeyedRow[], d: number, where: string): void {
+/** The verified bounds of a bounding box: x_k ≤ upper[k] and -x_k ≤ lower[k]. */
+interface BoxBounds {
+  readonly upper: readonly Ratio[];
+  readonly lower: readonly Ratio[];
+}
+
+/** Multipliers proving every coordinate bounded above and below on the rows (x_k ≤ U_k, -x_k ≤ L_k); returns the bounds. */
+export function checkBoundingBox(cert: unknown, rows: readonly KeyedRow[], d: number, where: string): BoxBounds {
   if (typeof cert !== "object" || cert === null) return fail(where, "is missing");
+  const bounds: { upper: Ratio[]; lower: Ratio[] } = { upper: [], lower: [] };
   for (const side of ["upper", "lower"] as const) {
     const list = (cert as Json)[side];
     if (!Array.isArray(list) || list.length !== d) fail(`${where}.${side}`, `must have ${d} entries`);
     (list as unknown[]).forEach((c, k) => {
-      const { a } = combine(read, c, rows, d, `${where}.${side}[${k}]`);
+      const { a, b } = combine(c, rows, d, `${where}.${side}[${k}]`);
       a.forEach((v, j) => {
         const e = j === k ? (side === "upper" ? 1 : -1) : 0;
         if (compareRatio(v, e) !== 0) fail(`${where}.${side}[${k}]`, `Σ y_i a_i is not ${side === "upper" ? "" : "-"}e_${k}`);
       });
+      bounds[side].push(b);
     });
   }
+  return bounds;
+}
+
+/** Does the box imply a·x ≤ b?  Σ_{a_k>0} a_k U_k + Σ_{a_k<0} |a_k| L_k ≤ b, exactly. */
+function boxImplies(box: BoxBounds, row: KeyedRow): boolean {
+  let top = ZERO_RATIO;
+  row.a.forEach((ak, k) => {
+    if (ak.n === 0n) return;
+    const bound = ak.s < 0n ? box.lower[k]! : box.upper[k]!;
+    top = addTerm(top, ak.n * bound.n, ak.d * bound.d);
+  });
+  return compareRatio(top, row.b) <= 0;
 }
 
 /** Rank of a few rational vectors (Gaussian elimination; d ≤ 3 for vertices). */
@@ -180,6 +222,9 @@ export function checkRegionGeometry(json: Json, where: string, ctx: HFormContext
       if (j !== i && compareRatio(dotRatio(other.a, p), other.b) >= 0) fail(w, `is not strictly inside constraint ${j}, so constraint ${i} is not shown to be a facet`);
     });
   });
+  // The region's bounding box, when given: it proves the region bounded and implies the path rows that
+  // `implied` leaves out.
+  const box = json.boundedBy === undefined ? undefined : checkBoundingBox(json.boundedBy, listed, d, `${where}.boundedBy`);
   // No facet is missing: every path row left out is implied by the listed ones.
   const listedKeys = new Set(listed.map((r) => r.key));
   const implied = json.implied;
@@ -194,18 +239,22 @@ export function checkRegionGeometry(json: Json, where: string, ctx: HFormContext
     if (listedKeys.has(row.key)) continue;
     const item = byKey.get(row.key);
     const w = `${where}.implied`;
-    if (!item) return fail(w, `the path's constraint ${row.key} is neither listed nor implied (a facet may be missing)`);
+    if (!item) {
+      if (box && boxImplies(box, row)) continue;
+      return fail(w, `the path's constraint ${row.key} is neither listed nor implied${box ? " (nor by the bounding box boundedBy)" : ""} (a facet may be missing)`);
+    }
     byKey.delete(row.key);
-    const { a, b } = combine(read, item, listed, d, `${w}[${implied.indexOf(item)}]`);
+    const { a, b } = combine(item, listed, d, `${w}[${implied.indexOf(item)}]`);
     if (a.some((v, k) => compareRatio(v, row.a[k]!) !== 0)) fail(`${w}[${implied.indexOf(item)}]`, "Σ y_i a_i differs from the implied constraint's normal");
     if (compareRatio(b, row.b) > 0) fail(`${w}[${implied.indexOf(item)}]`, "Σ y_i b_i exceeds the implied constraint's bound");
   }
   if (byKey.size > 0) fail(`${where}.implied`, `lists ${[...byKey.keys()][0]}, which is not a constraint of the region's split-tree path`);
   // bounded
   if (json.bounded === true) {
-    if (!ctx.domainBounded) checkBoundingBox(read, json.boundedBy, listed, d, `${where}.boundedBy`);
+    if (!ctx.domainBounded && !box) checkBoundingBox(json.boundedBy, listed, d, `${where}.boundedBy`);
   } else if (json.bounded === false) {
     if (ctx.domainBounded) fail(`${where}.bounded`, "is false, but the domain is bounded");
+    if (box) fail(`${where}.bounded`, "is false, but boundedBy proves the region bounded");
     const r = ratioVector(read, json.recession, `${where}.recession`, d);
     if (r.every((v) => v.n === 0n)) fail(`${where}.recession`, "is the zero vector");
     listed.forEach((row, j) => {

@@ -17,7 +17,7 @@ import { evaluate, evaluateDyadic, formatPattern, isDyadicNetwork } from "../net
 import type { Network } from "../network/ir.js";
 import { activationNodeIds, inputSize, outputSize } from "../network/ir.js";
 import { SymbolicPass } from "./symbolic.js";
-import { checkBoundingBox, checkRegionGeometry, readRatio, sourceKey, type KeyedRow } from "./hform.js";
+import { checkBoundingBox, checkRegionGeometry, readMultipliers, sourceKey, type KeyedRow } from "./hform.js";
 import { CheckFailure, type CheckReport } from "./types.js";
 
 interface Row<T> {
@@ -53,13 +53,6 @@ function ratVec(value: unknown, where: string, length?: number): Rational[] {
   return (value as unknown[]).map((v, i) => rat(v, `${where}[${i}]`));
 }
 
-/** The checker keeps its own gcd on purpose: it shares no arithmetic helper with the engine it checks. */
-function gcd(a: bigint, b: bigint): bigint {
-  a = a < 0n ? -a : a;
-  b = b < 0n ? -b : b;
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a;
-}
 
 /**
  * Checks one region map, fed region by region (JSON document or NDJSON lines). Arithmetic is exact over
@@ -101,7 +94,7 @@ export class RegionMapChecker<T = unknown> {
 
   constructor(header: Json, net: Network, file: string) {
     if (header.format !== "tessera-region-map") fail("format", `expected "tessera-region-map", found ${JSON.stringify(header.format)}`);
-    if (header.version !== 1) fail("version", `this tessera checks version 1, found ${JSON.stringify(header.version)}`);
+    if (header.version !== 2) fail("version", `this tessera checks version 2 (multipliers over one denominator), found ${JSON.stringify(header.version)}`);
     const netInfo = header.network as Json | undefined;
     const sha = networkSha256(net);
     if (!netInfo || netInfo.sha256 !== sha) fail("network.sha256", `the map was made from another network (map ${JSON.stringify(netInfo?.sha256)}, network ${sha})`);
@@ -121,7 +114,7 @@ export class RegionMapChecker<T = unknown> {
     });
     this.pattern = this.pass.layerSizes().map((n) => new Array<number>(n).fill(-1));
     const domainRows: KeyedRow[] = resolved.polyhedron.halfspaces.map((h, i) => ({ key: `d${i}`, a: h.a, b: h.b }));
-    if (header.domainBounds !== undefined) checkBoundingBox(rat, header.domainBounds, domainRows, this.d, "domainBounds");
+    if (header.domainBounds !== undefined) checkBoundingBox(header.domainBounds, domainRows, this.d, "domainBounds");
     this.domainBounded = (header.domain as Json | undefined)?.kind === "box" || header.domainBounds !== undefined;
   }
 
@@ -164,28 +157,21 @@ export class RegionMapChecker<T = unknown> {
     this.descend();
   }
 
-  /** Σ m_i a_i and Σ m_i b_i over the current rows for m_i = y_i·L (L = lcm of the denominators): no fractions. */
+  /** Σ y_i a_i and Σ y_i b_i over the current rows for the integer numerators y_i; L is their common denominator. */
   private combination(cert: unknown, where: string): { sum: T[]; rhs: T; L: bigint } {
     const F = this.F;
     if (typeof cert !== "object" || cert === null) return fail(where, "the certificate of the pruned pieces is missing");
-    const { rows, y } = cert as Json;
-    if (!Array.isArray(rows) || !Array.isArray(y) || rows.length !== y.length) return fail(where, "rows and y must be arrays of the same length");
-    const ys = y.map((v, t) => readRatio(rat, v, `${where}.y[${t}]`));
-    let L = 1n;
-    for (const r of ys) L = (L / gcd(L, r.d)) * r.d;
+    const { rows, y, den } = readMultipliers(cert, where, this.rows.length, (n) => `is not a row of this node (it has ${n})`);
     const sum = new Array<T>(this.d).fill(F.zero);
     let rhs = F.zero;
-    rows.forEach((i: unknown, t) => {
-      if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= this.rows.length) fail(`${where}.rows[${t}]`, `${JSON.stringify(i)} is not a row of this node (it has ${this.rows.length})`);
-      const yi = ys[t]!;
-      if (yi.n < 0n) fail(`${where}.y[${t}]`, "is negative");
-      if (yi.n === 0n) return;
-      const m = this.big(yi.n * (L / yi.d));
-      const row = this.rows[i as number]!;
+    rows.forEach((i, t) => {
+      if (y[t] === 0n) return;
+      const m = this.big(y[t]!);
+      const row = this.rows[i]!;
       row.a.forEach((v, k) => (sum[k] = F.add(sum[k]!, F.mul(m, v))));
       rhs = F.add(rhs, F.mul(m, row.b));
     });
-    return { sum, rhs, L };
+    return { sum, rhs, L: den };
   }
 
   private big(n: bigint): T {

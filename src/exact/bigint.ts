@@ -92,11 +92,8 @@ export function bitLength(x: bigint): number {
 /** Number of trailing zero bits of a nonzero bigint. */
 export function trailingZeros(x: bigint): number {
   if (x < 0n) x = -x;
-  let count = 0;
-  while ((x & 0xffffffffn) === 0n) {
-    x >>= 32n;
-    count += 32;
-  }
-  const low = Number(x & 0xffffffffn);
-  return count + (31 - Math.clz32(low & -low));
+  // The low 32 bits answer almost always; else the lowest set bit x & -x is a power of two, measured by bitLength.
+  const low = Number(BigInt.asUintN(32, x));
+  if (low !== 0) return 31 - Math.clz32(low & -low);
+  return bitLength(x & -x) - 1;
 }

@@ -3,7 +3,7 @@
 // unbounded. Here: checking both exactly, the bound a certificate gives, and re-solving a proposed basis
 // exactly into a certificate (fraction-free, exact-solve.ts). The LP that proposes them is lp.ts.
 import type { Field } from "../exact/field.js";
-import { absBigInt, lcmOfDenominators } from "../exact/bigint.js";
+import { absBigInt, lcmOfDenominators, trailingZeros } from "../exact/bigint.js";
 import { toFixedPoint } from "../exact/fixed-point.js";
 import type { Rational } from "../exact/rational.js";
 import { solveIntegerSystem, toIntegerRow, type IntVec } from "./exact-solve.js";
@@ -20,6 +20,39 @@ export interface BoundCertificate {
   readonly indices: readonly number[];
   readonly num: readonly bigint[];
   readonly den: bigint;
+}
+
+/**
+ * Multipliers as a certificate is written (docs/formats/region-map.md): y_t / den on row rows[t], every y_t a
+ * positive integer and den > 0 — one denominator for the whole certificate, no gcd per entry.
+ */
+export interface IntegerMultipliers {
+  readonly rows: readonly number[];
+  readonly y: readonly bigint[];
+  readonly den: bigint;
+}
+
+/**
+ * The nonzero multipliers of a certificate over its one denominator, row indices mapped through `rows` when
+ * given (a certificate over a subset of the rows). The common power of two is taken out (shifts, no gcd).
+ */
+export function certificateMultipliers(cert: BoundCertificate, rows?: readonly number[]): IntegerMultipliers {
+  const at: number[] = [];
+  const y: bigint[] = [];
+  let den = cert.den;
+  let sign = 1n;
+  if (den < 0n) [den, sign] = [-den, -1n];
+  let shift = trailingZeros(den);
+  cert.indices.forEach((i, j) => {
+    const n = cert.num[j]!;
+    if (n === 0n) return;
+    at.push(rows ? rows[i]! : i);
+    y.push(sign * n);
+    if (shift > 0) shift = Math.min(shift, trailingZeros(n));
+  });
+  if (shift === 0) return { rows: at, y, den };
+  const s = BigInt(shift);
+  return { rows: at, y: y.map((n) => n >> s), den: den >> s };
 }
 
 /** Exactly: Σ y_i a_i = w (times den) and y ≥ 0. */

@@ -84,6 +84,8 @@ export interface Deferred {
   readonly kind: "deferred";
   readonly xf: Float64Array;
   readonly basis: readonly number[];
+  /** The float optimum (a proposal). */
+  readonly value: number;
 }
 
 /**
@@ -102,7 +104,8 @@ export function proposedUpperBound<T>(F: Field<T>, P: LpRows<T>, w: readonly T[]
   const prop = proposeMax(P.af, P.bf, m, P.d, wf);
   stats.simplexIterations += prop.iterations;
   if (prop.status === "optimal") {
-    return prop.value > deferAbove ? { kind: "deferred", xf: prop.x, basis: prop.basis } : certifiedOptimum(F, P, w, { kind: "deferred", xf: prop.x, basis: prop.basis }, stats);
+    const optimum: Deferred = { kind: "deferred", xf: prop.x, basis: prop.basis, value: prop.value };
+    return prop.value > deferAbove ? optimum : certifiedOptimum(F, P, w, optimum, stats);
   }
   if (prop.status === "unbounded") {
     const ray = Array.from(prop.ray, (v) => F.fromFloat(v));

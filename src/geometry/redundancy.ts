@@ -3,13 +3,15 @@
 // an exact bound certificate; it is kept when an exact point satisfies the others and violates row i.
 // Rows are tested in order against the rows still kept, so one copy of a repeated row survives.
 import type { Field } from "../exact/field.js";
+import { lcmOfDenominators } from "../exact/bigint.js";
 import { quotient, Rational, reducedFraction } from "../exact/rational.js";
 import { axisRows, axisRowsBounded } from "./axis-rows.js";
-import { certificateBound, type BoundCertificate, type ExactRows } from "./certificate.js";
+import { certificateBound, certificateFromBasis, certificateMultipliers, type BoundCertificate, type ExactRows, type IntegerMultipliers } from "./certificate.js";
+import { proposeMax } from "./float-lp.js";
 import { certifiedOptimum, exactUpperBound, proposedUpperBound, subRows, upperBound, type Deferred, type LpRows, type LpStats, type UpperBound, type Uncertified } from "./lp.js";
 
-/** Multipliers y ≥ 0 over rows (by index): the certificate that Σ y_i a_i·x ≤ Σ y_i b_i. */
-export type Multipliers = ReadonlyMap<number, Rational>;
+/** Multipliers y ≥ 0 over rows (by index, increasing), over one denominator: the certificate that Σ y_i a_i·x ≤ Σ y_i b_i. */
+export type Multipliers = IntegerMultipliers;
 
 /**
  * The certificates of an irredundant H-form (docs/formats/region-map.md), so a checker needs no LP:
@@ -20,6 +22,17 @@ export type Multipliers = ReadonlyMap<number, Rational>;
 export interface HFormCertificates {
   readonly facetPoints: readonly (readonly Rational[])[];
   readonly implied: readonly { readonly row: number; readonly y: Multipliers }[];
+  /**
+   * The region's bounding box over the kept rows (`upper[k]` proves x_k ≤ U⁺_k, `lower[k]` −x_k ≤ U⁻_k), when
+   * it implies the dropped rows that `implied` leaves out: Σ_{a_k>0} a_k U⁺_k + Σ_{a_k<0} |a_k| U⁻_k ≤ b.
+   */
+  readonly box?: Bounds;
+}
+
+/** Multipliers bounding every coordinate above (`upper[k]`: Σ y a = e_k) and below (`lower[k]`: Σ y a = −e_k). */
+export interface Bounds {
+  readonly upper: readonly Multipliers[];
+  readonly lower: readonly Multipliers[];
 }
 
 /**
@@ -54,7 +67,7 @@ function irredundant<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, certify: bool
     const verdict = decideRow(F, Q, P.a[i]!, P.b[i]!, stats, certify, inside, collect);
     if (verdict.redundant) {
       kept = others;
-      if (collect) dropped.push({ row: i, y: multipliers(verdict.cert!, others) });
+      if (collect) dropped.push({ row: i, y: rationalMultipliers(verdict.cert!, others) });
     } else if (collect) facet.set(i, verdict.facetPoint!);
   }
   if (!collect) return { kept };
@@ -79,7 +92,7 @@ function irredundant<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, certify: bool
     composed.set(dropped[t]!.row, y);
   }
   const position = new Map(kept.map((row, j) => [row, j]));
-  const implied = dropped.map(({ row }) => ({ row, y: new Map([...composed.get(row)!].filter(([, v]) => v.n !== 0n).map(([k, v]) => [position.get(k)!, v])) }));
+  const implied = dropped.map(({ row }) => ({ row, y: overCommonDenominator(new Map([...composed.get(row)!].filter(([, v]) => v.n !== 0n).map(([k, v]) => [position.get(k)!, v]))) }));
   return { kept, certificates: { facetPoints: kept.map((i) => facet.get(i)!), implied } };
 }
 
@@ -100,11 +113,20 @@ function facetsFirst<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, inside: reado
   const facets: number[] = [];
   /** Facets found so far, each with the float point where the ray met it. */
   const guesses = new Map<number, number[]>();
-  const implied: { row: number; y: Map<number, Rational> }[] = [];
+  const implied: { row: number; y: Multipliers }[] = [];
+  /** Rows the float LP shows clearly implied by the facets then found (`facets`): proved after the loop. */
+  const pending: { row: number; facets?: number[]; optimum?: Deferred }[] = [];
+  // The region's bounding box in floats (2d LPs over all the rows: the region is their intersection): a row
+  // it clearly implies is no facet and needs no LP of its own; the certified box over the facets proves it.
+  const floatBox = floatBoundingBox(P, stats);
   for (let i = 0; i < m; i++) {
     const a = P.a[i]!;
     if (a.every((v) => F.sign(v) === 0)) {
-      implied.push({ row: i, y: new Map() }); // 0·x ≤ b with b > 0 (the witness is inside)
+      implied.push({ row: i, y: NO_MULTIPLIERS }); // 0·x ≤ b with b > 0 (the witness is inside)
+      continue;
+    }
+    if (floatBox && boxClearlyImplies(floatBox.upper, floatBox.lower, P.af.subarray(i * d, (i + 1) * d), P.bf[i]!)) {
+      pending.push({ row: i });
       continue;
     }
     while (!guesses.has(i)) {
@@ -113,9 +135,17 @@ function facetsFirst<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, inside: reado
       else {
         const Q = subRows(P, facets);
         const bf = P.bf[i]!;
-        const answer = proposedUpperBound(F, Q, a, stats, bf + 2 ** -20 * (Math.abs(bf) + 1));
+        const margin = 2 ** -20 * (Math.abs(bf) + 1);
+        // Float only first: a clearly implied row waits for the region's bounding box (most rows need no
+        // certificate of their own then); a close call is certified now; a row clearly above is a facet to find.
+        const proposal = proposedUpperBound(F, Q, a, stats, -Infinity);
+        if (proposal.kind === "deferred" && proposal.value <= bf - margin) {
+          pending.push({ row: i, facets: [...facets], optimum: proposal });
+          break;
+        }
+        const answer = proposal.kind === "deferred" && proposal.value <= bf + margin ? certifiedOptimum(F, Q, a, proposal, stats) : proposal;
         if (answer.kind === "bounded" && provesAtMost(F, Q, answer.cert, P.b[i]!)) {
-          implied.push({ row: i, y: multipliers(answer.cert, facets) });
+          implied.push({ row: i, y: certificateMultipliers(answer.cert, facets) });
           break;
         }
         const ray = answer.kind === "unbounded" ? answer.ray.map((v) => F.toNumber(v)) : answer.kind === "uncertified" ? answer.rayf : undefined;
@@ -138,12 +168,109 @@ function facetsFirst<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, inside: reado
     if (!point) return undefined;
     facetPoints.push(point);
   }
+  // The pending rows: implied by the bounding box of the facets (one box for all of them, when there are
+  // enough to pay for its 2d LPs), else each by its own certificate over the facets of its LP.
   const position = new Map(kept.map((row, j) => [row, j]));
+  const waiting = pending.filter(({ row }) => !position.has(row)); // a box-skipped row the ray hit is a facet
+  const box = waiting.length > 2 * d ? boundingBox(F, subRows(P, kept), stats, floatBox?.bases.map((b) => b && b.every((r) => position.has(r)) ? b.map((r) => position.get(r)!) : undefined)) : undefined;
+  let boxUsed = false;
+  for (const { row, facets: Qrows, optimum } of waiting) {
+    if (box?.implies(P.a[row]!, P.b[row]!)) {
+      boxUsed = true;
+      continue;
+    }
+    // Its own certificate: over the facets of its LP, or (a row the float box skipped) over all facets.
+    const rows = Qrows ?? kept;
+    const Q = subRows(P, rows);
+    const answer = optimum ? certifiedOptimum(F, Q, P.a[row]!, optimum, stats) : proposedUpperBound(F, Q, P.a[row]!, stats);
+    if (!(answer.kind === "bounded" && provesAtMost(F, Q, answer.cert, P.b[row]!))) return undefined;
+    implied.push({ row, y: certificateMultipliers(answer.cert, rows) });
+  }
+  implied.sort((p, q) => p.row - q.row);
   return {
     kept,
     certificates: {
       facetPoints,
-      implied: implied.map(({ row, y }) => ({ row, y: new Map([...y].map(([k, v]) => [position.get(k)!, v])) })),
+      implied: implied.map(({ row, y }) => ({ row, y: renumbered(y, position) })),
+      ...(boxUsed ? { box: box!.certificates } : {}),
+    },
+  };
+}
+
+/**
+ * The rows' bounding box in floats: max x_k (`upper[k]`) and max −x_k (`lower[k]`) proposed by the float simplex,
+ * with the optimal bases (rows of P); undefined when a proposal fails or is unbounded. A proposal only.
+ */
+function floatBoundingBox(P: LpRows<unknown>, stats: LpStats): { upper: Float64Array; lower: Float64Array; bases: (readonly number[] | undefined)[] } | undefined {
+  const { d } = P;
+  const upper = new Float64Array(d);
+  const lower = new Float64Array(d);
+  const bases: (readonly number[] | undefined)[] = [];
+  const w = new Float64Array(d);
+  for (let k = 0; k < d; k++) {
+    for (const s of [1, -1]) {
+      w.fill(0);
+      w[k] = s;
+      stats.lps++;
+      const prop = proposeMax(P.af, P.bf, P.a.length, d, w);
+      stats.simplexIterations += prop.iterations;
+      if (prop.status !== "optimal") return undefined;
+      (s > 0 ? upper : lower)[k] = prop.value;
+      bases.push(prop.basis);
+    }
+  }
+  return { upper, lower, bases };
+}
+
+/** In floats, with a margin: max of a·x over the box (x_k ≤ upper[k], −x_k ≤ lower[k]) is clearly below b. */
+function boxClearlyImplies(upper: ArrayLike<number>, lower: ArrayLike<number>, af: ArrayLike<number>, bf: number): boolean {
+  let top = 0;
+  for (let k = 0; k < af.length; k++) top += af[k]! > 0 ? af[k]! * upper[k]! : af[k]! < 0 ? -af[k]! * lower[k]! : 0;
+  return top < bf - 2 ** -30 * (Math.abs(bf) + Math.abs(top) + 1);
+}
+
+/**
+ * The certified bounding box of the rows K (2d certificates: re-solved from the float box's bases (positions
+ * in K) when given, else an LP each), with an exact test of whether it implies a row a·x ≤ b:
+ * Σ_{a_k>0} a_k U⁺_k + Σ_{a_k<0} |a_k| U⁻_k ≤ b, where U = N / D (N = Σ num·b, D the certificate's
+ * denominator) is compared as Σ |a_k| N_k (D_all / D_k) ≤ b·D_all (no division), after a float test.
+ * Undefined when the rows are unbounded in some direction or a bound cannot be certified.
+ */
+function boundingBox<T>(F: Field<T>, K: LpRows<T>, stats: LpStats, bases?: readonly (readonly number[] | undefined)[]): { certificates: Bounds; implies: (a: readonly T[], b: T) => boolean } | undefined {
+  const { d } = K;
+  const upper: Multipliers[] = [];
+  const lower: Multipliers[] = [];
+  const sides: { N: T; D: bigint; f: number }[][] = [[], []];
+  for (let k = 0; k < d; k++) {
+    for (const s of [0, 1]) {
+      const e = Array.from({ length: d }, (_, j) => (j === k ? (s === 0 ? F.one : F.neg(F.one)) : F.zero));
+      const basis = bases?.[2 * k + s];
+      const fromBasis = basis && certificateFromBasis(F, K, basis, e);
+      const ub = fromBasis ? { kind: "bounded" as const, cert: fromBasis } : upperBound(F, K, e, stats);
+      if (ub.kind !== "bounded" || ub.cert.den <= 0n) return undefined;
+      const N = certificateBound(F, K, ub.cert);
+      (s === 0 ? upper : lower).push(certificateMultipliers(ub.cert));
+      // A float upper bound of N / D, rounded outwards by a relative 2^-40 (a filter only: the exact test decides).
+      const f = F.toNumber(N) / Number(ub.cert.den);
+      sides[s]!.push({ N, D: ub.cert.den, f: f + Math.abs(f) * 2 ** -40 + 2 ** -1000 });
+    }
+  }
+  let Dall = 1n;
+  for (const side of sides) for (const { D } of side) Dall *= D;
+  const scaled = sides.map((side) => side.map(({ N, D }) => F.mul(N, F.fromBigInt(Dall / D))));
+  const DallT = F.fromBigInt(Dall);
+  const fUp = Float64Array.from(sides[0]!, (x) => x.f);
+  const fLo = Float64Array.from(sides[1]!, (x) => x.f);
+  return {
+    certificates: { upper, lower },
+    implies: (a, b) => {
+      if (!boxClearlyImplies(fUp, fLo, a.map((v) => F.toNumber(v)), F.toNumber(b))) return false;
+      let sum = F.zero;
+      for (let k = 0; k < d; k++) {
+        const sign = F.sign(a[k]!);
+        if (sign !== 0) sum = F.add(sum, F.mul(sign > 0 ? a[k]! : F.neg(a[k]!), scaled[sign > 0 ? 0 : 1]![k]!));
+      }
+      return F.compare(sum, F.mul(b, DallT)) <= 0;
     },
   };
 }
@@ -167,12 +294,28 @@ function firstHit(P: LpRows<unknown>, m: number, pf: readonly number[], dir: Arr
   return row >= 0 && best > 0 && Number.isFinite(best) ? { row, t: best } : undefined;
 }
 
-function multipliers(cert: BoundCertificate, rows: readonly number[]): Map<number, Rational> {
+/** The certificate's multipliers as rationals by row (the row-by-row path composes them). */
+function rationalMultipliers(cert: BoundCertificate, rows: readonly number[]): Map<number, Rational> {
   const y = new Map<number, Rational>();
   cert.indices.forEach((q, j) => {
     if (cert.num[j] !== 0n) y.set(rows[q]!, reducedFraction(cert.num[j]!, cert.den));
   });
   return y;
+}
+
+const NO_MULTIPLIERS: Multipliers = { rows: [], y: [], den: 1n };
+
+/** The multipliers on rows renumbered through `position`, in increasing row order. */
+function renumbered(m: Multipliers, position: ReadonlyMap<number, number>): Multipliers {
+  const order = m.rows.map((r, t) => [position.get(r)!, t] as const).sort((p, q) => p[0] - q[0]);
+  return { rows: order.map(([r]) => r), y: order.map(([, t]) => m.y[t]!), den: m.den };
+}
+
+/** Rational multipliers (row → y) over their least common denominator, in increasing row order. */
+function overCommonDenominator(y: ReadonlyMap<number, Rational>): Multipliers {
+  const entries = [...y].sort((p, q) => p[0] - q[0]);
+  const den = lcmOfDenominators(entries.map(([, v]) => v));
+  return { rows: entries.map(([r]) => r), y: entries.map(([, v]) => v.s * v.n * (den / v.d)), den };
 }
 
 function provesAtMost<T>(F: Field<T>, Q: LpRows<T>, cert: { indices: readonly number[]; num: readonly bigint[]; den: bigint }, b: T): boolean {
@@ -350,7 +493,7 @@ export function boundednessCertificate<T>(
       const e = Array.from({ length: P.d }, (_, j) => (j === k ? (up ? F.one : F.neg(F.one)) : F.zero));
       const ub = upperBound(F, P, e, stats);
       if (ub.kind === "unbounded") return { bounded: false, ray: ub.ray.map((v) => F.toRational(v)) };
-      (up ? upper : lower).push(multipliers(ub.cert, rows));
+      (up ? upper : lower).push(certificateMultipliers(ub.cert, rows));
     }
   }
   return { bounded: true, upper, lower };

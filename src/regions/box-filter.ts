@@ -10,8 +10,8 @@ import { Dyadic } from "../exact/dyadic.js";
 import { DyadicField, type Field } from "../exact/field.js";
 import { nextUp } from "../exact/float.js";
 import { gamma, inflate } from "../exact/float-error.js";
-import { Rational, bitLength, reducedFraction } from "../exact/rational.js";
-import { certificateBound, type BoundCertificate } from "../geometry/certificate.js";
+import { Rational, bitLength } from "../exact/rational.js";
+import { certificateBound, certificateMultipliers, type BoundCertificate } from "../geometry/certificate.js";
 import { upperBound, type LpStats, type UpperBound } from "../geometry/lp.js";
 import { axisCertificate, axisRows } from "../geometry/axis-rows.js";
 import { proposeMax } from "../geometry/float-lp.js";
@@ -142,15 +142,7 @@ export function boxRecord<T>(box: RegionBox<T>): BoxRecord {
     if (!b) return null;
     const cert = b.cert;
     if (!cert) throw new Error("regions/box-filter: a box proved by float multipliers has no record to write");
-    const rows: number[] = [];
-    const y: Rational[] = [];
-    cert.indices.forEach((i, j) => {
-      if (cert.num[j] !== 0n) {
-        rows.push(i);
-        y.push(reducedFraction(cert.num[j]!, cert.den));
-      }
-    });
-    return { rows, y };
+    return certificateMultipliers(cert);
   };
   return { box: box.id, upper: box.upper.map(rec), lower: box.lower.map(rec) };
 }

@@ -7,8 +7,8 @@
 // node), the box filter (regions/box-filter.ts: no LP), then the exact path with certified LPs.
 import { Dyadic } from "../exact/dyadic.js";
 import type { Field } from "../exact/field.js";
-import { Rational, bitLength, reducedFraction } from "../exact/rational.js";
-import { certificateBound, type BoundCertificate } from "../geometry/certificate.js";
+import { Rational, bitLength } from "../exact/rational.js";
+import { certificateBound, certificateMultipliers, type BoundCertificate } from "../geometry/certificate.js";
 import { certifiedOptimum, exactUpperBound, floatUpperBound, proposedUpperBound, type LpStats } from "../geometry/lp.js";
 import { pieceOf } from "../network/activation.js";
 import type { FixedRow, NeuronInfo, PathMaps } from "./affine-maps.js";
@@ -411,19 +411,7 @@ function stableDecision<T>(p: readonly T[], neuron: number, piece: number, k: nu
   };
 }
 
-function certRecord(cert: BoundCertificate): BoundCertificateRecord {
-  const rows: number[] = [];
-  const y: Rational[] = [];
-  cert.indices.forEach((i, j) => {
-    if (cert.num[j] !== 0n) {
-      rows.push(i);
-      y.push(reducedFraction(cert.num[j]!, cert.den));
-    }
-  });
-  return { rows, y };
-}
-
-const EMPTY_CERT: BoundCertificateRecord = { rows: [], y: [] };
+const EMPTY_CERT: BoundCertificateRecord = { rows: [], y: [], den: 1n };
 
 /** Witness first: the pieces of a node known without an LP (contiguous, increasing) and the neuron's split row. */
 export interface WitnessPieces<T> {
@@ -458,7 +446,7 @@ function decideSide<T>(
   const cd = dir === 1 ? c : F.neg(c);
   const tau = pieces.map((s) => (dir === 1 ? bp[s - 1]! : F.neg(bp[s]!)));
   const zq = (q: readonly T[]): T => F.dot(w, q, c);
-  const record = (cert: BoundCertificate): BoundCertificateRecord => (ctx.keepRecords ? certRecord(cert) : EMPTY_CERT);
+  const record = (cert: BoundCertificate): BoundCertificateRecord => (ctx.keepRecords ? certificateMultipliers(cert) : EMPTY_CERT);
   if (!ctx.certify) {
     const fb = floatUpperBound(F, rows, wd, ctx.stats);
     if (fb) {

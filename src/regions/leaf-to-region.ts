@@ -41,13 +41,14 @@ export function buildRegion<T>(F: Field<T>, leaf: LeafInput<T>): Region {
   if (opts.irredundant && opts.certify && opts.keepCertificates) {
     const certified = certifiedIrredundantRows(F, rows, leaf.stats, leaf.witness);
     kept = certified.kept;
-    const { facetPoints, implied } = certified.certificates;
-    const boundedness = leaf.domainBounded ? undefined : boundednessCertificate(F, lpRows(F, d, kept.map((i) => rows.a[i]!), kept.map((i) => rows.b[i]!)), leaf.stats);
-    bounded = leaf.domainBounded || boundedness!.bounded;
+    const { facetPoints, implied, box } = certified.certificates;
+    // The H-form's bounding box (when it implied dropped rows) is also the certificate of boundedness.
+    const boundedness = box || leaf.domainBounded ? undefined : boundednessCertificate(F, lpRows(F, d, kept.map((i) => rows.a[i]!), kept.map((i) => rows.b[i]!)), leaf.stats);
+    bounded = leaf.domainBounded || box !== undefined || boundedness!.bounded;
     hform = {
       facetPoints,
       implied: implied.map(({ row, y }) => ({ source: rows.sources[row]!, y })),
-      ...(boundedness ? { boundedness: boundedness.bounded ? { upper: boundedness.upper, lower: boundedness.lower } : { ray: boundedness.ray } } : {}),
+      ...(box ? { boundedness: box } : boundedness ? { boundedness: boundedness.bounded ? { upper: boundedness.upper, lower: boundedness.lower } : { ray: boundedness.ray } } : {}),
     };
   } else if (opts.irredundant) {
     kept = irredundantRows(F, rows, leaf.stats, opts.certify, leaf.witness);

@@ -17,11 +17,13 @@ import type { EnumerationResult } from "./enumerate.js";
 import type { BoundCertificateRecord, BoxCertificateRecord, ConstraintSource, Region, RegionHFormCertificates, TreeRecord } from "./types.js";
 
 export const REGION_MAP_FORMAT = "tessera-region-map";
-export const REGION_MAP_VERSION = 1;
+export const REGION_MAP_VERSION = 2;
 
+/** A certificate as written: multipliers y[t] / den on rows[t] (integers, den > 0). */
 export interface CertificateJson {
   rows: number[];
   y: string[];
+  den: string;
 }
 
 export interface SplitJson {
@@ -37,11 +39,8 @@ export interface BoxJson {
   lower: (CertificateJson | null)[];
 }
 
-/** Multipliers over rows: y_t on row rows[t]. */
-export interface MultipliersJson {
-  rows: number[];
-  y: string[];
-}
+/** Multipliers over rows: y[t] / den on row rows[t]. */
+export type MultipliersJson = CertificateJson;
 
 /** Bounding-box certificate: `upper[k]` proves x_k ≤ U_k, `lower[k]` proves -x_k ≤ L_k. */
 export interface BoundsJson {
@@ -110,13 +109,25 @@ export function mapDigest(map: RegionJson["map"]): string {
   return createHash("sha1").update(text).digest("base64");
 }
 
+/** Multipliers as written: integers as decimal strings (no gcd anywhere: one denominator per certificate). */
+function multipliersToJson(m: Multipliers): MultipliersJson {
+  const y = new Array<string>(m.y.length);
+  for (let t = 0; t < y.length; t++) y[t] = m.y[t]!.toString();
+  return { rows: [...m.rows], y, den: m.den.toString() };
+}
+
+/** Multipliers back from their JSON (written by tessera: worker threads, parts, checkpoints). */
+function multipliersFromJson(m: MultipliersJson): Multipliers {
+  return { rows: [...m.rows], y: m.y.map((v) => BigInt(v)), den: BigInt(m.den) };
+}
+
 function certToJson(c: BoundCertificateRecord | BoxCertificateRecord): CertificateJson | { box: number } {
-  return "box" in c ? { box: c.box } : { rows: [...c.rows], y: vec(c.y) };
+  return "box" in c ? { box: c.box } : multipliersToJson(c);
 }
 
 export function splitToJson(s: TreeRecord): SplitJson | BoxJson {
   if ("box" in s) {
-    const axis = (c: BoundCertificateRecord | null): CertificateJson | null => (c ? { rows: [...c.rows], y: vec(c.y) } : null);
+    const axis = (c: BoundCertificateRecord | null): CertificateJson | null => (c ? multipliersToJson(c) : null);
     return { box: s.box, upper: s.upper.map(axis), lower: s.lower.map(axis) };
   }
   return {
@@ -127,17 +138,12 @@ export function splitToJson(s: TreeRecord): SplitJson | BoxJson {
   };
 }
 
-function multipliersToJson(y: Multipliers): MultipliersJson {
-  const entries = [...y].sort((p, q) => p[0] - q[0]);
-  return { rows: entries.map(([i]) => i), y: entries.map(([, v]) => formatRational(v)) };
-}
-
 function boundsToJson(b: { readonly upper: readonly Multipliers[]; readonly lower: readonly Multipliers[] }): BoundsJson {
   return { upper: b.upper.map(multipliersToJson), lower: b.lower.map(multipliersToJson) };
 }
 
 function hformFromJson(json: RegionJson, vecR: (v: readonly string[]) => Rational[]): RegionHFormCertificates {
-  const mult = (m: MultipliersJson): Multipliers => new Map(m.rows.map((r, t) => [r, vecR([m.y[t]!])[0]!]));
+  const mult = multipliersFromJson;
   return {
     facetPoints: json.constraints.map((k) => vecR(k.facetPoint ?? [])),
     implied: (json.implied ?? []).map((i) => ({ source: i.source, y: mult(i) })),
@@ -173,8 +179,8 @@ export function regionToJson(r: Region, piece?: number): RegionJson {
 export function regionFromJson(json: RegionJson): Region {
   // Maps are written by tessera (worker threads, parts, checkpoints): exact values of any length.
   const vecR = (v: readonly string[]): Rational[] => v.map(parseWrittenRational);
-  const cert = (c: CertificateJson | { box: number }): BoundCertificateRecord | BoxCertificateRecord => ("box" in c ? { box: c.box } : { rows: [...c.rows], y: vecR(c.y) });
-  const axis = (c: CertificateJson | null): BoundCertificateRecord | null => (c ? { rows: [...c.rows], y: vecR(c.y) } : null);
+  const cert = (c: CertificateJson | { box: number }): BoundCertificateRecord | BoxCertificateRecord => ("box" in c ? { box: c.box } : multipliersFromJson(c));
+  const axis = (c: CertificateJson | null): BoundCertificateRecord | null => (c ? multipliersFromJson(c) : null);
   return {
     id: json.id,
     pattern: parsePattern(json.pattern),

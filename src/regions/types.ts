@@ -3,6 +3,7 @@
 // result of an enumeration. The graph, analysis and formats folders consume these.
 import type { Rational } from "../exact/rational.js";
 import type { AffineMap, Halfspace } from "../geometry/types.js";
+import type { IntegerMultipliers } from "../geometry/certificate.js";
 import type { Multipliers } from "../geometry/redundancy.js";
 
 /** Where a region's constraint comes from: a neuron's breakpoint hyperplane, or a domain half-space. */
@@ -17,8 +18,9 @@ export interface RegionConstraint extends Halfspace {
 /**
  * The certificates of a region's H-form and boundedness (written into region maps so `tessera check` needs
  * no LP): a point on each constraint's hyperplane strictly inside the others, the multipliers proving each
- * dropped row of the split-tree path implied by the listed ones, and a bounding-box certificate (bounded,
- * on an unbounded domain) or a recession direction (unbounded).
+ * dropped row of the split-tree path implied by the listed ones (rows the bounding box implies are left out),
+ * and a bounding-box certificate (bounded, on an unbounded domain, or when the box implies dropped rows) or a
+ * recession direction (unbounded).
  */
 export interface RegionHFormCertificates {
   readonly facetPoints: readonly (readonly Rational[])[];
@@ -55,12 +57,9 @@ export type EnumerationStatus = "complete" | "max-regions" | "timeout" | "interr
 
 /**
  * A bound certificate over a split-tree node's constraint list (domain half-spaces first, then the split
- * constraints of the path in order): y_i ≥ 0 on the listed rows, 0 elsewhere.
+ * constraints of the path in order): y_t / den ≥ 0 on row rows[t], 0 elsewhere.
  */
-export interface BoundCertificateRecord {
-  readonly rows: readonly number[];
-  readonly y: readonly Rational[];
-}
+export type BoundCertificateRecord = IntegerMultipliers;
 
 /**
  * A certificate by a bounding box (a BoxRecord met earlier on the path): with U_k the box's bounds,

@@ -41,6 +41,16 @@ async function check(doc: Json, net = SEED): Promise<{ code: number; out: string
 }
 
 const copy = (name: string): Json => structuredClone(maps[name]!);
+/** A factor far below float resolution, with a prime no row's denominator has. */
+const FINE = 3n * 2n ** 100n;
+/** The same multipliers written over a denominator `factor` times larger (numerators and den scaled). */
+function rescaled(cert: Json, factor: bigint): void {
+  cert.y = cert.y.map((v: string) => String(BigInt(v) * factor));
+  cert.den = String(BigInt(cert.den) * factor);
+}
+/** The {rows, y, den} certificates of the map's split records (not box references), with at least one multiplier. */
+const splitCertificates = (m: Json): Json[] =>
+  m.regions.flatMap((r: Json) => r.splits.flatMap((s: Json) => [s.lower, s.upper].filter((c) => c && Array.isArray(c.y) && c.y.length > 0)));
 /** x + 1/(3·2^100) as the map writes rationals: far below float resolution, with a denominator no row has. */
 const nudged = (x: string): string => new Fraction(x).add(new Fraction(1n, 3n * 2n ** 100n)).toFraction();
 const MLP = "fixtures/bench/mlp-2-16-16-2.json";
@@ -95,15 +105,96 @@ describe("check verifies every printed field of a region map", () => {
     "2-D vertices out of order": { map: "box.json", edit: (m) => m.regions[0].vertices.reverse(), field: /regions\[0\]\.vertices\[\d+\]: the vertices are not in counter-clockwise order/ },
     "a 3-D vertex dropped": { map: "cube.json", net: () => NET3, edit: (m) => m.regions[0].vertices.pop(), field: /regions\[0\]\.vertices: \d+ vertices for a region with \d+ facets: a vertex is missing/ },
     "a 3-D vertex moved outside": { map: "cube.json", net: () => NET3, edit: (m) => (m.regions[0].vertices[0] = ["2", "2", "2"]), field: /regions\[0\]\.vertices\[0\]: violates constraint/ },
-    "a float network's implied multiplier changed by 1/(3·2^100)": {
+    "a float network's implied multiplier changed by 1/(3·2^100·den)": {
       map: "mlp.json",
       net: () => MLP,
       edit: (m) => {
         const item = m.regions.flatMap((x: Json) => x.implied).find((i: Json) => i.y.length > 0);
-        item.y[0] = nudged(item.y[0]);
+        rescaled(item, FINE);
+        item.y[0] = String(BigInt(item.y[0]) + 1n);
       },
       field: /implied\[\d+\]: Σ y_i a_i differs|implied\[\d+\]: Σ y_i b_i exceeds/,
     },
+    "a float network's split certificate: one numerator changed by 1": {
+      map: "mlp.json",
+      net: () => MLP,
+      edit: (m) => {
+        const cert = splitCertificates(m)[0]!;
+        cert.y[0] = String(BigInt(cert.y[0]) + 1n);
+      },
+      field: /splits\[\d+\]\.(upper|lower): Σ y_i a_i differs/,
+    },
+    "a float network's split certificate: the common denominator changed by 1": {
+      map: "mlp.json",
+      net: () => MLP,
+      edit: (m) => {
+        const cert = splitCertificates(m)[0]!;
+        cert.den = String(BigInt(cert.den) + 1n);
+      },
+      field: /splits\[\d+\]\.(upper|lower): Σ y_i a_i differs/,
+    },
+    "a float network's implied multipliers: the common denominator changed by 1": {
+      map: "mlp.json",
+      net: () => MLP,
+      edit: (m) => {
+        const item = m.regions.flatMap((x: Json) => x.implied).find((i: Json) => i.y.length > 0);
+        item.den = String(BigInt(item.den) + 1n);
+      },
+      field: /implied\[\d+\]: Σ y_i a_i differs|implied\[\d+\]: Σ y_i b_i exceeds/,
+    },
+    "a zero common denominator": { map: "mlp.json", net: () => MLP, edit: (m) => (splitCertificates(m)[0]!.den = "0"), field: /splits\[\d+\]\.(upper|lower)\.den: is 0: the common denominator must be positive/ },
+    "a negative common denominator (numerators negated too)": {
+      map: "mlp.json",
+      net: () => MLP,
+      edit: (m) => {
+        const cert = splitCertificates(m)[0]!;
+        cert.den = `-${cert.den}`;
+        cert.y = cert.y.map((v: string) => `-${v}`);
+      },
+      field: /splits\[\d+\]\.(upper|lower)\.den: is -\d+: the common denominator must be positive/,
+    },
+    "a missing common denominator": { map: "box.json", edit: (m) => delete m.regions.flatMap((x: Json) => x.implied)[0].den, field: /implied\[\d+\]\.den: undefined is not an integer string/ },
+    "a multiplier written as a fraction": {
+      map: "mlp.json",
+      net: () => MLP,
+      edit: (m) => {
+        const cert = splitCertificates(m)[0]!;
+        cert.y[0] = `${cert.y[0]}/${cert.den}`;
+        cert.den = "1";
+      },
+      field: /splits\[\d+\]\.(upper|lower)\.y\[0\]: ".*" is not an integer string/,
+    },
+    "the bounding box removed from a region whose dropped rows it implies": {
+      map: "mlp.json",
+      net: () => MLP,
+      edit: (m) => delete m.regions.find((x: Json) => x.boundedBy).boundedBy,
+      field: /regions\[\d+\]\.implied: the path's constraint \S+ is neither listed nor implied \(a facet may be missing\)/,
+    },
+    "a bounding box's upper bound certificate changed": {
+      map: "mlp.json",
+      net: () => MLP,
+      edit: (m) => {
+        const cert = m.regions.find((x: Json) => x.boundedBy).boundedBy.upper[0];
+        cert.y[0] = String(BigInt(cert.y[0]) + 1n);
+      },
+      field: /regions\[\d+\]\.boundedBy\.upper\[0\]: Σ y_i a_i is not e_0/,
+    },
+    "multipliers removed from a dropped row that the bounding box does not imply": {
+      map: "mlp.json",
+      net: () => MLP,
+      edit: (m) => {
+        const r = m.regions.find((x: Json) => x.boundedBy && x.implied.some((i: Json) => i.y.length > 0));
+        r.implied = r.implied.filter((i: Json) => i.y.length === 0);
+      },
+      field: /regions\[\d+\]\.implied: the path's constraint \S+ is neither listed nor implied \(nor by the bounding box boundedBy\)/,
+    },
+    "a region with a bounding box said to be unbounded": {
+      map: "mlp.json",
+      net: () => MLP,
+      edit: (m) => (m.regions.find((x: Json) => x.boundedBy).bounded = false),
+      field: /regions\[\d+\]\.bounded: is false, but the domain is bounded/,
+    },
+    "a negative multiplier": { map: "box.json", edit: (m) => (m.regions.flatMap((x: Json) => x.implied).find((i: Json) => i.y.length > 0).y[0] = "-1"), field: /implied\[\d+\]\.y\[0\]: is negative/ },
     "a float network's facet point moved by 1/(3·2^100)": {
       map: "mlp.json",
       net: () => MLP,
@@ -117,6 +208,15 @@ describe("check verifies every printed field of a region map", () => {
     "counts.decisions changed": { map: "plane.json", edit: (m) => (m.counts.decisions += 1), field: /counts\.decisions: says/ },
     "counts.linearPieces changed": { map: "plane.json", edit: (m) => (m.counts.linearPieces += 1), field: /counts\.linearPieces: says/ },
   };
+  it("accepts the same multipliers over a larger common denominator (numerators and den scaled alike)", async () => {
+    const doc = copy("mlp.json");
+    for (const cert of splitCertificates(doc)) rescaled(cert, FINE);
+    for (const item of doc.regions.flatMap((x: Json) => x.implied)) rescaled(item, 7n);
+    const r = await check(doc, MLP);
+    expect(r.out).toMatch(/all 127 regions verified/);
+    expect(r.code).toBe(0);
+  });
+
   for (const [name, t] of Object.entries(tamperings)) {
     it(`rejects: ${name}`, async () => {
       const doc = copy(t.map);

@@ -58,7 +58,7 @@ describe("regions", () => {
   it("NDJSON: a header line, one region a line, a closing line; reassembled it validates", async () => {
     const r = await cli(["regions", seed, "--ndjson"]);
     const lines = r.out.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ format: "tessera-region-map", version: 1 });
+    expect(lines[0]).toMatchObject({ format: "tessera-region-map", version: 2 });
     expect(lines).toHaveLength(1 + 7 + 1);
     const doc = { ...lines[0], regions: lines.slice(1, -1), ...lines[lines.length - 1] };
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);

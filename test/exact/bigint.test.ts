@@ -88,6 +88,7 @@ describe("bitLength and trailingZeros", () => {
         const text = x.toString(2);
         expect(bitLength(x), `2^${k}`).toBe(text.length);
         expect(trailingZeros(x), `2^${k}`).toBe(text.length - 1 - text.lastIndexOf("1"));
+        expect(trailingZeros(-x), `-2^${k}`).toBe(text.length - 1 - text.lastIndexOf("1"));
       }
     }
   });

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Dyadic } from "../../src/exact/dyadic.js";
 import { DyadicField, RationalField, type Field } from "../../src/exact/field.js";
-import { ZERO, rat, type Rational } from "../../src/exact/rational.js";
+import { ZERO, rat, Rational } from "../../src/exact/rational.js";
 import { lpRows, newLpStats } from "../../src/geometry/lp.js";
 import { certifiedIrredundantRows, projectedFacetPoint } from "../../src/geometry/redundancy.js";
 
@@ -78,11 +78,39 @@ function checkedHForm<T>(F: Field<T>, rows: Rows, label: string): number[] {
     for (const o of kept) if (o !== i) expect(dot(A[o]!, p).compare(B[o]!), `${label}: facet point of row ${i} strictly inside row ${o}`).toBe(-1);
   });
   const dropped = rows.a.map((_, i) => i).filter((i) => !kept.includes(i));
-  expect(certificates.implied.map((x) => x.row).sort((x, y) => x - y), label).toEqual(dropped);
+  const byMultipliers = certificates.implied.map((x) => x.row);
+  // The bounding box (when given): upper[k] proves x_k ≤ U_k and lower[k] −x_k ≤ L_k over the kept rows; it
+  // implies every dropped row without multipliers: Σ_{a_k>0} a_k U_k + Σ_{a_k<0} |a_k| L_k ≤ b.
+  const box = certificates.box;
+  const bounds = box && (["upper", "lower"] as const).map((side) =>
+    box[side].map((m, k) => {
+      expect(m.den > 0n, `${label}: box ${side}[${k}] denominator`).toBe(true);
+      let sa = new Array<Rational>(d).fill(ZERO);
+      let sb = ZERO;
+      m.rows.forEach((j, t) => {
+        const yj = new Rational(m.y[t]!, m.den);
+        expect(yj.compare(0), `${label}: box multiplier`).toBeGreaterThanOrEqual(0);
+        sa = sa.map((v, c) => v.add(yj.mul(A[kept[j]!]![c]!)));
+        sb = sb.add(yj.mul(B[kept[j]!]!));
+      });
+      expect(sa.map((v) => v.toFraction()), `${label}: box ${side}[${k}] is ±e_k`).toEqual(Array.from({ length: d }, (_, c) => (c === k ? (side === "upper" ? "1" : "-1") : "0")));
+      return sb;
+    }),
+  );
+  for (const row of dropped.filter((i) => !byMultipliers.includes(i))) {
+    expect(bounds, `${label}: dropped row ${row} has neither multipliers nor a box`).toBeDefined();
+    const top = A[row]!.reduce((s, v, k) => s.add(v.compare(0) > 0 ? v.mul(bounds![0]![k]!) : v.neg().mul(bounds![1]![k]!)), ZERO);
+    expect(top.compare(B[row]!), `${label}: the box implies dropped row ${row}`).toBeLessThanOrEqual(0);
+  }
+  expect([...byMultipliers].sort((x, y) => x - y), label).toEqual(byMultipliers);
+  expect(byMultipliers.every((i) => dropped.includes(i)), label).toBe(true);
   for (const { row, y } of certificates.implied) {
     let sa = new Array<Rational>(d).fill(ZERO);
     let sb = ZERO;
-    for (const [j, yj] of y) {
+    expect(y.den > 0n, `${label}: denominator of row ${row}`).toBe(true);
+    for (let t = 0; t < y.rows.length; t++) {
+      const j = y.rows[t]!;
+      const yj = new Rational(y.y[t]!, y.den);
       expect(yj.compare(0), `${label}: multiplier of row ${row}`).toBeGreaterThanOrEqual(0);
       sa = sa.map((v, k) => v.add(yj.mul(A[kept[j]!]![k]!)));
       sb = sb.add(yj.mul(B[kept[j]!]!));
@@ -112,6 +140,43 @@ describe("certified irredundant H-forms on dyadic rows", () => {
       ),
       { seed: 1301, numRuns: 60 },
     );
+  });
+
+  it("fast-check: a box with many rows far outside it: the dropped rows are proved by the region's bounding box", () => {
+    let boxes = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 2, max: 4 }), fc.integer({ min: 10, max: 30 }), (seed, d, extra) => {
+        const base = makeRows(seed, d, 4, 24, 0);
+        // A box around `inside`, its faces 2 + (2k + side)/16 away (unequal: a ray from `inside` meets no corner),
+        // then rows clear of the box by at least 1/64 (each implied by it, none a facet).
+        let state = seed >>> 0;
+        const next = (): number => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0), state / 2 ** 32);
+        const a: Dyadic[][] = [];
+        const b: Dyadic[] = [];
+        for (let k = 0; k < d; k++) {
+          for (const s of [1n, -1n]) {
+            a.push(Array.from({ length: d }, (_, j) => (j === k ? Dyadic.of(s) : Dyadic.ZERO)));
+            b.push(Dyadic.of(s).mul(base.inside[k]!).add(Dyadic.of(32n + BigInt(2 * k) + (s < 0n ? 1n : 0n), -4)));
+          }
+        }
+        for (let i = 0; i < extra; i++) {
+          const row = Array.from({ length: d }, () => Dyadic.of(BigInt(Math.floor((next() - 0.5) * 2 ** 20)) | 1n, -20));
+          a.push(row);
+          const norm1 = row.reduce((s2, v) => s2.add(v.sign() < 0 ? v.neg() : v), Dyadic.ZERO);
+          b.push(DyadicField.dot(row, base.inside).add(norm1.mul(Dyadic.of(3n))).add(Dyadic.of(BigInt(1 + Math.floor(next() * 64)), -6)));
+        }
+        const label = `box seed ${seed} d ${d} extra ${extra}`;
+        const rows = { a, b, inside: base.inside };
+        const kept = checkedHForm(DyadicField, rows, label);
+        expect(kept, label).toEqual(checkedHForm(RationalField, rows, `${label} (rational)`));
+        expect(kept.length, `${label}: the box's 2d faces are the facets`).toBe(2 * d);
+        const F = DyadicField;
+        const { certificates } = certifiedIrredundantRows(F, lpRows(F, d, a, b), newLpStats(), base.inside);
+        if (certificates.box) boxes++;
+      }),
+      { seed: 1302, numRuns: 30 },
+    );
+    expect(boxes, "runs whose dropped rows the bounding box proved").toBeGreaterThan(20);
   });
 
   it("a projected facet point: exact on its hyperplane (one rational coordinate), refused on another row's hyperplane", () => {

@@ -72,7 +72,7 @@ describe("dyadic fast path", () => {
         "certificate",
         (l) => {
           const split = l.slice(1, -1).flatMap((r) => r.splits).find((x: { neuron?: number; upper?: { y?: string[] } }) => x.neuron !== undefined && (x.upper?.y?.length ?? 0) > 0);
-          split.upper.y[0] = parseRational(split.upper.y[0]).mul(rat(3, 2)).toFraction();
+          split.upper.y[0] = String(BigInt(split.upper.y[0]) * 3n);
         },
         /\.upper/,
       ],
