@@ -6,7 +6,7 @@ import type { Field } from "../exact/field.js";
 import { absBigInt, lcmOfDenominators, trailingZeros } from "../exact/bigint.js";
 import { toFixedPoint } from "../exact/fixed-point.js";
 import type { Rational } from "../exact/rational.js";
-import { solveIntegerSystem, toIntegerRow, type IntVec } from "./exact-solve.js";
+import { smallInverse, solveByInverse, solveIntegerSystem, toIntegerRow, type IntVec, type SmallInverse } from "./exact-solve.js";
 
 /** Exact constraints a_i·x ≤ b_i in d variables. */
 export interface ExactRows<T> {
@@ -168,18 +168,50 @@ function solveCertificateSystem(M: readonly (readonly bigint[])[], r: readonly b
  * much smaller integers than scaling each equation across rows of very different depths.
  */
 function dyadicCertificate<T>(F: Field<T>, P: ExactRows<T>, basis: readonly number[], w: readonly T[]): BoundCertificate | undefined {
-  const d = P.d;
-  const cols = basis.map((i) => toFixedPoint(F.toDyadics(P.a[i]!)));
-  const M: bigint[][] = Array.from({ length: d }, (_, k) => cols.map((col) => col.ints[k]!));
+  const system = basisSystem(F, basis.map((i) => P.a[i]!));
   const { ints: r, E: ew } = toFixedPoint(F.toDyadics(w));
-  const sol = solveCertificateSystem(M, r);
+  const sol = system.inverse ? solveByInverse(system.inverse, r) : solveCertificateSystem(system.M, r);
   if (!sol) return undefined;
   // y_j = num'_j / den' · 2^{ew − e_j}; bring every factor to one denominator den'·2^{-lo}.
-  const shifts = cols.map((col) => ew - col.E);
+  const shifts = system.E.map((E) => ew - E);
   const lo = Math.min(0, ...shifts);
   const num = sol.num.map((n, j) => n << BigInt(shifts[j]! - lo));
   const scaled: IntVec = { num, den: sol.den << BigInt(-lo), ...(sol.unique ? { unique: true } : {}) };
   return checkedCertificate(F, P, basis, w, scaled);
+}
+
+/**
+ * A basis's certificate system in fixed point: column j is basis row j scaled to integers, a_j = 2^{E_j}·r_j;
+ * with its adjugate when square, nonsingular and of size ≤ 3 (then each certificate over this basis costs one
+ * matrix–vector product). Consecutive LPs of a node, and a region's bounding box, often share a basis.
+ */
+interface BasisSystem {
+  readonly rows: readonly (readonly unknown[])[];
+  readonly E: readonly number[];
+  readonly M: readonly (readonly bigint[])[];
+  readonly inverse?: SmallInverse;
+}
+
+/** Recent basis systems by their first row (rows are immutable arrays: the same array is the same row). */
+const basisSystems = new WeakMap<readonly unknown[], BasisSystem[]>();
+const SYSTEMS_PER_ROW = 8;
+
+function basisSystem<T>(F: Field<T>, rows: readonly (readonly T[])[]): BasisSystem {
+  const list = rows.length > 0 ? basisSystems.get(rows[0]!) : undefined;
+  const found = list?.find((s) => s.rows.length === rows.length && s.rows.every((r, j) => r === rows[j]));
+  if (found) return found;
+  const cols = rows.map((row) => toFixedPoint(F.toDyadics(row)));
+  const d = rows.length > 0 ? rows[0]!.length : 0;
+  const M: bigint[][] = Array.from({ length: d }, (_, k) => cols.map((col) => col.ints[k]!));
+  const inverse = rows.length === d && d <= 3 && d > 0 ? smallInverse(M) : undefined;
+  const system: BasisSystem = { rows: [...rows], E: cols.map((col) => col.E), M, ...(inverse ? { inverse } : {}) };
+  if (rows.length > 0) {
+    const entries = list ?? [];
+    if (entries.length >= SYSTEMS_PER_ROW) entries.shift();
+    entries.push(system);
+    if (!list) basisSystems.set(rows[0]!, entries);
+  }
+  return system;
 }
 
 /** Exactly: a_i·r ≤ 0 for every row and w·r > 0. */

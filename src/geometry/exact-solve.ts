@@ -73,23 +73,28 @@ function bareissSquare(M: readonly (readonly bigint[])[], r: readonly bigint[]):
   return { num: a.map((row) => row[n]! * sgn), den: det * sgn, unique: true };
 }
 
-/**
- * Square systems of size 1–3 by the adjugate (Cramer's rule): x = adj(M)·r / det(M), the same exact
- * solution as Bareiss (num = |det|·x, den = |det|) with fewer multiplications and no divisions.
- * Undefined when the matrix is singular.
- */
-function cramerSmall(M: readonly (readonly bigint[])[], r: readonly bigint[]): IntVec | undefined {
+/** The adjugate of a nonsingular integer matrix with its determinant: M⁻¹ = adj / det. */
+export interface SmallInverse {
+  readonly adj: readonly (readonly bigint[])[];
+  readonly det: bigint;
+}
+
+/** The adjugate and determinant of a square matrix of size 1–3 (cofactors, no division); undefined when singular. */
+export function smallInverse(M: readonly (readonly bigint[])[]): SmallInverse | undefined {
   const n = M.length;
   let det: bigint;
-  let num: bigint[];
+  let adj: bigint[][];
   if (n === 1) {
     det = M[0]![0]!;
-    num = [r[0]!];
+    adj = [[1n]];
   } else if (n === 2) {
     const [a, b] = M[0]! as [bigint, bigint];
     const [c, d] = M[1]! as [bigint, bigint];
     det = a * d - b * c;
-    num = [d * r[0]! - b * r[1]!, a * r[1]! - c * r[0]!];
+    adj = [
+      [d, -b],
+      [-c, a],
+    ];
   } else {
     const [a, b, c] = M[0]! as [bigint, bigint, bigint];
     const [d, e, f] = M[1]! as [bigint, bigint, bigint];
@@ -100,18 +105,36 @@ function cramerSmall(M: readonly (readonly bigint[])[], r: readonly bigint[]): I
     const C02 = d * h - e * g;
     det = a * C00 + b * C01 + c * C02;
     if (det === 0n) return undefined;
-    const C10 = c * h - b * i;
-    const C11 = a * i - c * g;
-    const C12 = b * g - a * h;
-    const C20 = b * f - c * e;
-    const C21 = c * d - a * f;
-    const C22 = a * e - b * d;
-    const [r0, r1, r2] = r as [bigint, bigint, bigint];
-    num = [C00 * r0 + C10 * r1 + C20 * r2, C01 * r0 + C11 * r1 + C21 * r2, C02 * r0 + C12 * r1 + C22 * r2];
+    adj = [
+      [C00, c * h - b * i, b * f - c * e],
+      [C01, a * i - c * g, c * d - a * f],
+      [C02, b * g - a * h, a * e - b * d],
+    ];
   }
-  if (det === 0n) return undefined;
-  if (det < 0n) return { num: num.map((x) => -x), den: -det, unique: true };
-  return { num, den: det, unique: true };
+  return det === 0n ? undefined : { adj, det };
+}
+
+/** x = adj·r / det, with a positive denominator: the unique exact solution of M·x = r. */
+export function solveByInverse(inv: SmallInverse, r: readonly bigint[]): IntVec {
+  const n = r.length;
+  const num = new Array<bigint>(n);
+  for (let j = 0; j < n; j++) {
+    const row = inv.adj[j]!;
+    let s = 0n;
+    for (let i = 0; i < n; i++) if (row[i] !== 0n && r[i] !== 0n) s += row[i]! * r[i]!;
+    num[j] = inv.det < 0n ? -s : s;
+  }
+  return { num, den: inv.det < 0n ? -inv.det : inv.det, unique: true };
+}
+
+/**
+ * Square systems of size 1–3 by the adjugate (Cramer's rule): x = adj(M)·r / det(M), the same exact
+ * solution as Bareiss (num = |det|·x, den = |det|) with fewer multiplications and no divisions.
+ * Undefined when the matrix is singular.
+ */
+function cramerSmall(M: readonly (readonly bigint[])[], r: readonly bigint[]): IntVec | undefined {
+  const inv = smallInverse(M);
+  return inv && solveByInverse(inv, r);
 }
 
 /**

@@ -4,6 +4,7 @@
 // Rows are tested in order against the rows still kept, so one copy of a repeated row survives.
 import type { Field } from "../exact/field.js";
 import { lcmOfDenominators } from "../exact/bigint.js";
+import { gamma, inflate } from "../exact/float-error.js";
 import { quotient, Rational, reducedFraction } from "../exact/rational.js";
 import { axisRows, axisRowsBounded } from "./axis-rows.js";
 import { certificateBound, certificateFromBasis, certificateMultipliers, type BoundCertificate, type ExactRows, type IntegerMultipliers } from "./certificate.js";
@@ -162,9 +163,10 @@ function facetsFirst<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, inside: reado
   // the implied rows' multipliers, that is all the H-form needs; the other rows are not looked at again.
   const kept = [...facets].sort((x, y) => x - y);
   const K = { d, a: kept.map((i) => P.a[i]!), b: kept.map((i) => P.b[i]!) };
+  const Kf = filterCopies(F, K);
   const facetPoints: Rational[][] = [];
   for (let j = 0; j < kept.length; j++) {
-    const point = projectedFacetPoint(F, K, K.a[j]!, K.b[j]!, guesses.get(kept[j]!)!, j);
+    const point = projectedFacetPoint(F, K, K.a[j]!, K.b[j]!, guesses.get(kept[j]!)!, j, Kf);
     if (!point) return undefined;
     facetPoints.push(point);
   }
@@ -385,7 +387,7 @@ function facetGuess<T>(F: Field<T>, a: readonly T[], b: T, inside: readonly T[],
  * division (no gcd on dyadics); the point's one rational division is x_k = N / a_k. Such a point proves the
  * row irredundant over Q (a small step outward stays inside Q and violates the row): the row is a facet.
  */
-export function projectedFacetPoint<T>(F: Field<T>, Q: ExactRows<T>, a: readonly T[], b: T, g: readonly number[], skip = -1): Rational[] | undefined {
+export function projectedFacetPoint<T>(F: Field<T>, Q: ExactRows<T>, a: readonly T[], b: T, g: readonly number[], skip = -1, floats?: FilterCopies): Rational[] | undefined {
   let k = -1;
   let largest = 0;
   a.forEach((v, j) => {
@@ -396,13 +398,84 @@ export function projectedFacetPoint<T>(F: Field<T>, Q: ExactRows<T>, a: readonly
   const x = g.map((v, j) => (j === k ? F.zero : F.fromFloat(v)));
   const ak = a[k]!;
   const s = F.sign(ak);
-  const N = F.sub(b, F.dot(a, x));
+  // The float filter (when `floats` holds the float copies of Q's rows, `skip` being this row): the sign of
+  // each row's test in floats with a proven error bound; the exact test only when too close to call.
+  const xf = floats && skip >= 0 && g.every((v) => v === 0 || (Math.abs(v) >= FILTER_MIN && Math.abs(v) <= FILTER_MAX)) ? g.map((v, j) => (j === k ? 0 : v)) : undefined;
+  let N: T | undefined;
   for (let i = 0; i < Q.a.length; i++) {
     if (i === skip) continue;
+    const filtered = xf ? facetTestSign(floats!, Q.d, skip, i, k, xf) : 0;
+    if (filtered !== 0) {
+      if (filtered * s >= 0) return undefined;
+      continue;
+    }
+    N ??= F.sub(b, F.dot(a, x));
     const r = Q.a[i]!;
     if (F.sign(F.add(F.mul(ak, F.sub(F.dot(r, x), Q.b[i]!)), F.mul(r[k]!, N))) * s >= 0) return undefined;
   }
-  return x.map((v, j) => (j === k ? quotient(F.toRational(N), F.toRational(ak)) : F.toRational(v)));
+  N ??= F.sub(b, F.dot(a, x));
+  return x.map((v, j) => (j === k ? quotient(F.toRational(N!), F.toRational(ak)) : F.toRational(v)));
+}
+
+/** Magnitudes inside which a float copy's relative error bound holds and products of three stay normal and finite. */
+const FILTER_MIN = 2 ** -300;
+const FILTER_MAX = 2 ** 300;
+
+/**
+ * Float copies of exact rows for the facet-point filter: row i's a (d entries) then b at i·(d+1). An entry is
+ * the field's float conversion, within a relative 2^-50 of the exact value (dyadics: 60 bits then round to
+ * nearest; rationals: a rounded quotient), or NaN when that cannot be assumed (a nonzero value whose float is
+ * outside [2^-300, 2^300], or not finite): the filter then leaves the row to the exact test.
+ */
+export type FilterCopies = Float64Array;
+
+export function filterCopies<T>(F: Field<T>, Q: ExactRows<T>): FilterCopies {
+  const { d } = Q;
+  const out = new Float64Array(Q.a.length * (d + 1));
+  const copy = (v: T): number => {
+    if (F.sign(v) === 0) return 0;
+    const f = F.toNumber(v);
+    return Math.abs(f) >= FILTER_MIN && Math.abs(f) <= FILTER_MAX ? f : NaN;
+  };
+  Q.a.forEach((row, i) => {
+    for (let k = 0; k < d; k++) out[i * (d + 1) + k] = copy(row[k]!);
+    out[i * (d + 1) + d] = copy(Q.b[i]!);
+  });
+  return out;
+}
+
+/**
+ * The sign of t = a_k·(r·x − β) + r_k·(b − a·x) (x_k = 0; row j is a·x ≤ b, row i is r·x ≤ β) from the float
+ * copies, or 0 when the float value is within its error bound. Every input but x carries a relative error
+ * ≤ δ = 2^-50 and every term is a product of at most three of them through at most 4d + 12 rounded operations,
+ * so |fl(t) − t| ≤ M·(4δ + γ_{4d+12}) with M = |a_k|(Σ|r_m x_m| + |β|) + |r_k|(|b| + Σ|a_m x_m|) (the guard on
+ * magnitudes rules out underflow and overflow); M is itself computed in floats, hence `inflate`.
+ */
+function facetTestSign(C: FilterCopies, d: number, j: number, i: number, k: number, x: readonly number[]): -1 | 0 | 1 {
+  const A = j * (d + 1);
+  const R = i * (d + 1);
+  let s1 = 0;
+  let m1 = 0;
+  let s2 = 0;
+  let m2 = 0;
+  for (let m = 0; m < d; m++) {
+    if (m === k) continue;
+    const p = C[R + m]! * x[m]!;
+    const q = C[A + m]! * x[m]!;
+    s1 += p;
+    m1 += Math.abs(p);
+    s2 += q;
+    m2 += Math.abs(q);
+  }
+  const ak = C[A + k]!;
+  const rk = C[R + k]!;
+  const beta = C[R + d]!;
+  const b = C[A + d]!;
+  const t = ak * (s1 - beta) + rk * (b - s2);
+  const M = Math.abs(ak) * (m1 + Math.abs(beta)) + Math.abs(rk) * (Math.abs(b) + m2);
+  if (!Number.isFinite(t) || !Number.isFinite(M)) return 0;
+  const err = inflate(M * (4 * 2 ** -50 + gamma(4 * d + 12)), 4 * d + 12);
+  return t > err ? 1 : t < -err ? -1 : 0;
 }
 
 function decideRow<T>(F: Field<T>, Q: LpRows<T>, a: readonly T[], b: T, stats: LpStats, certify: boolean, inside: readonly T[] | undefined, collect: boolean): RowVerdict {

@@ -10,7 +10,7 @@ import { Dyadic } from "../../src/exact/dyadic.js";
 import { DyadicField, RationalField, type Field } from "../../src/exact/field.js";
 import { ZERO, rat, Rational } from "../../src/exact/rational.js";
 import { lpRows, newLpStats } from "../../src/geometry/lp.js";
-import { certifiedIrredundantRows, projectedFacetPoint } from "../../src/geometry/redundancy.js";
+import { certifiedIrredundantRows, filterCopies, projectedFacetPoint } from "../../src/geometry/redundancy.js";
 
 const dot = (a: readonly Rational[], x: readonly Rational[]): Rational => a.reduce((s, v, k) => s.add(v.mul(x[k]!)), ZERO);
 
@@ -177,6 +177,60 @@ describe("certified irredundant H-forms on dyadic rows", () => {
       { seed: 1302, numRuns: 30 },
     );
     expect(boxes, "runs whose dropped rows the bounding box proved").toBeGreaterThan(20);
+  });
+
+  it("fast-check: the facet point's float filter never changes the verdict (exact ties, near ties by 2^-70, scales up to 2^±400)", () => {
+    const F = DyadicField;
+    const outcomes = { point: 0, refused: 0 };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 4 }),
+        fc.array(fc.integer({ min: -(2 ** 20), max: 2 ** 20 }), { minLength: 40, maxLength: 40 }),
+        fc.constantFrom(0, 40, 290, 310, 400),
+        fc.array(fc.constantFrom("random", "tie", "above", "below"), { minLength: 1, maxLength: 6 }),
+        (d, ints, scale, kinds) => {
+          let at = 0;
+          const int = (): bigint => BigInt(ints[at++ % ints.length]!);
+          const sc = (e: number): number => e + (at % 2 === 0 ? scale : -scale);
+          // Row 0 (this facet): a_0 = 2^(scale+20) dominates, so x_0 = N / a_0 is dyadic and the point is exact.
+          const a = Array.from({ length: d }, (_, k) => (k === 0 ? Dyadic.of(1n, scale + 20) : Dyadic.of(int(), sc(0))));
+          const b = Dyadic.of(int(), scale);
+          const g = Array.from({ length: d }, () => Number(int()) * 2 ** -18);
+          const x = g.map((v, k) => (k === 0 ? Dyadic.ZERO : F.fromFloat(v)));
+          const x0 = b.sub(F.dot(a, x)).mul(Dyadic.of(1n, -(scale + 20)));
+          const point = x.map((v, k) => (k === 0 ? x0 : v));
+          const rows = kinds.map(() => Array.from({ length: d }, () => Dyadic.of(int(), sc(-4))));
+          const betas = kinds.map((kind, i) => {
+            const at0 = F.dot(rows[i]!, point);
+            const tiny = Dyadic.of(1n, -70).mul(at0.isZero() ? Dyadic.ONE : at0.sign() < 0 ? at0.neg() : at0);
+            return kind === "tie" ? at0 : kind === "above" ? at0.add(tiny) : kind === "below" ? at0.sub(tiny) : Dyadic.of(int(), sc(0));
+          });
+          const Q = { d, a: [a, ...rows], b: [b, ...betas] };
+          const plain = projectedFacetPoint(F, Q, a, b, g, 0);
+          const withFilter = projectedFacetPoint(F, Q, a, b, g, 0, filterCopies(F, Q));
+          expect(withFilter?.map((v) => v.toFraction()), `d ${d} scale ${scale} ${kinds.join(",")}`).toEqual(plain?.map((v) => v.toFraction()));
+          // The point, when given, is the exact projection (on row 0's hyperplane), and a tie always refuses it.
+          if (plain) expect(plain.map((v) => v.toFraction())).toEqual(point.map((v) => v.toRational().toFraction()));
+          if (kinds.includes("tie")) expect(plain).toBeUndefined();
+          outcomes[plain ? "point" : "refused"]++;
+        },
+      ),
+      { seed: 1303, numRuns: 400 },
+    );
+    expect(outcomes.point, "runs with a point").toBeGreaterThan(40);
+    expect(outcomes.refused, "runs refused").toBeGreaterThan(40);
+  });
+
+  it("the facet point's float filter defers exact ties and refuses on them as the exact test does", () => {
+    const F = DyadicField;
+    const row = (...v: number[]): Dyadic[] => v.map((x) => Dyadic.fromInt(x));
+    // Row 0: x + y ≤ 1 (this facet); row 1: x − y ≤ 0 passes through (1/2, 1/2), where the guess x = 1/2 projects.
+    const Q = { d: 2, a: [row(1, 1), row(1, -1)], b: row(1, 0) };
+    expect(projectedFacetPoint(F, Q, Q.a[0]!, Q.b[0]!, [0.5, 0.5], 0, filterCopies(F, Q))).toBeUndefined();
+    expect(projectedFacetPoint(F, Q, Q.a[0]!, Q.b[0]!, [0.25, 0.75], 0, filterCopies(F, Q))?.map((v) => v.toFraction())).toEqual(["1/4", "3/4"]);
+    // Just across the tie by 2^-60 (far below a float's resolution of the inputs' magnitudes): exact decides.
+    const near = { d: 2, a: [row(1, 1), row(1, -1)], b: [Dyadic.ONE, Dyadic.of(1n, -60)] };
+    expect(projectedFacetPoint(F, near, near.a[0]!, near.b[0]!, [0.5, 0.5], 0, filterCopies(F, near))?.map((v) => v.toFraction())).toEqual(["1/2", "1/2"]);
   });
 
   it("a projected facet point: exact on its hyperplane (one rational coordinate), refused on another row's hyperplane", () => {
