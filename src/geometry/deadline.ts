@@ -39,6 +39,8 @@ export function checkDeadline(): void {
 /** A deadline at `performance.now()` time `at` (Infinity: none), or when `signal` aborts; undefined when neither can happen. */
 export function deadlineAt(at: number, signal?: AbortSignal): Expired | undefined {
   if (at === Infinity && !signal) return undefined;
+  // Without a time limit only the signal is read (performance.now() at every pivot was ~2% of `regions`).
+  if (at === Infinity) return () => signal!.aborted;
   return () => performance.now() >= at || signal?.aborted === true;
 }
 

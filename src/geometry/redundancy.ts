@@ -175,9 +175,10 @@ function facetsFirst<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, inside: reado
   const position = new Map(kept.map((row, j) => [row, j]));
   const waiting = pending.filter(({ row }) => !position.has(row)); // a box-skipped row the ray hit is a facet
   const box = waiting.length > 2 * d ? boundingBox(F, subRows(P, kept), stats, floatBox?.bases.map((b) => b && b.every((r) => position.has(r)) ? b.map((r) => position.get(r)!) : undefined)) : undefined;
+  const Pf = box && filterCopies(F, P);
   let boxUsed = false;
   for (const { row, facets: Qrows, optimum } of waiting) {
-    if (box?.implies(P.a[row]!, P.b[row]!)) {
+    if (box?.implies(P.a[row]!, P.b[row]!, Pf!.subarray(row * (d + 1), (row + 1) * (d + 1)))) {
       boxUsed = true;
       continue;
     }
@@ -197,6 +198,43 @@ function facetsFirst<T>(F: Field<T>, P: LpRows<T>, stats: LpStats, inside: reado
       ...(boxUsed ? { box: box!.certificates } : {}),
     },
   };
+}
+
+/**
+ * A float f ≥ N/D (D > 0) near the float guess, checked exactly (N ≤ f·D), with a magnitude the float filter
+ * accepts (0, or within [2^-300, 2^300]); undefined when none is found in a few steps.
+ */
+function provenAbove<T>(F: Field<T>, N: T, D: bigint, guess: number): number | undefined {
+  const DT = F.fromBigInt(D);
+  let f = guess;
+  for (let step = 0; step < 4; step++) {
+    if (!Number.isFinite(f) || (f !== 0 && (Math.abs(f) < FILTER_MIN || Math.abs(f) > FILTER_MAX))) return undefined;
+    if (F.compare(N, F.mul(F.fromFloat(f), DT)) <= 0) return f;
+    f = f + Math.abs(f) * 2 ** -40 + FILTER_MIN;
+  }
+  return undefined;
+}
+
+/**
+ * The box test Σ_{a_k>0} a_k U_k + Σ_{a_k<0} |a_k| L_k ≤ b proved in floats, from float copies of a and b
+ * (filterCopies: relative error ≤ δ = 2^-50, NaN when unreliable) and proven float upper bounds up[k] ≥ U_k,
+ * lo[k] ≥ L_k. With t_k = |a'_k|·u_k (u the bound on a_k's side): Σ |a_k| U_k ≤ Σ t_k + δ Σ|t_k|, the float sum
+ * is within γ_d Σ|t_k| of Σ t_k, and b ≥ b' − δ|b'|; so fl(Σ t) + (2δ + γ_{2d+4})·(Σ|t_k| + |b'|) < b' proves it.
+ * False means "not proved in floats" (the exact test decides).
+ */
+export function boxImpliesInFloats(up: readonly number[], lo: readonly number[], copies: ArrayLike<number>, d: number): boolean {
+  let s = 0;
+  let m = 0;
+  for (let k = 0; k < d; k++) {
+    const a = copies[k]!;
+    if (a === 0) continue;
+    const t = a > 0 ? a * up[k]! : -a * lo[k]!;
+    s += t;
+    m += Math.abs(t);
+  }
+  const b = copies[d]!;
+  const err = inflate((2 * 2 ** -50 + gamma(2 * d + 4)) * (m + Math.abs(b)), 2 * d + 4);
+  return s + err < b; // NaN (an unreliable copy) compares false
 }
 
 /**
@@ -238,7 +276,7 @@ function boxClearlyImplies(upper: ArrayLike<number>, lower: ArrayLike<number>, a
  * denominator) is compared as Σ |a_k| N_k (D_all / D_k) ≤ b·D_all (no division), after a float test.
  * Undefined when the rows are unbounded in some direction or a bound cannot be certified.
  */
-function boundingBox<T>(F: Field<T>, K: LpRows<T>, stats: LpStats, bases?: readonly (readonly number[] | undefined)[]): { certificates: Bounds; implies: (a: readonly T[], b: T) => boolean } | undefined {
+function boundingBox<T>(F: Field<T>, K: LpRows<T>, stats: LpStats, bases?: readonly (readonly number[] | undefined)[]): { certificates: Bounds; implies: (a: readonly T[], b: T, copies: ArrayLike<number>) => boolean } | undefined {
   const { d } = K;
   const upper: Multipliers[] = [];
   const lower: Multipliers[] = [];
@@ -263,10 +301,14 @@ function boundingBox<T>(F: Field<T>, K: LpRows<T>, stats: LpStats, bases?: reado
   const DallT = F.fromBigInt(Dall);
   const fUp = Float64Array.from(sides[0]!, (x) => x.f);
   const fLo = Float64Array.from(sides[1]!, (x) => x.f);
+  // Proven float upper bounds of the 2d bounds (f ≥ N/D checked exactly), for the filter of `implies`.
+  const proven = sides.map((side) => side.map(({ N, D, f }) => provenAbove(F, N, D, f)));
+  const filterUp = proven.flat().every((v) => v !== undefined) ? { up: proven[0] as number[], lo: proven[1] as number[] } : undefined;
   return {
     certificates: { upper, lower },
-    implies: (a, b) => {
+    implies: (a, b, copies) => {
       if (!boxClearlyImplies(fUp, fLo, a.map((v) => F.toNumber(v)), F.toNumber(b))) return false;
+      if (filterUp && boxImpliesInFloats(filterUp.up, filterUp.lo, copies, d)) return true;
       let sum = F.zero;
       for (let k = 0; k < d; k++) {
         const sign = F.sign(a[k]!);

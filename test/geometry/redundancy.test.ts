@@ -10,7 +10,7 @@ import { Dyadic } from "../../src/exact/dyadic.js";
 import { DyadicField, RationalField, type Field } from "../../src/exact/field.js";
 import { ZERO, rat, Rational } from "../../src/exact/rational.js";
 import { lpRows, newLpStats } from "../../src/geometry/lp.js";
-import { certifiedIrredundantRows, filterCopies, projectedFacetPoint } from "../../src/geometry/redundancy.js";
+import { boxImpliesInFloats, certifiedIrredundantRows, filterCopies, projectedFacetPoint } from "../../src/geometry/redundancy.js";
 
 const dot = (a: readonly Rational[], x: readonly Rational[]): Rational => a.reduce((s, v, k) => s.add(v.mul(x[k]!)), ZERO);
 
@@ -145,7 +145,7 @@ describe("certified irredundant H-forms on dyadic rows", () => {
   it("fast-check: a box with many rows far outside it: the dropped rows are proved by the region's bounding box", () => {
     let boxes = 0;
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 2, max: 4 }), fc.integer({ min: 10, max: 30 }), (seed, d, extra) => {
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 2, max: 4 }), fc.integer({ min: 10, max: 30 }), fc.array(fc.constantFrom("tie", "above", "below"), { maxLength: 3 }), (seed, d, extra, corners) => {
         const base = makeRows(seed, d, 4, 24, 0);
         // A box around `inside`, its faces 2 + (2k + side)/16 away (unequal: a ray from `inside` meets no corner),
         // then rows clear of the box by at least 1/64 (each implied by it, none a facet).
@@ -165,18 +165,27 @@ describe("certified irredundant H-forms on dyadic rows", () => {
           const norm1 = row.reduce((s2, v) => s2.add(v.sign() < 0 ? v.neg() : v), Dyadic.ZERO);
           b.push(DyadicField.dot(row, base.inside).add(norm1.mul(Dyadic.of(3n))).add(Dyadic.of(BigInt(1 + Math.floor(next() * 64)), -6)));
         }
-        const label = `box seed ${seed} d ${d} extra ${extra}`;
+        // Rows through a corner of the box (max of a·x over the box, exactly), or 2^-70 beyond it (implied, by a
+        // margin no float sees) or short of it (cutting the corner: a facet): the float filters must defer.
+        for (const kind of corners) {
+          const row = Array.from({ length: d }, () => Dyadic.of(BigInt(Math.floor((next() - 0.5) * 2 ** 20)) | 1n, -20));
+          const top = row.reduce((acc, v, k) => acc.add(v.sign() > 0 ? v.mul(b[2 * k]!) : v.neg().mul(b[2 * k + 1]!)), Dyadic.ZERO);
+          const tiny = Dyadic.of(1n, -70).mul(top.sign() < 0 ? top.neg() : top.isZero() ? Dyadic.ONE : top);
+          a.push(row);
+          b.push(kind === "tie" ? top : kind === "above" ? top.add(tiny) : top.sub(tiny));
+        }
+        const label = `box seed ${seed} d ${d} extra ${extra} corners ${corners.join(",")}`;
         const rows = { a, b, inside: base.inside };
         const kept = checkedHForm(DyadicField, rows, label);
         expect(kept, label).toEqual(checkedHForm(RationalField, rows, `${label} (rational)`));
-        expect(kept.length, `${label}: the box's 2d faces are the facets`).toBe(2 * d);
+        if (!corners.includes("below")) expect(kept.length, `${label}: the box's 2d faces are the facets`).toBe(2 * d);
         const F = DyadicField;
         const { certificates } = certifiedIrredundantRows(F, lpRows(F, d, a, b), newLpStats(), base.inside);
         if (certificates.box) boxes++;
       }),
-      { seed: 1302, numRuns: 30 },
+      { seed: 1302, numRuns: 40 },
     );
-    expect(boxes, "runs whose dropped rows the bounding box proved").toBeGreaterThan(20);
+    expect(boxes, "runs whose dropped rows the bounding box proved").toBeGreaterThan(15);
   });
 
   it("fast-check: the facet point's float filter never changes the verdict (exact ties, near ties by 2^-70, scales up to 2^±400)", () => {
@@ -219,6 +228,48 @@ describe("certified irredundant H-forms on dyadic rows", () => {
     );
     expect(outcomes.point, "runs with a point").toBeGreaterThan(40);
     expect(outcomes.refused, "runs refused").toBeGreaterThan(40);
+  });
+
+  it("fast-check: the box test in floats is never true where the exact test is false (ties and 2^-60 margins)", () => {
+    const F = DyadicField;
+    const verdicts = { proved: 0, deferred: 0 };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.tuple(fc.integer({ min: -(2 ** 30), max: 2 ** 30 }), fc.integer({ min: -30, max: 30 })), { minLength: 12, maxLength: 12 }),
+        fc.constantFrom("tie", "above", "below", "far above", "far below"),
+        (d, ints, kind) => {
+          let at = 0;
+          const val = (): Dyadic => {
+            const [m, e] = ints[at++ % ints.length]!;
+            return Dyadic.of(BigInt(m) * 2n ** 30n + 1n, e - 30);
+          };
+          const a = Array.from({ length: d }, val);
+          const U = Array.from({ length: d }, val);
+          const L = Array.from({ length: d }, val);
+          // Σ_{a_k>0} a_k U_k + Σ_{a_k<0} |a_k| L_k, exactly; b around it.
+          const top = a.reduce((s2, v, k) => s2.add(v.sign() > 0 ? v.mul(U[k]!) : v.neg().mul(L[k]!)), Dyadic.ZERO);
+          const mag = top.sign() < 0 ? top.neg() : top.isZero() ? Dyadic.ONE : top;
+          const shift = { tie: Dyadic.ZERO, above: Dyadic.of(1n, -60).mul(mag), below: Dyadic.of(-1n, -60).mul(mag), "far above": mag, "far below": mag.neg() }[kind];
+          const b = top.add(shift);
+          const copies = filterCopies(F, { d, a: [a], b: [b] });
+          // Proven float upper bounds of U and L: their floats rounded up until ≥ the exact value.
+          const up = (x: Dyadic): number => {
+            let f = x.toNumber();
+            while (F.compare(F.fromFloat(f), x) < 0) f += Math.abs(f) * 2 ** -52 + 2 ** -1000;
+            return f;
+          };
+          const inFloats = boxImpliesInFloats(U.map(up), L.map(up), copies, d);
+          const exact = F.compare(top, b) <= 0;
+          if (inFloats) expect(exact, `d ${d} ${kind}`).toBe(true);
+          if (kind === "far above") expect(inFloats, `d ${d}: a margin of 100% is proved in floats`).toBe(true);
+          verdicts[inFloats ? "proved" : "deferred"]++;
+        },
+      ),
+      { seed: 1304, numRuns: 500 },
+    );
+    expect(verdicts.proved).toBeGreaterThan(50);
+    expect(verdicts.deferred).toBeGreaterThan(50);
   });
 
   it("the facet point's float filter defers exact ties and refuses on them as the exact test does", () => {
