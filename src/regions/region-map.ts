@@ -1,7 +1,6 @@
 // The region map document (docs/formats/region-map.md, docs/schema/region-map.schema.json): regions as
 // JSON with rationals as "p/q" strings, written as one JSON document or as NDJSON (a header line, one
-// region a line, a closing line). Both writers stream: a region is written as soon as it is found (handed to
-// the output in pieces of ~64 KB).
+// region a line, a closing line). Both writers stream: a region is written as soon as it is found.
 import { createHash } from "node:crypto";
 import { RationalField } from "../exact/field.js";
 import { formatRational, parseWrittenRational, type Rational } from "../exact/rational.js";
@@ -244,24 +243,19 @@ function withPiece(json: RegionJson, piece: number): RegionJson {
   return { id, pattern, piece, ...rest };
 }
 
-/** Text handed to the output in pieces of about this many characters (fewer writes; `end` flushes the rest). */
-const WRITE_CHUNK = 1 << 16;
-
-/** Streams a region map to `out` as one JSON document or as NDJSON. */
+/** Streams a region map to `write` as one JSON document or as NDJSON. */
 export class RegionMapWriter {
   private count = 0;
-  private buffered: string[] = [];
-  private bufferedLength = 0;
 
   constructor(
-    private readonly out: (text: string) => void,
+    private readonly write: (text: string) => void,
     private readonly mode: "json" | "ndjson",
     header: RegionMapHeader,
   ) {
-    if (mode === "ndjson") this.write(JSON.stringify(header) + "\n");
+    if (mode === "ndjson") write(JSON.stringify(header) + "\n");
     else {
       const head = JSON.stringify(header, null, 2);
-      this.write(head.slice(0, head.lastIndexOf("}")).trimEnd() + ',\n  "regions": [');
+      write(head.slice(0, head.lastIndexOf("}")).trimEnd() + ',\n  "regions": [');
     }
   }
 
@@ -277,19 +271,6 @@ export class RegionMapWriter {
     this.count++;
   }
 
-  private write(text: string): void {
-    this.buffered.push(text);
-    this.bufferedLength += text.length;
-    if (this.bufferedLength >= WRITE_CHUNK) this.flush();
-  }
-
-  private flush(): void {
-    if (this.buffered.length === 0) return;
-    this.out(this.buffered.join(""));
-    this.buffered = [];
-    this.bufferedLength = 0;
-  }
-
   /** `pieces`: the number of linear pieces, and (NDJSON) the piece of every region by id. */
   end(result: EnumerationResult, pieces?: { readonly count: number; readonly ofId?: readonly number[] }, stats?: RunStats, missingShards?: readonly number[]): void {
     const base = regionMapFooter(result);
@@ -301,11 +282,11 @@ export class RegionMapWriter {
       ...(stats ? { stats: { workers: stats.workers, units: stats.units, donations: stats.donations } } : {}),
       ...(missingShards ? { missingShards: [...missingShards] } : {}),
     };
-    if (this.mode === "ndjson") this.write(JSON.stringify(footer) + "\n");
-    else {
-      const tail = JSON.stringify(footer, null, 2);
-      this.write((this.count === 0 ? "],\n" : "\n  ],\n") + tail.slice(tail.indexOf("{") + 1).replace(/^\n/, "") + "\n");
+    if (this.mode === "ndjson") {
+      this.write(JSON.stringify(footer) + "\n");
+      return;
     }
-    this.flush();
+    const tail = JSON.stringify(footer, null, 2);
+    this.write((this.count === 0 ? "],\n" : "\n  ],\n") + tail.slice(tail.indexOf("{") + 1).replace(/^\n/, "") + "\n");
   }
 }
