@@ -11,5 +11,5 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 for f in "$3" "$4"; do
   [ -f "$f" ] || { echo "prepare_instance.sh: no such file: $f" >&2; exit 1; }
 done
-[ -f "$ROOT/dist/cli/main.js" ] || (cd "$ROOT" && npm run build >/dev/null)
+[ -f "$ROOT/dist/bundle/tessera.cjs" ] || (cd "$ROOT" && npm run build >/dev/null)
 exit 0

@@ -1,5 +1,6 @@
-// The script a worker thread runs (regions/pool.ts, analysis/verify-pool.ts): the built JavaScript next to the
-// caller; or, when the TypeScript sources run (tests under vitest), the .ts entry bundled once per process by
+// The script a worker thread runs (regions/pool.ts, analysis/verify-pool.ts): in the CLI bundle
+// (dist/bundle/*.cjs, scripts/build-cli.mjs) the thread entry's own bundle beside it; the built JavaScript next
+// to the caller (the library, dist/); or, when the TypeScript sources run (tests under vitest), the .ts entry bundled once per process by
 // esbuild (the compiler tsx uses) into node_modules/.cache, so each thread starts in milliseconds instead of
 // compiling every module again. Also the CPU time of a thread, for benchmarks of the balance.
 import { readFileSync, rmSync } from "node:fs";
@@ -10,6 +11,7 @@ const bundles = new Map<string, Promise<URL>>();
 
 /** The URL of the thread entry `name` (without extension) in the folder of `callerUrl` (the caller's import.meta.url). */
 export async function threadScript(callerUrl: string, name: string): Promise<URL> {
+  if (callerUrl.endsWith(".cjs")) return new URL(`./${name}.cjs`, callerUrl);
   if (!callerUrl.endsWith(".ts")) return new URL(`./${name}.js`, callerUrl);
   const entry = new URL(`./${name}.ts`, callerUrl).href;
   let bundle = bundles.get(entry);

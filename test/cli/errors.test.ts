@@ -1,6 +1,6 @@
 // Every row of docs/errors.md's "Networks (tessera JSON) and eval" section, through the CLI: exit code 1,
 // exactly one line on stderr naming the file and the place, no stack trace (and a trace with --debug).
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cli, cliProcess, tempFiles } from "./run.js";
@@ -149,10 +149,6 @@ describe("docs/errors.md: networks and eval", () => {
 });
 
 describe("bin/tessera as a real process", () => {
-  beforeAll(() => {
-    spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { encoding: "utf8" });
-  });
-
   it("evaluates the seed network and exits 0", () => {
     const run = cliProcess("eval", SEED, "--input", "3,1/2", "--json");
     expect(run.code).toBe(0);

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cli } from "./run.js";
+import { buildCli, cli } from "./run.js";
 import { onnxModel } from "../formats/onnx-model.js";
 
 const SEED = "fixtures/seed-three-neurons.json";
@@ -379,9 +379,7 @@ describe("write errors: one line, exit 1, no partial file that looks complete", 
   });
 
   describe("standard output as a real process", () => {
-    beforeAll(() => {
-      spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { encoding: "utf8" });
-    });
+    beforeAll(buildCli);
 
     it("stdout on a full disk (ENOSPC)", () => {
       const full = openSync("/dev/full", "w");

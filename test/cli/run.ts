@@ -18,8 +18,23 @@ export async function cli(...argv: string[]): Promise<CliRun> {
   return { code, stdout, stderr };
 }
 
-/** Run bin/tessera in a child process (needs `npm run build`; the test files that use it build first). */
+let built = false;
+
+/**
+ * Bundle the CLI (dist/bundle/, what bin/tessera runs: scripts/build-cli.mjs) from the current sources, once per
+ * test file, so a process run never tests a stale build. About a second; each file is renamed into place, so
+ * test files building at once never see half a bundle.
+ */
+export function buildCli(): void {
+  if (built) return;
+  const r = spawnSync(process.execPath, ["scripts/build-cli.mjs"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`scripts/build-cli.mjs failed (exit ${r.status}): ${r.stderr}`);
+  built = true;
+}
+
+/** Run bin/tessera in a child process, on a bundle of the current sources. */
 export function cliProcess(...argv: string[]): CliRun {
+  buildCli();
   const r = spawnSync(process.execPath, ["bin/tessera", ...argv], { encoding: "utf8" });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -37,7 +37,7 @@ let elsewhere: string;
 let files: string[];
 
 beforeAll(() => {
-  if (!existsSync(join(root, "dist/index.js")) || !existsSync(join(root, "dist/cli/main.js"))) {
+  if (!existsSync(join(root, "dist/index.js")) || !existsSync(join(root, "dist/bundle/tessera.cjs"))) {
     throw new Error("dist/ is not built: run `npm install` (or `npm run build`) in the repository first");
   }
   work = mkdtempSync(join(tmpdir(), "tessera-pack-"));
@@ -56,7 +56,9 @@ afterAll(() => {
 
 describe("npm pack", () => {
   it("holds the CLI, the library with its declarations, the schemas and the README", () => {
-    for (const f of ["package.json", "README.md", "bin/tessera", "dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "dist/exact/rational.d.ts"]) expect(files).toContain(f);
+    for (const f of ["package.json", "README.md", "bin/tessera", "dist/index.js", "dist/index.d.ts", "dist/exact/rational.d.ts"]) expect(files).toContain(f);
+    // The CLI bundle bin/tessera runs and the bundles of its worker threads (scripts/build-cli.mjs).
+    for (const bundle of ["tessera", "worker-thread", "verify-thread"]) expect(files).toContain(`dist/bundle/${bundle}.cjs`);
     // The bundled page scripts `tessera view` inlines into the pages it writes.
     for (const page of ["view-page", "live-page", "live-worker"]) expect(files).toContain(`dist/pages/${page}.js`);
     for (const schema of ["network", "region-map", "graph"]) expect(files).toContain(`docs/schema/${schema}.schema.json`);
