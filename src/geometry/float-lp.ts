@@ -97,7 +97,9 @@ function simplexProposal(A: Float64Array, b: Float64Array, m: number, d: number,
   for (let k = 0; k < d; k++) wmax = Math.max(wmax, Math.abs(w[k]!));
   if (wmax === 0) return { status: "failed", reason: "zero objective", iterations: 0 };
   // d-sized scratch (no allocation per LP: the region engine runs hundreds of thousands of them).
-  if (scratchD.length < d) scratchD = Array.from({ length: 7 }, () => new Float64Array(2 * d));
+  // (Their length, not the count of them: a proposer first called in 2 dimensions and then in 5 wrote past the
+  // end of 4-long arrays, dropped the values, failed every proposal and sent every LP to the exact simplex.)
+  if ((scratchD[0]?.length ?? 0) < d) scratchD = Array.from({ length: 7 }, () => new Float64Array(2 * d));
   if (scratchBinv.length < d * d) scratchBinv = new Float64Array(d * d > BIG ? d * d : 4 * d * d);
   if (scratchBasis.length < d) scratchBasis = new Int32Array(2 * d);
   if (scratchBasic.length < n + d) scratchBasic = new Uint8Array(2 * (n + d));

@@ -6,8 +6,9 @@
 // boundary at the shallowest node between two neighbouring sampled leaves, and shard i takes every N-th
 // interval (interleaving evens out where the estimate is biased). A boundary is used only when an exact
 // forward pass proves the node exists (its sample point lies strictly inside it), so a unit never starts at a
-// path that is not a node; floats only weigh. The cost does not grow with N beyond one exact pass per
-// boundary. When the sample cannot weigh the tree (too few distinct patterns, an unsampleable domain), the
+// path that is not a node; floats only weigh. Each boundary depends on its index alone, so a shard proves
+// only the boundaries of its own intervals (about 2·PIECES_PER_SHARD exact passes whatever N; the float
+// sample is the same in every shard). When the sample cannot weigh the tree (too few distinct patterns, an unsampleable domain), the
 // exact breadth-first cut of cutTree is used instead. Whatever the cut, `tessera merge` checks that the
 // parts tile the tree (part-file.ts, gapsIn), so shards that disagreed could never give a wrong count.
 import { DyadicField, RationalField, type Field } from "../exact/field.js";
@@ -19,7 +20,7 @@ import { neuronFunction } from "../network/activation.js";
 import { evaluateIn, isDyadicNetwork } from "../network/evaluate.js";
 import type { Network } from "../network/ir.js";
 import type { UnitEngine } from "./unit-runner.js";
-import { ROOT_UNIT, comparePaths, type WorkUnit } from "./work-unit.js";
+import { ROOT_UNIT, type WorkUnit } from "./work-unit.js";
 
 /** Units per shard in the exact fallback cut (more: better balance, a little more replay). */
 export const UNITS_PER_SHARD = 16;
@@ -218,12 +219,16 @@ function provesNode<T>(F: Field<T>, net: Network, P: Polyhedron, x: readonly Rat
   return path.every((p, j) => flat[j] === p && !tied.has(j));
 }
 
-/**
- * The weighted cut of the tree into about `pieces` intervals in tree order, or undefined when the sample cannot
- * weigh it (then the caller cuts exactly). Exported for tests and the shard benchmark.
- */
-export function weightedCut(engine: UnitEngine, pieces: number): WorkUnit[] | undefined {
-  if (pieces <= 1) return [ROOT_UNIT];
+/** The sampled weighing of the tree: its distinct sampled leaves in tree order, with what the proofs need. */
+interface Weighing {
+  readonly net: Network;
+  readonly P: Polyhedron;
+  readonly F: Field<unknown>;
+  readonly distinct: readonly Leaf[];
+}
+
+/** The sample's leaves, or undefined when it cannot weigh the tree into `pieces` intervals (then the caller cuts exactly). */
+function weigh(engine: UnitEngine, pieces: number): Weighing | undefined {
   const { network: net, polyhedron: P } = engine.resolved;
   const layers = floatLayers(net);
   const neurons = layers.reduce((s, l) => s + (l.kind === "activation" ? l.size : 0), 0);
@@ -239,38 +244,89 @@ export function weightedCut(engine: UnitEngine, pieces: number): WorkUnit[] | un
   if (distinct.length < 2 * pieces) return undefined;
   // Sample points are floats, hence dyadic: a dyadic network is evaluated on the fast exact path.
   const F = (isDyadicNetwork(net) ? DyadicField : RationalField) as Field<unknown>;
-  const starts: number[][] = [[]];
-  const window = Math.max(1, Math.floor(distinct.length / pieces / 4));
-  for (let k = 1; k < pieces; k++) {
-    const target = Math.round((k * distinct.length) / pieces);
-    // The boundary between neighbouring leaves a < b is the shallowest node above b after a: b's first c+1
-    // choices, c = where they first differ. Near the target, prefer the shallowest one that is proved a node.
-    const candidates: { c: number; at: number }[] = [];
-    for (let t = Math.max(1, target - window); t <= Math.min(distinct.length - 1, target + window); t++) {
-      const a = distinct[t - 1]!.path;
-      const b = distinct[t]!.path;
-      let c = 0;
-      while (a[c] === b[c]) c++;
-      candidates.push({ c, at: t });
-    }
-    candidates.sort((x, y) => x.c - y.c || Math.abs(x.at - target) - Math.abs(y.at - target) || x.at - y.at);
-    for (const { c, at } of candidates) {
-      const leaf = distinct[at]!;
-      const start = Array.from(leaf.path.subarray(0, c + 1));
-      if (comparePaths(start, starts[starts.length - 1]!) <= 0) continue;
-      const x = Array.from(leaf.point, (v) => rationalFromFloat64(v)!);
-      if (!provesNode(F, net, P, x, start)) continue;
-      starts.push(start);
-      break;
-    }
+  return { net, P, F, distinct };
+}
+
+/**
+ * Boundary k (0 < k < pieces) of the cut, or undefined when no candidate near its target is proved a node.
+ * It depends on k alone (not on the other boundaries), so a shard computes only the boundaries of its own
+ * intervals. Candidates are the sampled leaves at positions near the target k·D/pieces (D distinct leaves),
+ * within a quarter interval and strictly between the midpoints to the neighbouring targets: the windows of
+ * two boundaries never overlap, so boundaries at increasing positions are nodes in increasing tree order
+ * (the node of leaf t after leaf t−1 is never an ancestor of an earlier leaf's, as all leaves between two
+ * share their common prefix). The boundary between neighbouring leaves a < b is the shallowest node above b
+ * after a: b's first c+1 choices, c = where they first differ; the shallowest proved one near the target wins.
+ */
+function boundary(w: Weighing, pieces: number, k: number): number[] | undefined {
+  const D = w.distinct.length;
+  const target = (j: number): number => Math.round((j * D) / pieces);
+  const reach = Math.max(1, Math.floor(D / pieces / 4));
+  const from = Math.max(1, target(k) - reach, Math.floor((target(k - 1) + target(k)) / 2) + 1);
+  const to = Math.min(D - 1, target(k) + reach, Math.floor((target(k) + target(k + 1)) / 2));
+  const candidates: { c: number; at: number }[] = [];
+  for (let t = from; t <= to; t++) {
+    const a = w.distinct[t - 1]!.path;
+    const b = w.distinct[t]!.path;
+    let c = 0;
+    while (a[c] === b[c]) c++;
+    candidates.push({ c, at: t });
   }
-  if (starts.length < Math.min(pieces, 2)) return undefined;
-  return starts.map((start, k) => (k + 1 < starts.length ? { start, end: starts[k + 1]! } : { start }));
+  candidates.sort((x, y) => x.c - y.c || Math.abs(x.at - target(k)) - Math.abs(y.at - target(k)) || x.at - y.at);
+  for (const { c, at } of candidates) {
+    const leaf = w.distinct[at]!;
+    const start = Array.from(leaf.path.subarray(0, c + 1));
+    const x = Array.from(leaf.point, (v) => rationalFromFloat64(v)!);
+    if (provesNode(w.F, w.net, w.P, x, start)) return start;
+  }
+  return undefined;
+}
+
+/**
+ * The intervals of the weighted cut into `pieces` whose index (0 ≤ k < pieces) `take` accepts: interval k starts
+ * at boundary k (the root for k = 0) and ends at the next boundary that exists; when boundary k does not exist,
+ * interval k is empty (the one before it covers its part). Only the boundaries of the taken intervals (and the
+ * next existing ones) are proved. Undefined when the sample cannot weigh the tree, or when no boundary at all
+ * exists (a cut of one interval balances nothing).
+ */
+function weightedIntervals(engine: UnitEngine, pieces: number, take: (k: number) => boolean): WorkUnit[] | undefined {
+  const w = weigh(engine, pieces);
+  if (!w) return undefined;
+  const known = new Map<number, number[] | undefined>([[0, []]]);
+  const at = (k: number): number[] | undefined => {
+    if (!known.has(k)) known.set(k, boundary(w, pieces, k));
+    return known.get(k);
+  };
+  const units: WorkUnit[] = [];
+  for (let k = 0; k < pieces; k++) {
+    if (!take(k)) continue;
+    const start = at(k);
+    if (!start) continue;
+    let next = k + 1;
+    while (next < pieces && !at(next)) next++;
+    units.push(next < pieces ? { start, end: at(next)! } : { start });
+  }
+  // Some boundary must exist (the same answer in every shard): look further only when none was met yet.
+  for (let k = 1; k < pieces && ![...known.values()].some((b) => b !== undefined && b.length > 0); k++) at(k);
+  return [...known.values()].some((b) => b !== undefined && b.length > 0) ? units : undefined;
+}
+
+/**
+ * The weighted cut of the tree into about `pieces` intervals in tree order, or undefined when the sample cannot
+ * weigh it (then the caller cuts exactly). Exported for tests and the shard benchmark.
+ */
+export function weightedCut(engine: UnitEngine, pieces: number): WorkUnit[] | undefined {
+  if (pieces <= 1) return [ROOT_UNIT];
+  return weightedIntervals(engine, pieces, () => true);
+}
+
+/** Shard `index` (1-based) of `count`: intervals index−1, index−1+count, … of the weighted cut into `pieces`, proving only their boundaries. */
+export function weightedShare(engine: UnitEngine, pieces: number, index: number, count: number): WorkUnit[] | undefined {
+  if (pieces <= 1) return index === 1 ? [ROOT_UNIT] : [];
+  return weightedIntervals(engine, pieces, (k) => k % count === index - 1);
 }
 
 /** The units of shard `index` (1-based) of `count`: its interleaved share of the weighted cut (exact cut as fallback). */
 export function shardUnits(engine: UnitEngine, index: number, count: number): WorkUnit[] {
   if (count === 1) return [ROOT_UNIT];
-  const cut = weightedCut(engine, PIECES_PER_SHARD * count) ?? cutTree(engine, UNITS_PER_SHARD * count);
-  return shardOf(cut, index, count);
+  return weightedShare(engine, PIECES_PER_SHARD * count, index, count) ?? shardOf(cutTree(engine, UNITS_PER_SHARD * count), index, count);
 }

@@ -1,6 +1,6 @@
 // The certified LP against the exact simplex (the oracle), on random LPs and on thin LPs infeasible or
 // feasible by 1e-9 (where float solvers say "feasible" either way). Seeds are printed in every message.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DyadicField, RationalField, type Field } from "../../src/exact/field.js";
 import { Dyadic } from "../../src/exact/dyadic.js";
 import { ONE, ZERO, rat, type Rational } from "../../src/exact/rational.js";
@@ -8,6 +8,7 @@ import { exactMax } from "../../src/geometry/exact-simplex.js";
 import { interiorPoint } from "../../src/geometry/interior.js";
 import { certificateBound, certificateMatches } from "../../src/geometry/certificate.js";
 import { lpRows, newLpStats, strictlyInside, upperBound } from "../../src/geometry/lp.js";
+import type { FloatProposal } from "../../src/geometry/float-lp.js";
 import { randomRational } from "../regions/helpers.js";
 import { seededRandom } from "../../src/exact/random.js";
 
@@ -120,4 +121,29 @@ describe("thin LPs decided exactly (ε = 1e-9 and 2^-40)", () => {
       }
     });
   }
+});
+
+describe("the float proposer across dimensions", () => {
+  it("after a 2-dimensional LP, a 5-dimensional one is still proposed (its scratch arrays grow with d)", async () => {
+    // A fresh copy of the module: its scratch arrays not yet sized by the tests above.
+    vi.resetModules();
+    const { proposeMax } = await import("../../src/geometry/float-lp.js");
+    // max Σ k·x_k over the box [-1, 1]^d: the optimum is x = (1, …, 1), value d(d+1)/2 (by hand).
+    const boxLp = (d: number): FloatProposal => {
+      const A = new Float64Array(2 * d * d);
+      const b = new Float64Array(2 * d).fill(1);
+      for (let k = 0; k < d; k++) {
+        A[2 * k * d + k] = 1;
+        A[(2 * k + 1) * d + k] = -1;
+      }
+      return proposeMax(A, b, 2 * d, d, Float64Array.from({ length: d }, (_, k) => k + 1));
+    };
+    for (const d of [2, 5, 3, 9]) {
+      const p = boxLp(d);
+      expect(p.status, `d = ${d}`).toBe("optimal");
+      if (p.status !== "optimal") continue;
+      expect(p.value).toBeCloseTo((d * (d + 1)) / 2, 9);
+      expect([...p.x]).toEqual(new Array<number>(d).fill(1));
+    }
+  });
 });

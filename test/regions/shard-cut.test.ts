@@ -11,9 +11,9 @@ import type { DomainSpec } from "../../src/geometry/types.js";
 import { loadNetwork } from "../../src/formats/load.js";
 import type { Network } from "../../src/network/ir.js";
 import { enumerateRegions } from "../../src/regions/enumerate.js";
-import { PIECES_PER_SHARD, shardUnits, weightedCut } from "../../src/regions/shards.js";
+import { PIECES_PER_SHARD, shardUnits, weightedCut, weightedShare } from "../../src/regions/shards.js";
 import { UnitEngine, type UnitSettings } from "../../src/regions/unit-runner.js";
-import { comparePaths, type WorkUnit } from "../../src/regions/work-unit.js";
+import { compareUnits, comparePaths, type WorkUnit } from "../../src/regions/work-unit.js";
 import { binomial, oneLayer, randomMatrix, randomMlp, randomRational } from "./helpers.js";
 import { projectFile } from "../project.js";
 
@@ -62,6 +62,12 @@ describe("weighted shard cut", () => {
     expect(got.patterns).toEqual(want.patterns);
     expect(got.decisions).toBe(want.decisions);
     expect(weightedCut(new UnitEngine(net, domain, SETTINGS), 8)).toEqual(cut);
+    // Each shard proves only its own boundaries: the shares, made separately, are the whole cut's intervals.
+    for (const n of [2, 3]) {
+      const shares = Array.from({ length: n }, (_, i) => weightedShare(new UnitEngine(net, domain, SETTINGS), 8, i + 1, n)!);
+      shares.forEach((share, i) => expect(share).toEqual(cut!.filter((_, k) => k % n === i)));
+      expect(shares.flat().sort(compareUnits)).toEqual(cut);
+    }
   });
 
   it("shards 1..N of N = 2, 3, 5 together give every region once (Zaslavsky: 6 lines in general position in R^2 on a box holding every crossing)", async () => {
