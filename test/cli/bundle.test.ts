@@ -2,7 +2,8 @@
 // worker threads run their own bundles beside it. These runs are real processes on a bundle of the current
 // sources: a count on 2 threads against Zaslavsky's formula, verify on 2 threads against the in-process
 // (unbundled) run's verdict, node count and certificate, the paths the bundle derives from its own location
-// (package.json for --version, the page scripts of `view`), and --debug stack traces that name the TypeScript
+// (package.json for --version, the page scripts of `view`), a package left outside the bundle (the PNG
+// renderer), and --debug stack traces that name the TypeScript
 // sources through the bundle's source map.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -53,6 +54,15 @@ describe("bin/tessera runs the bundle", () => {
     expect(run.code).toBe(0);
     // The page inlines dist/pages/view-page.js (built by npm run build): its first bytes are in the page.
     expect(readFileSync(page, "utf8")).toContain(readFileSync(join(ROOT, "dist/pages/view-page.js"), "utf8").slice(0, 200));
+  });
+
+  it("loads a package kept outside the bundle when a command needs it (@resvg/resvg-js for a PNG)", () => {
+    const { dir } = tempFiles({});
+    const png = join(dir!, "seed.png");
+    const run = cliProcess("plot", join(ROOT, "fixtures/seed-three-neurons.json"), "--box=-2:2", "-o", png);
+    expect(run.code).toBe(0);
+    // The PNG signature (ISO/IEC 15948, 5.2).
+    expect([...readFileSync(png).subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
   });
 
   it("--debug: the stack trace names the TypeScript source, through the bundle's source map", () => {
