@@ -95,6 +95,18 @@ function speedup(): void {
   }
 }
 
+/** Runs `args --shard i/N -o PART` for i = 1..N one after another, then `merge` of the parts: each shard's timing and the merged JSON. */
+function runShards(args: string[], n: number, dir: string): { runs: Timed[]; merged: unknown } {
+  const runs: Timed[] = [];
+  const parts: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const part = join(dir, `part-${n}-${i}.json`);
+    runs.push(timed([...args, "--shard", `${i}/${n}`, "-o", part]));
+    parts.push(part);
+  }
+  return { runs, merged: JSON.parse(spawnSync(process.execPath, ["bin/tessera", "merge", ...parts, "--json"], { encoding: "utf8" }).stdout) };
+}
+
 function shards(): void {
   const c = SHARD_CASE();
   const dir = mkdtempSync(join(tmpdir(), "tessera-bench-shards-"));
@@ -103,14 +115,8 @@ function shards(): void {
   console.log("| N | sum of shard CPU s | sum / single | slowest shard CPU s | mean shard CPU s | slowest / mean | merged regions | load |");
   console.log("|---|---|---|---|---|---|---|---|");
   for (const n of [2, 4, 8]) {
-    const runs: Timed[] = [];
-    const parts: string[] = [];
-    for (let i = 1; i <= n; i++) {
-      const part = join(dir, `part-${n}-${i}.json`);
-      runs.push(timed(["count", ...c.argv, "--workers", "1", "--shard", `${i}/${n}`, "-o", part]));
-      parts.push(part);
-    }
-    const merged = JSON.parse(spawnSync(process.execPath, ["bin/tessera", "merge", ...parts, "--json"], { encoding: "utf8" }).stdout) as { regions: number; complete: boolean };
+    const { runs, merged: out } = runShards(["count", ...c.argv, "--workers", "1"], n, dir);
+    const merged = out as { regions: number; complete: boolean };
     if (merged.regions !== single.out.regions || !merged.complete) throw new Error(`N=${n}: merged ${merged.regions}, single ${single.out.regions}`);
     const cpus = runs.map((r) => r.cpu);
     const sum = cpus.reduce((a, b) => a + b, 0);
@@ -135,14 +141,8 @@ function verifyShards(): void {
   console.log("| N | sum of shard CPU s | sum / single | slowest shard CPU s | mean shard CPU s | slowest / mean | merged verdict, nodes | load |");
   console.log("|---|---|---|---|---|---|---|---|");
   for (const n of [2, 4, 8]) {
-    const runs: Timed[] = [];
-    const parts: string[] = [];
-    for (let i = 1; i <= n; i++) {
-      const part = join(dir, `part-${n}-${i}.json`);
-      runs.push(timed(["verify", ...argv, "--shard", `${i}/${n}`, "-o", part]));
-      parts.push(part);
-    }
-    const merged = JSON.parse(spawnSync(process.execPath, ["bin/tessera", "merge", ...parts, "--json"], { encoding: "utf8" }).stdout) as { result: string; stats: { nodes: number } };
+    const { runs, merged: out } = runShards(["verify", ...argv], n, dir);
+    const merged = out as { result: string; stats: { nodes: number } };
     if (merged.result !== verdict.result || (merged.result === "holds" && merged.stats.nodes !== verdict.stats.nodes)) throw new Error(`N=${n}: merged ${merged.result} (${merged.stats.nodes} nodes), single ${verdict.result} (${verdict.stats.nodes})`);
     const cpus = runs.map((r) => r.cpu);
     const sum = cpus.reduce((a, b) => a + b, 0);
