@@ -4,13 +4,14 @@
 // block of expressions shares one exponent; when mantissas outgrow PRECISION bits they are shifted right
 // and the truncation is pushed outward into the constants (|δ_k·x_k| ≤ unit·M_k on the box), so no
 // rounding is ever unaccounted for. Used by the certificate checker and by `bounds`/`neurons`; it imports
-// nothing from the verifier.
+// nothing from the verifier. Long loops look at the installed deadline (geometry/deadline.ts).
 import { Dyadic } from "../exact/dyadic.js";
 import { Rational, bitLength } from "../exact/rational.js";
 import type { Network } from "../network/ir.js";
 import { PRECISION, SLOPE_BITS, absBig, ceilUnits, dy, floorUnits, maxAbs, prepare, shiftUnits, units, type Block, type DyadicBox, type ExactBounds, type ExactNode } from "./exact-fixed.js";
 import { isRelu, lowerLineSlope, relaxNeuron } from "./exact-relax.js";
 import { exactUnitLowerBound } from "./exact-back-substitution.js";
+import { checkDeadline } from "../geometry/deadline.js";
 
 export { floorDyadic, ceilDyadic, type ExactBounds, type DyadicBox } from "./exact-fixed.js";
 export { exactObjectiveLowerBound } from "./exact-back-substitution.js";
@@ -33,11 +34,34 @@ export interface ExactPropagateOptions {
   readonly phases?: readonly { readonly node: number; readonly neuron: number; readonly active: boolean }[];
 }
 
+/**
+ * Which nodes keep their symbolic blocks, and until when. An affine node always computes its expressions (its
+ * bounds come from them) but keeps them only when a later node reads them; an activation node computes its
+ * expressions only when an affine node reads them (a last ReLU layer needs its bounds, not its expressions).
+ * A kept block is dropped after its last reader. At the parameter limit (2047 inputs, 2048 ReLUs) the blocks of
+ * the hidden layer and its ReLUs were four arrays of 2048 × 2048 BigInts, most of `neurons`' 1.2 GB.
+ */
+function blockPlan(nodes: readonly ExactNode[]): { readonly keep: readonly boolean[]; readonly lastReader: readonly number[] } {
+  const readers: number[][] = nodes.map(() => []);
+  nodes.forEach((node, id) => {
+    if (node.kind === "affine") for (const src of node.inputs) readers[src]!.push(id);
+    else if (node.kind === "activation") readers[node.input]!.push(id);
+  });
+  const computes: boolean[] = nodes.map((node) => node.kind === "affine");
+  const keep: boolean[] = nodes.map(() => false);
+  for (let id = nodes.length - 1; id >= 0; id--) {
+    keep[id] = readers[id]!.some((r) => computes[r]!);
+    if (nodes[id]!.kind === "activation") computes[id] = keep[id]!;
+  }
+  return { keep, lastReader: readers.map((r) => Math.max(-1, ...r)) };
+}
+
 /** Forward exact symbolic propagation over the box; `refine` adds back-substitution bounds for unstable neurons. */
 export function exactPropagate(net: Network, box: DyadicBox, options: ExactPropagateOptions = {}): ExactBounds {
   const ratio = options.lowerSlopeRatio ?? 1n;
   const nodes = prepare(net);
   const feeds = nodes.map((_, id) => nodes.some((m) => m.kind === "activation" && m.input === id));
+  const { keep, lastReader } = blockPlan(nodes);
   const d = box.lo.length;
   const D = d + 1;
   const eB = Math.min(0, ...box.lo.map((v) => v.e), ...box.hi.map((v) => v.e));
@@ -47,53 +71,72 @@ export function exactPropagate(net: Network, box: DyadicBox, options: ExactPropa
   for (let k = 0; k < d; k++) mSum += absBig(bLo[k]!) > absBig(bHi[k]!) ? absBig(bLo[k]!) : absBig(bHi[k]!);
   /** ceil(Σ_k M_k): truncation slack per unit of an expression block. */
   const mCeil = eB >= 0 ? mSum << BigInt(eB) : (mSum + (1n << BigInt(-eB)) - 1n) >> BigInt(-eB);
-  const Ls: Block[] = [];
-  const Us: Block[] = [];
+  /** Each node's expressions (undefined when not kept, or after their last reader); the input's are the identity. */
+  const Us: (Block | undefined)[] = [];
+  const Ls: (Block | undefined)[] = [];
+  /** The exponent of each node's expressions (known whether or not the block is kept). */
+  const exps: number[] = [];
   const lo: Dyadic[][] = [];
   const hi: Dyadic[][] = [];
   const relax: ExactBounds["relax"][number][] = [];
   let unstable = 0;
-  const concretize = (blk: Block, n: number, upper: boolean): Dyadic[] =>
-    Array.from({ length: n }, (_, r) => {
-      const o = r * D;
-      let s = blk.m[o + d]! << BigInt(-eB);
-      for (let k = 0; k < d; k++) {
-        const c = blk.m[o + k]!;
-        if (c !== 0n) s += c * ((c > 0n) === upper ? bHi[k]! : bLo[k]!);
-      }
-      return dy(s, blk.e + eB);
-    });
+  /** The bound of one row (o: its offset in m) at exponent e: the upper one takes each coefficient's worse corner. */
+  const concretizeRow = (m: readonly bigint[], o: number, e: number, upper: boolean): Dyadic => {
+    let s = m[o + d]! << BigInt(-eB);
+    for (let k = 0; k < d; k++) {
+      const c = m[o + k]!;
+      if (c !== 0n) s += c * ((c > 0n) === upper ? bHi[k]! : bLo[k]!);
+    }
+    return dy(s, e + eB);
+  };
+  const concretize = (blk: Block, n: number, upper: boolean): Dyadic[] => Array.from({ length: n }, (_, r) => concretizeRow(blk.m, r * D, blk.e, upper));
   for (const node of nodes) {
+    const id = lo.length;
     if (node.kind === "input") {
-      const m = new Array<bigint>(d * D).fill(0n);
-      for (let k = 0; k < d; k++) m[k * D + k] = 1n;
-      Ls.push({ m, e: 0 });
-      Us.push({ m, e: 0 });
+      // The identity rows are materialized only for an activation that reads the input directly; an affine
+      // node reads the input's coefficients off the diagonal (1 at exponent 0).
+      const m = keep[id] && nodes.some((x) => x.kind === "activation" && x.input === id) ? identityRows(d) : undefined;
+      Us.push(m && { m, e: 0 });
+      Ls.push(m && { m, e: 0 });
+      exps.push(0);
       lo.push([...box.lo]);
       hi.push([...box.hi]);
       relax.push(undefined);
       continue;
     }
     const n = node.size;
-    let U: Block;
-    let L: Block;
+    let U: Block | undefined;
+    let L: Block | undefined;
     if (node.kind === "affine") {
-      const eIn = Math.min(...node.inputs.flatMap((s) => [Us[s]!.e, Ls[s]!.e]));
+      const eIn = Math.min(...node.inputs.map((s) => exps[s]!));
       const align = (b: Block): bigint[] => (b.e === eIn ? b.m : b.m.map((v) => v << BigInt(b.e - eIn)));
-      const SU = node.inputs.map((s) => align(Us[s]!));
-      const SL = node.inputs.map((s) => align(Ls[s]!));
+      const SU = node.inputs.map((s) => (nodes[s]!.kind === "input" ? [] : align(Us[s]!)));
+      const SL = node.inputs.map((s) => (nodes[s]!.kind === "input" ? [] : align(Ls[s]!)));
+      /** The input's diagonal coefficient at exponent eIn. */
+      const one = 1n << BigInt(-eIn);
       const e = eIn + node.eW;
-      const um = new Array<bigint>(n * D).fill(0n);
-      const lm = new Array<bigint>(n * D).fill(0n);
+      // Kept: the whole block (shrunk below). Not kept: one row at a time, concretized exactly (no shrinking).
+      const um = new Array<bigint>((keep[id] ? n : 1) * D).fill(0n);
+      const lm = new Array<bigint>((keep[id] ? n : 1) * D).fill(0n);
+      const l: Dyadic[] = [];
+      const h: Dyadic[] = [];
       // Rows that are zero in both blocks (inactive ReLUs) contribute nothing: skip them.
       const live = node.inputs.map((src, idx) =>
-        Array.from({ length: nodes[src]!.size }, (_, c) => {
-          for (let k = 0; k < D; k++) if (SU[idx]![c * D + k] !== 0n || SL[idx]![c * D + k] !== 0n) return true;
-          return false;
-        }),
+        nodes[src]!.kind === "input"
+          ? []
+          : Array.from({ length: nodes[src]!.size }, (_, c) => {
+              for (let k = 0; k < D; k++) if (SU[idx]![c * D + k] !== 0n || SL[idx]![c * D + k] !== 0n) return true;
+              return false;
+            }),
       );
       for (let r = 0; r < n; r++) {
-        const ro = r * D;
+        // A row costs up to (inputs × coordinates) BigInt products: the deadline is looked at per row.
+        checkDeadline();
+        const ro = keep[id] ? r * D : 0;
+        if (!keep[id] && r > 0) {
+          um.fill(0n);
+          lm.fill(0n);
+        }
         node.inputs.forEach((src, idx) => {
           const su = SU[idx]!;
           const sl = SL[idx]!;
@@ -105,9 +148,9 @@ export function exactPropagate(net: Network, box: DyadicBox, options: ExactPropa
             for (let c = 0; c < size; c++) {
               const w = node.W[wo + c]!;
               if (w === 0n) continue;
-              const a = su[c * D + c]!;
-              um[ro + c] += w * a;
-              lm[ro + c] += w * a;
+              const a = w * one;
+              um[ro + c] += a;
+              lm[ro + c] += a;
             }
             return;
           }
@@ -130,30 +173,35 @@ export function exactPropagate(net: Network, box: DyadicBox, options: ExactPropa
           const bu = shiftUnits(bd, e, true);
           um[ro + d] += bu;
           lm[ro + d] += bu === shiftUnits(bd, e, false) ? bu : shiftUnits(bd, e, false);
-          continue;
+        } else {
+          let bu = node.bias[r]!;
+          let bl = bu;
+          if (node.Werr) {
+            // |Σ (w − W)·a| ≤ Σ |w − W|·max|a| over the input node's exact bounds.
+            let err = bu.mul(0);
+            node.inputs.forEach((src, idx) => {
+              for (let c = 0; c < nodes[src]!.size; c++) {
+                const we = node.Werr![r * node.cols + node.offsets[idx]! + c];
+                if (we) err = err.add(we.mul(maxAbs(lo[src]![c]!, hi[src]![c]!).toRational()));
+              }
+            });
+            bu = bu.add(err);
+            bl = bl.sub(err);
+          }
+          um[ro + d] += ceilUnits(bu, e);
+          lm[ro + d] += floorUnits(bl, e);
         }
-        let bu = node.bias[r]!;
-        let bl = bu;
-        if (node.Werr) {
-          // |Σ (w − W)·a| ≤ Σ |w − W|·max|a| over the input node's exact bounds.
-          let err = bu.mul(0);
-          node.inputs.forEach((src, idx) => {
-            for (let c = 0; c < nodes[src]!.size; c++) {
-              const we = node.Werr![r * node.cols + node.offsets[idx]! + c];
-              if (we) err = err.add(we.mul(maxAbs(lo[src]![c]!, hi[src]![c]!).toRational()));
-            }
-          });
-          bu = bu.add(err);
-          bl = bl.sub(err);
+        if (!keep[id]) {
+          l.push(concretizeRow(lm, 0, e, false));
+          h.push(concretizeRow(um, 0, e, true));
         }
-        um[ro + d] += ceilUnits(bu, e);
-        lm[ro + d] += floorUnits(bl, e);
       }
-      U = shrink({ m: um, e }, n, d, mCeil, true);
-      L = shrink({ m: lm, e }, n, d, mCeil, false);
-      const l = concretize(L, n, false);
-      const h = concretize(U, n, true);
-      const id = lo.length;
+      if (keep[id]) {
+        U = shrink({ m: um, e }, n, d, mCeil, true);
+        L = shrink({ m: lm, e }, n, d, mCeil, false);
+        l.push(...concretize(L, n, false));
+        h.push(...concretize(U, n, true));
+      }
       const inh = options.inherit;
       if (inh) {
         for (let j = 0; j < n; j++) {
@@ -166,42 +214,63 @@ export function exactPropagate(net: Network, box: DyadicBox, options: ExactPropa
       hi.push(h);
       if (empty) return { lo, hi, relax, unstable, empty: true };
       relax.push(undefined);
+      exps.push(U && L ? Math.min(U.e, L.e) : e);
       if (options.refine && feeds[id] && !node.inputs.every((src) => src === 0)) refine(net, { lo, hi, relax, unstable }, box, id);
     } else {
       const zl = lo[node.input]!;
       const zh = hi[node.input]!;
-      const eIn = Math.min(Us[node.input]!.e, Ls[node.input]!.e);
-      const su = Us[node.input]!.m.map((v) => v << BigInt(Us[node.input]!.e - eIn));
-      const sl = Ls[node.input]!.m.map((v) => v << BigInt(Ls[node.input]!.e - eIn));
-      const e = eIn - SLOPE_BITS;
-      const um = new Array<bigint>(n * D).fill(0n);
-      const lm = new Array<bigint>(n * D).fill(0n);
       const rx = exactRelaxActivation(node, zl, zh, ratio);
       unstable += rx.unstable;
-      for (let j = 0; j < n; j++) {
-        const r = rx.neurons[j]!;
-        const o = j * D;
-        if (r.s !== 0n) {
-          const pu = r.s > 0n ? su : sl;
-          const pl = r.s > 0n ? sl : su;
-          for (let k = 0; k < D; k++) {
-            um[o + k] = r.s * pu[o + k]!;
-            lm[o + k] = r.s * pl[o + k]!;
+      const eIn = exps[node.input]!;
+      const e = eIn - SLOPE_BITS;
+      if (keep[id]) {
+        const inU = Us[node.input]!;
+        const inL = Ls[node.input]!;
+        const su = inU.m.map((v) => v << BigInt(inU.e - eIn));
+        const sl = inL.m.map((v) => v << BigInt(inL.e - eIn));
+        const um = new Array<bigint>(n * D).fill(0n);
+        const lm = new Array<bigint>(n * D).fill(0n);
+        for (let j = 0; j < n; j++) {
+          if (j % 64 === 0) checkDeadline();
+          const r = rx.neurons[j]!;
+          const o = j * D;
+          if (r.s !== 0n) {
+            const pu = r.s > 0n ? su : sl;
+            const pl = r.s > 0n ? sl : su;
+            for (let k = 0; k < D; k++) {
+              um[o + k] = r.s * pu[o + k]!;
+              lm[o + k] = r.s * pl[o + k]!;
+            }
           }
+          um[o + d] += shiftUnits(r.tu, e, true);
+          lm[o + d] += shiftUnits(r.tl, e, false);
         }
-        um[o + d] += shiftUnits(r.tu, e, true);
-        lm[o + d] += shiftUnits(r.tl, e, false);
+        U = shrink({ m: um, e }, n, d, mCeil, true);
+        L = shrink({ m: lm, e }, n, d, mCeil, false);
       }
-      U = shrink({ m: um, e }, n, d, mCeil, true);
-      L = shrink({ m: lm, e }, n, d, mCeil, false);
+      exps.push(U && L ? Math.min(U.e, L.e) : e);
       lo.push(rx.lo);
       hi.push(rx.hi);
       relax.push(rx.relax);
     }
-    Us.push(U);
-    Ls.push(L);
+    Us.push(keep[id] ? U : undefined);
+    Ls.push(keep[id] ? L : undefined);
+    // Blocks whose last reader this node was are not needed any more.
+    nodes.forEach((_, src) => {
+      if (src < id && lastReader[src] === id) {
+        Us[src] = undefined;
+        Ls[src] = undefined;
+      }
+    });
   }
   return { lo, hi, relax, unstable };
+}
+
+/** The identity rows of d inputs as a block's mantissas (row c: 1 in column c, constant 0). */
+function identityRows(d: number): bigint[] {
+  const m = new Array<bigint>(d * (d + 1)).fill(0n);
+  for (let k = 0; k < d; k++) m[k * (d + 1) + k] = 1n;
+  return m;
 }
 
 type ExactActivation = Extract<ExactNode, { kind: "activation" }>;
@@ -307,6 +376,7 @@ function refine(net: Network, eb: ExactBounds, box: DyadicBox, id: number): void
       return f.breakpoints.some((b) => b.compare(lr) > 0 && b.compare(ur) < 0);
     });
     if (!straddles) continue;
+    checkDeadline();
     const nl = exactUnitLowerBound(net, eb, box, id, j, 1n);
     const nu = exactUnitLowerBound(net, eb, box, id, j, -1n).neg();
     if (nl.compare(l) > 0) lo[j] = nl;

@@ -3,6 +3,7 @@
 // not representable), and the shared types. Used by exact-bounds.ts and exact-back-substitution.ts.
 import { Dyadic } from "../exact/dyadic.js";
 import { Rational, bitLength } from "../exact/rational.js";
+import { sharedBigInt, trailingZeros } from "../exact/bigint.js";
 import { neuronFunction } from "../network/activation.js";
 import type { Network, PiecewiseLinear } from "../network/ir.js";
 
@@ -73,20 +74,41 @@ export function prepare(net: Network): ExactNode[] {
       offsets.push(cols);
       cols += net.nodes[id]!.size;
     }
-    const flat = node.weights.flat();
-    const dys = flat.map((w) => Dyadic.fromRational(w));
+    // One pass over the weights for the common exponent (no per-weight Dyadic objects: at the parameter limit
+    // 4·10^6 of them were most of the set-up's garbage), a second for the integer mantissas.
     let eMin = Infinity;
     let top = -Infinity;
-    for (const w of flat) if (w.n !== 0n) top = Math.max(top, bitLength(w.n) - bitLength(w.d));
-    for (const d of dys) if (d && !d.isZero()) eMin = Math.min(eMin, d.e);
+    let dyadic = true;
+    for (const row of node.weights) {
+      for (const w of row) {
+        if (w.n === 0n) continue;
+        top = Math.max(top, bitLength(w.n) - bitLength(w.d));
+        if (w.d === 1n) eMin = Math.min(eMin, trailingZeros(w.n));
+        else if ((w.d & (w.d - 1n)) === 0n) eMin = Math.min(eMin, 1 - bitLength(w.d));
+        else dyadic = false;
+      }
+    }
     // Exact when every weight is dyadic and the common exponent keeps integers below ~2^200.
-    const exact = dys.every((d) => d !== undefined) && (eMin === Infinity || top - eMin <= 200);
+    const exact = dyadic && (eMin === Infinity || top - eMin <= 200);
     const eW = eMin === Infinity ? 0 : exact ? eMin : top - 100;
-    const W = flat.map((w, i) => (dys[i] && dys[i]!.e >= eW ? units(dys[i]!, eW) : floorUnits(w, eW)));
-    const Werr = exact ? undefined : flat.map((w, i) => {
-      const e = w.sub(dy(W[i]!, eW).toRational()).abs();
-      return e.n === 0n ? undefined : e;
-    });
+    const W: bigint[] = new Array<bigint>(cols * node.size);
+    const Werr: (Rational | undefined)[] | undefined = exact ? undefined : new Array<Rational | undefined>(cols * node.size);
+    let i = 0;
+    for (const row of node.weights) {
+      for (const w of row) {
+        // A dyadic ±n/2^k in units of 2^eW is a shift (>> floors, as floorUnits does below its exponent).
+        const k = w.d === 1n ? 0 : (w.d & (w.d - 1n)) === 0n ? bitLength(w.d) - 1 : -1;
+        const sh = -k - eW;
+        const v = k < 0 ? floorUnits(w, eW) : sh >= 0 ? (w.s * w.n) << BigInt(sh) : (w.s * w.n) >> BigInt(-sh);
+        // Small mantissas shared (one heap BigInt per weight was 100 MB at the parameter limit).
+        W[i] = sharedBigInt(v);
+        if (Werr) {
+          const e = w.sub(dy(v, eW).toRational()).abs();
+          Werr[i] = e.n === 0n ? undefined : e;
+        }
+        i++;
+      }
+    }
     const bd = node.bias.map((b) => Dyadic.fromRational(b));
     const biasDy = bd.every((b): b is Dyadic => b !== undefined) ? bd : undefined;
     return { kind: "affine", size: node.size, inputs: node.inputs, offsets, cols, W, eW, Werr, bias: node.bias, biasDy };

@@ -18,6 +18,7 @@ import { enumerate, type RunOptions } from "../regions/run.js";
 import { inputPoint } from "./bounds.js";
 import { exactPropagate, floorDyadic, ceilDyadic } from "./exact-bounds.js";
 import { seededRandom } from "../exact/random.js";
+import { deadlineAt, DeadlineError, withDeadline, type Expired } from "../geometry/deadline.js";
 
 export type NeuronStatus = "dead" | "always-active" | "stable" | "unstable" | "undecided";
 
@@ -67,24 +68,30 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
   const start = performance.now();
   const timeoutMs = options.timeoutMs ?? Infinity;
   const left = (): number => timeoutMs - (performance.now() - start);
+  const expired = deadlineAt(start + timeoutMs);
   const layers = activationNodeIds(net);
   const acc: Acc[][] = layers.map((id) => Array.from({ length: net.nodes[id]!.size }, () => ({ pieces: new Map<number, Rational[]>(), proof: "none" as const })));
   const spec = domain ?? (net.inputBox ? { kind: "box" as const, lo: net.inputBox.map(([l]) => l), hi: net.inputBox.map(([, h]) => h) } : undefined);
   const dyadicNet = isDyadicNetwork(net);
-  const record = (x: readonly Rational[]): void => {
+  const record = (x: Rational[]): void => {
     const dx = dyadicNet ? x.map((v) => Dyadic.fromRational(v)) : [];
     const ev = dyadicNet && dx.every((v) => v !== undefined) ? evaluateDyadic(net, dx as Dyadic[]) : evaluate(net, x);
     // A pre-activation exactly on a breakpoint is on both pieces' closures: not a witness of either side.
     const tied = new Set(ev.ties.map((t) => `${t.layer}/${t.neuron}`));
+    // x is a fresh array of its own: every neuron it witnesses shares it (a copy each was 16 KB per neuron at 2047 inputs).
     ev.pattern.forEach((row, l) => row.forEach((p, j) => {
       const a = acc[l]![j]!;
-      if (!a.pieces.has(p) && !tied.has(`${l}/${j}`)) a.pieces.set(p, [...x]);
+      if (!a.pieces.has(p) && !tied.has(`${l}/${j}`)) a.pieces.set(p, x);
     }));
   };
   // 1. Exact pre-activation bounds on a box: the pieces each neuron can reach at all.
-  if (spec?.kind === "box" && left() > 0) {
-    const box = { lo: spec.lo.map((v) => floorDyadic(v, -80)), hi: spec.hi.map((v) => ceilDyadic(v, -80)) };
-    const eb = exactPropagate(net, box, { refine: true });
+  const decided = (a: Acc): boolean => a.boundPieces !== undefined && a.boundPieces.every((k) => a.pieces.has(k));
+  // The exact bounds stop at the deadline inside their passes (DeadlineError): no bounds, no neuron decided by them.
+  const eb =
+    spec?.kind === "box" && left() > 0
+      ? untilDeadline(expired, () => exactPropagate(net, { lo: spec.lo.map((v) => floorDyadic(v, -80)), hi: spec.hi.map((v) => ceilDyadic(v, -80)) }, { refine: true }))
+      : undefined;
+  if (spec?.kind === "box" && eb) {
     layers.forEach((id, l) => {
       const node = net.nodes[id]!;
       if (node.kind !== "activation") return;
@@ -106,13 +113,15 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
     const rand = seededRandom(options.seed ?? 1);
     const lo = spec.lo.map((v) => v.valueOf());
     const hi = spec.hi.map((v) => v.valueOf());
-    record(spec.lo.map((v, i) => v.add(spec.hi[i]!).div(2)));
+    if (left() > 0) record(spec.lo.map((v, i) => v.add(spec.hi[i]!).div(2)));
     // Floats propose: a sample is evaluated exactly only when its float pass reaches a piece not yet witnessed.
-    const fn = floatNet(net);
+    const fn = left() > 0 ? floatNet(net) : undefined;
     // A box beyond float range has no float samples (the centre above is exact).
-    const samples = [...lo, ...hi].every(Number.isFinite) ? (options.samples ?? 2000) : 0;
-    for (let n = 0; n < samples && left() > 0; n++) {
-      const xf = lo.map((l, i) => Math.min(hi[i]!, Math.max(l, l + rand() * (hi[i]! - l))));
+    const samples = fn && [...lo, ...hi].every(Number.isFinite) ? (options.samples ?? 2000) : 0;
+    const open = (): boolean => acc.some((row) => row.some((a) => !decided(a)));
+    for (let n = 0; fn && n < samples && left() > 0 && open(); n++) {
+      // On a grid of 1024 cells per coordinate (cell centres): short dyadics, so witnesses print short.
+      const xf = lo.map((l, i) => Math.min(hi[i]!, Math.max(l, l + ((Math.floor(rand() * 1024) + 0.5) / 1024) * (hi[i]! - l))));
       const values = floatForward(fn, xf);
       const fresh = layers.some((id, l) => {
         const node = net.nodes[id]!;
@@ -133,7 +142,6 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
       record(x);
     }
   }
-  const decided = (a: Acc): boolean => a.boundPieces !== undefined && a.boundPieces.every((k) => a.pieces.has(k));
   // 3. The rest from the region enumeration (every region's pattern holds on an open set of the domain).
   let complete = true;
   if (acc.some((row) => row.some((a) => !decided(a))) && left() <= 0) complete = false;
@@ -188,6 +196,16 @@ export async function classifyNeurons(net: Network, domain: DomainSpec | undefin
     });
   });
   return { neurons, counts, complete };
+}
+
+/** fn's value, or undefined when the deadline passed inside it (what it computed so far is dropped). */
+function untilDeadline<R>(expired: Expired | undefined, fn: () => R): R | undefined {
+  try {
+    return withDeadline(expired, fn);
+  } catch (error) {
+    if (error instanceof DeadlineError) return undefined;
+    throw error;
+  }
 }
 
 export interface ActivityResult {

@@ -31,5 +31,59 @@ export function printJson(ctx: CliContext, value: unknown): void {
   const notes = ctx.approximations ?? [];
   const isObject = typeof value === "object" && value !== null && !Array.isArray(value);
   const out = notes.length && isObject && !("approximations" in value) ? { ...value, approximations: notes } : value;
-  ctx.io.stdout(JSON.stringify(out, null, 2) + "\n");
+  writePrettyJson(out, (text) => ctx.io.stdout(text));
+  ctx.io.stdout("\n");
+}
+
+/** Pieces of about this many characters are written at a time. */
+const PIECE = 1 << 16;
+
+/**
+ * `JSON.stringify(value, null, 2)`, written in pieces of about 64 KB instead of as one string: a large answer
+ * (`neurons` at the parameter limit: 180 MB of witnesses) never exists as a whole in memory, and never meets
+ * V8's limit on the length of a string. Arrays and plain objects are walked here; every other value is left
+ * to JSON.stringify (so numbers, strings, toJSON and the dropped undefined come out exactly as there).
+ */
+export function writePrettyJson(value: unknown, write: (text: string) => void): void {
+  let buffer = "";
+  const put = (text: string): void => {
+    buffer += text;
+    if (buffer.length >= PIECE) {
+      write(buffer);
+      buffer = "";
+    }
+  };
+  /** v after its toJSON (as JSON.stringify calls it, with the key). */
+  const resolve = (v: unknown, key: string): unknown =>
+    v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function" ? (v as { toJSON: (k: string) => unknown }).toJSON(key) : v;
+  /** What JSON.stringify leaves out of an object (and writes as null in an array). */
+  const dropped = (v: unknown): boolean => v === undefined || typeof v === "function" || typeof v === "symbol";
+  /** Writes a resolved, not dropped value. */
+  const walk = (v: unknown, indent: string): void => {
+    if (v === null || typeof v !== "object" || v instanceof Number || v instanceof String || v instanceof Boolean) return put(JSON.stringify(v));
+    const inner = indent + "  ";
+    if (Array.isArray(v)) {
+      if (v.length === 0) return put("[]");
+      for (let i = 0; i < v.length; i++) {
+        put(i === 0 ? `[\n${inner}` : `,\n${inner}`);
+        const item = resolve(v[i], String(i));
+        if (dropped(item)) put("null");
+        else walk(item, inner);
+      }
+      return put(`\n${indent}]`);
+    }
+    let first = true;
+    for (const k of Object.keys(v)) {
+      const item = resolve((v as Record<string, unknown>)[k], k);
+      if (dropped(item)) continue;
+      put(`${first ? "{" : ","}\n${inner}${JSON.stringify(k)}: `);
+      walk(item, inner);
+      first = false;
+    }
+    put(first ? "{}" : `\n${indent}}`);
+  };
+  const top = resolve(value, "");
+  if (dropped(top)) return write("undefined");
+  walk(top, "");
+  if (buffer !== "") write(buffer);
 }

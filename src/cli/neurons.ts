@@ -74,13 +74,16 @@ export async function neuronsReport(ctx: CliContext, input: Pick<CommandInput, "
   const { net, domain, maxRegions, timeoutMs } = input;
   const data = flags.data ? dataActivity(net, readCsvRows(flags.data, inputSize(net))) : undefined;
   const r = await classifyNeurons(net, domain, { maxRegions, timeoutMs, workers: run.workers, ...(run.runner ? { runner: run.runner } : {}) });
+  // Many neurons share a witness (the box's centre, one sample): its coordinates are formatted once.
+  const formatted = new Map<readonly Rational[], string[]>();
+  const point = (x: readonly Rational[]): string[] => formatted.get(x) ?? (formatted.set(x, x.map(formatRational)), formatted.get(x)!);
   const neurons = r.neurons.map((n) => ({
     layer: n.layer,
     neuron: n.neuron,
     status: n.status,
     pieces: n.pieces,
     proof: n.proof,
-    witnesses: n.witnesses.map((w) => ({ piece: w.piece, point: w.point.map(formatRational) })),
+    witnesses: n.witnesses.map((w) => ({ piece: w.piece, point: point(w.point) })),
     ...(n.preActivation ? { preActivation: { lo: formatRational(n.preActivation.lo), hi: formatRational(n.preActivation.hi) } } : {}),
     ...(data ? { activeOnData: data.activeCounts[n.layer]![n.neuron]! } : {}),
   }));

@@ -1,6 +1,16 @@
 // BigInt helpers shared by the number kernel and the exact linear algebra: absolute value, gcd (Lehmer's),
-// the least common multiple of denominators, bit length and trailing zero bits. The one copy (the
-// independent checker keeps its own on purpose).
+// the least common multiple of denominators, bit length and trailing zero bits, small values shared. The one
+// copy (the independent checker keeps its own on purpose).
+
+/** |v| ≤ SHARED_BIGINTS: one heap BigInt per value (arrays of millions of small integers hold pointers to these). */
+const SHARED_BIGINTS = 1024;
+const sharedBigInts: bigint[] = Array.from({ length: 2 * SHARED_BIGINTS + 1 }, (_, i) => BigInt(i - SHARED_BIGINTS));
+const SHARED_LIMIT = BigInt(SHARED_BIGINTS);
+
+/** The same value; small ones as one shared BigInt each (BigInts are immutable, so sharing is safe). */
+export function sharedBigInt(v: bigint): bigint {
+  return v >= -SHARED_LIMIT && v <= SHARED_LIMIT ? sharedBigInts[Number(v) + SHARED_BIGINTS]! : v;
+}
 
 export function absBigInt(x: bigint): bigint {
   return x < 0n ? -x : x;
@@ -77,10 +87,13 @@ export function lcmOfDenominators(values: readonly { readonly d: bigint }[]): bi
 }
 
 const SHIFT_LIMIT = 1n << 1000n;
+const UINT32_LIMIT = 1n << 32n;
 
 /** Number of bits of a non-negative bigint (0 for 0). */
 export function bitLength(x: bigint): number {
   if (x === 0n) return 0;
+  // Below 2^32 from the count of leading zeros (no BigInt shifts: most weights of generated networks are small).
+  if (x > 0n && x < UINT32_LIMIT) return 32 - Math.clz32(Number(x));
   // Beyond float range: shift by 960 bits at a time (a shift is linear in the size; the hex text was 5% of `regions`).
   let skipped = 0;
   while (x >= SHIFT_LIMIT) {

@@ -2,6 +2,7 @@
 // and the mantissas are added as BigInts, with one normalisation at the end instead of one per addition
 // (the dyadic field's dot products, certificate bounds and box proofs).
 import { Dyadic } from "./dyadic.js";
+import { sharedBigInt } from "./bigint.js";
 
 /** Σ a_k·x_k + c, exactly. */
 export function dotDyadic(a: readonly Dyadic[], x: readonly Dyadic[], c: Dyadic = Dyadic.ZERO): Dyadic {
@@ -100,7 +101,8 @@ export function fixedFromFloats(W: Float64Array, rows: number, cols: number): Fi
   for (let i = 0; i < W.length; i++) {
     const v = W[i]! * first * second;
     if (!Number.isFinite(v)) return undefined;
-    ints[i] = BigInt(v);
+    // Small integers shared (one heap BigInt per weight of a network at the parameter limit was 100 MB).
+    ints[i] = sharedBigInt(BigInt(v));
   }
   return { ints, e, rows, cols };
 }
