@@ -88,11 +88,12 @@ export function readFileBytes(file: string, limit = readLimits().maxFileSize): U
 }
 
 /**
- * The lines of a text file (UTF-8, without their "\n"), read in 1 MiB chunks: memory holds one chunk and one line,
- * whatever the file's size, so the size limit applies to each line rather than to the file. The file is closed
- * when the iteration ends or is abandoned.
+ * The lines of a text file (UTF-8, without their "\n"), read in chunks of `chunkBytes` (1 MiB): memory holds one
+ * chunk and one line, whatever the file's size, so the size limit applies to each line rather than to the file.
+ * The file is closed when the iteration ends or is abandoned. Chunks under 128 KiB stay out of V8's large-object
+ * space (the ledger's read-back of waiting regions, regions/unit-ledger.ts, reads 64 KiB at a time).
  */
-export function* readLines(file: string, lineLimit = readLimits().maxFileSize): Generator<string> {
+export function* readLines(file: string, lineLimit = readLimits().maxFileSize, chunkBytes = 1 << 20): Generator<string> {
   let fd: number | undefined;
   try {
     fd = openForReading(file).fd;
@@ -101,7 +102,7 @@ export function* readLines(file: string, lineLimit = readLimits().maxFileSize): 
   }
   try {
     const decoder = new TextDecoder();
-    const chunk = Buffer.allocUnsafe(1 << 20);
+    const chunk = Buffer.allocUnsafe(chunkBytes);
     // The current line's pieces: each chunk is searched for newlines once (a line of hundreds of megabytes
     // without one, such as /dev/zero, costs one pass, not one per chunk).
     let parts: string[] = [];

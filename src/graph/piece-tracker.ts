@@ -192,7 +192,7 @@ export class LinearPieceTracker {
    * The piece of every region id (−1 for ids never added) and the number of pieces. `net` and `domain` are in
    * region coordinates (the enumeration's resolved network and polyhedron).
    */
-  finish(net: Network, domain: Polyhedron): [pieceOfId: number[], count: number] {
+  finish(net: Network, domain: Polyhedron): [pieceOfId: Int32Array, count: number] {
     const { hashes, size: n } = this.regions;
     const parent = Uint32Array.from({ length: n }, (_, i) => i);
     const find = (i: number): number => {
@@ -252,7 +252,8 @@ export class LinearPieceTracker {
     // Indexed by root id, not a Map: a Map holds at most 2^24 entries, and a count of 21.5 M regions crashed on it.
     const pieceOfRoot = new Int32Array(n).fill(-1);
     let count = 0;
-    const pieces = new Array<number>(n);
+    // 4 bytes a region (an Array of 10^6 numbers was 8 MB, and the closing line copied it once more).
+    const pieces = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       if (hashes[i]! < 0) {
         pieces[i] = -1;

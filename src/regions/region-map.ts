@@ -272,21 +272,53 @@ export class RegionMapWriter {
   }
 
   /** `pieces`: the number of linear pieces, and (NDJSON) the piece of every region by id. */
-  end(result: EnumerationResult, pieces?: { readonly count: number; readonly ofId?: readonly number[] }, stats?: RunStats, missingShards?: readonly number[]): void {
+  end(result: EnumerationResult, pieces?: { readonly count: number; readonly ofId?: ArrayLike<number> }, stats?: RunStats, missingShards?: readonly number[]): void {
     const base = regionMapFooter(result);
-    const withPieces: RegionMapFooter = pieces
-      ? { ...base, counts: { ...base.counts, linearPieces: pieces.count }, ...(pieces.ofId ? { pieces: [...pieces.ofId] } : {}) }
-      : base;
-    const footer: RegionMapFooter = {
-      ...withPieces,
+    const withCount: RegionMapFooter = pieces ? { ...base, counts: { ...base.counts, linearPieces: pieces.count } } : base;
+    const rest = {
       ...(stats ? { stats: { workers: stats.workers, units: stats.units, donations: stats.donations } } : {}),
       ...(missingShards ? { missingShards: [...missingShards] } : {}),
     };
     if (this.mode === "ndjson") {
-      this.write(JSON.stringify(footer) + "\n");
+      // The piece of every region, one number per region: written in slices, not built as one string (10^6 regions).
+      writeJsonWithNumbers(this.write, withCount, pieces?.ofId ? { key: "pieces", values: pieces.ofId } : undefined, rest);
+      this.write("\n");
       return;
     }
+    const footer: RegionMapFooter = { ...withCount, ...(pieces?.ofId ? { pieces: Array.from(pieces.ofId) } : {}), ...rest };
     const tail = JSON.stringify(footer, null, 2);
     this.write((this.count === 0 ? "],\n" : "\n  ],\n") + tail.slice(tail.indexOf("{") + 1).replace(/^\n/, "") + "\n");
   }
+}
+
+/** Numbers of a long array written per slice (JSON text of this many at a time). */
+const NUMBERS_PER_SLICE = 1 << 14;
+
+/**
+ * Write JSON.stringify({ ...head, [array.key]: [...array.values], ...tail }) without building it as one string:
+ * the same bytes (keys in that order, undefined values left out as JSON.stringify does), the numbers in slices.
+ * No key is in two of them.
+ */
+export function writeJsonWithNumbers(write: (text: string) => void, head: object, array: { readonly key: string; readonly values: ArrayLike<number> } | undefined, tail: object): void {
+  let open = "{";
+  const field = (key: string, value: unknown): void => {
+    const text = JSON.stringify(value) as string | undefined;
+    if (text === undefined) return;
+    write(`${open}${JSON.stringify(key)}:${text}`);
+    open = ",";
+  };
+  for (const [key, value] of Object.entries(head)) field(key, value);
+  if (array) {
+    write(`${open}${JSON.stringify(array.key)}:[`);
+    open = ",";
+    const { values } = array;
+    for (let i = 0; i < values.length; i += NUMBERS_PER_SLICE) {
+      let text = "";
+      for (let j = i; j < Math.min(values.length, i + NUMBERS_PER_SLICE); j++) text += (j === 0 ? "" : ",") + JSON.stringify(values[j]);
+      write(text);
+    }
+    write("]");
+  }
+  for (const [key, value] of Object.entries(tail)) field(key, value);
+  write(open === "{" ? "{}" : "}");
 }

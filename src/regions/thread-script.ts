@@ -5,7 +5,7 @@
 // compiling every module again. Also the CPU time of a thread, for benchmarks of the balance.
 import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker, threadId } from "node:worker_threads";
+import { Worker, threadId, type ResourceLimits } from "node:worker_threads";
 
 const bundles = new Map<string, Promise<URL>>();
 
@@ -47,13 +47,17 @@ export interface ThreadEvents<M> {
   exited(index: number, code: number): void;
 }
 
-/** Start `count` threads of `script`, thread i with workerData `data(i)`; an exception in `message` counts as a failure. */
-export function startThreads<M>(script: URL, count: number, data: (index: number) => unknown, events: ThreadEvents<M>): Worker[] {
+/**
+ * Start `count` threads of `script`, thread i with workerData `data(i)`; an exception in `message` counts as a
+ * failure. `resourceLimits`: V8 heap sizes of each thread (regions/pool.ts caps the young generation).
+ */
+export function startThreads<M>(script: URL, count: number, data: (index: number) => unknown, events: ThreadEvents<M>, resourceLimits?: ResourceLimits): Worker[] {
   return Array.from({ length: count }, (_, index) => {
     const worker = new Worker(script, {
       // The parent's flags, except those that only make sense for a main script given as text.
       execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")),
       workerData: data(index),
+      ...(resourceLimits ? { resourceLimits } : {}),
     });
     worker.on("message", (m: M) => {
       try {

@@ -9,13 +9,14 @@
 // a bounded number of regions however many intervals wait. Box ids are bounded too: a box made at a node is
 // named only by regions below that node, which come in one block of the tree order, so once the emitted regions
 // have left that block its name is forgotten (BoxNumbering): memory does not grow with the number of boxes.
-import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RegionJson } from "./region-map.js";
 import type { RegionKey, UnitItem } from "./unit-runner.js";
 import { comparePaths, pathKey, type WorkUnit } from "./work-unit.js";
 import { parsePattern } from "../network/evaluate.js";
+import { readLines } from "../formats/load.js";
 import { invariant } from "../errors.js";
 import type { EnumerationStatus } from "./types.js";
 
@@ -171,23 +172,18 @@ export class UnitLedger {
     entry.emitted = 0;
   }
 
-  /** Emit an entry's items on disk, in order, and remove its file. */
+  /**
+   * Emit an entry's items on disk, in order, and remove its file. Read in small chunks (READ_BACK_CHUNK): each
+   * region read back is parsed, renumbered and written again, and what one chunk allocates must die young
+   * (a 1 MiB chunk's text and lines outlived several scavenges, went to the old generation and grew the heap by
+   * tens of MB while half the map was read back: docs/performance.md, "Memory of `regions --ndjson`").
+   */
   private spillIn(entry: Entry): void {
     const spill = entry.spill!;
-    const buffer = Buffer.alloc(1 << 20);
-    let position = 0;
-    let rest = "";
-    for (;;) {
-      const n = readSync(spill.fd, buffer, 0, buffer.length, position);
-      if (n === 0) break;
-      position += n;
-      const lines = (rest + buffer.toString("utf8", 0, n)).split("\n");
-      rest = lines.pop()!;
-      for (const line of lines) this.emitItem(entry, JSON.parse(line) as UnitItem);
-    }
     closeSync(spill.fd);
-    rmSync(spill.path, { force: true });
     delete entry.spill;
+    for (const line of readLines(spill.path, Infinity, READ_BACK_CHUNK)) this.emitItem(entry, JSON.parse(line) as UnitItem);
+    rmSync(spill.path, { force: true });
   }
 
   /** Remove the temporary files (a run that failed, or one that ended). */
@@ -310,6 +306,9 @@ export class UnitLedger {
     this.emit(region, id);
   }
 }
+
+/** Bytes read at a time when waiting regions come back from disk (under V8's 128 KiB large-object size). */
+const READ_BACK_CHUNK = 1 << 16;
 
 /** Names kept before forgetting is tried (then again at twice what is left, plus this). */
 const BOX_PRUNE_AT = 256;

@@ -89,7 +89,7 @@ describe("graph/linear-pieces", () => {
         const box: DomainSpec = { kind: "box", lo: [r(-2), r(-1)], hi: [r(2), r(3)] };
         const { built, tracker, loose, regions } = await piecesBothWays(net, boxed ? box : undefined);
         const [pieceOf] = linearPieces(built.graph);
-        expect(tracker[0]).toEqual(regions.map((reg) => pieceOf.get(String(reg.id))));
+        expect(Array.from(tracker[0])).toEqual(regions.map((reg) => pieceOf.get(String(reg.id))));
         expect(loose[1]).toBe(built.linearPieces);
         built.graph.forEachEdge((_key, attrs, _s, _t, src, dst) => {
           expect(inClosure(src.region.constraints, attrs.point!)).toBe(true);

@@ -66,6 +66,24 @@ describe("UnitLedger: tree order from any arrival order, with waiting regions sp
       { numRuns: 200 },
     );
   });
+
+  it("items longer than the 64 KiB read-back chunk (lines across chunk boundaries, multi-byte text) come back whole and in order", () => {
+    const emitted: RegionKey[] = [];
+    const ledger = new UnitLedger((item) => void emitted.push(item as RegionKey), false, 2);
+    ledger.add(0, { start: [0], end: [1] });
+    ledger.add(1, { start: [1] });
+    ledger.flush();
+    // Unit 1's items wait (on disk beyond 2): sizes from a few bytes to 3 chunks, with "é" and "→" (2 and 3 bytes in UTF-8).
+    const sizes = [1, 70_000, 5, 65_536, 65_535, 200_000, 3];
+    const waiting = sizes.map((n, k): RegionKey => ({ pattern: `1|${k}`, digest: "é→".repeat(Math.ceil(n / 2)).slice(0, n) }));
+    for (const item of waiting) ledger.items(1, [item], []);
+    ledger.finish(1, 0, 0);
+    expect(emitted).toEqual([]);
+    ledger.items(0, [key(0, 0)], []);
+    ledger.finish(0, 0, 0);
+    expect(emitted).toEqual([key(0, 0), ...waiting]);
+    expect(ledger.peakHeld).toBeLessThanOrEqual(2);
+  });
 });
 
 describe("UnitLedger: box names are forgotten once the regions have left the node's subtree", () => {
