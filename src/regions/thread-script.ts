@@ -52,10 +52,13 @@ export interface ThreadEvents<M> {
  * failure. `resourceLimits`: V8 heap sizes of each thread (regions/pool.ts caps the young generation).
  */
 export function startThreads<M>(script: URL, count: number, data: (index: number) => unknown, events: ThreadEvents<M>, resourceLimits?: ResourceLimits): Worker[] {
+  // The parent's flags go to the threads by Node's default, V8 flags included; an explicit execArgv refuses those
+  // (`node --max-old-space-size=4096 bin/tessera count … --workers 2` stopped with "invalid execArgv flags"), so
+  // it is given only to leave out the flag that makes sense only for a main script given as text.
+  const own = process.execArgv.filter((a) => !a.startsWith("--input-type"));
   return Array.from({ length: count }, (_, index) => {
     const worker = new Worker(script, {
-      // The parent's flags, except those that only make sense for a main script given as text.
-      execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")),
+      ...(own.length < process.execArgv.length ? { execArgv: own } : {}),
       workerData: data(index),
       ...(resourceLimits ? { resourceLimits } : {}),
     });

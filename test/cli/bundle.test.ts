@@ -5,6 +5,7 @@
 // (package.json for --version, the page scripts of `view`), a package left outside the bundle (the PNG
 // renderer), and --debug stack traces that name the TypeScript
 // sources through the bundle's source map.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +14,7 @@ import { writeNetworkJson } from "../../src/formats/network-json.js";
 import { seededRandom } from "../../src/exact/random.js";
 import { threadScript } from "../../src/regions/thread-script.js";
 import { binomial, oneLayer, randomMatrix, randomRational } from "../regions/helpers.js";
-import { cli, cliProcess, tempFiles } from "./run.js";
+import { buildCli, cli, cliProcess, tempFiles } from "./run.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const ACAS = join(ROOT, "fixtures/acasxu");
@@ -29,6 +30,21 @@ describe("bin/tessera runs the bundle", () => {
     expect(out.stats.workers).toBe(2);
     expect(out.complete).toBe(true);
     expect(out.regions).toBe([0, 1, 2, 3].reduce((s, i) => s + binomial(8, i), 0));
+  });
+
+  it("node's own heap flags (node --max-old-space-size=3072 --max-semi-space-size=8 bin/tessera count --workers 2): the threads start, the same count", () => {
+    // Before, the threads were given the parent's flags as an explicit execArgv, which refuses V8 flags: the run
+    // stopped with "Initiated Worker with invalid execArgv flags".
+    const next = seededRandom(4243);
+    const net = oneLayer(next, randomMatrix(next, 7, 3), Array.from({ length: 7 }, () => randomRational(next)));
+    const { "net.json": file } = tempFiles({ "net.json": writeNetworkJson(net) });
+    buildCli();
+    const run = spawnSync(process.execPath, ["--max-old-space-size=3072", "--max-semi-space-size=8", "bin/tessera", "count", file!, "--json", "--workers", "2"], { encoding: "utf8", cwd: ROOT });
+    expect(run.stderr).toBe("");
+    const out = JSON.parse(run.stdout) as { regions: number; complete: boolean; stats: { workers: number } };
+    expect(out.stats.workers).toBe(2);
+    expect(out.complete).toBe(true);
+    expect(out.regions).toBe([0, 1, 2, 3].reduce((s, i) => s + binomial(7, i), 0));
   });
 
   it("verify --workers 2 (the bundled verify thread) gives the in-process run's verdict, nodes and certificate on ACAS Xu 1_4 prop 3", async () => {
