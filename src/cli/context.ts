@@ -18,6 +18,13 @@ export interface CliContext {
   approximations?: readonly string[];
   /** --exact: human output prints every rational in full (formatReadable in src/exact/readable.ts). */
   exact?: boolean;
+  /**
+   * Set by a command that loaded a library which can keep the process alive after the command is done
+   * (ioredis's reply parser shrinks its buffer on a 50 ms interval for seconds after a large reply): the
+   * process then exits as soon as the command returns (bin/tessera, runAsProcess). Every output is written
+   * synchronously before that.
+   */
+  exitWhenDone?: boolean;
 }
 
 export const processIO: CliIO = {

@@ -7,6 +7,10 @@ import { createProgram } from "./program.js";
 
 /** Run the CLI in-process with the given arguments (without "node tessera") and return the exit code. */
 export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  return (await runCommand(argv, io)).exitCode;
+}
+
+async function runCommand(argv: readonly string[], io: CliIO): Promise<CliContext> {
   const ctx: CliContext = { io, exitCode: 0 };
   const debug = argv.includes("--debug");
   try {
@@ -16,7 +20,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
   } finally {
     setReadLimits(DEFAULT_READ_LIMITS);
   }
-  return ctx.exitCode;
+  return ctx;
 }
 
 /** Run the CLI as the process (what `bin/tessera` calls): argv from the command line, the exit code set. */
@@ -27,7 +31,9 @@ export function runAsProcess(): void {
     process.stderr.write(`tessera: error: standard output: cannot be written (${writeErrorReason(error)})\n`);
     process.exit(1);
   });
-  void runCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
+  void runCommand(process.argv.slice(2), processIO).then((ctx) => {
+    process.exitCode = ctx.exitCode;
+    // Standard output and files are written synchronously; standard error is flushed first.
+    if (ctx.exitWhenDone) process.stderr.write("", () => process.exit(ctx.exitCode));
   });
 }

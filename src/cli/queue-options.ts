@@ -63,6 +63,7 @@ export async function planQueue(ctx: CliContext, flags: QueueFlags, input: { com
   // BullMQ and ioredis are loaded only for a queued run (they cost every other command about 0.2 s of start-up).
   const [{ connectRedis }, { queueRunner }] = await Promise.all([import("../queue/connection.js"), import("../queue/submit.js")]);
   const client = await connectRedis(source.url, source.from);
+  ctx.exitWhenDone = true;
   const settings: UnitSettings = flags.checkParts ? { ...input.settings, irredundant: true, keepCertificates: true, detail: "json" } : input.settings;
   let checker: RegionMapChecker | undefined;
   if (flags.checkParts) {
@@ -140,6 +141,7 @@ export async function verifyOnQueueFromFlags(ctx: CliContext, flags: Omit<QueueF
   const unitSeconds = flags.unitSeconds !== undefined ? parsePositiveSeconds(flags.unitSeconds, "--unit-seconds") : DEFAULT_UNIT_SECONDS;
   const [{ connectRedis }, { verifyOnQueue }] = await Promise.all([import("../queue/connection.js"), import("../queue/submit-verify.js")]);
   const client = await connectRedis(source.url, source.from);
+  ctx.exitWhenDone = true;
   let outcome: VerifyOutcome;
   let stats: { runId: string; units: number; workers: string[]; duplicates: number } | undefined;
   // SIGINT cancels the run (its units and keys are removed): the answer is unknown, "interrupted".

@@ -40,6 +40,7 @@ export function workerCommand(ctx: CliContext): Command {
     // Loaded here: other commands need not load BullMQ and ioredis.
     const [{ connectRedis }, { runQueueWorker }] = await Promise.all([import("../queue/connection.js"), import("../queue/worker.js")]);
     const client = await connectRedis(source.url, source.from);
+    ctx.exitWhenDone = true;
     const controller = new AbortController();
     const stop = (): void => controller.abort();
     process.once("SIGTERM", stop);
