@@ -57,8 +57,8 @@ afterAll(() => {
 describe("npm pack", () => {
   it("holds the CLI, the library with its declarations, the schemas and the README", () => {
     for (const f of ["package.json", "README.md", "bin/tessera", "dist/index.js", "dist/index.d.ts", "dist/exact/rational.d.ts"]) expect(files).toContain(f);
-    // The CLI bundle bin/tessera runs and the bundles of its worker threads (scripts/build-cli.mjs).
-    for (const bundle of ["tessera", "worker-thread", "verify-thread"]) expect(files).toContain(`dist/bundle/${bundle}.cjs`);
+    // The CLI bundle bin/tessera runs, the bundles of its worker threads and the queue's packages (scripts/build-cli.mjs).
+    for (const bundle of ["tessera", "worker-thread", "verify-thread", "queue-deps"]) expect(files).toContain(`dist/bundle/${bundle}.cjs`);
     // The bundled page scripts `tessera view` inlines into the pages it writes.
     for (const page of ["view-page", "live-page", "live-worker"]) expect(files).toContain(`dist/pages/${page}.js`);
     for (const schema of ["network", "region-map", "graph"]) expect(files).toContain(`docs/schema/${schema}.schema.json`);

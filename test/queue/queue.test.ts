@@ -5,15 +5,15 @@
 // goes on, --check-parts, limits, and the bad inputs (wrong password, unreachable port, run id in use).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeNetworkJson } from "../../src/formats/network-json.js";
 import { seededRandom as rng } from "../../src/exact/random.js";
 import { packageVersion } from "../../src/cli/version.js";
-import { cli, tempFiles } from "../cli/run.js";
+import { buildCli, cli, tempFiles } from "../cli/run.js";
 import { projectFile } from "../project.js";
 import { TWO_LAYER_NET_JSON, binomial, oneLayer, randomMatrix, randomRational } from "../regions/helpers.js";
-import { cliChild, freePort, startRedis, startWorker, until, type RedisServer, type WorkerProcess } from "./redis.js";
+import { bundleChild, cliChild, freePort, startRedis, startWorker, until, type RedisServer, type WorkerProcess } from "./redis.js";
 
 const next = rng(912);
 /** 9 random lines in general position in R^2: Zaslavsky's count 1 + 9 + C(9,2) = 46 regions. */
@@ -269,5 +269,33 @@ describe.sequential("work units on a Redis queue (real redis-server, worker proc
     expect([noQueue.code, noQueue.stderr.split("\n").length]).toEqual([1, 2]);
     const shard = await cli("count", net, "--queue", redis.url(), "--shard", "1/2", "-o", join(files.dir!, "p.json"));
     expect(shard.stderr).toMatch(/--queue: cannot be combined with --shard/);
+  }, 60_000);
+});
+
+describe("the queue in the CLI bundle (bin/tessera, as users run it)", () => {
+  it("a bundled worker and a bundled submitter give Zaslavsky's count; BullMQ and ioredis come from dist/bundle/queue-deps.cjs, not tessera.cjs", async () => {
+    buildCli();
+    // Every command loads tessera.cjs; only queued runs and workers load the queue's packages, from their own bundle.
+    const cliBundle = readFileSync(projectFile("dist/bundle/tessera.cjs"), "utf8");
+    expect(cliBundle).toContain('require("./queue-deps.cjs")');
+    expect(cliBundle).not.toMatch(/require\("(bullmq|ioredis)"\)/);
+    const redis = await startRedis();
+    const worker = await startWorker(redis.url(), "bundled", [], "bundle");
+    try {
+      const submitter = bundleChild(["count", files["lines.json"]!, "--queue", redis.url(), "--unit-decisions", "2", "--json"]);
+      let stdout = "";
+      let stderr = "";
+      submitter.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+      submitter.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => submitter.once("exit", resolve));
+      expect(code, stderr).toBe(0);
+      const c = parse<CountJson>(stdout);
+      expect([c.regions, c.complete]).toEqual([ZASLAVSKY.regions, true]);
+      expect(stderr).toMatch(/units on 1 worker\n/);
+      expect(await redis.client().keys("tessera:run:*")).toEqual([]);
+    } finally {
+      expect(await worker.stop()).toBe(0);
+      await redis.stop();
+    }
   }, 60_000);
 });

@@ -117,9 +117,18 @@ export interface WorkerProcess {
   stop(): Promise<number | null>;
 }
 
-/** Start `tessera worker` (one thread, a short lock so that a killed worker's unit is re-run within seconds) and wait until it listens. */
-export async function startWorker(url: string, name: string, extra: readonly string[] = []): Promise<WorkerProcess> {
-  const child = cliChild(["worker", "--queue", url, "--workers", "1", "--lock-seconds", "2", "--name", name, ...extra]);
+/** Run bin/tessera (the CLI bundle, dist/bundle/: test/cli/run.ts buildCli makes it) in a child process. */
+export function bundleChild(args: readonly string[]): ChildProcess {
+  return spawn(process.execPath, ["bin/tessera", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/**
+ * Start `tessera worker` (one thread, a short lock so that a killed worker's unit is re-run within seconds) and
+ * wait until it listens; on the sources (tsx) or, with `from: "bundle"`, as users run it (bin/tessera).
+ */
+export async function startWorker(url: string, name: string, extra: readonly string[] = [], from: "sources" | "bundle" = "sources"): Promise<WorkerProcess> {
+  const args = ["worker", "--queue", url, "--workers", "1", "--lock-seconds", "2", "--name", name, ...extra];
+  const child = from === "bundle" ? bundleChild(args) : cliChild(args);
   let stderr = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   await new Promise<void>((resolve, reject) => {
