@@ -224,7 +224,14 @@ export function writeNetworkJson(net: Network): string {
 
 /** SHA-256 of the network's canonical tessera JSON: identifies the exact function a region map belongs to. */
 export function networkSha256(net: Network): string {
+  return networkJsonWithSha256(net).sha256;
+}
+
+/** writeNetworkJson and networkSha256 from one serialization (the JSON of a large network takes a while to build). */
+export function networkJsonWithSha256(net: Network): { readonly text: string; readonly sha256: string } {
   const doc = networkToJson(net) as Record<string, unknown>;
+  const text = JSON.stringify(doc);
   const { approximations: _ignored, ...canonical } = doc;
-  return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
+  const hashed = "approximations" in doc ? JSON.stringify(canonical) : text;
+  return { text: text + "\n", sha256: createHash("sha256").update(hashed).digest("hex") };
 }

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { InputError, TesseraError } from "../errors.js";
-import { networkSha256, writeNetworkJson } from "../formats/network-json.js";
+import { networkJsonWithSha256 } from "../formats/network-json.js";
 import type { Network } from "../network/ir.js";
 import { newClient } from "./connection.js";
 import { QUEUE_NAME, QUEUE_PREFIX, RUN_ID, networkKey, networkUsersKey, resultsKey, runKey, type UnitJob } from "./protocol.js";
@@ -50,7 +50,7 @@ export class QueueSession {
   static async open(client: Redis, config: SessionConfig, net: Network, info: (sha: string) => object): Promise<QueueSession> {
     const runId = config.runId ?? randomUUID();
     if (!RUN_ID.test(runId)) throw new InputError("--run-id", "", `${JSON.stringify(runId)} is not a run id (1 to 100 letters, digits, '-' or '_')`);
-    const sha = networkSha256(net);
+    const { text: netText, sha256: sha } = networkJsonWithSha256(net);
     if ((await client.set(runKey(runId), JSON.stringify(info(sha)), "NX")) === null) {
       throw new InputError("--run-id", "", `run id ${JSON.stringify(runId)} is in use on this Redis (a run with that id is going on, or was killed: choose another id, or delete the key ${runKey(runId)})`);
     }
@@ -61,7 +61,7 @@ export class QueueSession {
     const queue = new Queue(QUEUE_NAME, { connection: queueConnection, prefix: QUEUE_PREFIX });
     const session = new QueueSession(client, config, runId, sha, queue, queueConnection, blocking);
     try {
-      await client.multi().set(networkKey(sha), writeNetworkJson(net)).sadd(networkUsersKey(sha), runId).exec();
+      await client.multi().set(networkKey(sha), netText).sadd(networkUsersKey(sha), runId).exec();
     } catch (error) {
       await session.close([]);
       throw error;

@@ -9,6 +9,7 @@
 // (another tessera version, a network it cannot read, a corrupted payload) is refused with an error that
 // reaches the submitter; the worker goes on with the next unit. SIGTERM: the running unit is finished (its
 // budget bounds how long that takes), then the worker leaves.
+import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
@@ -50,8 +51,13 @@ export interface QueueWorkerOptions {
 
 /** A unit past its budget, or split for a waiting worker, becomes at most this many units (its waiting subtrees nearest the root, then the rest). */
 export const SPLIT_INTO = 8;
-/** A running unit reads its CPU time at most this often (wall time). */
-const CLOCK_MS = 5;
+/**
+ * A running unit reads its CPU time (a system call summing every thread of the process: 5 % of a worker's CPU
+ * when it was read every 5 ms) at most this often for its budget, and at most every HUNGRY_CLOCK_MS while a
+ * worker waits and the unit has not yet used MIN_SPLIT_CPU_MS.
+ */
+const CLOCK_MS = 50;
+const HUNGRY_CLOCK_MS = 5;
 /** A unit gives the event loop a turn after this much wall time (BullMQ's lock renewal, the run's signals). */
 const STEP_MS = 20;
 /** How often a running unit asks Redis whether a worker waits with nothing queued and whether its run still exists (an idle worker renews its mark as often). */
@@ -60,6 +66,8 @@ const SIGNAL_MS = 25;
 const IDLE_AFTER_MS = 20;
 /** An idle mark lasts this long unless renewed (a worker that died idle stops counting soon). */
 const IDLE_MARK_MS = 400;
+/** An idle worker renews its mark this often (an idle worker asking Redis every SIGNAL_MS used 3 % of a core). */
+const IDLE_RENEW_MS = 150;
 /** A unit splits for a waiting worker only after this much CPU time of its own (each unit costs a few ms to start). */
 const MIN_SPLIT_CPU_MS = 30;
 
@@ -117,7 +125,10 @@ export async function runUnitInSteps(engine: UnitEngine, unit: WorkUnit, budget:
   const cpu0 = process.cpuUsage();
   const budgetMs = budget.seconds * 1000;
   let decisions = 0;
-  let nextClock = 0;
+  let nextClock = performance.now() + CLOCK_MS;
+  let nextHungryClock = 0;
+  /** The unit has used MIN_SPLIT_CPU_MS (then a waiting worker splits it at once). */
+  let mayGive = false;
   /** Units this one becomes once it stops: 2 past its budget (the largest waiting subtree and the rest), SPLIT_INTO for waiting workers. */
   let pieces = 0;
   let dry = false;
@@ -129,13 +140,21 @@ export async function runUnitInSteps(engine: UnitEngine, unit: WorkUnit, budget:
     poll: () => {
       decisions++;
       if (gone) return "stop";
-      // The CPU clock (a system call: under load it costs more than a cheap decision) is read at most every
-      // CLOCK_MS of wall time, which is looked at every 32 decisions.
-      if (pieces === 0 && decisions % 32 === 0 && performance.now() >= nextClock) {
-        nextClock = performance.now() + CLOCK_MS;
-        const cpu = cpuMsSince(cpu0);
-        if (signals().hungry && cpu >= MIN_SPLIT_CPU_MS) pieces = SPLIT_INTO;
-        else if (cpu >= budgetMs) pieces = 2;
+      // The wall clock is looked at every 32 decisions; the CPU clock read only as CLOCK_MS says.
+      if (pieces === 0 && decisions % 32 === 0) {
+        const now = performance.now();
+        const hungry = signals().hungry;
+        if (hungry && !mayGive && now >= nextHungryClock) {
+          nextHungryClock = now + HUNGRY_CLOCK_MS;
+          mayGive = cpuMsSince(cpu0) >= MIN_SPLIT_CPU_MS;
+        }
+        if (hungry && mayGive) pieces = SPLIT_INTO;
+        else if (now >= nextClock) {
+          nextClock = now + CLOCK_MS;
+          const cpu = cpuMsSince(cpu0);
+          mayGive = cpu >= MIN_SPLIT_CPU_MS;
+          if (cpu >= budgetMs) pieces = 2;
+        }
       }
       if (pieces === 0 && budget.decisions !== null && decisions >= budget.decisions) pieces = SPLIT_INTO;
       if (pieces === 0) return undefined;
@@ -254,7 +273,9 @@ export async function runQueueWorker(options: QueueWorkerOptions, client: Redis)
     const text = await client.get(networkKey(sha));
     if (text === null) throw new TesseraError(`network ${sha.slice(0, 12)}… is not stored in Redis (the run was cancelled, or Redis lost its data)`);
     net = readNetworkJson(text, `network ${sha.slice(0, 12)}… from Redis`);
-    if (networkSha256(net) !== sha) throw new TesseraError(`network ${sha.slice(0, 12)}… from Redis does not have that hash (a corrupted or replaced network)`);
+    // The text the submitter stores is the canonical JSON itself unless the network lists approximations: then
+    // its hash is the stored one, and the network need not be serialized again to check it.
+    if (createHash("sha256").update(text.trimEnd()).digest("hex") !== sha && networkSha256(net) !== sha) throw new TesseraError(`network ${sha.slice(0, 12)}… from Redis does not have that hash (a corrupted or replaced network)`);
     if (networks.size > 4) networks.clear();
     networks.set(sha, net);
     return net;
@@ -293,14 +314,19 @@ export async function runQueueWorker(options: QueueWorkerOptions, client: Redis)
   let asking = false;
   let idle = true;
   let idleTimer: NodeJS.Timeout | undefined;
-  const ask = (command: () => Promise<unknown>): void => {
-    if (asking) return;
+  /** Send one command at a time; false when one is still on its way. */
+  const ask = (command: () => Promise<unknown>): boolean => {
+    if (asking) return false;
     asking = true;
     void command()
       .catch(() => undefined)
       .finally(() => (asking = false));
+    return true;
   };
-  const markIdle = (): void => ask(() => client.eval(MARK_IDLE, 1, idleKey, name, IDLE_MARK_MS));
+  let marked = -Infinity;
+  const markIdle = (): void => {
+    if (ask(() => client.eval(MARK_IDLE, 1, idleKey, name, IDLE_MARK_MS))) marked = performance.now();
+  };
   const ticker = setInterval(() => {
     if (running !== undefined) {
       const run = running;
@@ -308,7 +334,7 @@ export async function runQueueWorker(options: QueueWorkerOptions, client: Redis)
         const [waiting, alive] = (await client.eval(SIGNALS, 3, waitingKey, idleKey, runKey(run))) as [number, number];
         if (running === run) signals = { hungry: waiting > 0, gone: alive === 0 };
       });
-    } else if (idle) markIdle();
+    } else if (idle && performance.now() - marked >= IDLE_RENEW_MS) markIdle();
   }, SIGNAL_MS);
 
   const processor = async (job: Job): Promise<string> => {

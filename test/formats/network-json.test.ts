@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { readFileSync, readdirSync } from "node:fs";
 import { Ajv } from "ajv";
-import { readNetworkJson, writeNetworkJson, networkSha256 } from "../../src/formats/network-json.js";
+import { readNetworkJson, writeNetworkJson, networkJsonWithSha256, networkSha256 } from "../../src/formats/network-json.js";
+import { createHash } from "node:crypto";
 import { evaluate } from "../../src/network/evaluate.js";
 import { NetworkBuilder } from "../../src/network/build.js";
 import { formatRational, parseRational, rat } from "../../src/exact/rational.js";
@@ -60,6 +61,21 @@ describe("formats/network-json", () => {
         expect(evaluate(back, x).output[0]!.equals(evaluate(net, x).output[0]!)).toBe(true);
       }),
     );
+  });
+
+  it("networkJsonWithSha256 is writeNetworkJson and networkSha256 in one serialization, with and without approximations", () => {
+    const doc = { format: "tessera-network", version: 1, inputs: 2, layers: [{ type: "dense", weights: [["1", "-1/3"]], bias: ["2"] }, { type: "relu" }] };
+    for (const extra of [{}, { approximations: ["BatchNorm: sqrt rounded"] }]) {
+      const net = readNetworkJson(JSON.stringify({ ...doc, ...extra }), "net.json");
+      const both = networkJsonWithSha256(net);
+      expect(both.text).toBe(writeNetworkJson(net));
+      expect(both.sha256).toBe(networkSha256(net));
+      // The hash is of the canonical JSON: the written text without its approximations.
+      const canonical = JSON.parse(both.text) as Record<string, unknown>;
+      expect("approximations" in canonical).toBe("approximations" in extra);
+      delete canonical.approximations;
+      expect(both.sha256).toBe(createHash("sha256").update(JSON.stringify(canonical)).digest("hex"));
+    }
   });
 
   it("write(read(x)) keeps random rational weights exactly", () => {
