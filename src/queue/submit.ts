@@ -16,9 +16,8 @@ import type { PoolOptions, PoolResult } from "../regions/pool.js";
 import type { UnitRunner } from "../regions/run.js";
 import type { EnumerationStatus } from "../regions/types.js";
 import { UnitLedger } from "../regions/unit-ledger.js";
-import { cutTree } from "../regions/shards.js";
-import { UnitEngine, type UnitItem } from "../regions/unit-runner.js";
-import { WORK_UNIT_VERSION, pathKey, unitFromJson, unitToJson, type WorkUnit } from "../regions/work-unit.js";
+import type { UnitItem } from "../regions/unit-runner.js";
+import { ROOT_UNIT, WORK_UNIT_VERSION, pathKey, unitFromJson, unitToJson, type WorkUnit } from "../regions/work-unit.js";
 import { jobId, readResult, type RunInfo } from "./protocol.js";
 import { QueueSession, type PendingJob } from "./session.js";
 
@@ -31,8 +30,6 @@ export interface QueueRunConfig {
   readonly version: string;
   readonly command: string;
   readonly budget: RunInfo["budget"];
-  /** Units the top of the tree is cut into at the start (default INITIAL_UNITS). */
-  readonly initialUnits?: number;
   /** How often the run's state in Redis is checked (lost jobs re-enqueued, a lost run detected). */
   readonly watchMs?: number;
   /** Each region as it is joined in tree order, before the command sees it (--check-parts); not the regions after a gap of a run cut short. */
@@ -50,9 +47,6 @@ export interface QueueStats {
   readonly workerCpuMs: number;
   readonly workers: string[];
 }
-
-/** Units the top of the tree is cut into before the run starts. */
-export const INITIAL_UNITS = 8;
 
 /** A UnitRunner (regions/run.ts) whose units run on `tessera worker` processes through Redis. */
 export function queueRunner(client: Redis, config: QueueRunConfig): UnitRunner {
@@ -103,9 +97,10 @@ export function queueRunner(client: Redis, config: QueueRunConfig): UnitRunner {
     const onAbort = (): void => stop("interrupted");
     try {
       for (const s of options.segments ?? []) ledger.add(nextId++, s, s);
-      // The top of the tree is cut into a few units at once (as shards cut it), so that every worker has work
-      // from the start instead of waiting for the first unit to spend its budget.
-      const top = options.units ?? cutTree(new UnitEngine(net, domain, options.settings), config.initialUnits ?? INITIAL_UNITS);
+      // The whole tree goes on the queue as one unit, at once: the worker that takes it splits it for the workers
+      // waiting (after MIN_SPLIT_CPU_MS of its CPU, worker.ts), sooner than this process could cut the tree top
+      // (each cut replays a path from the root, and building the engine alone took 0.1-0.2 s here).
+      const top = options.units ?? [ROOT_UNIT];
       const roots = top.map((unit) => ({ id: nextId++, unit }));
       for (const r of roots) ledger.add(r.id, r.unit);
       ledger.flush();
@@ -146,8 +141,9 @@ export function queueRunner(client: Redis, config: QueueRunConfig): UnitRunner {
           workerCpuMs += result.cpuMs;
           const finished = result.segments.map((s) => ({ id: nextId++, unit: unitFromJson({ start: s.start, end: s.end }, "queue result", "segment"), finished: segmentFromJson(s) }));
           const open = result.open.map((u) => ({ id: nextId++, unit: unitFromJson(u, "queue result", "open") }));
-          ledger.replace(entry.id, [...finished, ...open]);
+          // The open units first: a worker may be waiting for them while the finished regions are joined.
           await enqueue(open);
+          ledger.replace(entry.id, [...finished, ...open]);
           if (ledger.regions >= maxRegions) stop("max-regions");
         }
         if (performance.now() - lastWatch >= watchMs && !stopReason) {
