@@ -5,15 +5,19 @@
 // CPU: the submitter's (user+sys from /usr/bin/time) plus each worker's. `speedup` uses two long-lived workers
 // per case, warmed by one untimed run, and reads their CPU around each run (SIGUSR2) (`--fresh`: workers
 // started for every queued run, outside the timing, each printing its CPU when it closes); the other modes
-// use fresh workers.
+// use fresh workers. `--before DIR` also runs every queued run with the tessera of another checkout (its
+// bin/tessera, its own two workers and its own redis-server), in the same round, in alternating order.
 //
-//   npm run bench -- bench/queue.ts speedup [--rounds 2] [--fresh] [--acas-regions N]   1 thread vs --workers 2 vs 2 worker processes
+//   npm run bench -- bench/queue.ts speedup [--rounds 2] [--fresh] [--acas-regions N] [--cases mlp,acas,mlp-regions,mlp-graph] [--before DIR]
 //   npm run bench -- bench/queue.ts overhead                 the per-unit cost of the queue round trip
 //   npm run bench -- bench/queue.ts check-parts              --check-parts against the enumeration
 //   npm run bench -- bench/queue.ts verify [--rounds 1] [--case 3_3]   verify: 1 thread vs --workers 2 vs 2 worker processes
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { loadavg } from "node:os";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 const args = process.argv.slice(2);
 const mode = args[0] ?? "speedup";
@@ -24,14 +28,37 @@ const flag = (name: string, fallback: string): string => {
 
 const ACAS_1_1 = "fixtures/acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx";
 const PROP_1 = "fixtures/acasxu/vnnlib/prop_1.vnnlib";
+const MLP = ["fixtures/bench/mlp-3-32-32-32-2.json", "--box=-1:1"];
+const OUT = mkdtempSync(join(tmpdir(), "tessera-bench-queue-"));
+
+/** A case: the command line (without --workers / --queue) and, for commands that write a file, where. */
+interface Case {
+  readonly name: string;
+  readonly argv: readonly string[];
+  /** The output file (-o); undefined: the JSON on standard output. */
+  readonly file?: string;
+}
+
 // Property 1's whole box (39,835 regions; about 11 CPU s since LP decisions are proved in floats), as the issue
-// states it; `--acas-regions N` gives the time to the first N regions in tree order instead.
-const CASES = [
-  { name: "3-32-32-32-2 on [-1,1]^3", argv: ["fixtures/bench/mlp-3-32-32-32-2.json", "--box=-1:1"] },
-  flag("--acas-regions", "") === ""
-    ? { name: "ACAS Xu 1_1, prop 1 box", argv: [ACAS_1_1, "--property", PROP_1] }
-    : { name: `ACAS Xu 1_1, prop 1 box, first ${flag("--acas-regions", "")} regions`, argv: [ACAS_1_1, "--property", PROP_1, "--max-regions", flag("--acas-regions", "")] },
-];
+// states it; `--acas-regions N` gives the time to the first N regions in tree order instead. `mlp-regions` and
+// `mlp-graph` are the longer jobs users distribute: the whole map of 3-32-32-32-2 over [-1,1]^3 (16,270 regions)
+// as NDJSON, and its region graph.
+const ALL_CASES: Record<string, Case> = {
+  mlp: { name: "count 3-32-32-32-2 on [-1,1]^3", argv: ["count", ...MLP, "--json"] },
+  acas:
+    flag("--acas-regions", "") === ""
+      ? { name: "count ACAS Xu 1_1, prop 1 box", argv: ["count", ACAS_1_1, "--property", PROP_1, "--json"] }
+      : { name: `count ACAS Xu 1_1, prop 1 box, first ${flag("--acas-regions", "")} regions`, argv: ["count", ACAS_1_1, "--property", PROP_1, "--json", "--max-regions", flag("--acas-regions", "")] },
+  "mlp-regions": { name: "regions --ndjson 3-32-32-32-2 on [-1,1]^3", argv: ["regions", ...MLP, "--ndjson"], file: "map.ndjson" },
+  "mlp-graph": { name: "graph 3-32-32-32-2 on [-1,1]^3", argv: ["graph", ...MLP, "--format", "json"], file: "graph.json" },
+};
+const CASES = flag("--cases", "mlp,acas")
+  .split(",")
+  .map((k) => {
+    const c = ALL_CASES[k];
+    if (!c) throw new Error(`--cases: unknown case ${k} (${Object.keys(ALL_CASES).join(", ")})`);
+    return c;
+  });
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -43,36 +70,60 @@ async function freePort(): Promise<number> {
   });
 }
 
-
 interface Timed {
   wall: number;
   cpu: number;
   load: number;
   stderr: string;
-  /** count's JSON, or verify's (result and nodes). */
+  /** count's JSON, or verify's (result and nodes); for a case with an output file, what identifies its content. */
   out: { regions: number; complete?: boolean; result?: string; stats?: { decisions: number; nodes?: number; threadCpuMs?: number[] } };
+  /** The output without its informational stats (for a case with an output file): equal runs give equal digests. */
+  digest?: string;
 }
 
-function timed(argv: string[]): Timed {
+/** The output file's content without informational fields (stats, elapsed time), as a digest. */
+function outputDigest(file: string): { digest: string; regions: number } {
+  const text = readFileSync(file, "utf8");
+  if (file.endsWith(".ndjson")) {
+    const lines = text.trimEnd().split("\n");
+    const footer = JSON.parse(lines.pop()!) as Record<string, unknown>;
+    delete footer.stats;
+    delete footer.elapsedMs;
+    return { digest: createHash("sha256").update(lines.join("\n")).update(JSON.stringify(footer)).digest("hex"), regions: lines.length - 1 };
+  }
+  const graph = JSON.parse(text) as Record<string, unknown>;
+  for (const k of ["stats", "elapsedMs"]) delete graph[k];
+  const regions = Array.isArray(graph.regions) ? graph.regions.length : Array.isArray(graph.nodes) ? graph.nodes.length : NaN;
+  return { digest: createHash("sha256").update(JSON.stringify(graph)).digest("hex"), regions };
+}
+
+/** Run bin/tessera of `root` (default: this checkout) as a user types it, under /usr/bin/time. */
+function timed(argv: readonly string[], root = ".", file?: string): Timed {
   const load = loadavg()[0]!;
-  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S", process.execPath, "bin/tessera", ...argv], { encoding: "utf8", maxBuffer: 1 << 30 });
+  const out = file ? join(OUT, file) : undefined;
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S", process.execPath, join(root, "bin/tessera"), ...argv, ...(out ? ["-o", out] : [])], { encoding: "utf8", maxBuffer: 1 << 30 });
   const line = r.stderr.split("\n").find((l) => l.startsWith("TIME "));
   if (r.status !== 0 || !line) throw new Error(`tessera ${argv.join(" ")} failed: ${r.stderr}`);
   const [wall, user, sys] = line.slice(5).split(" ").map(Number) as [number, number, number];
-  return { wall, cpu: user + sys, load, stderr: r.stderr, out: JSON.parse(r.stdout) };
+  if (!out) return { wall, cpu: user + sys, load, stderr: r.stderr, out: JSON.parse(r.stdout) };
+  const { digest, regions } = outputDigest(out);
+  rmSync(out);
+  return { wall, cpu: user + sys, load, stderr: r.stderr, out: { regions }, digest };
 }
 
 interface Setup {
   url: string;
   workerCount: number;
+  /** The checkout whose bin/tessera the workers (and the queued runs) use. */
+  root: string;
   stop(): void;
 }
 
-async function setup(workerCount: number): Promise<Setup> {
+async function setup(workerCount: number, root = "."): Promise<Setup> {
   const port = await freePort();
   const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
   await new Promise((r) => setTimeout(r, 500));
-  return { url: `redis://127.0.0.1:${port}`, workerCount, stop: () => void redis.kill("SIGTERM") };
+  return { url: `redis://127.0.0.1:${port}`, workerCount, root, stop: () => void redis.kill("SIGTERM") };
 }
 
 interface Worker {
@@ -83,7 +134,7 @@ interface Worker {
 async function startWorkers(s: Setup): Promise<Worker[]> {
   const workers: Worker[] = [];
   for (let i = 0; i < s.workerCount; i++) {
-    const child = spawn(process.execPath, ["bin/tessera", "worker", "--queue", s.url, "--workers", "1", "--name", `bench-${i + 1}`], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [join(s.root, "bin/tessera"), "worker", "--queue", s.url, "--workers", "1", "--name", `bench-${i + 1}`], { stdio: ["ignore", "ignore", "pipe"] });
     const w: Worker = { child, stderr: "" };
     await new Promise<void>((resolve) =>
       child.stderr!.on("data", (d: Buffer) => {
@@ -115,10 +166,10 @@ async function workerCpuNow(w: Worker): Promise<number> {
  * it: each pays its start-up and warm-up) unless long-lived `warm` workers are given, whose CPU is read
  * before and after the run (SIGUSR2; the steady state of workers that serve many runs).
  */
-async function queued(s: Setup, argv: string[], warm?: Worker[]): Promise<Timed & { workerCpu: number[]; units: number; checkSeconds: number }> {
+async function queued(s: Setup, argv: readonly string[], warm?: Worker[], file?: string): Promise<Timed & { workerCpu: number[]; units: number; checkSeconds: number }> {
   const workers = warm ?? (await startWorkers(s));
   const before = warm ? await Promise.all(warm.map(workerCpuNow)) : [];
-  const t = timed([...argv, "--queue", s.url]);
+  const t = timed([...argv, "--queue", s.url], s.root, file);
   const workerCpu = warm ? await Promise.all(warm.map(async (w, i) => (await workerCpuNow(w)) - before[i]!)) : await stopWorkers(workers);
   const units = Number(/(\d+) units on/.exec(t.stderr)?.[1] ?? NaN);
   const checkSeconds = Number(/\(([\d.]+) s of checking\)/.exec(t.stderr)?.[1] ?? NaN);
@@ -127,38 +178,54 @@ async function queued(s: Setup, argv: string[], warm?: Worker[]): Promise<Timed 
 
 const f2 = (x: number): string => x.toFixed(2);
 
+/** The same answer: count and decisions (count --json), or the output file without its stats. */
+function sameAnswer(a: Timed, b: Timed): boolean {
+  if (a.digest !== undefined || b.digest !== undefined) return a.digest === b.digest;
+  return a.out.regions === b.out.regions && a.out.stats?.decisions === b.out.stats?.decisions;
+}
+
 async function speedup(): Promise<void> {
   const rounds = Number(flag("--rounds", "2"));
   const fresh = args.includes("--fresh");
-  const s = await setup(2);
-  console.log("| case | round | load | 1 thread wall s / CPU s | --workers 2 wall s / CPU s | 2 worker processes: wall s / CPU s (submitter + workers) | units | speed-up --workers 2 | speed-up queue | queue / threads | CPU-normalised: threads | CPU-normalised: queue | on 2 cores: threads | on 2 cores: queue | queue / threads on 2 cores |");
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  const beforeRoot = flag("--before", "");
+  const variants = [await setup(2)];
+  if (beforeRoot) variants.push(await setup(2, resolve(beforeRoot)));
+  const qHead = (v: string): string => `queue${v}: wall s / CPU s (submitter + workers) | units${v}`;
+  const head = ["case", "round", "load", "1 thread wall s / CPU s", "--workers 2 wall s / CPU s", qHead(""), ...(beforeRoot ? [qHead(" before")] : []), "speed-up --workers 2", "speed-up queue", ...(beforeRoot ? ["speed-up queue before"] : []), "queue / threads", ...(beforeRoot ? ["queue before / threads"] : []), "on 2 cores: threads / queue", ...(beforeRoot ? ["on 2 cores: queue before"] : [])];
+  console.log(`| ${head.join(" | ")} |`);
+  console.log(`|${head.map(() => "---").join("|")}|`);
   try {
     for (const c of CASES) {
-      // Long-lived workers, warmed by a first run of the same network (untimed), unless --fresh.
-      const warm = fresh ? undefined : await startWorkers(s);
-      if (warm) timed(["count", ...c.argv, "--json", "--max-regions", "2000", "--queue", s.url]);
+      // Long-lived workers, warmed by a first run of the same command (untimed), unless --fresh.
+      const warm = fresh ? variants.map(() => undefined) : await Promise.all(variants.map((v) => startWorkers(v)));
+      if (!fresh) variants.forEach((v) => timed([...c.argv, "--max-regions", "2000", "--queue", v.url], v.root, c.file));
       for (let round = 1; round <= rounds; round++) {
-        const one = timed(["count", ...c.argv, "--json", "--workers", "1"]);
-        const two = timed(["count", ...c.argv, "--json", "--workers", "2"]);
-        const q = await queued(s, ["count", ...c.argv, "--json"], warm);
-        if (one.out.complete && (q.out.regions !== one.out.regions || q.out.stats?.decisions !== one.out.stats?.decisions)) throw new Error(`${c.name}: the queue's answer differs`);
-        const qCpu = q.cpu + q.workerCpu.reduce((a, b) => a + b, 0);
-        // CPU-normalised: the 1-thread CPU over the busiest thread's / worker's CPU (what an idle machine would give).
-        const threadCritical = Math.max(...(two.out.stats?.threadCpuMs ?? [NaN])) / 1000;
-        const queueCritical = Math.max(...q.workerCpu);
-        const s2 = one.wall / two.wall;
-        const sq = one.wall / q.wall;
+        const one = timed([...c.argv, "--workers", "1"], ".", c.file);
+        const two = timed([...c.argv, "--workers", "2"], ".", c.file);
+        // The checkouts' queued runs in alternating order (the load drifts).
+        const order = variants.map((_, i) => i);
+        if (round % 2 === 0) order.reverse();
+        const qs: Awaited<ReturnType<typeof queued>>[] = [];
+        for (const i of order) qs[i] = await queued(variants[i]!, c.argv, warm[i], c.file);
+        for (const q of qs) if (one.out.complete !== false && !sameAnswer(one, q)) throw new Error(`${c.name}: the queue's answer differs`);
         // On 2 idle cores a run needs at least its busiest thread's CPU and at least half of all its CPU (the
         // main thread or the submitter shares the cores with the workers).
         const twoCores = (critical: number, total: number): number => one.cpu / Math.max(critical, total / 2);
-        const [t2, q2] = [twoCores(threadCritical, two.cpu), twoCores(queueCritical, qCpu)];
-        console.log(`| ${c.name} | ${round} | ${one.load.toFixed(1)} | ${f2(one.wall)} / ${f2(one.cpu)} | ${f2(two.wall)} / ${f2(two.cpu)} | ${f2(q.wall)} / ${f2(qCpu)} (${f2(q.cpu)} + ${q.workerCpu.map(f2).join(" + ")}) | ${q.units} | ${f2(s2)}× | ${f2(sq)}× | ${f2(sq / s2)} | ${f2(one.cpu / threadCritical)}× | ${f2(one.cpu / queueCritical)}× | ${f2(t2)}× | ${f2(q2)}× | ${f2(q2 / t2)} |`);
+        const threadCritical = Math.max(...(two.out.stats?.threadCpuMs ?? [NaN])) / 1000;
+        const t2 = twoCores(threadCritical, two.cpu);
+        const s2 = one.wall / two.wall;
+        const cells = qs.map((q) => {
+          const qCpu = q.cpu + q.workerCpu.reduce((a, b) => a + b, 0);
+          return { text: `${f2(q.wall)} / ${f2(qCpu)} (${f2(q.cpu)} + ${q.workerCpu.map(f2).join(" + ")}) | ${q.units}`, sq: one.wall / q.wall, q2: twoCores(Math.max(...q.workerCpu), qCpu) };
+        });
+        const row = [c.name, String(round), one.load.toFixed(1), `${f2(one.wall)} / ${f2(one.cpu)}`, `${f2(two.wall)} / ${f2(two.cpu)}`, ...cells.map((x) => x.text), `${f2(s2)}×`, ...cells.map((x) => `${f2(x.sq)}×`), ...cells.map((x) => f2(x.sq / s2)), `${Number.isFinite(t2) ? f2(t2) : "–"}× / ${f2(cells[0]!.q2)}×`, ...cells.slice(1).map((x) => `${f2(x.q2)}×`)];
+        console.log(`| ${row.join(" | ")} |`);
       }
-      if (warm) await stopWorkers(warm);
+      for (const w of warm) if (w) await stopWorkers(w);
     }
   } finally {
-    s.stop();
+    for (const v of variants) v.stop();
+    rmSync(OUT, { recursive: true, force: true });
   }
 }
 
