@@ -18,7 +18,7 @@ import type { EnumerationStatus } from "../regions/types.js";
 import { UnitLedger } from "../regions/unit-ledger.js";
 import type { UnitItem } from "../regions/unit-runner.js";
 import { ROOT_UNIT, WORK_UNIT_VERSION, pathKey, unitFromJson, unitToJson, type WorkUnit } from "../regions/work-unit.js";
-import { jobId, readResult, type RunInfo } from "./protocol.js";
+import { chunkCount, jobId, parseMessage, readResult, type RunInfo } from "./protocol.js";
 import { QueueSession, type PendingJob } from "./session.js";
 
 export interface QueueRunConfig {
@@ -120,7 +120,8 @@ export function queueRunner(client: Redis, config: QueueRunConfig): UnitRunner {
         if (text !== null) {
           let read: ReturnType<typeof readResult>;
           try {
-            read = readResult(text, unitOf, options.settings.detail);
+            const message = parseMessage(text);
+            read = readResult(message, await session.take(chunkCount(message)), unitOf, options.settings.detail);
           } catch (error) {
             fail(error instanceof TesseraError ? error : new TesseraError(String(error)));
             break;
