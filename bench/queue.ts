@@ -97,7 +97,7 @@ function outputDigest(file: string): { digest: string; regions: number } {
   return { digest: createHash("sha256").update(JSON.stringify(graph)).digest("hex"), regions };
 }
 
-/** Run bin/tessera of `root` (default: this checkout) as a user types it, under /usr/bin/time. */
+/** Run bin/tessera of `root` (default: this checkout) as a user types it, timed by /usr/bin/time (wall, user and system CPU). */
 function timed(argv: readonly string[], root = ".", file?: string): Timed {
   const load = loadavg()[0]!;
   const out = file ? join(OUT, file) : undefined;
