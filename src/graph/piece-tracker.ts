@@ -54,14 +54,20 @@ function digestHash(text: string): number {
   return (h2 & 0x1fffff) * 2 ** 32 + (h1 >>> 0);
 }
 
+/** Regions per chunk of PackedRegions (a power of two: id >>> CHUNK_BITS is the chunk). */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+
 /**
  * Per region id: a 53-bit hash of its map digest (−1: never added) and its pattern packed at `width` bits
  * per neuron (widened, and everything repacked, when a piece does not fit). About 8 + N·width/8 bytes per
- * region, so counts of millions of regions fit in memory.
+ * region, so counts of millions of regions fit in memory. Stored in chunks of 2^16 regions that are never
+ * copied: a run of 39 M regions doubled one big array (old and new copies side by side, the new one half
+ * empty), which was most of its 3.3 GB peak.
  */
 class PackedRegions {
-  hashes = new Float64Array(1024).fill(-1);
-  private words = new Uint32Array(0);
+  private hashChunks: Float64Array[] = [];
+  private wordChunks: Uint32Array[] = [];
   private width = 1;
   private stride = 0;
   /** Neurons per layer, fixed by the first pattern. */
@@ -70,6 +76,12 @@ class PackedRegions {
   size = 0;
 
   private scratch = new Int32Array(64);
+
+  /** The hash of region id's map digest, −1 if it was never added. */
+  hash(id: number): number {
+    const chunk = this.hashChunks[id >>> CHUNK_BITS];
+    return chunk ? chunk[id & (CHUNK - 1)]! : -1;
+  }
 
   add(id: number, pattern: readonly (readonly number[])[], hash: number): void {
     const flat = pattern.flat();
@@ -118,21 +130,27 @@ class PackedRegions {
     let max = 0;
     for (let i = 0; i < n; i++) if (this.scratch[i]! > max) max = this.scratch[i]!;
     while (max >= 2 ** this.width) this.widen();
-    if (id >= this.hashes.length || (id + 1) * this.stride > this.words.length) this.grow(id + 1);
-    invariant(this.hashes[id] === -1, `graph/piece-tracker: region ${id} added twice`);
-    this.hashes[id] = hash;
-    this.write(this.words, id, this.scratch, this.width, this.stride);
+    const c = id >>> CHUNK_BITS;
+    while (this.hashChunks.length <= c) {
+      this.hashChunks.push(new Float64Array(CHUNK).fill(-1));
+      this.wordChunks.push(new Uint32Array(CHUNK * this.stride));
+    }
+    const offset = id & (CHUNK - 1);
+    invariant(this.hashChunks[c]![offset] === -1, `graph/piece-tracker: region ${id} added twice`);
+    this.hashChunks[c]![offset] = hash;
+    this.write(this.wordChunks[c]!, offset, this.scratch, this.width, this.stride);
     if (id + 1 > this.size) this.size = id + 1;
   }
 
   pattern(id: number): number[][] {
-    const flat = this.read(this.words, id, this.width, this.stride);
+    const flat = this.read(this.wordChunks[id >>> CHUNK_BITS]!, id & (CHUNK - 1), this.width, this.stride);
     let k = 0;
     return this.layers!.map((n) => flat.slice(k, (k += n)));
   }
 
-  private write(words: Uint32Array, id: number, flat: ArrayLike<number>, width: number, stride: number): void {
-    const base = id * stride;
+  /** Write a pattern at `slot` of a chunk's words. */
+  private write(words: Uint32Array, slot: number, flat: ArrayLike<number>, width: number, stride: number): void {
+    const base = slot * stride;
     words.fill(0, base, base + stride);
     if (width === 1) {
       for (let i = 0; i < this.neurons; i++) if (flat[i]) words[base + (i >>> 5)]! |= 1 << (i & 31);
@@ -144,8 +162,8 @@ class PackedRegions {
     }
   }
 
-  private read(words: Uint32Array, id: number, width: number, stride: number): number[] {
-    const base = id * stride;
+  private read(words: Uint32Array, slot: number, width: number, stride: number): number[] {
+    const base = slot * stride;
     const out = new Array<number>(this.neurons);
     for (let i = 0; i < this.neurons; i++) {
       let p = 0;
@@ -155,23 +173,18 @@ class PackedRegions {
     return out;
   }
 
-  private grow(ids: number): void {
-    const capacity = Math.max(ids, 2 * this.hashes.length);
-    const hashes = new Float64Array(capacity).fill(-1);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
-    const words = new Uint32Array(capacity * this.stride);
-    words.set(this.words);
-    this.words = words;
-  }
-
+  /** One more bit per neuron: every chunk repacked, one chunk at a time. */
   private widen(): void {
     invariant(this.width < 16, "graph/piece-tracker: a neuron with more than 65536 pieces");
     const width = this.width + 1;
     const stride = Math.ceil((this.neurons * width) / 32);
-    const words = new Uint32Array((this.words.length / Math.max(this.stride, 1)) * stride);
-    for (let id = 0; id < this.size; id++) if (this.hashes[id]! >= 0) this.write(words, id, this.read(this.words, id, this.width, this.stride), width, stride);
-    [this.words, this.width, this.stride] = [words, width, stride];
+    this.wordChunks = this.wordChunks.map((old, c) => {
+      const words = new Uint32Array(CHUNK * stride);
+      const hashes = this.hashChunks[c]!;
+      for (let slot = 0; slot < CHUNK; slot++) if (hashes[slot]! >= 0) this.write(words, slot, this.read(old, slot, this.width, this.stride), width, stride);
+      return words;
+    });
+    [this.width, this.stride] = [width, stride];
   }
 }
 
@@ -193,20 +206,36 @@ export class LinearPieceTracker {
    * region coordinates (the enumeration's resolved network and polyhedron).
    */
   finish(net: Network, domain: Polyhedron): [pieceOfId: Int32Array, count: number] {
-    const { hashes, size: n } = this.regions;
-    const parent = Uint32Array.from({ length: n }, (_, i) => i);
-    const find = (i: number): number => {
-      while (parent[i] !== i) {
-        parent[i] = parent[parent[i]!]!;
-        i = parent[i]!;
+    const regions = this.regions;
+    const n = regions.size;
+    // Groups of equal digest hashes (only they can share a map). The hashes are sorted natively in a copy (a
+    // comparator sort or a filter of a typed array goes through JS arrays: 8–16 bytes a region more), the hash
+    // values seen more than once are kept, and only the ids with such a hash are gathered.
+    const sorted = new Float64Array(n);
+    for (let id = 0; id < n; id++) sorted[id] = regions.hash(id);
+    sorted.sort();
+    const repeated = new Set<number>();
+    for (let i = 1; i < n; i++) if (sorted[i]! >= 0 && sorted[i] === sorted[i - 1]) repeated.add(sorted[i]!);
+    const groups = new Map<number, number[]>();
+    if (repeated.size > 0)
+      for (let id = 0; id < n; id++) {
+        const h = regions.hash(id);
+        if (!repeated.has(h)) continue;
+        const group = groups.get(h);
+        if (group) group.push(id);
+        else groups.set(h, [id]);
       }
-      return i;
+    // Union-find over the grouped ids only (every other region is a piece of its own).
+    const parent = new Map<number, number>();
+    const find = (i: number): number => {
+      let root = i;
+      for (let up = parent.get(root); up !== undefined && up !== root; up = parent.get(root)) root = up;
+      for (let up = parent.get(i); up !== undefined && up !== root; up = parent.get(i)) {
+        parent.set(i, root);
+        i = up;
+      }
+      return root;
     };
-    // Groups of equal digest hashes (only they can share a map), found by sorting the ids by hash; each split
-    // further by the exact output map (a digest collision of different maps then costs one exact map per region,
-    // not a crossing per neuron). A crossing's far side can only join a region of its own group.
-    const order = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => hashes[i]! >= 0);
-    order.sort((a, b) => hashes[a]! - hashes[b]! || a - b);
     // The exact maps and crossings in the network's own field: Dyadic for float networks on dyadic domains (no gcd),
     // converted to rationals only where constraints and maps are compared.
     const F = fieldFor(net, domain.halfspaces);
@@ -229,39 +258,36 @@ export class LinearPieceTracker {
           if (!facetInteriorPoint(constraints, index)) return;
           const [p, q] = [find(id), find(other)];
           // The smaller id becomes the root, so each root is its component's smallest region id.
-          parent[Math.max(p, q)] = Math.min(p, q);
+          parent.set(Math.max(p, q), Math.min(p, q));
         });
       }
     };
-    for (let i = 0; i < order.length; ) {
-      let j = i + 1;
-      while (j < order.length && hashes[order[j]!] === hashes[order[i]!]) j++;
-      if (j - i > 1) {
-        const byMap = new Map<string, Parameters<typeof join>[0][number][]>();
-        for (const id of order.subarray(i, j)) {
-          const pattern = this.regions.pattern(id);
-          const forms = patternFormsIn(F, net, pattern);
-          const own = formToRational(F, outputForm(net, forms));
-          const text = mapDigest(mapToJson({ A: own.G, c: own.h }));
-          byMap.set(text, [...(byMap.get(text) ?? []), { id, pattern, forms, own }]);
-        }
-        for (const members of byMap.values()) if (members.length > 1) join(members);
+    for (const group of groups.values()) {
+      // Split further by the exact output map (a digest collision of different maps then costs one exact map
+      // per region, not a crossing per neuron). A crossing's far side can only join a region of its own group.
+      const byMap = new Map<string, Parameters<typeof join>[0][number][]>();
+      for (const id of group) {
+        const pattern = regions.pattern(id);
+        const forms = patternFormsIn(F, net, pattern);
+        const own = formToRational(F, outputForm(net, forms));
+        const text = mapDigest(mapToJson({ A: own.G, c: own.h }));
+        const members = byMap.get(text);
+        if (members) members.push({ id, pattern, forms, own });
+        else byMap.set(text, [{ id, pattern, forms, own }]);
       }
-      i = j;
+      for (const members of byMap.values()) if (members.length > 1) join(members);
     }
-    // Indexed by root id, not a Map: a Map holds at most 2^24 entries, and a count of 21.5 M regions crashed on it.
-    const pieceOfRoot = new Int32Array(n).fill(-1);
+    // Pieces numbered by their smallest region id; a root is its component's smallest id, so it is numbered
+    // before the other members (4 bytes a region: an Array of 10^6 numbers was 8 MB).
     let count = 0;
-    // 4 bytes a region (an Array of 10^6 numbers was 8 MB, and the closing line copied it once more).
     const pieces = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      if (hashes[i]! < 0) {
+      if (regions.hash(i) < 0) {
         pieces[i] = -1;
         continue;
       }
-      const root = find(i);
-      if (pieceOfRoot[root]! < 0) pieceOfRoot[root] = count++;
-      pieces[i] = pieceOfRoot[root]!;
+      const root = parent.has(i) ? find(i) : i;
+      pieces[i] = root === i ? count++ : pieces[root]!;
     }
     return [pieces, count];
   }

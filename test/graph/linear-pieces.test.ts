@@ -71,6 +71,46 @@ describe("graph/linear-pieces", () => {
     expect([gp.regions.length, gp.built.linearPieces, gp.tracker[1], gp.loose[1]]).toEqual([4, 4, 4, 4]);
   });
 
+  it("ids spread over many storage chunks (2^16 regions each) and a widened pattern give the same pieces as compact ids", async () => {
+    // hardtanh has 3 pieces per neuron, so the packed patterns widen from 1 to 2 bits after the first region
+    // with a middle piece; ids far apart put the regions (and the members of one piece) in different chunks.
+    // |x| + |y| through hardtanh(−1, 1) units on [-3,3]^2, plus a zero-weight neuron: the expected pieces are the
+    // compact run's, renumbered by smallest id.
+    const net = sequential(
+      2,
+      [
+        { weights: [[r(1), r(0)], [r(-1), r(0)], [r(0), r(1)], [r(0), r(-1)], [r(1), r(1)]], bias: [r(0), r(0), r(0), r(0), r(-1)] },
+        { weights: [[r(1), r(1), r(1), r(1), r(0)]], bias: [r(0)] },
+      ],
+      { kind: "hardtanh", min: r(-1), max: r(1) },
+    );
+    const { regions, result } = await collectRegions(net, { kind: "box", lo: [r(-3), r(-3)], hi: [r(3), r(3)] });
+    const { network, polyhedron } = result.domain;
+    const compact = new LinearPieceTracker();
+    regions.forEach((reg) => compact.add(reg));
+    const [compactPieces, compactCount] = compact.finish(network, polyhedron);
+    const spreadId = (i: number): number => (regions.length - 1 - i) * 70_001 + (i % 3);
+    const spread = new LinearPieceTracker();
+    // Regions whose pieces fit in 1 bit first, so the widening repacks patterns already stored in other chunks.
+    const widest = (i: number): number => Math.max(...regions[i]!.pattern.flat());
+    const addOrder = [...regions.keys()].sort((i, j) => widest(i) - widest(j));
+    expect([widest(addOrder[0]!), widest(addOrder.at(-1)!)]).toEqual([1, 2]);
+    for (const i of addOrder) spread.add({ ...regions[i]!, id: spreadId(i) });
+    const [spreadPieces, spreadCount] = spread.finish(network, polyhedron);
+    expect(spreadCount).toBe(compactCount);
+    expect(compactCount).toBeLessThan(regions.length); // the zero-weight neuron's line joins regions
+    // Same partition: two regions share a piece in one run iff they do in the other.
+    for (let i = 0; i < regions.length; i++)
+      for (let j = 0; j < regions.length; j++)
+        expect(spreadPieces[spreadId(i)] === spreadPieces[spreadId(j)]).toBe(compactPieces[regions[i]!.id] === compactPieces[regions[j]!.id]);
+    // Pieces are numbered by their smallest region id; ids never added have piece −1.
+    const order = regions.map((_, i) => spreadId(i)).sort((a, b) => a - b);
+    const firstSeen: number[] = [];
+    for (const id of order) if (!firstSeen.includes(spreadPieces[id]!)) firstSeen.push(spreadPieces[id]!);
+    expect(firstSeen).toEqual([...Array(spreadCount).keys()]);
+    expect(spreadPieces[70_000]).toBe(-1);
+  });
+
   it("fast-check: tracker = graph pieces; edge points lie in both closures; jumps antisymmetric; crossing back gives the source", async () => {
     const weight = fc.integer({ min: -3, max: 3 }).map((n) => rat(n));
     const netArb = fc
