@@ -183,6 +183,8 @@ const deepCertificate = lazy(() => {
 const CHECK_FAILED = /^tessera: check failed: /m;
 /** A region search on the network at the parameter limit, cut short: complete false, or stopped while reading. */
 const LIMIT_STOPPED = /"?complete"?: false|--timeout ran out while the file was being read/;
+/** The network at the parameter limit refused by a command that certifies H-forms (docs/errors.md, "Limits"). */
+const LIMIT_HFORM = /a region's certified H-form may have 6142 rows \(4094 of the domain, 2048 of the neurons\) over the 2047 domain coordinates: 12572674 entries, more than tessera's limit of 4194304 \(raise it with --max-hform-entries/;
 /** The plane through 0, e_1 and e_2 of the network at the parameter limit's 2047 inputs. */
 const atLimitPlane = (): string => [0, 1, 2].map((i) => Array.from({ length: 2047 }, (_, k) => (i > 0 && k === i - 1 ? "1" : "0")).join(",")).join(";");
 const cases: Case[] = [
@@ -240,17 +242,19 @@ const cases: Case[] = [
   { id: "json-relu-1e7-max-regions", what: "count --max-regions 1 on 10^7 inputs into 10^7 ReLUs", args: () => ["count", reluJson(), "--max-regions", "1"], exit: 1, expect: /a region search keeps an affine form/ },
   { id: "limit-2048-info", what: "info on a network at the parameter limit (2047 inputs, 2048 ReLUs: 2^22 parameters)", args: () => ["info", atLimit(), "--json"], exit: 0, expect: /"parameters": 4194304/ },
   { id: "limit-2048-max-regions", what: "count --max-regions 1 on it (box [-1,1]^2047)", args: () => ["count", atLimit(), "--box=-1:1", "--max-regions", "1", "--json"], exit: 0, expect: /"regions": 1,[\s\S]*"complete": false/ },
-  // The same for the commands that need the tree order's first region with its records (LPs in 2047 dimensions).
-  ...(["regions", "graph", "jumps", "neurons"] as const).map(
+  // The commands that certify each region's H-form are refused before the search: (4094 + 2048) rows × 2047
+  // coordinates = 12,572,674 entries > 2^22 (--max-hform-entries). neurons answers completely once the exact
+  // bounds and witnesses decide every neuron (no enumeration needed).
+  ...(["regions", "graph", "jumps", "bounds", "neurons"] as const).map(
     (command): Case => ({
       id: `limit-2048-${command}-max-regions`,
       what: `${command} --max-regions 1 on it`,
       args: () => [command, atLimit(), "--box=-1:1", "--max-regions", "1", "--json", ...(command === "regions" || command === "graph" ? ["-o", join(dir, `limit-2048.${command}.json`)] : [])],
-      exit: 0,
-      // neurons answers completely once the exact bounds and witnesses decide every neuron (no enumeration needed).
-      expect: command === "neurons" ? /"complete": (true|false)/ : LIMIT_STOPPED,
+      exit: command === "neurons" ? 0 : 1,
+      expect: command === "neurons" ? /"complete": (true|false)/ : LIMIT_HFORM,
     }),
   ),
+  { id: "limit-2048-regions-raised", what: "regions --max-regions 1 --max-hform-entries 2^24 --timeout 10 on it (the limit raised: the search runs and stops at the deadline)", args: () => ["regions", atLimit(), "--box=-1:1", "--max-regions", "1", "--max-hform-entries", "16777216", "--timeout", "10", "--json", "-o", join(dir, "limit-2048.raised.json")], exit: [0, 1], expect: LIMIT_STOPPED },
   { id: "limit-2048-timeout", what: "count --timeout 5 on it (stops while reading, or after it with complete: false)", args: () => ["count", atLimit(), "--box=-1:1", "--timeout", "5", "--json"], exit: [0, 1], expect: LIMIT_STOPPED },
   { id: "limit-2048-timeout-12", what: "count --timeout 12 on it (past loading on a quiet machine: stops in the set-up or the first decisions)", args: () => ["count", atLimit(), "--box=-1:1", "--timeout", "12", "--json"], exit: [0, 1], expect: LIMIT_STOPPED },
   { id: "limit-2048-max-regions-timeout", what: "count --max-regions 1 --timeout 12 on it (the first region is out of reach: stops at the deadline)", args: () => ["count", atLimit(), "--box=-1:1", "--max-regions", "1", "--timeout", "12", "--json"], exit: [0, 1], expect: LIMIT_STOPPED },
@@ -260,7 +264,8 @@ const cases: Case[] = [
       what: `${command} --timeout 5 on it`,
       args: () => [command, atLimit(), "--box=-1:1", "--timeout", "5", "--json", ...(command === "regions" || command === "graph" ? ["-o", join(dir, `limit-2048.${command}.json`)] : [])],
       exit: [0, 1],
-      expect: command === "neurons" ? /"complete": (true|false)|--timeout ran out while the file was being read/ : LIMIT_STOPPED,
+      // The H-form commands: refused once the file is read, or stopped while it is read.
+      expect: command === "neurons" ? /"complete": (true|false)|--timeout ran out while the file was being read/ : command === "lipschitz" ? LIMIT_STOPPED : new RegExp(`${LIMIT_HFORM.source}|--timeout ran out while the file was being read`),
     }),
   ),
   { id: "limit-2048-plot-timeout", what: "plot --timeout 5 on a plane through it (2048 lines in the box's slice)", args: () => ["plot", atLimit(), "--plane", atLimitPlane(), "--box=-1:1", "--timeout", "5", "--json", "-o", join(dir, "limit-2048.svg")], exit: [0, 1], expect: LIMIT_STOPPED },

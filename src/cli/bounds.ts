@@ -9,11 +9,11 @@ import { readCommandInput, type CommandInput } from "./command-input.js";
 import { addShardOption, runShard, type ReportRun, type UnitFlags } from "./work-units.js";
 import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { addQueueOptions, planQueue, type QueueFlags } from "./queue-options.js";
-import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addDomainOptions, addHFormLimitOption, addLimitOptions, type DomainFlags, type HFormLimitFlags, type LimitFlags } from "./domain-options.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { formatReadable } from "../exact/readable.js";
 
-interface BoundsFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, QueueFlags, UnitFlags {
+interface BoundsFlags extends NetworkFlags, DomainFlags, LimitFlags, HFormLimitFlags, WorkersFlags, QueueFlags, UnitFlags {
   readonly json?: boolean;
 }
 
@@ -27,6 +27,7 @@ export function boundsCommand(ctx: CliContext): Command {
     .option("--json", "print machine-readable JSON");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addHFormLimitOption(cmd);
   addWorkersOption(cmd);
   addQueueOptions(cmd);
   cmd.addHelpText(
@@ -37,7 +38,7 @@ export function boundsCommand(ctx: CliContext): Command {
   );
   addShardOption(cmd);
   addNetworkOptions(cmd).action(async (file: string, flags: BoundsFlags) => {
-    const input = readCommandInput(ctx, file, flags);
+    const input = readCommandInput(ctx, file, flags, { hform: true });
     const { net, domain, domainLabel, maxRegions, timeoutMs } = input;
     const workers = workersFromFlags(flags, process.env, net);
     if (await runShard(ctx, flags, { command: "bounds", net, file, domain, settings: BOUNDS_UNIT_SETTINGS, run: { domainLabel, maxRegions, timeoutMs, workers } })) return;

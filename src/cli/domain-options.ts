@@ -40,6 +40,25 @@ export function addLimitOptions(cmd: Command): Command {
     .option("--timeout <seconds>", "stop after this many seconds, loading included (the output says complete: false)");
 }
 
+export interface HFormLimitFlags {
+  readonly maxHformEntries?: string;
+}
+
+/** The default of --max-hform-entries: 2^22, as the parameter limit (docs/errors.md, "Limits"). */
+export const DEFAULT_MAX_HFORM_ENTRIES = 2 ** 22;
+
+/** --max-hform-entries, for the commands that certify each region's irredundant H-form. */
+export function addHFormLimitOption(cmd: Command): Command {
+  return cmd.option(
+    "--max-hform-entries <count>",
+    `most entries (rows × domain coordinates) a region's certified H-form may have, checked before the search (default ${DEFAULT_MAX_HFORM_ENTRIES} = 2^22; e.g. --max-hform-entries 16777216)`,
+  );
+}
+
+export function hformLimitFromFlags(flags: HFormLimitFlags): number {
+  return flags.maxHformEntries === undefined ? DEFAULT_MAX_HFORM_ENTRIES : parsePositiveInteger(flags.maxHformEntries, "--max-hform-entries");
+}
+
 export function limitsFromFlags(flags: LimitFlags): { maxRegions: number; timeoutMs: number } {
   return {
     maxRegions: flags.maxRegions === undefined ? Infinity : parsePositiveInteger(flags.maxRegions, "--max-regions"),

@@ -12,7 +12,7 @@ import { edgeText, writeGraphml } from "../graph/write-graphml.js";
 import { inputSize, outputSize } from "../network/ir.js";
 import { writeTextFile } from "./output-file.js";
 import { printJson, type CliContext } from "./context.js";
-import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addDomainOptions, addHFormLimitOption, addLimitOptions, type DomainFlags, type HFormLimitFlags, type LimitFlags } from "./domain-options.js";
 import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { addQueueOptions, planQueue, type QueueFlags } from "./queue-options.js";
 import { runRegionGraph } from "./graph-run.js";
@@ -25,7 +25,7 @@ const FORMATS = ["json", "gexf", "graphml", "dot"] as const;
 export type GraphFormat = (typeof FORMATS)[number];
 const EXTENSIONS: Record<string, GraphFormat> = { ".json": "json", ".gexf": "gexf", ".graphml": "graphml", ".dot": "dot", ".gv": "dot" };
 
-interface GraphFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, QueueFlags, UnitFlags {
+interface GraphFlags extends NetworkFlags, DomainFlags, LimitFlags, HFormLimitFlags, WorkersFlags, QueueFlags, UnitFlags {
   readonly json?: boolean;
   readonly format?: string;
   readonly output?: string;
@@ -80,6 +80,7 @@ export function graphCommand(ctx: CliContext): Command {
     .option("-o, --output <file>", "write the graph to a file (format from --format, else from the extension); with --shard: the part file");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addHFormLimitOption(cmd);
   addWorkersOption(cmd);
   addQueueOptions(cmd);
   cmd.addHelpText(
@@ -93,7 +94,7 @@ export function graphCommand(ctx: CliContext): Command {
   );
   addShardOption(cmd, false);
   addNetworkOptions(cmd).action(async (file: string, flags: GraphFlags) => {
-    const input = readCommandInput(ctx, file, flags);
+    const input = readCommandInput(ctx, file, flags, { hform: true });
     const { net, domain, domainLabel, maxRegions, timeoutMs } = input;
     const workers = workersFromFlags(flags, process.env, net);
     if (await runShard(ctx, flags, { command: "graph", net, file, domain, settings: GRAPH_UNIT_SETTINGS, ownOutput: true, run: { domainLabel, maxRegions, timeoutMs, workers } })) return;

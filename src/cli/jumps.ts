@@ -6,7 +6,7 @@ import { formatRational } from "../exact/rational.js";
 import { describeDomain, domainToJson } from "../formats/domain.js";
 import { jumpStatistics } from "../graph/jump-stats.js";
 import { printJson, type CliContext } from "./context.js";
-import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addDomainOptions, addHFormLimitOption, addLimitOptions, type DomainFlags, type HFormLimitFlags, type LimitFlags } from "./domain-options.js";
 import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { runRegionGraph } from "./graph-run.js";
 import { readCommandInput, type CommandInput } from "./command-input.js";
@@ -15,7 +15,7 @@ import { GRAPH_UNIT_SETTINGS } from "./graph.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { formatReadable, sqrtApproximation } from "../exact/readable.js";
 
-interface JumpsFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, UnitFlags {
+interface JumpsFlags extends NetworkFlags, DomainFlags, LimitFlags, HFormLimitFlags, WorkersFlags, UnitFlags {
   readonly json?: boolean;
 }
 
@@ -26,6 +26,7 @@ export function jumpsCommand(ctx: CliContext): Command {
     .option("--json", "print machine-readable JSON");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addHFormLimitOption(cmd);
   addWorkersOption(cmd);
   cmd.addHelpText(
     "after",
@@ -36,7 +37,7 @@ export function jumpsCommand(ctx: CliContext): Command {
   );
   addShardOption(cmd);
   addNetworkOptions(cmd).action(async (file: string, flags: JumpsFlags) => {
-    const input = readCommandInput(ctx, file, flags);
+    const input = readCommandInput(ctx, file, flags, { hform: true });
     const { net, domain, domainLabel, maxRegions, timeoutMs } = input;
     const workers = workersFromFlags(flags, process.env, net);
     if (await runShard(ctx, flags, { command: "jumps", net, file, domain, settings: GRAPH_UNIT_SETTINGS, run: { domainLabel, maxRegions, timeoutMs, workers } })) return;

@@ -14,7 +14,7 @@ import { minimumCanvas, type SvgColoring } from "../formats/svg.js";
 import type { Region } from "../regions/types.js";
 import { printJson, type CliContext } from "./context.js";
 import { writeBinaryFile, writeTextFile } from "./output-file.js";
-import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addDomainOptions, addHFormLimitOption, addLimitOptions, type DomainFlags, type HFormLimitFlags, type LimitFlags } from "./domain-options.js";
 import { readCommandInput } from "./command-input.js";
 import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { runEnumeration } from "./enumeration-run.js";
@@ -24,7 +24,7 @@ import { COLORINGS, NORMS, drawRegions, type PictureSettings } from "./region-pi
 import type { DomainSpec } from "../geometry/types.js";
 import type { Network } from "../network/ir.js";
 
-interface PlotFlags extends NetworkFlags, DomainFlags, LimitFlags, PictureFlags, WorkersFlags {
+interface PlotFlags extends NetworkFlags, DomainFlags, LimitFlags, HFormLimitFlags, PictureFlags, WorkersFlags {
   readonly output: string;
   readonly json?: boolean;
 }
@@ -115,6 +115,7 @@ export function plotCommand(ctx: CliContext): Command {
   addPictureOptions(cmd).option("--json", "print a machine-readable summary (with the exact boundary segments and breakpoints)");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addHFormLimitOption(cmd);
   addWorkersOption(cmd);
   cmd.addHelpText(
     "after",
@@ -127,7 +128,7 @@ export function plotCommand(ctx: CliContext): Command {
   );
   addNetworkOptions(cmd).action(async (file: string, flags: PlotFlags) => {
     const ext = outputExtension(flags.output, [".svg", ".png"]);
-    const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
+    const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags, { hform: true });
     const picture = pictureFromFlags(flags, net, domain);
     const dim = pictureDimension(net, domain, "plot");
     const regions: Region[] = [];

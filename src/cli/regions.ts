@@ -7,7 +7,7 @@ import { parseWrittenRational } from "../exact/rational.js";
 import { RegionMapWriter, mapDigest, regionMapHeader, type RegionJson } from "../regions/region-map.js";
 import type { UnitSettings } from "../regions/unit-runner.js";
 import type { CliContext } from "./context.js";
-import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addDomainOptions, addHFormLimitOption, addLimitOptions, type DomainFlags, type HFormLimitFlags, type LimitFlags } from "./domain-options.js";
 import { afterSearch, runEnumeration } from "./enumeration-run.js";
 import { LinearPieceTracker } from "../graph/piece-tracker.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
@@ -17,7 +17,7 @@ import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers
 import { addUnitOptions, planUnits, type UnitFlags } from "./work-units.js";
 import { addQueueOptions, planQueue, type QueueFlags } from "./queue-options.js";
 
-interface RegionsFlags extends NetworkFlags, DomainFlags, LimitFlags, WorkersFlags, UnitFlags, QueueFlags {
+interface RegionsFlags extends NetworkFlags, DomainFlags, LimitFlags, HFormLimitFlags, WorkersFlags, UnitFlags, QueueFlags {
   readonly json?: boolean;
   readonly output?: string;
   readonly ndjson?: boolean;
@@ -37,16 +37,17 @@ export function regionsCommand(ctx: CliContext): Command {
     .option("--no-certify", "benchmark only: decide with floats, no exact certificates (the map cannot be checked)");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addHFormLimitOption(cmd);
   addWorkersOption(cmd);
   addUnitOptions(cmd);
   addQueueOptions(cmd);
   cmd.addHelpText(
     "after",
     "\nThe map is documented in docs/formats/region-map.md; `tessera check MAP NET` re-verifies it.\n\n" +
-      "Examples:\n  $ tessera regions fixtures/seed-three-neurons.json --json\n  $ tessera regions net.json --box=-1:1 --vertices -o map.json\n  $ tessera regions net.json --plane \"0,0,0;1,0,0;0,1,0\" --ndjson -o map.ndjson\n  $ tessera regions net.json --shard 3/8 -o part-3.json   (then: tessera merge part-*.json -o map.json)\n  $ TESSERA_QUEUE=redis://:PASSWORD@redis:6379 tessera regions net.json -o map.json --queue\n",
+      "Examples:\n  $ tessera regions fixtures/seed-three-neurons.json --json\n  $ tessera regions net.json --box=-1:1 --vertices -o map.json\n  $ tessera regions net.json --plane \"0,0,0;1,0,0;0,1,0\" --ndjson -o map.ndjson\n  $ tessera regions wide.json --box=-1:1 --max-regions 1 --max-hform-entries 16777216 --timeout 600   (H-forms in many dimensions)\n  $ tessera regions net.json --shard 3/8 -o part-3.json   (then: tessera merge part-*.json -o map.json)\n  $ TESSERA_QUEUE=redis://:PASSWORD@redis:6379 tessera regions net.json -o map.json --queue\n",
   );
   addNetworkOptions(cmd).action(async (file: string, flags: RegionsFlags) => {
-    const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags);
+    const { net, domain, domainLabel, maxRegions, timeoutMs } = readCommandInput(ctx, file, flags, { hform: true });
     const workers = workersFromFlags(flags, process.env, net);
     const settings: UnitSettings = { certify: flags.certify, irredundant: true, keepCertificates: true, collectVertices: Boolean(flags.vertices), detail: "json" };
     const plan = planUnits(flags, { command: "regions", net, file, domain, settings, warn: (line) => ctx.io.stderr(line) });

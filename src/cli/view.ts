@@ -19,7 +19,7 @@ import type { Region } from "../regions/types.js";
 import type { ViewData, ViewNeuron, ViewNeuronStatus } from "../web/view-data.js";
 import { neuronFunction } from "../network/activation.js";
 import { printJson, type CliContext } from "./context.js";
-import { addDomainOptions, addLimitOptions, type DomainFlags, type LimitFlags } from "./domain-options.js";
+import { addDomainOptions, addHFormLimitOption, addLimitOptions, type DomainFlags, type HFormLimitFlags, type LimitFlags } from "./domain-options.js";
 import { readCommandInput } from "./command-input.js";
 import { runEnumeration } from "./enumeration-run.js";
 import { addNetworkOptions, loadNetworkFromFlags, type NetworkFlags } from "./network-options.js";
@@ -33,7 +33,7 @@ import { escapeHtml, pageHead, pageScript, scriptText } from "./page-html.js";
 /** Regions drawn at most when --max-regions is not given: a page stays quick to open and to hover. */
 export const DEFAULT_VIEW_MAX_REGIONS = 5000;
 
-interface ViewFlags extends NetworkFlags, DomainFlags, LimitFlags, PictureFlags {
+interface ViewFlags extends NetworkFlags, DomainFlags, LimitFlags, HFormLimitFlags, PictureFlags {
   readonly output: string;
   readonly live?: boolean;
   readonly json?: boolean;
@@ -76,6 +76,7 @@ export function viewCommand(ctx: CliContext): Command {
   addPictureOptions(cmd).option("--json", "print a machine-readable summary");
   addDomainOptions(cmd);
   addLimitOptions(cmd);
+  addHFormLimitOption(cmd);
   cmd.addHelpText(
     "after",
     `\nWithout --max-regions, at most ${DEFAULT_VIEW_MAX_REGIONS} regions are drawn; a page cut short says so at the top.\n` +
@@ -97,7 +98,7 @@ export function viewCommand(ctx: CliContext): Command {
     }
     if (file === undefined) throw new UsageError("view: give a network file (or --live for a page that reads one)");
     const script = pageScript("view-page");
-    const { net, domain, domainLabel, ...limits } = readCommandInput(ctx, file, { ...flags, maxRegions: flags.maxRegions ?? String(DEFAULT_VIEW_MAX_REGIONS) });
+    const { net, domain, domainLabel, ...limits } = readCommandInput(ctx, file, { ...flags, maxRegions: flags.maxRegions ?? String(DEFAULT_VIEW_MAX_REGIONS) }, { hform: true });
     const picture = pictureFromFlags(flags, net, domain);
     const dim = pictureDimension(net, domain, "view");
     const regions: Region[] = [];

@@ -303,6 +303,72 @@ describe("limits honoured during loading and set-up (docs/errors.md, Limits)", (
     expect(JSON.parse(run.stdout).regions).toBe(2);
   });
 
+  describe("--max-hform-entries: a region's certified H-form is sized before the search (docs/errors.md, Limits)", () => {
+    // rows × coordinates, counted by hand: the seed network's 3 ReLUs add one split row each; the box [-1,1]^2
+    // has 4 half-spaces; 2 coordinates (1 on a line).
+    const hformMessage = (path: string, rows: number, domainRows: number, neuronRows: number, coordinates: number, limit: number): string =>
+      `${path}: a region's certified H-form may have ${rows} rows (${domainRows} of the domain, ${neuronRows} of the neurons) over the ${coordinates} domain coordinates: ${rows * coordinates} entries, more than tessera's limit of ${limit} (raise it with --max-hform-entries, or cut the domain to a slice with --line or --plane; count needs no H-form)`;
+    const LARGE = { timeout: 60_000 };
+
+    it("every command that certifies H-forms refuses (4 + 3)·2 = 14 entries over a limit of 13, before any set-up", async () => {
+      for (const args of [
+        ["regions", SEED, "--box=-1:1", "--json"],
+        ["graph", SEED, "--box=-1:1", "--json"],
+        ["jumps", SEED, "--box=-1:1", "--json"],
+        ["bounds", SEED, "--box=-1:1", "--json"],
+        ["plot", SEED, "--box=-1:1", "-o", join(dir, "hform.svg")],
+        ["view", SEED, "--box=-1:1", "-o", join(dir, "hform.html")],
+      ]) {
+        await expectError({ args: () => [...args, "--max-hform-entries", "13"], message: hformMessage(SEED, 7, 4, 3, 2, 13) });
+      }
+      expect(readdirSync(dir).filter((f) => f.startsWith("hform."))).toEqual([]);
+    });
+
+    it("at the limit the command runs: 14 entries with --max-hform-entries 14", async () => {
+      // The seed's lines in [-1,1]^2: x = 2y cuts the box, 2x + y = 2 crosses it at (4/5, 2/5), y = x − 1 meets
+      // 2x + y = 2 only at the box's edge (1, 0): 1 + 1 + 2 + 1 = 5 regions.
+      const run = await cli("regions", SEED, "--box=-1:1", "--json", "--max-hform-entries", "14");
+      expect(run.stderr).toBe("");
+      expect(JSON.parse(run.stdout).counts.regions).toBe(5);
+    });
+
+    it("a slice counts the rows of the domain it is cut from over its own coordinates: (4 + 3)·1 on a line", async () => {
+      const line = ["--line", "-1,-1;1,1", "--box=-1:1"];
+      await expectError({ args: () => ["regions", SEED, ...line, "--max-hform-entries", "6"], message: hformMessage(SEED, 7, 4, 3, 1, 6) });
+      expect((await cli("regions", SEED, ...line, "--json", "--max-hform-entries", "7")).code).toBe(0);
+    });
+
+    it("a neuron between two breakpoints adds two rows: HardTanh and a 3-breakpoint PWL count 2 per neuron; R^2 has no domain rows", async () => {
+      const layers = (activation: object): string =>
+        JSON.stringify({ format: "tessera-network", version: 1, inputs: 2, layers: [{ type: "dense", weights: [["1", "-2"], ["-1", "1"], ["2", "1"]], bias: ["0", "1", "-2"] }, activation] });
+      const hardtanh = file("hform-hardtanh.json", layers({ type: "hardtanh" }));
+      const pwl = file("hform-pwl.json", layers({ type: "pwl", breakpoints: ["-1", "0", "1"], slopes: ["0", "1", "2", "0"], intercepts: ["0", "1", "1", "3"] }));
+      for (const path of [hardtanh, pwl]) {
+        await expectError({ args: () => ["regions", path, "--json", "--max-hform-entries", "11"], message: hformMessage(path, 6, 0, 6, 2, 11) });
+        expect((await cli("regions", path, "--json", "--max-hform-entries", "12")).code).toBe(0);
+      }
+    });
+
+    it("by default 2^22: 1449 inputs into 1 ReLU on [-1,1]^1449 is (2898 + 1)·1449 = 4,200,651 entries, refused; count and a line run", LARGE, async () => {
+      const d = 1449;
+      const wide = file("hform-wide.json", JSON.stringify({ format: "tessera-network", version: 1, inputs: d, layers: [{ type: "dense", weights: [new Array(d).fill("1")], bias: ["0"] }, { type: "relu" }] }));
+      await expectError({ args: () => ["regions", wide, "--box=-1:1", "--json"], message: hformMessage(wide, 2899, 2898, 1, d, 4194304) });
+      // The ReLU of x_1 + … + x_1449 splits the box in two (count needs no H-form), and the diagonal line at t = 1/2.
+      const count = await cli("count", wide, "--box=-1:1", "--json");
+      expect(count.stderr).toBe("");
+      expect(JSON.parse(count.stdout).regions).toBe(2);
+      const run = await cli("regions", wide, "--box=-1:1", "--line", `${new Array(d).fill("-1").join(",")};${new Array(d).fill("1").join(",")}`, "--json");
+      expect(run.stderr).toBe("");
+      expect(JSON.parse(run.stdout).counts.regions).toBe(2);
+    });
+
+    it("bad values of the flag are one line naming it", async () => {
+      for (const value of ["lots", "0", "-3", "1.5", ""]) {
+        await expectError({ args: () => ["regions", SEED, `--max-hform-entries=${value}`], message: `--max-hform-entries: ${JSON.stringify(value)} is not a positive integer` });
+      }
+    });
+  });
+
   it("--timeout counts loading: a deadline that has passed stops the reader with one line", () => {
     const onnx = file("t.onnx", onnxModel({ input: [1, 2], nodes: [{ op: "MatMul", inputs: ["x", "w"], outputs: ["y"] }], initializers: [{ name: "w", dims: [2, 1], values: [1, 2] }] }));
     return expectError({ args: () => ["count", onnx, "--timeout", "0.000001"], message: `${onnx}: --timeout ran out while the file was being read (nothing was computed)` });

@@ -136,6 +136,9 @@ const rows: [id: string, args: () => string[], message: string | RegExp][] = [
   ["max-regions-zero", () => ["count", seed, "--max-regions", "0"], '--max-regions: "0" is not a positive integer'],
   ["max-regions-text", () => ["count", seed, "--max-regions", "many"], '--max-regions: "many" is not a positive integer'],
   ["timeout-text", () => ["count", seed, "--timeout=soon"], '--timeout: "soon" is not a positive number of seconds'],
+  // (4 box rows + 3 ReLU rows) · 2 coordinates = 14 entries.
+  ["hform-entries", () => ["regions", seed, "--box=-1:1", "--max-hform-entries", "13"], `${seed}: a region's certified H-form may have 7 rows (4 of the domain, 3 of the neurons) over the 2 domain coordinates: 14 entries, more than tessera's limit of 13 (raise it with --max-hform-entries, or cut the domain to a slice with --line or --plane; count needs no H-form)`],
+  ["max-hform-entries-text", () => ["regions", seed, "--max-hform-entries", "lots"], '--max-hform-entries: "lots" is not a positive integer'],
   ["check-not-json", () => ["check", polytope("garbage.txt", "hello\n"), seed], /garbage\.txt: line 1: is neither a JSON document nor an NDJSON line \(a JSON object\)$/],
   ["check-unknown-format", () => ["check", polytope("fmt.json", { format: "foo" }), seed], /fmt\.json: format: "foo" is not a format tessera can check \(known: tessera-region-map.*\)$/],
   ["property-inputs", () => ["count", seed, "--property", polytope("p.vnnlib", "(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert (<= X_0 1))\n(assert (>= X_0 0))\n(assert (<= Y_0 0))\n")], /p\.vnnlib: declares 1 inputs X_i, the network takes 2$/],
