@@ -221,4 +221,13 @@ describe("fuzz: one field of a valid document mutated, through every reader", ()
       fuzzParameters(RUNS),
     );
   });
+
+  it("a hostile value of --max-hform-entries (the commands that certify H-forms)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("regions", "graph", "bounds"), hostileValue, async (command, value) => {
+        await handled(`${command} --max-hform-entries ${JSON.stringify(value)}`, command, SEED, "--box=-1:1", "--max-regions", "40", "--json", `--max-hform-entries=${typeof value === "string" ? value : JSON.stringify(value)}`);
+      }),
+      fuzzParameters(RUNS),
+    );
+  });
 });
