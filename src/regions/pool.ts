@@ -152,6 +152,7 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
   let finishRun: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finishRun = resolve));
   const slots: Slot[] = [];
+  const deadline = start + (options.timeoutMs ?? Infinity);
 
   const stop = (reason: EnumerationStatus): void => {
     if (stopReason || failure) return;
@@ -238,8 +239,15 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
       }
       const steps = unitSteps(engine, id, unit, channel);
       let turn = performance.now();
-      // The pool's stop is also seen inside a decision's LPs (geometry/deadline.ts).
-      const stopped = (): boolean => Atomics.load(flags, POOL_FLAG.stop) !== 0;
+      // The pool's stop is also seen inside a decision's LPs (geometry/deadline.ts). The --timeout timer runs on
+      // this thread's event loop, which a long step (an LP in hundreds of dimensions) does not give back: the
+      // step looks at the clock itself and stops the pool (the flag the threads read) once the time is up.
+      const stopped = (): boolean => {
+        if (Atomics.load(flags, POOL_FLAG.stop) !== 0) return true;
+        if (performance.now() < deadline) return false;
+        stop("timeout");
+        return true;
+      };
       while (!withDeadline(stopped, () => steps.next()).done) {
         if (performance.now() - turn < STEP_MS) continue;
         await nextTurn();
