@@ -9,7 +9,7 @@
 // bin/tessera, its own two workers and its own redis-server), in the same round, in alternating order.
 //
 //   npm run bench -- bench/queue.ts speedup [--rounds 2] [--fresh] [--acas-regions N] [--cases mlp,acas,mlp-regions,mlp-graph] [--before DIR]
-//   npm run bench -- bench/queue.ts overhead                 the per-unit cost of the queue round trip
+//   npm run bench -- bench/queue.ts overhead [--decisions 50,1000]   the per-unit cost of the queue round trip
 //   npm run bench -- bench/queue.ts check-parts              --check-parts against the enumeration
 //   npm run bench -- bench/queue.ts verify [--rounds 1] [--case 3_3]   verify: 1 thread vs --workers 2 vs 2 worker processes
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -235,7 +235,7 @@ async function overhead(): Promise<void> {
   console.log("| unit budget (decisions) | load | units | local CPU s | queue CPU s (submitter + worker) | overhead CPU ms per unit | overhead % | wall s local / queue |");
   console.log("|---|---|---|---|---|---|---|---|");
   try {
-    for (const decisions of [50, 1000]) {
+    for (const decisions of flag("--decisions", "50,1000").split(",").map(Number)) {
       const local = timed(["count", ...net, "--json", "--workers", "1"]);
       const q = await queued(s, ["count", ...net, "--json", "--unit-decisions", String(decisions), "--unit-seconds", "1000"]);
       const qCpu = q.cpu + q.workerCpu[0]!;

@@ -16,8 +16,9 @@ import type { PoolOptions, PoolResult } from "../regions/pool.js";
 import type { UnitRunner } from "../regions/run.js";
 import type { EnumerationStatus } from "../regions/types.js";
 import { UnitLedger } from "../regions/unit-ledger.js";
-import type { UnitItem } from "../regions/unit-runner.js";
-import { ROOT_UNIT, WORK_UNIT_VERSION, pathKey, unitFromJson, unitToJson, type WorkUnit } from "../regions/work-unit.js";
+import { UnitEngine, type UnitItem } from "../regions/unit-runner.js";
+import { cutTree } from "../regions/shards.js";
+import { WORK_UNIT_VERSION, pathKey, unitFromJson, unitToJson, type WorkUnit } from "../regions/work-unit.js";
 import { chunkCount, jobId, parseMessage, readResult, type RunInfo } from "./protocol.js";
 import { QueueSession, type PendingJob } from "./session.js";
 
@@ -47,6 +48,9 @@ export interface QueueStats {
   readonly workerCpuMs: number;
   readonly workers: string[];
 }
+
+/** Units the top of the tree is cut into before the run starts. */
+export const INITIAL_UNITS = 8;
 
 /** A UnitRunner (regions/run.ts) whose units run on `tessera worker` processes through Redis. */
 export function queueRunner(client: Redis, config: QueueRunConfig): UnitRunner {
@@ -97,10 +101,12 @@ export function queueRunner(client: Redis, config: QueueRunConfig): UnitRunner {
     const onAbort = (): void => stop("interrupted");
     try {
       for (const s of options.segments ?? []) ledger.add(nextId++, s, s);
-      // The whole tree goes on the queue as one unit, at once: the worker that takes it splits it for the workers
-      // waiting (after MIN_SPLIT_CPU_MS of its CPU, worker.ts), sooner than this process could cut the tree top
-      // (each cut replays a path from the root, and building the engine alone took 0.1-0.2 s here).
-      const top = options.units ?? [ROOT_UNIT];
+      // The top of the tree is cut into a few units at once (as shards cut it), so that every worker has work
+      // from the start. Putting the root alone on the queue, for the first worker to split for the others
+      // after 30 ms, saved this cut (0.1-0.2 CPU s) but gave units of very unequal size (the waiting subtrees
+      // along one path: half the tree, a quarter, …), and the workers of ACAS Xu 1_1 used more CPU in 7 of 9
+      // runs side by side (docs/performance.md, "Distributed runs").
+      const top = options.units ?? cutTree(new UnitEngine(net, domain, options.settings), INITIAL_UNITS);
       const roots = top.map((unit) => ({ id: nextId++, unit }));
       for (const r of roots) ledger.add(r.id, r.unit);
       ledger.flush();
