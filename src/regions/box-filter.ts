@@ -22,8 +22,8 @@ import type { RowStack } from "./row-stack.js";
 import type { BoundCertificateRecord, BoxRecord, Decision } from "./types.js";
 
 interface AxisBound<T> {
-  /** The exact certificate (absent for a bound proved by float multipliers: `count`, which writes no record). */
-  readonly cert?: BoundCertificate;
+  /** The exact certificate (undefined for a bound proved by float multipliers: `count`, which writes no record). */
+  readonly cert: BoundCertificate | undefined;
   /** A dyadic ≥ the certified bound (rounded up to ~62 significant bits): still a certified bound, cheap to use. */
   readonly upD: Dyadic;
   /** The same value in the field. */
@@ -95,7 +95,7 @@ export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats, id 
     const fUp = multiplierUpperFloat(rows, prop.basis, prop.y, unit, 0, 1, 0, enclosing!);
     if (!Number.isFinite(fUp)) return undefined;
     const upD = DyadicField.fromFloat(fUp);
-    return { upD, up: F.fromDyadic(upD), f: fUp, fUp };
+    return axisBound(undefined, upD, F.fromDyadic(upD), fUp, fUp);
   };
   const axis = (k: number, s: 1 | -1): AxisBound<T> | undefined => {
     if (enclosing && !axes) {
@@ -116,9 +116,26 @@ export function regionBox<T>(F: Field<T>, rows: RowStack<T>, stats: LpStats, id 
     let fUp = f;
     // Beyond float range the bound is +Infinity as a float (the filter then leaves the decision to the exact proof).
     while (Number.isFinite(fUp) && DyadicField.fromFloat(fUp).compare(upD) < 0) fUp = nextUp(fUp);
-    return { cert: ub.cert, upD, up: F.fromDyadic(upD), f, fUp };
+    return axisBound(ub.cert, upD, F.fromDyadic(upD), f, fUp);
   };
-  return { upper: Array.from({ length: d }, (_, k) => axis(k, 1)), lower: Array.from({ length: d }, (_, k) => axis(k, -1)), decided: new Map(), rowCount: rows.length, id };
+  return makeBox(Array.from({ length: d }, (_, k) => axis(k, 1)), Array.from({ length: d }, (_, k) => axis(k, -1)), rows.length, id);
+}
+
+// Every box and every axis bound is made by one of these two functions, so each has one hidden class (V8
+// "map"): the float filters that read them (floatBoxVerdict, boxMagnitudes, byBox, …) are compiled once per
+// thread instead of being deoptimised and compiled again when an object of another shape arrives (an optional
+// field left out, an object spread). Measured with --trace-deopt in docs/performance.md ("fixed cost per isolate").
+function axisBound<T>(cert: BoundCertificate | undefined, upD: Dyadic, up: T, f: number, fUp: number): AxisBound<T> {
+  return { cert, upD, up, f, fUp };
+}
+
+function makeBox<T>(upper: readonly (AxisBound<T> | undefined)[], lower: readonly (AxisBound<T> | undefined)[], rowCount: number, id: number): RegionBox<T> {
+  return { upper, lower, decided: new Map(), rowCount, id };
+}
+
+/** The same box for the nodes of the next layer (still valid below), with an empty verdict cache (the layer's pre-activations change). */
+export function reuseBox<T>(box: RegionBox<T>): RegionBox<T> {
+  return makeBox(box.upper, box.lower, box.rowCount, box.id);
 }
 
 /**

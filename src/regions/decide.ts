@@ -38,7 +38,9 @@ export class NeuronDecider<T> {
   readonly bpDown: readonly (readonly number[])[];
   readonly bpUp: readonly (readonly number[])[];
   private lastP: readonly T[] | undefined;
-  private lastPf: number[] = [];
+  // Float64Array, not number[]: an array's elements kind (small integers or doubles) is part of its hidden
+  // class, and a witness of whole numbers would make the float filters' code see a second kind.
+  private lastPf = new Float64Array(0);
   private exactP: readonly T[] | undefined;
   private exactPf: Float64Array | undefined;
   /** LP decisions are proved in floats first (no records kept, float maps present). */
@@ -272,9 +274,9 @@ export class NeuronDecider<T> {
     const hi = s0 + up.count;
     const F = this.ctx.F;
     const children: Child<T>[] = [];
-    for (let t = down.count - 1; t >= 0; t--) children.push({ piece: downPieces[t]!, witness: down.witnesses[t]!.map((v) => F.fromFloat(v)) });
+    for (let t = down.count - 1; t >= 0; t--) children.push({ piece: downPieces[t]!, witness: Array.from(down.witnesses[t]!, (v) => F.fromFloat(v)) });
     children.push({ piece: s0, witness: p });
-    for (let t = 0; t < up.count; t++) children.push({ piece: upPieces[t]!, witness: up.witnesses[t]!.map((v) => F.fromFloat(v)) });
+    for (let t = 0; t < up.count; t++) children.push({ piece: upPieces[t]!, witness: Array.from(up.witnesses[t]!, (v) => F.fromFloat(v)) });
     const maps = this.maps;
     return {
       keep: [lo, hi],
@@ -289,7 +291,7 @@ export class NeuronDecider<T> {
    * many pieces beyond p's are met; each gets a float witness proved inside the rows and its piece, and the
    * first piece not met is excluded by the multipliers' proven bound. Undefined when a proof fails.
    */
-  private filteredSide(rows: RowStack<T>, pf: Float64Array, j: number, vals: Float64Array, off: number, e: number, X: Float64Array, dir: 1 | -1, pieces: readonly number[]): { count: number; witnesses: number[][] } | undefined {
+  private filteredSide(rows: RowStack<T>, pf: Float64Array, j: number, vals: Float64Array, off: number, e: number, X: Float64Array, dir: 1 | -1, pieces: readonly number[]): { count: number; witnesses: Float64Array[] } | undefined {
     const d = rows.d;
     const stats = this.ctx.stats;
     const wf = new Float64Array(d);
@@ -308,7 +310,7 @@ export class NeuronDecider<T> {
     let count = 0;
     while (count < pieces.length && tau(pieces[count]!) < top) count++;
     const w = vals.subarray(off, off + d);
-    const witnesses: number[][] = [];
+    const witnesses: Float64Array[] = [];
     for (let t = 0; t < count; t++) {
       const s = pieces[t]!;
       const lo = s > 0 ? bpUp[s - 1]! : -Infinity;
@@ -355,7 +357,7 @@ export class NeuronDecider<T> {
   private floatPieceAt(vals: Float64Array, off: number, d: number, p: readonly T[], j: number): number {
     if (p !== this.lastP) {
       this.lastP = p;
-      this.lastPf = p.map((v) => this.ctx.F.toNumber(v));
+      this.lastPf = Float64Array.from(p, (v) => this.ctx.F.toNumber(v));
     }
     let zf = vals[off + d]!;
     for (let k = 0; k < d; k++) zf += vals[off + k]! * this.lastPf[k]!;
@@ -369,7 +371,7 @@ export class NeuronDecider<T> {
   private floatPiece(row: FilterRow<T>, p: readonly T[], j: number): number {
     if (p !== this.lastP) {
       this.lastP = p;
-      this.lastPf = p.map((v) => this.ctx.F.toNumber(v));
+      this.lastPf = Float64Array.from(p, (v) => this.ctx.F.toNumber(v));
     }
     let zf = row.cf;
     for (let k = 0; k < row.wf.length; k++) zf += row.wf[k]! * this.lastPf[k]!;
@@ -531,17 +533,17 @@ function floatTarget<T>(
   const [loT, hiT] = pieceBounds(bp, s);
   const lo = loT === undefined ? -Infinity : F.toNumber(loT);
   const hi = hiT === undefined ? Infinity : F.toNumber(hiT);
-  const extreme = ub.kind === "unbounded" ? { kind: "unbounded" as const, ray: ub.ray.map((v) => F.toNumber(v)) } : ub.xf ? { kind: "bounded" as const, xf: ub.xf } : undefined;
+  const extreme = ub.kind === "unbounded" ? { kind: "unbounded" as const, ray: Float64Array.from(ub.ray, (v) => F.toNumber(v)) } : ub.xf ? { kind: "bounded" as const, xf: ub.xf } : undefined;
   if (!extreme) return undefined;
   const q = floatTargetPoint(
-    p.map((v) => F.toNumber(v)),
-    w.map((v) => F.toNumber(v)),
+    Float64Array.from(p, (v) => F.toNumber(v)),
+    Float64Array.from(w, (v) => F.toNumber(v)),
     F.toNumber(c),
     lo,
     hi,
     extreme,
   );
-  return q?.map((v) => F.fromFloat(v));
+  return q ? Array.from(q, (v) => F.fromFloat(v)) : undefined;
 }
 
 /**
@@ -549,22 +551,22 @@ function floatTarget<T>(
  * optimum xf, or along the float ray from p. A proposal: callers prove it (exactly, or lp-filter.ts).
  */
 function floatTargetPoint(
-  pf: ArrayLike<number>,
-  wf: ArrayLike<number>,
+  pf: Float64Array,
+  wf: Float64Array,
   cf: number,
   lo: number,
   hi: number,
-  ub: { readonly kind: "bounded"; readonly xf: Float64Array } | { readonly kind: "unbounded"; readonly ray: readonly number[] },
-): number[] | undefined {
+  ub: { readonly kind: "bounded"; readonly xf: Float64Array } | { readonly kind: "unbounded"; readonly ray: Float64Array },
+): Float64Array | undefined {
   const d = pf.length;
-  const zf = (x: ArrayLike<number>): number => {
+  const zf = (x: Float64Array): number => {
     let z = cf;
     for (let k = 0; k < d; k++) z += x[k]! * wf[k]!;
     return z;
   };
   const zp = zf(pf);
-  const p = Array.from(pf);
-  let q: number[];
+  // Float64Arrays throughout: one hidden class for the filters that read q (lp-filter.ts), whatever its values.
+  const q = new Float64Array(d);
   if (ub.kind === "unbounded") {
     const rf = ub.ray;
     const slope = zf(rf) - cf;
@@ -572,7 +574,7 @@ function floatTargetPoint(
     const target = pickTarget(lo, hi, zp);
     const mu = (target - zp) / slope;
     if (!(mu > 0) || !Number.isFinite(mu)) return undefined;
-    q = p.map((v, k) => v + mu * rf[k]!);
+    for (let k = 0; k < d; k++) q[k] = pf[k]! + mu * rf[k]!;
   } else {
     const zx = zf(ub.xf);
     const lo2 = Math.max(lo, Math.min(zp, zx));
@@ -580,9 +582,10 @@ function floatTargetPoint(
     if (!(hi2 > lo2)) return undefined;
     const lambda = ((lo2 + hi2) / 2 - zp) / (zx - zp);
     if (!(lambda > 0 && lambda < 1)) return undefined;
-    q = p.map((v, k) => v + lambda * (ub.xf[k]! - v));
+    for (let k = 0; k < d; k++) q[k] = pf[k]! + lambda * (ub.xf[k]! - pf[k]!);
   }
-  return q.every(Number.isFinite) ? q : undefined;
+  for (let k = 0; k < d; k++) if (!Number.isFinite(q[k]!)) return undefined;
+  return q;
 }
 
 /** A target value inside (lo, hi), beyond zp: the middle, or one unit past a finite end. */

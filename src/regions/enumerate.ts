@@ -21,7 +21,7 @@ import { NeuronDecider } from "./decide.js";
 import { FixedPointMaps } from "./fixed-point-maps.js";
 import { buildRegion } from "./leaf-to-region.js";
 import { exactMapDigest, floatMapDigest, outputGrid, type RegionKey } from "./map-key.js";
-import { boxMagnitudes, boxRecord, regionBox, type RegionBox } from "./box-filter.js";
+import { boxMagnitudes, boxRecord, regionBox, reuseBox, type RegionBox } from "./box-filter.js";
 import { resolveOptions, type EnumerateOptions, type ResolvedOptions } from "./options.js";
 import { RowStack, type ExactRow } from "./row-stack.js";
 import type { NeuronInfo } from "./affine-maps.js";
@@ -271,7 +271,7 @@ function* search<T>(
         // Few constraints added since the previous layer's box: keep it (still valid, slightly loose).
         const prev = boxes[info.layer];
         // The verdict cache is per layer entry: the next layer's pre-activations depend on this path's pattern.
-        boxes[info.layer + 1] = prev && rows.length - prev.rowCount <= BOX_REUSE ? { ...prev, decided: new Map() } : newBox(f.j + 1, prev);
+        boxes[info.layer + 1] = prev && rows.length - prev.rowCount <= BOX_REUSE ? reuseBox(prev) : newBox(f.j + 1, prev);
       }
     }
   };

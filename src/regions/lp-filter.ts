@@ -20,7 +20,7 @@ export function multiplierBound(
   rows: RowStack<unknown>,
   basis: readonly number[],
   y: Float64Array,
-  vals: ArrayLike<number>,
+  vals: Float64Array,
   off: number,
   dir: 1 | -1,
   e: number,
@@ -63,7 +63,7 @@ export function multiplierBound(
 }
 
 /** Proven: max of dir·(w·x + c) over the rows and the box is < t (a float). */
-export function multipliersProve(rows: RowStack<unknown>, basis: readonly number[], y: Float64Array, vals: ArrayLike<number>, off: number, dir: 1 | -1, e: number, X: Float64Array, t: number): boolean {
+export function multipliersProve(rows: RowStack<unknown>, basis: readonly number[], y: Float64Array, vals: Float64Array, off: number, dir: 1 | -1, e: number, X: Float64Array, t: number): boolean {
   const { B, delta } = multiplierBound(rows, basis, y, vals, off, dir, e, X);
   // Rounding is monotone and t is a float: fl(B + Δ) < t implies B + Δ < t.
   return B + delta < t;
@@ -73,7 +73,7 @@ export function multipliersProve(rows: RowStack<unknown>, basis: readonly number
  * A float ≥ max of dir·(w·x + c) over the rows and the box (the filtered bounding box), or NaN when the
  * multipliers cannot give one.
  */
-export function multiplierUpperFloat(rows: RowStack<unknown>, basis: readonly number[], y: Float64Array, vals: ArrayLike<number>, off: number, dir: 1 | -1, e: number, X: Float64Array): number {
+export function multiplierUpperFloat(rows: RowStack<unknown>, basis: readonly number[], y: Float64Array, vals: Float64Array, off: number, dir: 1 | -1, e: number, X: Float64Array): number {
   const { B, delta } = multiplierBound(rows, basis, y, vals, off, dir, e, X);
   const s = B + delta;
   if (!Number.isFinite(s)) return NaN;
@@ -82,7 +82,7 @@ export function multiplierUpperFloat(rows: RowStack<unknown>, basis: readonly nu
 }
 
 /** Proven: a_i·q < b_i for every row (q given by its float coordinates, exact). */
-export function floatInside(rows: RowStack<unknown>, q: ArrayLike<number>): boolean {
+export function floatInside(rows: RowStack<unknown>, q: Float64Array): boolean {
   const d = rows.d;
   const g = gamma(d + 2);
   const { af, bf, ea, eb } = rows;
@@ -106,7 +106,7 @@ export function floatInside(rows: RowStack<unknown>, q: ArrayLike<number>): bool
  * Proven: lo < w·q + c < hi for the row vals[off..off+d] (error ≤ e per entry) at the float point q; lo
  * and hi are floats (−Infinity / Infinity for an open side).
  */
-export function floatValueBetween(vals: ArrayLike<number>, off: number, d: number, e: number, q: ArrayLike<number>, lo: number, hi: number): boolean {
+export function floatValueBetween(vals: Float64Array, off: number, d: number, e: number, q: Float64Array, lo: number, hi: number): boolean {
   let z = vals[off + d]!;
   let S = Math.abs(z);
   let Q = 1;

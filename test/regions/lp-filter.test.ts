@@ -149,8 +149,8 @@ describe("float witnesses: inside the rows and inside a piece", () => {
         fc.constantFrom("random", "on-hyperplane", "tiny-inside"),
         (cuts, q0, scale, mode) => {
           const s = Dyadic.of(1n, scale);
-          const q = q0.map((v) => v.toNumber());
-          const qD = q.map((v) => DyadicField.fromFloat(v));
+          const q = Float64Array.from(q0, (v) => v.toNumber());
+          const qD = Array.from(q, (v) => DyadicField.fromFloat(v));
           const rows = new RowStack(DyadicField, d);
           cuts.forEach((cut, i) => {
             const a = cut.a.map((v) => v.mul(s));
@@ -180,7 +180,7 @@ describe("float witnesses: inside the rows and inside a piece", () => {
         fc.constantFrom("end", "near", "far"),
         (w0, c0, q0, push, scale, mode) => {
           const s = Dyadic.of(1n, scale);
-          const q = q0.map((v) => v.toNumber());
+          const q = Float64Array.from(q0, (v) => v.toNumber());
           const w = w0.map((v) => v.mul(s));
           const zExact = w.reduce((acc, v, k) => acc.add(v.mul(DyadicField.fromFloat(q[k]!))), c0.mul(s));
           // c chosen so that z(q) is exactly 0 (an end), or 2^-200 of the scale above 0, or as drawn.
