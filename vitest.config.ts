@@ -9,7 +9,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Commands default to one worker thread per core; tests run in this thread unless they pass --workers
-    // (test/regions/workers.test.ts and the shard tests exercise the threads).
-    env: { TESSERA_WORKERS: "1" },
+    // (test/regions/workers.test.ts and the shard tests exercise the threads). Threads start with the run, also
+    // on the tiny nets of tests (by default they start only when a run is long enough to pay for them:
+    // test/regions/thread-start.test.ts tests that rule).
+    env: { TESSERA_WORKERS: "1", TESSERA_THREAD_START: "at-once" },
   },
 });

@@ -3,7 +3,8 @@
 // /usr/bin/time (wall, user+sys CPU of all threads, peak RSS) and, for thread runs, each worker thread's own
 // CPU time (count --json stats.threadCpuMs). The machine's load average is printed beside every row.
 //
-//   npm run bench -- bench/scale.ts speedup [--rounds 3] [--only count|verify]   2 workers vs 1, interleaved
+//   npm run bench -- bench/scale.ts speedup [--rounds 3] [--only count|verify] [--at-once]   2 workers vs 1, interleaved
+//     (count's threads start when the run looks long enough, as by default; --at-once: with the run, as before 2026-12-02)
 //   npm run bench -- bench/scale.ts shards [--net small]      --shard i/N for N = 2, 4, 8, one after another
 //   npm run bench -- bench/scale.ts verify-shards [--case 4_5,10]   verify --shard i/N for N = 2, 4, 8 + merge
 //   npm run bench -- bench/scale.ts threads [--net small|acas] [--rounds 2]   count's CPU thread by thread, 1 and 2 workers
@@ -48,13 +49,13 @@ interface Timed {
   cpu: number;
   rssMb: number;
   load: number;
-  out: { regions: number; result?: string; linearPieces?: number; complete?: boolean; stats?: { decisions?: number; nodes?: number; threadCpuMs?: number[] } };
+  out: { regions: number; result?: string; linearPieces?: number; complete?: boolean; stats?: { decisions?: number; nodes?: number; threadCpuMs?: number[]; threadsStarted?: number; threadsAtMs?: number } };
 }
 
-/** Run bin/tessera under /usr/bin/time; the JSON on stdout is parsed. */
-function timed(argv: string[]): Timed {
+/** Run bin/tessera under /usr/bin/time; the JSON on stdout is parsed. `env`: added to this process's environment. */
+function timed(argv: string[], env: Record<string, string> = {}): Timed {
   const load = loadavg()[0]!;
-  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S %M", process.execPath, "bin/tessera", ...argv], { encoding: "utf8", maxBuffer: 1 << 30 });
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S %M", process.execPath, "bin/tessera", ...argv], { encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, ...env } });
   const line = r.stderr.split("\n").find((l) => l.startsWith("TIME "));
   if (r.status !== 0 || !line) throw new Error(`tessera ${argv.join(" ")} failed: ${r.stderr}`);
   const [wall, user, sys, rss] = line.slice(5).split(" ").map(Number) as [number, number, number, number];
@@ -76,21 +77,24 @@ function speedup(): void {
   // --only count | verify | a case name's start: a subset of the table.
   const only = flag("--only", "");
   const cases = [...CASES.map((c) => ({ ...c, command: "count", name: `count ${c.name}` })), ...VERIFY_CASES.map((c) => ({ ...c, command: "verify" }))].filter((c) => c.name.startsWith(only));
+  const env: Record<string, string> = args.includes("--at-once") ? { TESSERA_THREAD_START: "at-once" } : {};
   console.log("| case | round | load | 1 worker wall s | 1 worker CPU s | 2 workers wall s | 2 workers CPU s (threads) | wall speed-up | CPU-normalised speed-up | with the main thread |");
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   for (const c of cases) {
     for (let round = 1; round <= rounds; round++) {
       const one = timed([c.command, ...c.argv, "--json", "--workers", "1"]);
-      const two = timed([c.command, ...c.argv, "--json", "--workers", "2"]);
+      const two = timed([c.command, ...c.argv, "--json", "--workers", "2"], env);
       const answer = (t: Timed): string => (c.command === "verify" ? `${t.out.result} ${t.out.stats?.nodes}` : `${t.out.regions} ${t.out.stats?.decisions}`);
       if ((c.command === "verify" || one.out.complete) && answer(one) !== answer(two)) throw new Error(`${c.name}: answers differ: ${answer(one)} vs ${answer(two)}`);
       const threads = two.out.stats?.threadCpuMs ?? [];
+      // count: the thread started when the run looked long enough (threadsAtMs), or never (threadsStarted 0).
+      const started = two.out.stats?.threadsStarted === 0 ? "; no thread" : two.out.stats?.threadsAtMs !== undefined ? `; thread at ${f2(two.out.stats.threadsAtMs / 1000)} s` : "";
       // On an idle machine the run lasts as long as its busiest thread (plus the main thread's own part): T1 / max thread CPU.
       const critical = Math.max(...threads) / 1000;
       // Conservative: everything but the worker threads (main thread, start-up, GC helpers) counted as serial.
       const serial = two.cpu - threads.reduce((a, b) => a + b, 0) / 1000;
       const size = c.command === "verify" ? `${one.out.result}, ${one.out.stats?.nodes} nodes` : `${one.out.regions} regions`;
-      console.log(`| ${c.name} (${size}) | ${round} | ${f1((one.load + two.load) / 2)} | ${f1(one.wall)} | ${f1(one.cpu)} | ${f1(two.wall)} | ${f1(two.cpu)} (${threads.map((t) => f1(t / 1000)).join(" + ")}) | ${f2(one.wall / two.wall)}× | ${f2(one.cpu / critical)}× | ${f2(one.cpu / (serial + critical))}× |`);
+      console.log(`| ${c.name} (${size}) | ${round} | ${f1((one.load + two.load) / 2)} | ${f1(one.wall)} | ${f1(one.cpu)} | ${f1(two.wall)} | ${f1(two.cpu)} (${threads.map((t) => f1(t / 1000)).join(" + ")}${started}) | ${f2(one.wall / two.wall)}× | ${f2(one.cpu / critical)}× | ${f2(one.cpu / (serial + critical))}× |`);
     }
   }
 }
@@ -286,7 +290,8 @@ function memory(): void {
  */
 async function threadCpu(argv: string[]): Promise<{ wall: number; threads: { tid: number; startedS: number; cpuS: number }[] }> {
   const start = performance.now();
-  const child = spawn(process.execPath, ["bin/tessera", ...argv], { stdio: ["ignore", "ignore", "ignore"] });
+  // The threads start with the run: this mode measures what each thread costs.
+  const child = spawn(process.execPath, ["bin/tessera", ...argv], { stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, TESSERA_THREAD_START: "at-once" } });
   const seen = new Map<number, { startedS: number; cpuS: number }>();
   const poll = (): void => {
     try {

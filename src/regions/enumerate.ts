@@ -84,6 +84,19 @@ export interface TickHooks {
    * nothing is waiting.
    */
   donate(): WorkUnit | undefined;
+  /** Where the unit stands in the whole tree, estimated (informational: the pool's choice of when to start threads). */
+  progress(): UnitProgress;
+}
+
+/**
+ * Positions in the whole tree's depth-first order as shares of it, estimated with equal weights for the children
+ * of every node (Knuth's estimate of a backtrack search's progress): the cursor's, and the unit's end's (1 for
+ * a unit that runs to the end of the tree; the end's nodes below the cursor's ancestors are not decided yet and
+ * count as two children each). Floats that only weigh: nothing but the pool's timing depends on them.
+ */
+export interface UnitProgress {
+  readonly done: number;
+  readonly end: number;
 }
 
 /** A driver's hooks into the search of one work unit (src/regions/unit-runner.ts). */
@@ -350,6 +363,33 @@ function* search<T>(
         return given;
       }
       return undefined;
+    },
+    progress: () => {
+      let done = 0;
+      let weight = 1;
+      const top = stack.length - 1;
+      for (let i = 0; i <= top; i++) {
+        const f = stack[i]!;
+        const k = f.decision.children.length;
+        if (k <= 1) continue;
+        // Below the top, the child being searched is next − 1; the top frame has not entered a child yet.
+        done += (weight * Math.max(0, i === top ? f.next : f.next - 1)) / k;
+        weight /= k;
+      }
+      if (!end) return { done, end: 1 };
+      // The end's ancestors on the current path are frames of the stack (stack[i] is the node at depth i).
+      const shared = commonPrefix(path.slice(0, top), end);
+      let at = 0;
+      weight = 1;
+      for (let i = 0; i < end.length; i++) {
+        const children = i <= shared && i <= top ? stack[i]!.decision.children : undefined;
+        const k = children ? children.length : 2;
+        const index = children ? Math.max(0, children.findIndex((c) => c.piece === end![i])) : Math.min(end[i]!, 1);
+        if (k <= 1) continue;
+        at += (weight * index) / k;
+        weight /= k;
+      }
+      return { done, end: Math.max(done, at) };
     },
   };
   let sinceTick = 0;

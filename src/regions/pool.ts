@@ -7,6 +7,7 @@
 // A thread that throws or dies stops the run with an error: the answer never silently misses a subtree.
 import { availableParallelism } from "node:os";
 import { readFileSync } from "node:fs";
+import type { Worker } from "node:worker_threads";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { InternalError, UsageError } from "../errors.js";
 import { domainToJson } from "../formats/domain.js";
@@ -14,7 +15,7 @@ import type { DomainSpec } from "../geometry/types.js";
 import { addLpStats, newLpStats, type LpStats } from "../geometry/lp.js";
 import { writeNetworkJson } from "../formats/network-json.js";
 import type { Network } from "../network/ir.js";
-import { EmptyDomainError } from "./enumerate.js";
+import { EmptyDomainError, type UnitProgress } from "./enumerate.js";
 import { askDonations, startThreads, threadScript } from "./thread-script.js";
 import type { EnumerationProgress } from "./options.js";
 import { POOL_FLAG, type FromWorker } from "./pool-protocol.js";
@@ -57,6 +58,26 @@ export interface PoolOptions {
   readonly here?: boolean;
   /** Called every `everyMs` with the finished segments and the open frontier (checkpoints). */
   readonly checkpoint?: { readonly everyMs: number; readonly write: (snapshot: LedgerSnapshot) => void };
+  /**
+   * When the threads start. "when-long" (the default when this thread is a worker): this thread searches alone,
+   * and the threads start only once the estimated rest of the run outlasts what starting them costs
+   * (restLooksLong): a short run never pays for another V8 isolate, a long one uses every worker after a fraction
+   * of a second. "at-once": with the run (the default of `here: false`, and with $TESSERA_THREAD_START=at-once).
+   */
+  readonly threadStart?: ThreadStart;
+  /** The cost of starting the threads in milliseconds of one worker's search (default THREAD_COST_MS; tests: 0 or Infinity). */
+  readonly threadCostMs?: number;
+}
+
+export type ThreadStart = "at-once" | "when-long";
+
+/** The threads' start: the option, else $TESSERA_THREAD_START ("at-once" | "when-long"), else "when-long". */
+export function threadStartOf(option: ThreadStart | undefined, env: NodeJS.ProcessEnv = process.env): ThreadStart {
+  if (option) return option;
+  const given = env.TESSERA_THREAD_START;
+  if (given === undefined || given === "") return "when-long";
+  if (given !== "at-once" && given !== "when-long") throw new UsageError(`TESSERA_THREAD_START: ${JSON.stringify(given)} is not at-once or when-long`);
+  return given;
 }
 
 export interface PoolResult {
@@ -78,6 +99,8 @@ export interface PoolResult {
   readonly snapshot: LedgerSnapshot;
   /** Threads of this process: the most regions seen in flight (posted, not taken) and waiting in memory in the ledger. */
   readonly peak?: { readonly inFlight: number; readonly held: number };
+  /** Worker threads started (0 when this thread did the whole run: a short run with threadStart "when-long"), and when. */
+  readonly threads?: { readonly started: number; readonly atMs?: number };
 }
 
 /**
@@ -110,14 +133,62 @@ interface Slot {
 }
 
 /**
- * V8 heap settings of each worker thread: a young generation of 12 MB (semi-spaces of 4 MB) instead of V8's 48 MB
- * (16 MB semi-spaces). What a search allocates per decision dies young either way; the default young generation
- * was a third of a thread's heap (docs/performance.md, "Memory of `regions --ndjson`").
+ * V8 heap settings of each worker thread of a region-map run (detail "json"): a young generation of 12 MB
+ * (semi-spaces of 4 MB) instead of V8's 48 MB (16 MB semi-spaces). What a search allocates per decision dies young
+ * either way; the default young generation was a third of a thread's heap (docs/performance.md, "Memory of
+ * `regions --ndjson`"). Not for `count` (keys: no region waits in memory): there it cost 2–4 times the scavenges
+ * (docs/performance.md, "The fixed cost per isolate").
  */
 const THREAD_HEAP = Object.freeze({ maxYoungGenerationSizeMb: 12 });
 
 /** Milliseconds of search in this thread between two turns of its event loop (messages, timers). */
 const STEP_MS = 20;
+
+/**
+ * threadStart "when-long" (docs/scale.md, "When the threads start"). A worker thread costs about a CPU second
+ * before it pays: its V8 isolate starts and compiles the engine again (docs/performance.md, "fixed cost per
+ * isolate"). With n workers instead of one, the rest R of a run takes about THREAD_COST_MS + R / n, so threads
+ * pay when R > THREAD_COST_MS · n / (n − 1): 2 s on 2 cores, 1.14 s on 8.
+ */
+const THREAD_COST_MS = 1000;
+/** No verdict before this much of the run: V8 is still compiling (the search is slow) and progress is jumpy. */
+const ALONE_AT_LEAST_MS = 400;
+/** How often this thread's unit is asked for its progress while it runs alone. */
+const CHECK_MS = 50;
+/** A unit that has not answered for this long is in decisions this slow: a long run, start the threads. */
+const SILENT_MS = 1000;
+
+interface ProgressSample {
+  /** The unit (samples of one unit only). */
+  readonly id: number;
+  /** performance.now() of the answer. */
+  readonly t: number;
+  /** Its estimated share of the tree done (enumerate.ts, UnitProgress). */
+  readonly done: number;
+}
+
+/**
+ * Whether the rest of a run looks long enough for `threads` more workers to pay: the unit's rate of progress over
+ * the later half of its samples (the earlier half is V8 warming up), to its estimated end; each of the `queued`
+ * units counted as long as this one. Exported for tests.
+ */
+export function restLooksLong(samples: readonly ProgressSample[], end: number, elapsedMs: number, queued: number, threads: number, costMs = THREAD_COST_MS): boolean {
+  if (threads <= 0 || samples.length < 2) return false;
+  if (costMs <= 0) return true;
+  if (elapsedMs < ALONE_AT_LEAST_MS) return false;
+  const first = samples[0]!;
+  const last = samples[samples.length - 1]!;
+  if (last.t - first.t < ALONE_AT_LEAST_MS / 2) return false;
+  const middle = first.t + (last.t - first.t) / 2;
+  let from = samples.find((s) => s.t >= middle)!;
+  if (from === last) from = first;
+  const rate = (last.done - from.done) / (last.t - from.t);
+  // No progress in the later half (a deep first region, a long subtree): the rest is unbounded.
+  if (!(rate > 0)) return true;
+  const restOfUnit = Math.max(0, end - last.done) / rate;
+  const rest = restOfUnit + queued * (last.t - first.t + restOfUnit);
+  return rest > (costMs * (threads + 1)) / threads;
+}
 
 /** Run work units on `options.workers` workers (this thread and threads) until every unit is done or a limit stops them. */
 export async function runPool(net: Network, domain: DomainSpec | undefined, options: PoolOptions): Promise<PoolResult> {
@@ -149,8 +220,9 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
   const balance = options.balance ?? true;
   let stopReason: EnumerationStatus | undefined;
   let failure: Error | undefined;
+  let finishedRun = false;
   let finishRun: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (finishRun = resolve));
+  const finished = new Promise<void>((resolve) => (finishRun = () => ((finishedRun = true), resolve())));
   const slots: Slot[] = [];
   const deadline = start + (options.timeoutMs ?? Infinity);
 
@@ -192,6 +264,9 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
         return;
       case "cursor":
         ledger.cursor(message.id, message.cursor.path, message.cursor.decisions, message.cursor.splits);
+        return;
+      case "progress":
+        if (message.id === slot.unit) progressOf(message.id, message.progress);
         return;
       case "donated": {
         slot.asked = false;
@@ -256,26 +331,50 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
     };
     slots.push(slot);
   }
-  const script = threadCount > 0 ? await threadScript(import.meta.url, "worker-thread") : undefined;
-  const workers = script
-    ? startThreads<FromWorker>(script, threadCount, (index) => ({ network, domain: domain ? domainToJson(domain) : null, settings: options.settings, flags: flags.buffer, slot: index, inFlight: inFlightLimit }), {
-        message: (index, m) => {
-          if (m.type === "items") peakInFlight = Math.max(peakInFlight, Atomics.load(flags, POOL_FLAG.inFlight));
-          onMessage(threadSlots[index]!, m);
-          if (m.type !== "items") return;
-          // The batch is taken: give its room back and wake a thread waiting for it.
-          Atomics.sub(flags, POOL_FLAG.inFlight, m.items.length);
-          Atomics.notify(flags, POOL_FLAG.inFlight);
-        },
-        failed: (index, error, inHandler) => fail(inHandler ? error : new InternalError(`regions/pool: worker thread ${index + 1} failed: ${error.message}; the run is stopped (its answer would miss a subtree)`)),
-        exited: (index, code) => {
-          const slot = threadSlots[index]!;
-          if (!failure && slot.unit !== undefined) fail(new InternalError(`regions/pool: worker thread ${index + 1} exited (code ${code}) in the middle of work unit ${pathKey(unitsOf.get(slot.unit)?.start ?? [])}; the run is stopped (its answer would miss that subtree)`));
-        },
-      }, THREAD_HEAP)
-    : [];
-  workers.forEach((worker, index) => threadSlots.push({ name: `worker thread ${index + 1}`, index, asked: false, dryAt: -Infinity, cpuMs: 0, start: (id, unit) => worker.postMessage({ type: "unit", id, unit: unitToJson(unit) }) }));
-  slots.push(...threadSlots);
+  let workers: Worker[] = [];
+  const launch = async (): Promise<void> => {
+    const script = await threadScript(import.meta.url, "worker-thread");
+    if (failure || stopReason || finishedRun) return;
+    workers = startThreads<FromWorker>(script, threadCount, (index) => ({ network, domain: domain ? domainToJson(domain) : null, settings: options.settings, flags: flags.buffer, slot: index, inFlight: inFlightLimit }), {
+      message: (index, m) => {
+        if (m.type === "items") peakInFlight = Math.max(peakInFlight, Atomics.load(flags, POOL_FLAG.inFlight));
+        onMessage(threadSlots[index]!, m);
+        if (m.type !== "items") return;
+        // The batch is taken: give its room back and wake a thread waiting for it.
+        Atomics.sub(flags, POOL_FLAG.inFlight, m.items.length);
+        Atomics.notify(flags, POOL_FLAG.inFlight);
+      },
+      failed: (index, error, inHandler) => fail(inHandler ? error : new InternalError(`regions/pool: worker thread ${index + 1} failed: ${error.message}; the run is stopped (its answer would miss a subtree)`)),
+      exited: (index, code) => {
+        const slot = threadSlots[index]!;
+        if (!failure && slot.unit !== undefined) fail(new InternalError(`regions/pool: worker thread ${index + 1} exited (code ${code}) in the middle of work unit ${pathKey(unitsOf.get(slot.unit)?.start ?? [])}; the run is stopped (its answer would miss that subtree)`));
+      },
+    }, options.settings.detail === "json" ? THREAD_HEAP : undefined);
+    workers.forEach((worker, index) => threadSlots.push({ name: `worker thread ${index + 1}`, index, asked: false, dryAt: -Infinity, cpuMs: 0, start: (id, unit) => worker.postMessage({ type: "unit", id, unit: unitToJson(unit) }) }));
+    slots.push(...threadSlots);
+    settle();
+  };
+  let launched: Promise<void> | undefined;
+  let launchedAt: number | undefined;
+  const launchNow = (): void => {
+    if (launched || failure || stopReason || finishedRun) return;
+    launchedAt = performance.now() - start;
+    launched = launch().catch((error: unknown) => fail(error as Error));
+  };
+  // "when-long": this thread's unit reports its progress every CHECK_MS; the threads start once the rest looks long.
+  const samples: ProgressSample[] = [];
+  const progressOf = (id: number, progress: UnitProgress): void => {
+    if (samples.length > 0 && samples[0]!.id !== id) samples.length = 0;
+    const now = performance.now();
+    samples.push({ id, t: now, done: progress.done });
+    if (restLooksLong(samples, progress.end, now - start, queue.length, threadCount, costMs)) launchNow();
+  };
+  const costMs = options.threadCostMs ?? THREAD_COST_MS;
+  const whenLong = here && threadStartOf(options.threadStart) === "when-long";
+  if (threadCount > 0 && !whenLong) {
+    launchedAt = 0;
+    await (launched = launch());
+  }
 
   const timers: NodeJS.Timeout[] = [];
   const onAbort = (): void => stop("interrupted");
@@ -301,6 +400,19 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
   }
   // Retry dry donation requests while threads are idle.
   timers.push(setInterval(() => failure || settle(), 25));
+  if (whenLong && threadCount > 0) {
+    const alone = slots[0]!;
+    timers.push(
+      setInterval(() => {
+        if (launched || failure || stopReason || alone.unit === undefined) return;
+        const now = performance.now();
+        // No answer for SILENT_MS: decisions that slow make a long run (an answer comes after the next decision).
+        const last = samples.length > 0 ? samples[samples.length - 1]!.t : start;
+        if (now - start >= ALONE_AT_LEAST_MS && now - last > SILENT_MS && Number.isFinite(costMs)) return launchNow();
+        Atomics.or(flags, POOL_FLAG.firstSlot + alone.index, POOL_FLAG.progress);
+      }, CHECK_MS),
+    );
+  }
   if (maxRegions <= 0) stop("max-regions");
   settle();
   try {
@@ -308,6 +420,7 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
   } finally {
     for (const t of timers) clearInterval(t);
     options.signal?.removeEventListener("abort", onAbort);
+    await launched;
     await Promise.all(workers.map((w) => w.terminate()));
     if (failure) ledger.dispose();
   }
@@ -321,5 +434,6 @@ export async function runPool(net: Network, domain: DomainSpec | undefined, opti
     donations,
     threadCpuMs: slots.map((s) => s.cpuMs),
     peak: { inFlight: peakInFlight, held: ledger.peakHeld },
+    threads: { started: workers.length, ...(launchedAt !== undefined && workers.length > 0 ? { atMs: launchedAt } : {}) },
   };
 }

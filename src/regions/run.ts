@@ -31,6 +31,10 @@ export interface RunOptions extends EnumerateOptions {
   readonly retain?: boolean;
   /** Who runs the work units (default: runPool, threads of this process; a queue of other machines plugs in here). */
   readonly runner?: UnitRunner;
+  /** When the worker threads start (pool.ts, PoolOptions.threadStart; default: when the run looks long, or $TESSERA_THREAD_START). */
+  readonly threadStart?: PoolOptions["threadStart"];
+  /** Tests: the threads' start cost the rest of a run is compared with (pool.ts). */
+  readonly threadCostMs?: number;
 }
 
 /** Runs work units somewhere and joins their regions in tree order: runPool, or another process's queue. */
@@ -38,7 +42,15 @@ export type UnitRunner = (net: Network, domain: DomainSpec | undefined, options:
 
 export interface RunResult extends EnumerationResult {
   /** How the work was spread (informational: the stats object of outputs). */
-  readonly parallel: { readonly workers: number; readonly units: number; readonly donations: number; readonly threadCpuMs?: readonly number[] };
+  readonly parallel: {
+    readonly workers: number;
+    readonly units: number;
+    readonly donations: number;
+    readonly threadCpuMs?: readonly number[];
+    /** Worker threads started (0: the calling thread did the whole run, too short for threads to pay), and when (ms after the start). */
+    readonly threadsStarted?: number;
+    readonly threadsAtMs?: number;
+  };
   /** Work units only: the finished segments and the open frontier. */
   readonly snapshot?: LedgerSnapshot;
 }
@@ -49,7 +61,7 @@ function neuronCount(net: Network): number {
 
 /** Enumerate the regions of `net` over `domain` on `options.workers` threads (see the file comment). */
 export async function enumerate(net: Network, domain: DomainSpec | undefined, options: RunOptions = {}): Promise<RunResult> {
-  const { workers = 1, onRegionKey, onRegionJson, units, segments, checkpoint, retain, runner = runPool, onRegion, ...engine } = options;
+  const { workers = 1, onRegionKey, onRegionJson, units, segments, checkpoint, retain, runner = runPool, onRegion, threadStart, threadCostMs, ...engine } = options;
   const wantsRegions = onRegion !== undefined || onRegionJson !== undefined;
   if (workers === 1 && !units && !segments && !checkpoint && !retain && !options.runner) {
     // Keys only (count): the search gives them without building a region (map-key.ts).
@@ -83,6 +95,8 @@ export async function enumerate(net: Network, domain: DomainSpec | undefined, op
     ...(segments ? { segments } : {}),
     ...(checkpoint ? { checkpoint } : {}),
     retain: retain === true,
+    ...(threadStart ? { threadStart } : {}),
+    ...(threadCostMs !== undefined ? { threadCostMs } : {}),
     maxRegions,
     ...(engine.timeoutMs !== undefined ? { timeoutMs: engine.timeoutMs } : {}),
     ...(engine.signal ? { signal: engine.signal } : {}),
@@ -111,7 +125,13 @@ export async function enumerate(net: Network, domain: DomainSpec | undefined, op
     arithmetic: arithmeticOf(resolved),
     certified: engine.certify ?? true,
     stats: { decisions: pool.decisions, splits: pool.splits, lp: pool.lp, depth: 0, neurons },
-    parallel: { workers: pool.workers, units: pool.units, donations: pool.donations, threadCpuMs: pool.threadCpuMs },
+    parallel: {
+      workers: pool.workers,
+      units: pool.units,
+      donations: pool.donations,
+      threadCpuMs: pool.threadCpuMs,
+      ...(pool.threads ? { threadsStarted: pool.threads.started, ...(pool.threads.atMs !== undefined ? { threadsAtMs: Math.round(pool.threads.atMs) } : {}) } : {}),
+    },
     snapshot: pool.snapshot,
   };
 }

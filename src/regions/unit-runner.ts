@@ -6,7 +6,7 @@ import { resolveDomain, type ResolvedDomain } from "../geometry/domain.js";
 import type { DomainSpec } from "../geometry/types.js";
 import { newLpStats, type LpStats } from "../geometry/lp.js";
 import type { Network } from "../network/ir.js";
-import { arithmeticOf, searchFor, type EnumerationStats, type TickHooks, type UnitCursor } from "./enumerate.js";
+import { arithmeticOf, searchFor, type EnumerationStats, type TickHooks, type UnitCursor, type UnitProgress } from "./enumerate.js";
 import { resolveOptions } from "./options.js";
 import type { RegionKey } from "./map-key.js";
 import { regionToJson, type RegionJson } from "./region-map.js";
@@ -32,9 +32,10 @@ export interface UnitSettings {
 
 /**
  * What a driver asks of a running unit at a decision: donate the rest after its shallowest waiting node and go
- * on; report its cursor; stop (the rest stays open); split (donate as soon as something waits, then stop).
+ * on; report its cursor; report its estimated progress; stop (the rest stays open); split (donate as soon as
+ * something waits, then stop).
  */
-export type UnitRequest = "donate" | "cursor" | "stop" | "split";
+export type UnitRequest = "donate" | "cursor" | "progress" | "stop" | "split";
 
 /** The driver side of a running unit. */
 export interface UnitSink {
@@ -47,6 +48,8 @@ export interface UnitSink {
   donated(unit: WorkUnit | undefined): void;
   /** The answer to "cursor": every item before it was given to item() already. */
   cursor(cursor: UnitCursor): void;
+  /** The answer to "progress". */
+  progress?(progress: UnitProgress): void;
 }
 
 export interface UnitOutcome {
@@ -110,6 +113,10 @@ export class UnitEngine {
         }
         if (request === "cursor") {
           sink.cursor(hooks.cursor());
+          return false;
+        }
+        if (request === "progress") {
+          sink.progress?.(hooks.progress());
           return false;
         }
         if (request === "split") {

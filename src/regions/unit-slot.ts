@@ -41,12 +41,10 @@ export function* unitSteps(engine: UnitEngine, id: number, unit: WorkUnit, chann
         if (Atomics.load(flags, POOL_FLAG.stop) !== 0) return "stop";
         if (Atomics.load(flags, requestAt) === 0) return undefined;
         const request = Atomics.exchange(flags, requestAt, 0);
-        if (request & POOL_FLAG.cursor) {
-          // A donation asked at the same time waits for the next decision.
-          if (request & POOL_FLAG.donate) Atomics.or(flags, requestAt, POOL_FLAG.donate);
-          return "cursor";
-        }
-        return request & POOL_FLAG.donate ? "donate" : undefined;
+        // One request a decision, cursor first: the others asked at the same time wait for the next decision.
+        const answer = request & POOL_FLAG.cursor ? POOL_FLAG.cursor : request & POOL_FLAG.donate ? POOL_FLAG.donate : request & POOL_FLAG.progress;
+        if (request & ~answer) Atomics.or(flags, requestAt, request & ~answer);
+        return answer === POOL_FLAG.cursor ? "cursor" : answer === POOL_FLAG.donate ? "donate" : answer === POOL_FLAG.progress ? "progress" : undefined;
       },
       item: (item) => {
         items.push(item);
@@ -61,6 +59,7 @@ export function* unitSteps(engine: UnitEngine, id: number, unit: WorkUnit, chann
         send();
         post({ type: "cursor", id, cursor });
       },
+      progress: (progress) => post({ type: "progress", id, progress }),
     });
     send();
     post({ type: "done", id, outcome: { ...outcome, threadCpuMs: threadCpuMs() } });
