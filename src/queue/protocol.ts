@@ -84,39 +84,10 @@ export type UnitResult =
 type Json = Record<string, unknown>;
 
 /**
- * A result's regions travel in list entries of about this many bytes after the result itself (its segments
- * name how many regions each holds): the submitter then reads many small strings instead of one of several MB
- * (ioredis copied each large reply into a buffer three times its size, and a profile of `regions --ndjson`
- * showed the submitter's CPU in those copies, their decoding and the collection of the strings; a unit's
- * regions could also pass V8's limit of ~512 MB for one string).
+ * Parse a result message and check it answers `unit`: finished segments and open units that tile [start, end)
+ * exactly, in tree order, without gap or overlap. Throws InputError naming the worker.
  */
-export const RESULT_CHUNK_BYTES = 1 << 16;
-
-/** The list entries of a result: the result with `regionCount` in place of each segment's regions, then its regions in chunks (JSON arrays). */
-export function resultEntries(message: UnitResult): string[] {
-  if (!message.ok) return [JSON.stringify(message)];
-  const chunks: string[] = [];
-  let items: string[] = [];
-  let bytes = 0;
-  for (const s of message.segments) {
-    for (const r of s.regions) {
-      const text = JSON.stringify(r);
-      if (items.length > 0 && bytes + text.length > RESULT_CHUNK_BYTES) {
-        chunks.push(`[${items.join(",")}]`);
-        items = [];
-        bytes = 0;
-      }
-      items.push(text);
-      bytes += text.length + 1;
-    }
-  }
-  if (items.length > 0) chunks.push(`[${items.join(",")}]`);
-  const segments = message.segments.map(({ regions, ...fields }) => ({ ...fields, regionCount: regions.length }));
-  return [JSON.stringify({ ...message, segments, chunks: chunks.length }), ...chunks];
-}
-
-/** Parse a message of the results list (a result or an error); InputError when it is not a JSON object. */
-export function parseMessage(text: string): Json {
+export function readResult(text: string, unitOf: (start: readonly number[]) => WorkUnit | undefined, detail: UnitSettings["detail"]): { result: UnitResult; unit: WorkUnit | undefined } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -124,23 +95,7 @@ export function parseMessage(text: string): Json {
     throw new InputError("queue result", "", "is not JSON (a corrupted message)");
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw new InputError("queue result", "", "is not an object");
-  return json as Json;
-}
-
-/** How many chunk entries follow a message in the list (0 for errors and verify answers). */
-export function chunkCount(message: Json): number {
-  const n = message.chunks;
-  if (n === undefined) return 0;
-  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) throw new InputError("queue result", "chunks", "is not a non-negative integer (a corrupted message)");
-  return n;
-}
-
-/**
- * Read a result message (parseMessage) with the chunk entries that followed it, and check it answers `unit`:
- * finished segments and open units that tile [start, end) exactly, in tree order, without gap or overlap, and
- * every segment's regions there. Throws InputError naming the worker.
- */
-export function readResult(o: Json, chunks: readonly string[], unitOf: (start: readonly number[]) => WorkUnit | undefined, detail: UnitSettings["detail"]): { result: UnitResult; unit: WorkUnit | undefined } {
+  const o = json as Json;
   const worker = typeof o.worker === "string" ? o.worker : "an unnamed worker";
   const from = `result of ${worker}`;
   const start = Array.isArray(o.start) ? unitFromJson({ start: o.start }, from, "start").start : null;
@@ -149,30 +104,7 @@ export function readResult(o: Json, chunks: readonly string[], unitOf: (start: r
   const unit = unitOf(start);
   if (!unit) return { result: { ok: true, start: [...start], worker, segments: [], open: [], cpuMs: 0, elapsedMs: 0 }, unit };
   if (!Array.isArray(o.segments) || !Array.isArray(o.open)) throw new InputError(from, "", "has no segments and open arrays");
-  if (chunks.length !== chunkCount(o)) throw new InputError(from, "chunks", `announces ${chunkCount(o)} chunks of regions, ${chunks.length} followed it`);
-  const items: unknown[] = [];
-  chunks.forEach((c, i) => {
-    let part: unknown;
-    try {
-      part = JSON.parse(c);
-    } catch {
-      throw new InputError(from, `chunk ${i}`, "is not JSON (a corrupted message)");
-    }
-    if (!Array.isArray(part)) throw new InputError(from, `chunk ${i}`, "is not an array of regions");
-    for (const item of part) items.push(item);
-  });
-  let taken = 0;
-  const segments = o.segments.map((s, i) => {
-    const where = `segments[${i}]`;
-    if (typeof s !== "object" || s === null || Array.isArray(s)) throw new InputError(from, where, "is not an object");
-    const { regionCount, ...fields } = s as Json;
-    if (typeof regionCount !== "number" || !Number.isSafeInteger(regionCount) || regionCount < 0) throw new InputError(from, `${where}.regionCount`, "is not a non-negative integer");
-    if (taken + regionCount > items.length) throw new InputError(from, `${where}.regionCount`, `asks for more regions than the ${items.length} that followed the result`);
-    const regions = items.slice(taken, taken + regionCount);
-    taken += regionCount;
-    return readSegment({ ...fields, regions }, detail, from, where);
-  });
-  if (taken !== items.length) throw new InputError(from, "chunks", `hold ${items.length} regions, its segments ${taken}`);
+  const segments = o.segments.map((s, i) => readSegment(s, detail, from, `segments[${i}]`));
   const open = o.open.map((u, i) => unitFromJson(u, from, `open[${i}]`));
   checkTiling(unit, [...segments.map((s) => ({ start: s.start, ...(s.end ? { end: s.end } : {}) })), ...open], from);
   const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);

@@ -16,9 +16,6 @@ import { QUEUE_NAME, QUEUE_PREFIX, RUN_ID, networkKey, networkUsersKey, resultsK
 /** Delete a run's keys, and its network when no other run uses it. */
 const DROP_RUN = `redis.call('DEL', KEYS[1], KEYS[2]) redis.call('SREM', KEYS[4], ARGV[1]) if redis.call('SCARD', KEYS[4]) == 0 then redis.call('DEL', KEYS[3]) end return 1`;
 
-/** Take the first ARGV[1] entries of a list (the chunks that followed a result, protocol.ts). */
-const TAKE = `local n = tonumber(ARGV[1]) local v = redis.call('LRANGE', KEYS[1], 0, n - 1) redis.call('LTRIM', KEYS[1], n, -1) return v`;
-
 /** A lost connection to Redis stops the run after this long. */
 export const LOST_CONNECTION_MS = 10_000;
 
@@ -91,12 +88,6 @@ export class QueueSession {
       await new Promise((r) => setTimeout(r, 200));
       return null;
     }
-  }
-
-  /** The `count` entries that followed the answer next() gave (its chunks of regions, protocol.ts): they are at the head of the list. */
-  async take(count: number): Promise<string[]> {
-    if (count === 0) return [];
-    return (await this.blocking.eval(TAKE, 1, resultsKey(this.runId), count)) as string[];
   }
 
   /**

@@ -19,7 +19,7 @@ import { UnitLedger } from "../regions/unit-ledger.js";
 import { UnitEngine, type UnitItem } from "../regions/unit-runner.js";
 import { cutTree } from "../regions/shards.js";
 import { WORK_UNIT_VERSION, pathKey, unitFromJson, unitToJson, type WorkUnit } from "../regions/work-unit.js";
-import { chunkCount, jobId, parseMessage, readResult, type RunInfo } from "./protocol.js";
+import { jobId, readResult, type RunInfo } from "./protocol.js";
 import { QueueSession, type PendingJob } from "./session.js";
 
 export interface QueueRunConfig {
@@ -126,8 +126,7 @@ export function queueRunner(client: Redis, config: QueueRunConfig): UnitRunner {
         if (text !== null) {
           let read: ReturnType<typeof readResult>;
           try {
-            const message = parseMessage(text);
-            read = readResult(message, await session.take(chunkCount(message)), unitOf, options.settings.detail);
+            read = readResult(text, unitOf, options.settings.detail);
           } catch (error) {
             fail(error instanceof TesseraError ? error : new TesseraError(String(error)));
             break;

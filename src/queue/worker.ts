@@ -31,7 +31,7 @@ import { UnitEngine, type UnitItem } from "../regions/unit-runner.js";
 import { WORK_UNIT_VERSION, comparePaths, pathKey, unitFromJson, unitToJson, type WorkUnit, type WorkUnitJson } from "../regions/work-unit.js";
 import { branchFromJson, branchToJson, treeToJson, type BranchAnswer, type BranchCounts, type BranchOutcome } from "./branch-units.js";
 import { newClient } from "./connection.js";
-import { QUEUE_NAME, QUEUE_PREFIX, RUN_ID, idleKey, networkKey, resultEntries, resultsKey, runKey, waitingKey, type RunInfo, type UnitResult, type VerifyRunInfo } from "./protocol.js";
+import { QUEUE_NAME, QUEUE_PREFIX, RUN_ID, idleKey, networkKey, resultsKey, runKey, waitingKey, type RunInfo, type UnitResult, type VerifyRunInfo } from "./protocol.js";
 
 export interface QueueWorkerOptions {
   readonly url: string;
@@ -70,8 +70,8 @@ const IDLE_RENEW_MS = 150;
 /** A unit splits for a waiting worker only after this much CPU time of its own (each unit costs a few ms to start). */
 const MIN_SPLIT_CPU_MS = 30;
 
-/** Push a message and its chunks (protocol.ts, resultEntries) to a run's results, together and only while the run exists (a cancelled run gets nothing more); RPUSH takes them 1000 at a time (Lua's unpack has a stack limit). */
-const PUSH_IF_RUN = `if redis.call('EXISTS', KEYS[1]) == 1 then for i = 1, #ARGV, 1000 do redis.call('RPUSH', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV))) end return 1 else return 0 end`;
+/** Push a message to a run's results, only while the run exists (a cancelled run gets nothing more). */
+const PUSH_IF_RUN = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RPUSH', KEYS[2], ARGV[1]) return 1 else return 0 end`;
 /** Mark a worker idle until now + ARGV[2] ms (Redis's clock), dropping expired marks. */
 const MARK_IDLE = `local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1]) return 1`;
 /** [workers idle while no unit waits (0 when one waits), 1 if the run still exists]. */
@@ -250,10 +250,8 @@ export async function runQueueWorker(options: QueueWorkerOptions, client: Redis)
   /** Runs' settings, by their text in Redis. */
   const runs = new Map<string, RunInfo | VerifyRunInfo>();
 
-  /** Send a region unit's result (with its chunks of regions) or a verify unit's answer. */
   const push = async (run: string, message: UnitResult | (BranchAnswer & { ok: true })): Promise<void> => {
-    const entries = "kind" in message ? [JSON.stringify(message)] : resultEntries(message);
-    await client.eval(PUSH_IF_RUN, 2, runKey(run), resultsKey(run), ...entries);
+    await client.eval(PUSH_IF_RUN, 2, runKey(run), resultsKey(run), JSON.stringify(message));
   };
 
   /** The network of a run, read from Redis and checked against its hash (cached). */
