@@ -12,12 +12,14 @@
 //   npm run bench -- bench/queue.ts overhead [--decisions 50,1000]   the per-unit cost of the queue round trip
 //   npm run bench -- bench/queue.ts check-parts              --check-parts against the enumeration
 //   npm run bench -- bench/queue.ts verify [--rounds 1] [--case 3_3]   verify: 1 thread vs --workers 2 vs 2 worker processes
+//   npm run bench -- bench/queue.ts amdahl [--rounds 5] [--cases mlp,acas]   the submitter's serial part and the speed-up 2 cores allow
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { median } from "./stats.js";
 
 const args = process.argv.slice(2);
 const mode = args[0] ?? "speedup";
@@ -294,8 +296,45 @@ async function verifySpeedup(): Promise<void> {
   }
 }
 
+
+/**
+ * Amdahl's bound for the queue on 2 cores (docs/distributed.md, "What two cores can show"). T: one in-process
+ * worker; S: its serial part (`--max-regions 1`, node's start to the first region); Q: the queued run's serial
+ * part, the same command with `--queue` and `--max-regions 1` on two warm workers (the submitter's start, BullMQ,
+ * the network stored, the tree top cut and queued, a worker's first region back). The work after the first
+ * region, T − S, split perfectly over 2 free workers, gives a queued run of at least Q + (T − S) / 2: the
+ * speed-up is at most T / (Q + (T − S) / 2), before the submitter's own CPU (reading results) is counted.
+ */
+async function amdahlMode(): Promise<void> {
+  const rounds = Number(flag("--rounds", "5"));
+  const s = await setup(2);
+  console.log("| case | rounds | load | T: 1 worker wall s | S: its first region s | Q: queued first region s | bound T / (Q + (T − S) / 2) | queued wall s | measured speed-up |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
+  try {
+    for (const c of CASES) {
+      const warm = await startWorkers(s);
+      timed([...c.argv, "--max-regions", "2000", "--queue", s.url], s.root, c.file);
+      const [whole, first, queuedFirst, queuedWhole, loads] = [[], [], [], [], []] as number[][];
+      for (let round = 0; round < rounds; round++) {
+        const one = timed([...c.argv, "--workers", "1"], ".", c.file);
+        whole.push(one.wall);
+        loads.push(one.load);
+        first.push(timed([...c.argv, "--workers", "1", "--max-regions", "1"], ".", c.file).wall);
+        queuedFirst.push(timed([...c.argv, "--max-regions", "1", "--queue", s.url], s.root, c.file).wall);
+        queuedWhole.push((await queued(s, c.argv, warm, c.file)).wall);
+      }
+      await stopWorkers(warm);
+      const [T, S, Q, W] = [median(whole), median(first), median(queuedFirst), median(queuedWhole)];
+      console.log(`| ${c.name} | ${rounds} | ${median(loads).toFixed(1)} | ${f2(T)} | ${f2(S)} | ${f2(Q)} | ${f2(T / (Q + (T - S) / 2))}× | ${f2(W)} | ${f2(T / W)}× |`);
+    }
+  } finally {
+    s.stop();
+  }
+}
+
 if (mode === "speedup") await speedup();
 else if (mode === "verify") await verifySpeedup();
 else if (mode === "overhead") await overhead();
 else if (mode === "check-parts") await checkParts();
-else throw new Error(`unknown mode ${mode}: speedup, verify, overhead or check-parts`);
+else if (mode === "amdahl") await amdahlMode();
+else throw new Error(`unknown mode ${mode}: speedup, verify, overhead, check-parts or amdahl`);

@@ -7,9 +7,10 @@
 //     (count's threads start when the run looks long enough, as by default; --at-once: with the run, as before 2026-12-02)
 //   npm run bench -- bench/scale.ts shards [--net small]      --shard i/N for N = 2, 4, 8, one after another
 //   npm run bench -- bench/scale.ts verify-shards [--case 4_5,10]   verify --shard i/N for N = 2, 4, 8 + merge
-//   npm run bench -- bench/scale.ts threads [--net small|acas] [--rounds 2]   count's CPU thread by thread, 1 and 2 workers
+//   npm run bench -- bench/scale.ts threads [--net small|acas] [--rounds 2] [--node-flags "--single-threaded-gc"]   count's CPU thread by thread, 1 and 2 workers
 //   npm run bench -- bench/scale.ts simulate                  the donation policy on 1…512 simulated workers
 //   npm run bench -- bench/scale.ts memory [--regions 1e6] [--workers 1,2]   regions --ndjson peak RSS on a generated net
+//   npm run bench -- bench/scale.ts amdahl [--rounds 5]         the serial part of a run and the speed-up 2 cores allow (docs/scale.md)
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -21,6 +22,7 @@ import { sequential } from "../src/network/build.js";
 import { parsePattern } from "../src/network/evaluate.js";
 import { enumerate } from "../src/regions/run.js";
 import type { DomainSpec } from "../src/geometry/types.js";
+import { median } from "./stats.js";
 
 const args = process.argv.slice(2);
 const mode = args[0] ?? "speedup";
@@ -291,7 +293,8 @@ function memory(): void {
 async function threadCpu(argv: string[]): Promise<{ wall: number; threads: { tid: number; startedS: number; cpuS: number }[] }> {
   const start = performance.now();
   // The threads start with the run: this mode measures what each thread costs.
-  const child = spawn(process.execPath, ["bin/tessera", ...argv], { stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, TESSERA_THREAD_START: "at-once" } });
+  const nodeFlags = flag("--node-flags", "").split(" ").filter((f) => f !== "");
+  const child = spawn(process.execPath, [...nodeFlags, flag("--entry", "bin/tessera"), ...argv], { stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, TESSERA_THREAD_START: "at-once" } });
   const seen = new Map<number, { startedS: number; cpuS: number }>();
   const poll = (): void => {
     try {
@@ -338,10 +341,41 @@ async function threadsMode(): Promise<void> {
   }
 }
 
+
+/**
+ * Amdahl's bound on 2 cores, measured (docs/scale.md, "What two cores can show"). The serial part S of a run is
+ * what `count --max-regions 1 --workers 1` takes (node's start, the bundle, reading the network and property,
+ * the engine, the first region): no second worker can start before the network is read. With the rest R = T − S
+ * of the one-worker time T split perfectly over 2 free workers, no 2-worker run is faster than S + R / 2, so the
+ * speed-up is at most T / (S + R / 2) — before the second V8 isolate's own start and compiling are paid. Rounds
+ * are interleaved; medians are printed, and the measured `--workers 2` speed-up beside the bound.
+ */
+function amdahl(): void {
+  const rounds = Number(flag("--rounds", "5"));
+  console.log("| case | rounds | load | T: 1 worker wall s (median) | S: first region wall s (median) | bound on 2 cores T / (S + (T − S) / 2) | --workers 2 wall s (median) | measured speed-up |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const c of CASES) {
+    const whole: number[] = [];
+    const first: number[] = [];
+    const two: number[] = [];
+    const loads: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const one = timed(["count", ...c.argv, "--json", "--workers", "1"]);
+      whole.push(one.wall);
+      loads.push(one.load);
+      first.push(timed(["count", ...c.argv, "--json", "--workers", "1", "--max-regions", "1"]).wall);
+      two.push(timed(["count", ...c.argv, "--json", "--workers", "2"]).wall);
+    }
+    const [T, S, W] = [median(whole), median(first), median(two)];
+    console.log(`| count ${c.name} | ${rounds} | ${f1(median(loads))} | ${f2(T)} | ${f2(S)} | ${f2(T / (S + (T - S) / 2))}× | ${f2(W)} | ${f2(T / W)}× |`);
+  }
+}
+
 if (mode === "speedup") speedup();
 else if (mode === "threads") await threadsMode();
 else if (mode === "shards") shards();
 else if (mode === "simulate") await simulateMode();
 else if (mode === "memory") memory();
 else if (mode === "verify-shards") verifyShards();
-else throw new Error(`unknown mode ${mode}: speedup, threads, shards, verify-shards, simulate or memory`);
+else if (mode === "amdahl") amdahl();
+else throw new Error(`unknown mode ${mode}: speedup, threads, shards, verify-shards, simulate, memory or amdahl`);

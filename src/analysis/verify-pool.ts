@@ -8,7 +8,7 @@
 import type { Worker } from "node:worker_threads";
 import { InternalError, UsageError } from "../errors.js";
 import { parseRational } from "../exact/rational.js";
-import { writeNetworkJson } from "../formats/network-json.js";
+import { networkTransfer } from "../formats/network-json.js";
 import type { Network } from "../network/ir.js";
 import { askDonations, startThreads, threadScript } from "../regions/thread-script.js";
 import type { OpenBranch } from "./branch-and-bound.js";
@@ -45,7 +45,7 @@ export async function verifyOnThreads(net: Network, problem: VerificationProblem
   const flags = new Int32Array(new SharedArrayBuffer(4 * (VERIFY_FLAG.firstSlot + workers)));
   const caseNodes = new SharedArrayBuffer(4 * Math.max(1, run.open.length));
   const script = await threadScript(import.meta.url, "verify-thread");
-  const network = writeNetworkJson(net);
+  const network = networkTransfer(net);
   const serialized = serializeProblem(problem);
   let nextId = 0;
   const queue: Unit[] = run.open.map((c, caseIndex) => ({ id: nextId++, caseIndex, node: { ...run.boxes[c.box]!, phases: [], key: -Infinity, path: "" } }));

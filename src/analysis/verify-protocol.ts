@@ -4,12 +4,13 @@
 import type { OpenBranch } from "./branch-and-bound.js";
 import type { TreeNode } from "./certificate-writer.js";
 import type { SerializedProblem } from "./certificate.js";
+import type { NetworkTransfer } from "../formats/network-json.js";
 
 /** Indices and bits of the shared flags: [stop, request of slot 0, request of slot 1, ...]. */
 export const VERIFY_FLAG = Object.freeze({ stop: 0, firstSlot: 1, donate: 1 });
 
 export interface VerifyThreadInit {
-  readonly network: string;
+  readonly network: NetworkTransfer;
   readonly problem: SerializedProblem;
   readonly deadline: number;
   /** VerifyOptions.split (null: the default for the input size). */

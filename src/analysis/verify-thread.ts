@@ -2,7 +2,7 @@
 // branch-and-bound units the pool sends. Requests (donate, stop) arrive through a shared Int32Array polled
 // before every node, so a busy thread answers within one node.
 import { parentPort, workerData } from "node:worker_threads";
-import { readNetworkJson } from "../formats/network-json.js";
+import { networkFromTransfer } from "../formats/network-json.js";
 import { formatRational } from "../exact/rational.js";
 import { threadCpuMs } from "../regions/thread-script.js";
 import { parseProblem } from "./certificate.js";
@@ -20,7 +20,7 @@ const post = (message: FromVerifyThread): void => port.postMessage(message);
 /** The thread's network, problem and counters, read once (undefined: start-up failed and was reported). */
 const setup = ((): { contextOf: ReturnType<typeof caseContexts>; stats: SearchStats; counters: { points: number; exactChecks: number } } | undefined => {
   try {
-    const net = readNetworkJson(init.network, "<network sent to the worker>");
+    const net = networkFromTransfer(init.network, "<network sent to the worker>");
     const problem = parseProblem(init.problem, "<problem sent to the worker>");
     const stats = { nodes: 0, maxDepth: 0 };
     const counters = { points: 0, exactChecks: 0 };

@@ -29,8 +29,33 @@ export function readNetworkJson(text: string, file: string): Network {
   // Each parameter is at least one number or string: a document with more values is refused before it is parsed.
   const values = jsonValueCount(text, readLimits().maxParameters + MAX_NON_PARAMETER_VALUES);
   if (values > readLimits().maxParameters + MAX_NON_PARAMETER_VALUES) throw new InputError(file, "", `has more than ${values} numbers and strings: ${tooManyParametersMessage("more")}`);
+  return readNetworkDocument(parseJsonText(text, file), file, undefined);
+}
+
+/**
+ * A network on its way to a worker thread of this process (structured clone): the JSON document in which a dense
+ * layer read from float weights (ONNX, .nnet: network/build.ts, floatAffine) has `weights: {float64: k}`,
+ * `floats[k]` holding them row-major. The thread then neither parses ACAS Xu's 13,000 weights as decimal text nor
+ * converts them back to floats (about 0.1 s of each thread's start). Never a file format: readNetworkJson
+ * refuses that form of `weights`.
+ */
+export interface NetworkTransfer {
+  readonly doc: object;
+  readonly floats: readonly Float64Array[];
+}
+
+export function networkTransfer(net: Network): NetworkTransfer {
+  const floats: Float64Array[] = [];
+  return { doc: networkToJson(net, floats), floats };
+}
+
+export function networkFromTransfer(transfer: NetworkTransfer, file: string): Network {
+  return readNetworkDocument(transfer.doc, file, transfer.floats);
+}
+
+function readNetworkDocument(parsed: unknown, file: string, floats: readonly Float64Array[] | undefined): Network {
   const r: JsonReader = new JsonReader(file);
-  const doc = r.object(parseJsonText(text, file), "(document)");
+  const doc = r.object(parsed, "(document)");
   const format = own(doc, "format");
   if (format !== NETWORK_FORMAT) r.fail("format", `expected "${NETWORK_FORMAT}", found ${JSON.stringify(format ?? null)}`);
   const version = own(doc, "version");
@@ -62,7 +87,7 @@ export function readNetworkJson(text: string, file: string): Network {
 
     let id: number;
     try {
-      id = addLayer(r, builder, layer, type, path, sources, width, label);
+      id = addLayer(r, builder, layer, type, path, sources, width, label, floats);
     } catch (error) {
       if (error instanceof UsageError) r.fail(path, error.message.replace(/^network\/build: [^:]*: /, ""));
       throw error;
@@ -96,6 +121,7 @@ function addLayer(
   sources: number[],
   width: number,
   label: string,
+  floats: readonly Float64Array[] | undefined,
 ): number {
   const single = (): number => {
     if (sources.length !== 1) r.fail(`${path}.inputs`, `a ${type} layer takes one input, not ${sources.length}`);
@@ -103,6 +129,13 @@ function addLayer(
   };
   switch (type) {
     case "dense": {
+      const transferred = floats ? floatWeightsOf(r, own(layer, "weights"), floats, `${path}.weights`) : undefined;
+      if (transferred) {
+        const rows = transferred.length / width;
+        const bias = r.rationalVector(own(layer, "bias"), `${path}.bias`);
+        if (bias.length !== rows) r.fail(`${path}.bias`, `dimension mismatch: ${bias.length} biases for ${rows} weight rows`);
+        return b.floatAffine(transferred, bias, sources, label);
+      }
       const weights = r.rationalMatrix(own(layer, "weights"), `${path}.weights`);
       const cols = weights[0]!.length;
       if (cols !== width) r.fail(`${path}.weights`, `dimension mismatch: the weights have ${cols} columns but the layer's input has ${width} values`);
@@ -163,8 +196,19 @@ function addLayer(
   }
 }
 
-/** The network as a tessera network JSON document (exact: every rational in canonical text). */
-export function networkToJson(net: Network): object {
+/** The float weights `{float64: k}` of a transferred dense layer, or undefined when `weights` is the JSON matrix. */
+function floatWeightsOf(r: JsonReader, weights: unknown, floats: readonly Float64Array[], path: string): Float64Array | undefined {
+  if (typeof weights !== "object" || weights === null || Array.isArray(weights)) return undefined;
+  const k = (weights as { float64?: unknown }).float64;
+  if (typeof k !== "number" || floats[k] === undefined) r.fail(path, "is not a matrix nor a transferred float64 array");
+  return floats[k];
+}
+
+/**
+ * The network as a tessera network JSON document (exact: every rational in canonical text). With `floats`, a
+ * layer that keeps float weights is written `{float64: k}` and its weights appended to `floats` (networkTransfer).
+ */
+export function networkToJson(net: Network, floats?: Float64Array[]): object {
   const names = net.nodes.map((node, id) => (id === 0 ? "input" : node.name || `n${id}`));
   const used = new Set<string>();
   const unique = names.map((n, id) => {
@@ -180,7 +224,8 @@ export function networkToJson(net: Network): object {
     const sequential = inputs.length === 1 && inputs[0] === id - 1;
     const head = { name: unique[id]!, ...(sequential ? {} : { inputs: inputs.map((i) => unique[i]!) }) };
     if (node.kind === "affine") {
-      layers.push({ type: "dense", ...head, weights: node.weights.map((row) => row.map(formatRational)), bias: node.bias.map(formatRational) });
+      const weights = floats && node.floatWeights ? { float64: floats.push(node.floatWeights) - 1 } : node.weights.map((row) => row.map(formatRational));
+      layers.push({ type: "dense", ...head, weights, bias: node.bias.map(formatRational) });
     } else {
       layers.push({ type: node.activation.kind, ...head, ...activationFields(node.activation) });
     }

@@ -109,7 +109,9 @@ function convertParams(net: Network, neurons: readonly NeuronInfo<Dyadic>[]): Fl
   for (let id = 0; id < net.nodes.length; id++) {
     const node = net.nodes[id]!;
     if (node.kind !== "affine") continue;
-    const W = floats(node.weights);
+    // A node read from float weights (ONNX, .nnet) keeps them (network/build.ts, floatAffine: each is its weight's
+    // exact value): its rational rows are then never built here (ACAS Xu: 45 ms and most of the start-up's GC).
+    const W = node.floatWeights ?? floats(node.weights);
     const bias = floats([node.bias]);
     if (!W || !bias) return null;
     affine.set(id, { W, absW: W.map(Math.abs), bias });

@@ -5,7 +5,7 @@
 // inside a decision (its LPs check it as their deadline, geometry/deadline.ts). A batch is posted only
 // when the pool has room for it (reserveInFlight): a thread that runs ahead of the pool's output waits.
 import { parentPort, workerData } from "node:worker_threads";
-import { readNetworkJson } from "../formats/network-json.js";
+import { networkFromTransfer, type NetworkTransfer } from "../formats/network-json.js";
 import { domainFromJson, type DomainJson } from "../formats/domain.js";
 import { POOL_FLAG, reserveInFlight, type FromWorker, type ToWorker } from "./pool-protocol.js";
 import { withDeadline } from "../geometry/deadline.js";
@@ -13,7 +13,7 @@ import { UnitEngine, type UnitSettings } from "./unit-runner.js";
 import { unitSteps } from "./unit-slot.js";
 
 interface Init {
-  readonly network: string;
+  readonly network: NetworkTransfer;
   readonly domain: DomainJson | null;
   readonly settings: UnitSettings;
   readonly flags: SharedArrayBuffer;
@@ -30,7 +30,7 @@ const post = (message: FromWorker): void => port.postMessage(message);
 
 let engine: UnitEngine;
 try {
-  const net = readNetworkJson(init.network, "<network sent to the worker>");
+  const net = networkFromTransfer(init.network, "<network sent to the worker>");
   engine = new UnitEngine(net, init.domain ? domainFromJson(init.domain, "<domain sent to the worker>") : undefined, init.settings);
 } catch (error) {
   post({ type: "error", id: -1, name: (error as Error).name, message: (error as Error).message });

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { readFileSync, readdirSync } from "node:fs";
 import { Ajv } from "ajv";
-import { readNetworkJson, writeNetworkJson, networkJsonWithSha256, networkSha256 } from "../../src/formats/network-json.js";
+import { readNetworkJson, writeNetworkJson, networkJsonWithSha256, networkSha256, networkTransfer, networkFromTransfer } from "../../src/formats/network-json.js";
+import { loadNetwork } from "../../src/formats/load.js";
 import { createHash } from "node:crypto";
 import { evaluate } from "../../src/network/evaluate.js";
 import { NetworkBuilder } from "../../src/network/build.js";
@@ -120,5 +121,30 @@ describe("formats/network-json", () => {
       expect((error as InputError).message).toBe('bad.json: layers[0].weights[0][1]: "x" is not a rational number');
     }
     expect(parseRational("1/3").equals(rat(1, 3))).toBe(true);
+  });
+
+  it("a network sent to a worker thread (networkTransfer, structured clone) is the same exact network; float weights travel as floats", () => {
+    // ACAS Xu from ONNX: its dense layers keep float weights (floatAffine), sent as Float64Arrays, not decimal text.
+    const acas = loadNetwork(projectFile("fixtures/acasxu/onnx/ACASXU_run2a_1_1_batch_2000.onnx"));
+    // A network with rational weights (no float copy): its layers travel as JSON text, as before.
+    const builder = new NetworkBuilder(2);
+    builder.affine([[rat(1, 3), rat(-2)], [rat(5, 7), rat(0)]], [rat(1, 9), rat(-1)]);
+    builder.activation({ kind: "relu" });
+    for (const [net, floatLayers] of [[acas, 7], [builder.build(), 0]] as const) {
+      const transfer = structuredClone(networkTransfer(net));
+      expect(transfer.floats.length).toBe(floatLayers);
+      const back = networkFromTransfer(transfer, "<sent>");
+      // The canonical JSON (every weight in exact text) and its hash are the sender's.
+      expect(writeNetworkJson(back)).toBe(writeNetworkJson(net));
+      back.nodes.forEach((node, id) => {
+        const sent = net.nodes[id]!;
+        if (node.kind === "affine" && sent.kind === "affine") expect(node.floatWeights === undefined).toBe(sent.floatWeights === undefined);
+      });
+    }
+  });
+
+  it("the transfer form of weights is not a file format: a file with {float64: k} weights is refused", () => {
+    const text = '{"format":"tessera-network","version":1,"inputs":2,"layers":[{"type":"dense","weights":{"float64":0},"bias":["0"]}]}';
+    expect(() => readNetworkJson(text, "sneaky.json")).toThrow(/^sneaky\.json: layers\[0\]\.weights: /);
   });
 });
