@@ -11,6 +11,8 @@
 //   npm run bench -- bench/scale.ts simulate                  the donation policy on 1…512 simulated workers
 //   npm run bench -- bench/scale.ts memory [--regions 1e6] [--workers 1,2]   regions --ndjson peak RSS on a generated net
 //   npm run bench -- bench/scale.ts amdahl [--rounds 5]         the serial part of a run and the speed-up 2 cores allow (docs/scale.md)
+//   NNENUM_DIR=… NNENUM_SHIM=… npm run bench -- bench/scale.ts peer [--rounds 2]   count: tessera --workers 1, 2 beside nnenum
+//     with 1, 2 processes (exact mode), interleaved; NNENUM_DIR: an extracted nnenum tree, NNENUM_SHIM: its onnxruntime stand-in
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -57,12 +59,18 @@ interface Timed {
 /** Run bin/tessera under /usr/bin/time; the JSON on stdout is parsed. `env`: added to this process's environment. */
 function timed(argv: string[], env: Record<string, string> = {}): Timed {
   const load = loadavg()[0]!;
-  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S %M", process.execPath, "bin/tessera", ...argv], { encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, ...env } });
+  const t = timedCommand(process.execPath, ["bin/tessera", ...argv], { ...process.env, ...env });
+  const text = t.out.trim();
+  return { wall: t.wall, cpu: t.cpu, rssMb: t.rssMb, load, out: text.startsWith("{") ? JSON.parse(text) : { regions: NaN } };
+}
+
+/** A whole process under /usr/bin/time: wall and user+sys CPU seconds, peak RSS, and its standard output. */
+function timedCommand(command: string, argv: string[], env: NodeJS.ProcessEnv): { wall: number; cpu: number; rssMb: number; out: string } {
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S %M", command, ...argv], { encoding: "utf8", maxBuffer: 1 << 30, env });
   const line = r.stderr.split("\n").find((l) => l.startsWith("TIME "));
-  if (r.status !== 0 || !line) throw new Error(`tessera ${argv.join(" ")} failed: ${r.stderr}`);
+  if (r.status !== 0 || !line) throw new Error(`${command} ${argv.join(" ")} failed: ${r.stderr}`);
   const [wall, user, sys, rss] = line.slice(5).split(" ").map(Number) as [number, number, number, number];
-  const text = r.stdout.trim();
-  return { wall, cpu: user + sys, rssMb: rss / 1024, load, out: text.startsWith("{") ? JSON.parse(text) : { regions: NaN } };
+  return { wall, cpu: user + sys, rssMb: rss / 1024, out: r.stdout };
 }
 
 const f1 = (x: number): string => x.toFixed(1);
@@ -99,6 +107,30 @@ function speedup(): void {
       console.log(`| ${c.name} (${size}) | ${round} | ${f1((one.load + two.load) / 2)} | ${f1(one.wall)} | ${f1(one.cpu)} | ${f1(two.wall)} | ${f1(two.cpu)} (${threads.map((t) => f1(t / 1000)).join(" + ")}${started}) | ${f2(one.wall / two.wall)}× | ${f2(one.cpu / critical)}× | ${f2(one.cpu / (serial + critical))}× |`);
     }
   }
+}
+
+/** The peer named by issue 10: nnenum's speed-up from 1 to 2 processes beside tessera's from 1 to 2 workers, same nets, interleaved. */
+function peer(): void {
+  const dir = process.env.NNENUM_DIR;
+  if (!dir) throw new Error("peer: set NNENUM_DIR to an extracted nnenum tree (and NNENUM_SHIM to its onnxruntime stand-in)");
+  const rounds = Number(flag("--rounds", "2"));
+  const nnEnv = { ...process.env, PYTHONPATH: [`${dir}/src`, process.env.NNENUM_SHIM].filter(Boolean).join(":"), OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" };
+  const python = process.env.NNENUM_PYTHON ?? "/usr/bin/python3";
+  // nnenum reads ONNX: the 3-32-32-32-2 net's ONNX twin (fixtures/bench/make_onnx_twins.py), and the box as "lo,hi" or a VNN-LIB file.
+  const peerArgs = [["fixtures/bench/mlp-3-32-32-32-2.onnx", "-1,1"], [ACAS_1_1, PROP_1]];
+  console.log("| case | round | load | tessera 1 worker wall / CPU s | tessera 2 workers wall / CPU s | tessera speed-up | nnenum 1 process wall / CPU s | nnenum 2 processes wall / CPU s | nnenum speed-up | tessera 2 workers vs nnenum 2 processes (wall) |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  CASES.forEach((c, k) => {
+    for (let round = 1; round <= rounds; round++) {
+      const load = loadavg()[0]!;
+      const [one, two] = [1, 2].map((w) => timed(["count", ...c.argv, "--json", "--workers", String(w)]));
+      const [nn1, nn2] = [1, 2].map((p) => timedCommand(python, ["bench/nnenum_count.py", ...peerArgs[k]!, String(p)], nnEnv));
+      const stars = [nn1!, nn2!].map((t) => Number(/stars=(\d+)/.exec(t.out)?.[1]));
+      if (one!.out.regions !== two!.out.regions || stars.some((s) => s !== one!.out.regions)) throw new Error(`${c.name}: counts differ: tessera ${one!.out.regions}, ${two!.out.regions}; nnenum ${stars.join(", ")}`);
+      const pair = (t: { wall: number; cpu: number }): string => `${f2(t.wall)} / ${f2(t.cpu)}`;
+      console.log(`| count ${c.name} (${one!.out.regions} regions) | ${round} | ${f1(load)} | ${pair(one!)} | ${pair(two!)} | ${f2(one!.wall / two!.wall)}× | ${pair(nn1!)} | ${pair(nn2!)} | ${f2(nn1!.wall / nn2!.wall)}× | ${f2(nn2!.wall / two!.wall)}× |`);
+    }
+  });
 }
 
 /** Runs `args --shard i/N -o PART` for i = 1..N one after another, then `merge` of the parts: each shard's timing and the merged JSON. */
@@ -378,4 +410,5 @@ else if (mode === "simulate") await simulateMode();
 else if (mode === "memory") memory();
 else if (mode === "verify-shards") verifyShards();
 else if (mode === "amdahl") amdahl();
-else throw new Error(`unknown mode ${mode}: speedup, threads, shards, verify-shards, simulate, memory or amdahl`);
+else if (mode === "peer") peer();
+else throw new Error(`unknown mode ${mode}: speedup, threads, shards, verify-shards, simulate, memory, amdahl or peer`);
