@@ -1,8 +1,10 @@
 // Work units on a Redis queue (src/queue, docs/distributed.md), against a real redis-server with `tessera
 // worker` processes as real child processes: the same count, linear pieces and region map as a local run for
-// 1, 2 and 3 workers (counts against Zaslavsky's formula and a hand-counted net), a worker SIGKILLed in the
-// middle of a unit, refusals (another version, a corrupted unit) that reach the submitter while the worker
-// goes on, --check-parts, limits, and the bad inputs (wrong password, unreachable port, run id in use).
+// 1, 2 and 3 workers (counts against Zaslavsky's formula and a hand-counted net; maps of random degenerate
+// nets), a worker SIGKILLed in the middle of a unit, refusals (another version, a corrupted unit) that reach the
+// submitter while the worker goes on, --check-parts, limits, and the bad inputs (wrong password, unreachable
+// port, run id in use).
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -12,7 +14,7 @@ import { seededRandom as rng } from "../../src/exact/random.js";
 import { packageVersion } from "../../src/cli/version.js";
 import { buildCli, cli, tempFiles } from "../cli/run.js";
 import { projectFile } from "../project.js";
-import { TWO_LAYER_NET_JSON, binomial, oneLayer, randomMatrix, randomRational } from "../regions/helpers.js";
+import { TWO_LAYER_NET_JSON, binomial, degenerateNetCase, oneLayer, randomMatrix, randomRational } from "../regions/helpers.js";
 import { bundleChild, cliChild, freePort, startRedis, startWorker, until, type RedisServer, type WorkerProcess } from "./redis.js";
 
 const next = rng(912);
@@ -79,6 +81,25 @@ describe.sequential("work units on a Redis queue (real redis-server, worker proc
     const last = workers.pop()!;
     expect(await last.stop()).toBe(0);
   }, 180_000);
+
+  it("random degenerate nets (property): the queued region map is the local one, byte for byte but for stats", async () => {
+    expect(workers).toHaveLength(2);
+    let k = 0;
+    await fc.assert(
+      fc.asyncProperty(degenerateNetCase, async ({ net, domain, text }) => {
+        const file = join(files.dir!, `property-${k++}.json`);
+        writeFileSync(file, writeNetworkJson(net));
+        const box = domain?.kind === "box" ? [`--box=${domain.lo[0]!.toString()}:${domain.hi[0]!.toString()}`] : [];
+        const local = await cli("regions", file, ...box, "--workers", "1", "--json");
+        expect(local.code, `${text}: ${local.stderr}`).toBe(0);
+        // A budget of 2 decisions a unit: every unit splits, and both workers take part.
+        const queued = await cli("regions", file, ...box, "--queue", redis.url(), "--unit-decisions", "2", "--json");
+        expect(queued.code, `${text}: ${queued.stderr}`).toBe(0);
+        expect(withoutStats(queued.stdout), text).toBe(withoutStats(local.stdout));
+      }),
+      { numRuns: 8 },
+    );
+  });
 
   it("a run id used again by a later run with another network: the workers run the new network", async () => {
     const first = await cli("count", files["lines.json"]!, "--queue", redis.url(), "--run-id", "used-twice", "--json");

@@ -8,52 +8,13 @@
 //   once.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { rat, type Rational } from "../../src/exact/rational.js";
-import { sequential } from "../../src/network/build.js";
-import type { Network } from "../../src/network/ir.js";
-import type { DomainSpec } from "../../src/geometry/types.js";
 import { collectRegions } from "../../src/regions/enumerate.js";
 import { runPool } from "../../src/regions/pool.js";
 import { regionToJson, type RegionJson } from "../../src/regions/region-map.js";
 import { enumerate } from "../../src/regions/run.js";
 import { cutTree, shardUnits } from "../../src/regions/shards.js";
 import { UnitEngine } from "../../src/regions/unit-runner.js";
-
-interface NetCase {
-  readonly net: Network;
-  readonly domain: DomainSpec | undefined;
-  readonly text: string;
-}
-
-/** Rows of small integers: zeros and repeats are common, so degenerate arrangements are the usual case. */
-const row = (width: number): fc.Arbitrary<number[]> => fc.array(fc.integer({ min: -2, max: 2 }), { minLength: width, maxLength: width });
-
-function layer(inputs: number, narrowest: number, widest: number): fc.Arbitrary<{ weights: number[][]; bias: number[] }> {
-  return fc.integer({ min: narrowest, max: widest }).chain((outputs) =>
-    fc.record({
-      // A row may repeat the one before it (a neuron twice), or be its double (the same hyperplane).
-      weights: fc.array(fc.tuple(row(inputs), fc.constantFrom("own", "repeat", "double")), { minLength: outputs, maxLength: outputs }).map((rows) =>
-        rows.map(([own, how], i) => (i === 0 || how === "own" ? own : how === "repeat" ? [...rows[i - 1]![0]] : rows[i - 1]![0].map((v) => 2 * v))),
-      ),
-      bias: fc.array(fc.integer({ min: -2, max: 2 }), { minLength: outputs, maxLength: outputs }),
-    }),
-  );
-}
-
-const netCase: fc.Arbitrary<NetCase> = fc
-  .record({ inputs: fc.integer({ min: 1, max: 3 }), radius: fc.constantFrom(1, 2, 3, 0) })
-  .chain(({ inputs, radius }) =>
-    layer(inputs, 3, 7).chain((first) =>
-      layer(first.weights.length, 1, 5).map((second) => {
-        const out = { weights: [second.weights.map((_, i) => (i % 2 === 0 ? 1 : -1))], bias: [0] };
-        const toRat = (l: { weights: number[][]; bias: number[] }) => ({ weights: l.weights.map((r) => r.map((v) => rat(v))), bias: l.bias.map((v) => rat(v)) });
-        const net = sequential(inputs, [toRat(first), toRat(second), toRat(out)]);
-        // radius 0: all of R^d (unbounded regions).
-        const domain: DomainSpec | undefined = radius === 0 ? undefined : { kind: "box", lo: new Array<Rational>(inputs).fill(rat(-radius)), hi: new Array<Rational>(inputs).fill(rat(radius)) };
-        return { net, domain, text: `${inputs} inputs, layers ${JSON.stringify(first)} ${JSON.stringify(second)}, ${radius === 0 ? "R^d" : `box [-${radius},${radius}]^d`}` };
-      }),
-    ),
-  );
+import { degenerateNetCase as netCase } from "./helpers.js";
 
 const SETTINGS = { certify: true, irredundant: true, keepCertificates: true, collectVertices: false, detail: "json" as const };
 
