@@ -20,6 +20,7 @@ import { FieldMaps, type PathMaps } from "./affine-maps.js";
 import { NeuronDecider } from "./decide.js";
 import { FixedPointMaps } from "./fixed-point-maps.js";
 import { buildRegion } from "./leaf-to-region.js";
+import { shortWitness } from "./witness.js";
 import { exactMapDigest, floatMapDigest, outputGrid, type RegionKey } from "./map-key.js";
 import { boxMagnitudes, boxRecord, regionBox, reuseBox, type RegionBox } from "./box-filter.js";
 import { resolveOptions, type EnumerateOptions, type ResolvedOptions } from "./options.js";
@@ -222,7 +223,7 @@ function* search<T>(
       pending = [];
       return true;
     }
-    const region = buildRegion(F, { id: id++, pattern, witness, map: maps.output(), rows, domainBounded, opts, stats: stats.lp, splits: pending });
+    const region = buildRegion(F, { id: id++, pattern, witness: shortWitness(F, rows, witness), map: maps.output(), rows, domainBounded, opts, stats: stats.lp, splits: pending });
     pending = [];
     return region;
   };
