@@ -12,6 +12,7 @@ import { afterSearch, runEnumeration } from "./enumeration-run.js";
 import { LinearPieceTracker } from "../graph/piece-tracker.js";
 import { addNetworkOptions, type NetworkFlags } from "./network-options.js";
 import { describeDomain } from "../formats/domain.js";
+import { affineText, mapVariables } from "./affine-text.js";
 import { readCommandInput } from "./command-input.js";
 import { addWorkersOption, workersFromFlags, type WorkersFlags } from "./workers-option.js";
 import { addUnitOptions, planUnits, type UnitFlags } from "./work-units.js";
@@ -75,7 +76,8 @@ export function regionsCommand(ctx: CliContext): Command {
         onRegionJson = (r) => (track(r), flags.ndjson ? writer!.entry(r) : void held.push(r));
       } else {
         ctx.io.stdout(`domain ${describeDomain(domain, ctx.exact)}\n`);
-        onRegionJson = (r) => (track(r), ctx.io.stdout(`${r.id}\t${r.pattern}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map((v) => formatReadable(parseWrittenRational(v), ctx.exact)).join(", ")})\n`));
+        const variables = mapVariables(domain, net.nodes[0]!.size);
+        onRegionJson = (r) => (track(r), ctx.io.stdout(`${r.id}\t${r.pattern}\t${r.bounded ? "bounded" : "unbounded"}\t${r.constraints.length} constraints\twitness (${r.witness.map((v) => formatReadable(parseWrittenRational(v), ctx.exact)).join(", ")})\t${affineText(r.map, variables, ctx.exact)}\n`));
       }
       const result = await runEnumeration(ctx, net, { ...run, onRegionJson });
       if (plan.unitsNeeded) afterSearch(ctx, "writing the checkpoint", () => plan.finish(result, workers));

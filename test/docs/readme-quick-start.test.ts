@@ -17,6 +17,19 @@ function quickStart(): string[] {
   return block[1]!.split("\n").filter((line) => line.trim() !== "");
 }
 
+// The map of each pattern by hand: y = Σ over active k of v_k·(a_k·x + b_k), output weights v = (1, 1/3, 1/10),
+// z0 = x1 - 2·x2, z1 = -x1 + x2 + 1, z2 = 2·x1 + x2 - 2. For example 011: (1/3)·z1 + (1/10)·z2 =
+// (-1/3 + 1/5)·x1 + (1/3 + 1/10)·x2 + (1/3 - 1/5) = -2/15·x1 + 13/30·x2 + 2/15.
+const MAP_BY_HAND: Record<string, string> = {
+  "001": "y = 1/5·x1 + 1/10·x2 - 1/5",
+  "010": "y = -1/3·x1 + 1/3·x2 + 1/3",
+  "011": "y = -2/15·x1 + 13/30·x2 + 2/15",
+  "100": "y = x1 - 2·x2",
+  "101": "y = 6/5·x1 - 19/10·x2 - 1/5",
+  "110": "y = 2/3·x1 - 5/3·x2 + 1/3",
+  "111": "y = 13/15·x1 - 47/30·x2 + 2/15",
+};
+
 // fixtures/seed-three-neurons.json, first layer, written out: neuron k is active where a_k · x + b_k > 0.
 const LINES = [
   { a: [1, -2], b: 0 },
@@ -55,7 +68,7 @@ describe("README quick start", () => {
     for (const c of crossings) for (const v of c) expect(v.abs().compare(3)).toBeLessThan(0);
   });
 
-  it("its tessera command prints the 7 regions the README describes, each witness inside its pattern's region", () => {
+  it("its tessera command prints the 7 regions the README describes: each witness inside its pattern's region, each map the hand-computed one", () => {
     const argv = quickStart()[1]!.split(" ").slice(1);
     expect(argv).toEqual(["regions", "fixtures/seed-three-neurons.json", "--box=-3:3"]);
     const run = cliProcess(...argv);
@@ -69,8 +82,9 @@ describe("README quick start", () => {
     expect(regions).toHaveLength(7);
     const patterns = new Set<string>();
     for (const line of regions) {
-      const [, pattern, bounded, , witnessText] = line.split("\t");
+      const [, pattern, bounded, , witnessText, map] = line.split("\t");
       expect(bounded).toBe("bounded");
+      expect(map, line).toBe(MAP_BY_HAND[pattern!]);
       patterns.add(pattern!);
       const witness = /^witness \((.*), (.*)\)$/.exec(witnessText!)!.slice(1).map((v) => new Fraction(v));
       for (const v of witness) expect(v.abs().compare(3)).toBeLessThan(0);
