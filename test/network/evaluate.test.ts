@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { formatRational, parseRational, rat, type Rational } from "../../src/exact/rational.js";
 import { Dyadic } from "../../src/exact/dyadic.js";
 import { NetworkBuilder, sequential } from "../../src/network/build.js";
-import { evaluate, evaluateDyadic, formatPattern, isDyadicNetwork, parsePattern } from "../../src/network/evaluate.js";
+import { evaluate, evaluateDyadic, evaluateIn, formatPattern, isDyadicNetwork, parsePattern } from "../../src/network/evaluate.js";
+import { RationalField } from "../../src/exact/field.js";
 import type { ActivationSpec } from "../../src/network/ir.js";
 import { pwlProblem } from "../../src/network/activation.js";
 import { readNetworkJson } from "../../src/formats/network-json.js";
@@ -117,5 +118,48 @@ describe("network/evaluate", () => {
       ),
     );
     expect(isDyadicNetwork(sequential(1, [{ weights: [[rat(1, 3)]], bias: [rat(0)] }]))).toBe(false);
+  });
+
+  it("evaluate at rational points of dyadic networks (scaled dyadic pass) equals a plain rational pass: values, pattern, ties", () => {
+    // The reference is evaluateIn over RationalField, operation by operation; evaluate runs D·f(X/D) in dyadics.
+    const dyadic = fc.tuple(fc.integer({ min: -64, max: 64 }), fc.integer({ min: 0, max: 6 })).map(([m, e]) => rat(m, 2 ** e));
+    // Inputs with any denominator (3, 7, 10, 2^k·5, up to 10^6), often exactly 0 or a small integer (ties at breakpoints).
+    const input = fc.oneof(fc.tuple(fc.integer({ min: -3000, max: 3000 }), fc.integer({ min: 1, max: 1_000_000 })).map(([n, d]) => rat(n, d)), fc.integer({ min: -2, max: 2 }).map((n) => rat(n)));
+    // Continuous by hand: z/4 + 3/8 and 2z + 5/4 are both 1/4 at -1/2; 2z + 5/4 and -z + 7/2 are both 11/4 at 3/4.
+    const PWL = { breakpoints: [rat(-1, 2), rat(3, 4)], slopes: [rat(1, 4), rat(2), rat(-1)], intercepts: [rat(3, 8), rat(5, 4), rat(7, 2)] };
+    expect(pwlProblem(PWL)).toBeUndefined();
+    const activation: fc.Arbitrary<ActivationSpec> = fc.constantFrom<ActivationSpec>(
+      { kind: "relu" },
+      { kind: "leaky_relu", alpha: rat(1, 8) },
+      { kind: "hardtanh", min: rat(-1), max: rat(1) },
+      { kind: "relu6" },
+      { kind: "abs" },
+      { kind: "pwl", pwl: PWL },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(dyadic, { minLength: 9, maxLength: 9 }),
+        fc.array(dyadic, { minLength: 3, maxLength: 3 }),
+        fc.array(dyadic, { minLength: 6, maxLength: 6 }),
+        fc.array(dyadic, { minLength: 2, maxLength: 2 }),
+        fc.array(input, { minLength: 3, maxLength: 3 }),
+        activation,
+        (w1, b1, w2, b2, x, act) => {
+          const net = sequential(3, [
+            { weights: [w1.slice(0, 3), w1.slice(3, 6), w1.slice(6, 9)], bias: b1 },
+            { weights: [w2.slice(0, 3), w2.slice(3, 6)], bias: b2 },
+          ], act);
+          expect(isDyadicNetwork(net)).toBe(true);
+          const reference = evaluateIn(RationalField, net, x);
+          const got = evaluate(net, x);
+          const text = (values: Rational[][]) => values.map((node) => node.map(formatRational));
+          expect(text(got.values)).toEqual(text(reference.values));
+          expect(got.output.map(formatRational)).toEqual(reference.output.map(formatRational));
+          expect(got.pattern).toEqual(reference.pattern);
+          expect(got.ties).toEqual(reference.ties);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
