@@ -14,6 +14,9 @@ import { readNetworkJson } from "../../src/formats/network-json.js";
 import { projectFile } from "../project.js";
 
 const q = (text: string): Rational => parseRational(text);
+/** A dyadic m/2^e with |m| ≤ 64, e ≤ 6, and n of them. */
+const DYADIC = fc.tuple(fc.integer({ min: -64, max: 64 }), fc.integer({ min: 0, max: 6 })).map(([m, e]) => rat(m, 2 ** e));
+const dyadics = (n: number): fc.Arbitrary<Rational[]> => fc.array(DYADIC, { minLength: n, maxLength: n });
 const qs = (...texts: string[]): Rational[] => texts.map(q);
 
 function oneNeuron(activation: ActivationSpec) {
@@ -97,32 +100,24 @@ describe("network/evaluate", () => {
   });
 
   it("the dyadic path gives the same output and pattern as the rational path on dyadic networks", () => {
-    const dyadicText = fc.tuple(fc.integer({ min: -64, max: 64 }), fc.integer({ min: 0, max: 6 })).map(([m, e]) => rat(m, 2 ** e));
     fc.assert(
-      fc.property(
-        fc.array(dyadicText, { minLength: 6, maxLength: 6 }),
-        fc.array(dyadicText, { minLength: 3, maxLength: 3 }),
-        fc.array(dyadicText, { minLength: 3, maxLength: 3 }),
-        fc.array(dyadicText, { minLength: 2, maxLength: 2 }),
-        (w1, b1, w2, x) => {
-          const net = sequential(2, [
-            { weights: [w1.slice(0, 2), w1.slice(2, 4), w1.slice(4, 6)], bias: b1 },
-            { weights: [w2], bias: [rat(0)] },
-          ]);
-          expect(isDyadicNetwork(net)).toBe(true);
-          const exact = evaluate(net, x);
-          const fast = evaluateDyadic(net, x.map((v) => Dyadic.fromRational(v)!));
-          expect(fast.output[0]!.toRational().equals(exact.output[0]!)).toBe(true);
-          expect(fast.pattern).toEqual(exact.pattern);
-        },
-      ),
+      fc.property(dyadics(6), dyadics(3), dyadics(3), dyadics(2), (w1, b1, w2, x) => {
+        const net = sequential(2, [
+          { weights: [w1.slice(0, 2), w1.slice(2, 4), w1.slice(4, 6)], bias: b1 },
+          { weights: [w2], bias: [rat(0)] },
+        ]);
+        expect(isDyadicNetwork(net)).toBe(true);
+        const exact = evaluate(net, x);
+        const fast = evaluateDyadic(net, x.map((v) => Dyadic.fromRational(v)!));
+        expect(fast.output[0]!.toRational().equals(exact.output[0]!)).toBe(true);
+        expect(fast.pattern).toEqual(exact.pattern);
+      }),
     );
     expect(isDyadicNetwork(sequential(1, [{ weights: [[rat(1, 3)]], bias: [rat(0)] }]))).toBe(false);
   });
 
   it("evaluate at rational points of dyadic networks (scaled dyadic pass) equals a plain rational pass: values, pattern, ties", () => {
     // The reference is evaluateIn over RationalField, operation by operation; evaluate runs D·f(X/D) in dyadics.
-    const dyadic = fc.tuple(fc.integer({ min: -64, max: 64 }), fc.integer({ min: 0, max: 6 })).map(([m, e]) => rat(m, 2 ** e));
     // Inputs with any denominator (3, 7, 10, 2^k·5, up to 10^6), often exactly 0 or a small integer (ties at breakpoints).
     const input = fc.oneof(fc.tuple(fc.integer({ min: -3000, max: 3000 }), fc.integer({ min: 1, max: 1_000_000 })).map(([n, d]) => rat(n, d)), fc.integer({ min: -2, max: 2 }).map((n) => rat(n)));
     // Continuous by hand: z/4 + 3/8 and 2z + 5/4 are both 1/4 at -1/2; 2z + 5/4 and -z + 7/2 are both 11/4 at 3/4.
@@ -137,28 +132,20 @@ describe("network/evaluate", () => {
       { kind: "pwl", pwl: PWL },
     );
     fc.assert(
-      fc.property(
-        fc.array(dyadic, { minLength: 9, maxLength: 9 }),
-        fc.array(dyadic, { minLength: 3, maxLength: 3 }),
-        fc.array(dyadic, { minLength: 6, maxLength: 6 }),
-        fc.array(dyadic, { minLength: 2, maxLength: 2 }),
-        fc.array(input, { minLength: 3, maxLength: 3 }),
-        activation,
-        (w1, b1, w2, b2, x, act) => {
-          const net = sequential(3, [
-            { weights: [w1.slice(0, 3), w1.slice(3, 6), w1.slice(6, 9)], bias: b1 },
-            { weights: [w2.slice(0, 3), w2.slice(3, 6)], bias: b2 },
-          ], act);
-          expect(isDyadicNetwork(net)).toBe(true);
-          const reference = evaluateIn(RationalField, net, x);
-          const got = evaluate(net, x);
-          const text = (values: Rational[][]) => values.map((node) => node.map(formatRational));
-          expect(text(got.values)).toEqual(text(reference.values));
-          expect(got.output.map(formatRational)).toEqual(reference.output.map(formatRational));
-          expect(got.pattern).toEqual(reference.pattern);
-          expect(got.ties).toEqual(reference.ties);
-        },
-      ),
+      fc.property(dyadics(9), dyadics(3), dyadics(6), dyadics(2), fc.array(input, { minLength: 3, maxLength: 3 }), activation, (w1, b1, w2, b2, x, act) => {
+        const net = sequential(3, [
+          { weights: [w1.slice(0, 3), w1.slice(3, 6), w1.slice(6, 9)], bias: b1 },
+          { weights: [w2.slice(0, 3), w2.slice(3, 6)], bias: b2 },
+        ], act);
+        expect(isDyadicNetwork(net)).toBe(true);
+        const reference = evaluateIn(RationalField, net, x);
+        const got = evaluate(net, x);
+        const text = (values: Rational[][]) => values.map((node) => node.map(formatRational));
+        expect(text(got.values)).toEqual(text(reference.values));
+        expect(got.output.map(formatRational)).toEqual(reference.output.map(formatRational));
+        expect(got.pattern).toEqual(reference.pattern);
+        expect(got.ties).toEqual(reference.ties);
+      }),
       { numRuns: 300 },
     );
   });
