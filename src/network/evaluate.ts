@@ -1,5 +1,6 @@
 // Exact forward evaluation: the output, every node's value, and the activation pattern (the piece of every
-// neuron), over any Field (Rational for exact answers, Dyadic for the fast exact path on dyadic inputs).
+// neuron), over any Field (Rational for exact answers, Dyadic for the fast exact path on dyadic inputs; a
+// dyadic network at a rational point runs in dyadics too, scaled by the point's common denominator).
 import { RationalField, DyadicField, type Field } from "../exact/field.js";
 import type { Dyadic } from "../exact/dyadic.js";
 import { fixedFromFloats, fixedTimesDyadics, type FixedMatrix } from "../exact/fixed-point.js";
