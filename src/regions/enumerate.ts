@@ -223,7 +223,7 @@ function* search<T>(
       pending = [];
       return true;
     }
-    const region = buildRegion(F, { id: id++, pattern, witness: shortWitness(F, rows, witness), map: maps.output(), rows, domainBounded, opts, stats: stats.lp, splits: pending });
+    const region = buildRegion(F, { id: id++, pattern, witness, reportedWitness: shortWitness(F, rows, witness), map: maps.output(), rows, domainBounded, opts, stats: stats.lp, splits: pending });
     pending = [];
     return region;
   };

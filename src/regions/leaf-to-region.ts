@@ -16,7 +16,10 @@ export const MAX_VERTEX_DIMENSION = 3;
 export interface LeafInput<T> {
   readonly id: number;
   readonly pattern: readonly (readonly number[])[];
+  /** The engine's interior point: the H-form's computations start from it. */
   readonly witness: readonly T[];
+  /** The interior point the region is reported with (default `witness`): regions/witness.ts, shortWitness. */
+  readonly reportedWitness?: readonly T[];
   readonly map: NodeMap<T>;
   readonly rows: RowStack<T>;
   readonly domainBounded: boolean;
@@ -65,7 +68,7 @@ export function buildRegion<T>(F: Field<T>, leaf: LeafInput<T>): Region {
   return {
     id: leaf.id,
     pattern: leaf.pattern.map((layer) => [...layer]),
-    witness: leaf.witness.map(R),
+    witness: (leaf.reportedWitness ?? leaf.witness).map(R),
     map: { A: leaf.map.M.map((row) => row.map(R)), c: leaf.map.v.map(R) },
     constraints,
     bounded,

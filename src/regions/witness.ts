@@ -5,6 +5,7 @@
 import type { Field } from "../exact/field.js";
 import { Rational, ZERO } from "../exact/rational.js";
 import { roundInside } from "../geometry/interior.js";
+import { SHORT_GRID_BITS, roundToGrid } from "../exact/float.js";
 import { strictlyInside } from "../geometry/lp.js";
 import type { RowStack } from "./row-stack.js";
 
@@ -61,8 +62,6 @@ export function interiorPointAlongTarget<T>(
   return roundInside(F, { a, b }, q);
 }
 
-/** Grids tried for a region's reported witness, coarsest first: multiples of 2^-b. */
-const SHORT_WITNESS_BITS = [0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32];
 /** Exact checks spent on grid points the floats proposed before the region keeps its own witness. */
 const SHORT_WITNESS_CHECKS = 3;
 /** A float slack counts as a proposal only above this share of the terms' magnitude. */
@@ -70,23 +69,18 @@ const PROPOSAL_MARGIN = 1e-9;
 
 /**
  * The witness a region is reported with: its interior point `witness` rounded to the coarsest grid 2^-b
- * (b in SHORT_WITNESS_BITS) on which it is strictly inside every row of the region, else `witness` itself.
- * Floats propose a grid point (every row's float slack clearly positive); the exact check decides. Any point
- * strictly inside the rows has the region's activation pattern (an affine pre-activation that is ≤ 0 on a
- * full-dimensional region is < 0 inside it unless it is constant), so only the witness's length changes:
- * (21/8, 11/8) rather than two 53-bit fractions. `tessera check` verifies it exactly like any witness.
+ * (exact/float.ts, SHORT_GRID_BITS) on which it is strictly inside every row of the region, else `witness`
+ * itself. Floats propose a grid point (every row's float slack clearly positive); the exact check decides. Any
+ * point strictly inside the rows has the region's activation pattern (an affine pre-activation that is ≤ 0 on
+ * a full-dimensional region is < 0 inside it unless it is constant), so only the witness's length changes:
+ * (11/4, 3/2) rather than two 53-bit fractions. `tessera check` verifies it exactly like any witness.
  */
 export function shortWitness<T>(F: Field<T>, rows: RowStack<T>, witness: readonly T[]): readonly T[] {
-  const d = rows.d;
-  const x = witness.map((v) => F.toNumber(v));
-  if (!x.every(Number.isFinite)) return witness;
-  const q = new Float64Array(d);
   let checks = SHORT_WITNESS_CHECKS;
-  for (const bits of SHORT_WITNESS_BITS) {
-    const scale = 2 ** bits;
-    // Past 2^52 a multiple of 2^-bits is no longer exact in float64, and neither are the finer grids.
-    if (x.some((v) => Math.abs(v) * scale >= 2 ** 52)) return witness;
-    for (let k = 0; k < d; k++) q[k] = Math.round(x[k]! * scale) / scale;
+  const x = witness.map((v) => F.toNumber(v));
+  const q = new Float64Array(x.length);
+  for (const bits of SHORT_GRID_BITS) {
+    if (!roundToGrid(x, bits, q)) break;
     if (!floatProposesInside(rows, q)) continue;
     const exact = Array.from(q, (v) => F.fromFloat(v));
     if (strictlyInside(F, rows, exact)) return exact;
