@@ -104,23 +104,18 @@ export function ceilFloat(r: Rational): number {
 }
 
 /**
- * Grids tried for short exact points (a region's witness, a facet point), coarsest first: multiples of 2^-b.
- * The caller rounds its float point to each in turn (roundToGrid) and checks each proposal exactly.
+ * Grids tried for short exact points (a region's reported witness), coarsest first: multiples of 2^-b. The
+ * caller rounds its float point to each in turn (roundToGrid) and checks each proposal exactly.
  */
 export const SHORT_GRID_BITS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32];
 
 /**
- * x rounded to the nearest multiples of 2^-bits, written to `out` (the coordinate `skip`, if any, set to 0);
- * false when such a multiple is not exact in float64 (|x_k|·2^bits ≥ 2^52), nor are the finer grids', or x
- * is not finite.
+ * x rounded to the nearest multiples of 2^-bits, written to `out`; false when such a multiple is not exact in
+ * float64 (|x_k|·2^bits ≥ 2^52), nor are the finer grids', or x is not finite.
  */
-export function roundToGrid(x: ArrayLike<number>, bits: number, out: Float64Array | number[], skip = -1): boolean {
+export function roundToGrid(x: ArrayLike<number>, bits: number, out: Float64Array): boolean {
   const scale = 2 ** bits;
   for (let k = 0; k < x.length; k++) {
-    if (k === skip) {
-      out[k] = 0;
-      continue;
-    }
     const v = x[k]! * scale;
     if (!(Math.abs(v) < 2 ** 52)) return false;
     out[k] = Math.round(v) / scale;

@@ -90,6 +90,7 @@ export function evaluateIn<T>(F: Field<T>, net: Network, x: readonly T[], scale?
   const n = net.nodes[0]!.size;
   if (x.length !== n) throw new UsageError(`network/evaluate: the network takes ${n} inputs, got ${x.length}`);
   const conv = converted(F, net);
+  const scaled = (v: T): T => (scale === undefined ? v : F.mul(v, scale));
   const values: T[][] = [];
   const pattern: number[][] = [];
   const ties: NeuronRef[] = [];
@@ -99,7 +100,7 @@ export function evaluateIn<T>(F: Field<T>, net: Network, x: readonly T[], scale?
     } else if (node.kind === "affine") {
       const arg: T[] = node.inputs.length === 1 ? values[node.inputs[0]!]! : node.inputs.flatMap((i): T[] => values[i]!);
       const { fixed, weights } = conv[id]!;
-      const bias = scale === undefined ? conv[id]!.bias! : conv[id]!.bias!.map((b) => F.mul(b, scale));
+      const bias = scale === undefined ? conv[id]!.bias! : conv[id]!.bias!.map(scaled);
       // The fixed-point path exists only for the dyadic field (toDyadics and fromDyadic are the identity there).
       if (fixed) values.push(fixedTimesDyadics(fixed, F.toDyadics(arg), F.toDyadics(bias)).map((v) => F.fromDyadic(v)));
       else values.push(weights!.map((row, r) => F.dot(row, arg, bias[r])));
@@ -110,7 +111,6 @@ export function evaluateIn<T>(F: Field<T>, net: Network, x: readonly T[], scale?
       const pieces: number[] = [];
       values.push(
         z.map((zi, i) => {
-          const scaled = (v: T): T => (scale === undefined ? v : F.mul(v, scale));
           const { piece, tie } = pieceOf(F, scale === undefined ? breakpoints![i]! : breakpoints![i]!.map(scaled), zi);
           if (tie) ties.push({ layer, neuron: i });
           pieces.push(piece);
